@@ -1,0 +1,55 @@
+import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
+import { ErrorLink } from '@apollo/client/link/error';
+import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
+import { getMainDefinition } from '@apollo/client/utilities';
+import { Kind, OperationTypeNode } from 'graphql';
+import { createClient } from 'graphql-ws';
+import { isUnauthenticated } from './errors';
+
+/** Operations whose UNAUTHENTICATED answer is expected and handled where they are sent. */
+const SIGN_IN_OPERATIONS = new Set(['Login', 'Me']);
+
+interface ClientOptions {
+  /** Called when the session ends under a running page (expired or signed out elsewhere). */
+  onSessionLost: () => void;
+}
+
+function graphqlUrl(protocol: 'http' | 'ws'): string {
+  const { host, protocol: pageProtocol } = window.location;
+  const secure = pageProtocol === 'https:';
+  return `${protocol}${secure ? 's' : ''}://${host}/graphql`;
+}
+
+function isSubscription(operation: ApolloLink.Operation): boolean {
+  const definition = getMainDefinition(operation.query);
+  return (
+    definition.kind === Kind.OPERATION_DEFINITION &&
+    definition.operation === OperationTypeNode.SUBSCRIPTION
+  );
+}
+
+export function createApolloClient({ onSessionLost }: ClientOptions): ApolloClient {
+  const http = new HttpLink({
+    uri: '/graphql',
+    credentials: 'same-origin',
+    // Apollo Server's CSRF prevention accepts requests that could not be simple cross-site ones.
+    headers: { 'apollo-require-preflight': 'true' },
+  });
+  // graphql-ws connects lazily, on the first subscription; the browser sends the session cookie.
+  const ws = new GraphQLWsLink(createClient({ url: graphqlUrl('ws') }));
+  const sessionWatch = new ErrorLink(({ error, operation }) => {
+    if (!SIGN_IN_OPERATIONS.has(operation.operationName ?? '') && isUnauthenticated(error)) {
+      onSessionLost();
+    }
+  });
+
+  return new ApolloClient({
+    link: ApolloLink.from([sessionWatch, ApolloLink.split(isSubscription, ws, http)]),
+    cache: new InMemoryCache({
+      typePolicies: {
+        Viewer: { keyFields: ['userId'] },
+        GradingSettings: { merge: true },
+      },
+    }),
+  });
+}

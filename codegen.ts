@@ -1,0 +1,24 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+// Client types come from the schema the server emits (schema.graphql at the root). Documents live
+// beside the feature that uses them, mostly as `.graphql` files.
+const config: CodegenConfig = {
+  schema: 'schema.graphql',
+  documents: ['client/src/**/*.{ts,svelte,graphql}', '!client/src/lib/graphql/generated/**'],
+  ignoreNoDocuments: true,
+  generates: {
+    'client/src/lib/graphql/generated/': {
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: {
+        useTypeImports: true,
+        strictScalars: true,
+        scalars: { LocalDate: 'string', DateTimeISO: 'string' },
+        enumType: 'string-literal',
+        skipTypeNameForRoot: true,
+      },
+    },
+  },
+};
+
+export default config;

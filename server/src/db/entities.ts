@@ -1,0 +1,27 @@
+import { School } from '../modules/school/school.entity.js';
+import { AcademicYear } from '../modules/school/academic-year.entity.js';
+import { StudyPeriod } from '../modules/school/study-period.entity.js';
+import { ClassGroup } from '../modules/school/class-group.entity.js';
+import { Subject } from '../modules/school/subject.entity.js';
+import { Course } from '../modules/school/course.entity.js';
+import { Person } from '../modules/people/person.entity.js';
+import { UserAccount } from '../modules/people/user-account.entity.js';
+import { RoleGrant } from '../modules/people/role-grant.entity.js';
+import { Guardianship } from '../modules/people/guardianship.entity.js';
+import { Enrollment } from '../modules/people/enrollment.entity.js';
+import { Session } from '../auth/session.entity.js';
+
+export const entities = [
+  School,
+  AcademicYear,
+  StudyPeriod,
+  ClassGroup,
+  Subject,
+  Course,
+  Person,
+  UserAccount,
+  RoleGrant,
+  Guardianship,
+  Enrollment,
+  Session,
+];

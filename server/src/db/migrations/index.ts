@@ -1,0 +1,6 @@
+import { Migration20261128122503_initial } from './Migration20261128122503_initial.js';
+
+/** Every committed migration, in order. Listed explicitly so that tests and the build agree. */
+export const migrationsList = [
+  { name: 'Migration20261128122503_initial', class: Migration20261128122503_initial },
+];

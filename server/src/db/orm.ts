@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { entities } from './entities.js';
+import { migrationsList } from './migrations/index.js';
+import { log } from '../log.js';
+
+export function ormOptions(clientUrl: string, extra: Partial<Options> = {}): Options {
+  return {
+    clientUrl,
+    entities,
+    extensions: [Migrator],
+    discovery: { requireEntitiesArray: true },
+    forceUtcTimezone: true,
+    allowGlobalContext: false,
+    debug: false,
+    pool: { min: 0, max: 10 },
+    migrations: {
+      tableName: 'mikro_orm_migrations',
+      migrationsList,
+      path: 'src/db/migrations',
+      pathTs: 'src/db/migrations',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+    },
+    ...extra,
+  };
+}
+
+export async function openOrm(clientUrl: string): Promise<MikroORM> {
+  return MikroORM.init(ormOptions(clientUrl));
+}
+
+/** Applies committed migrations; the schema is never synchronised from the entities. */
+export async function migrate(orm: MikroORM): Promise<void> {
+  const applied = await orm.getMigrator().up();
+  if (applied.length > 0) log.info('migrations applied', { count: applied.length });
+}

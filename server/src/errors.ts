@@ -1,0 +1,95 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { UniqueConstraintViolationException, ForeignKeyConstraintViolationException } from '@mikro-orm/core';
+import { log } from './log.js';
+
+/** The codes a client can act on; `reason` refines BAD_USER_INPUT and CONFLICT. */
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'INTERNAL_SERVER_ERROR';
+
+export interface DomainErrorDetails {
+  /** Machine-readable refinement, e.g. `NAME_TAKEN`, `PERIOD_OVERLAP`. */
+  reason?: string;
+  /** The input field the error is about, so a form can show it beside that field. */
+  field?: string;
+  retryAfterSeconds?: number;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: DomainErrorDetails = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const badInput = (field: string, reason: string, message: string) =>
+  new DomainError('BAD_USER_INPUT', message, { field, reason });
+export const conflict = (field: string | undefined, reason: string, message: string) =>
+  new DomainError('CONFLICT', message, { field, reason });
+export const notFound = () => new DomainError('NOT_FOUND', 'Not found or not allowed');
+export const forbidden = () => new DomainError('FORBIDDEN', 'Not allowed');
+export const unauthenticated = () => new DomainError('UNAUTHENTICATED', 'Sign in first');
+
+const PASS_THROUGH = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+]);
+
+/** The one place where errors become what a client sees: domain codes kept, everything else hidden. */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof DomainError) {
+    return {
+      message: original.message,
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { code: original.code, ...original.details },
+    };
+  }
+  if (original instanceof UniqueConstraintViolationException) {
+    return {
+      message: 'This already exists',
+      path: formatted.path,
+      extensions: { code: 'CONFLICT', reason: 'DUPLICATE' },
+    };
+  }
+  if (original instanceof ForeignKeyConstraintViolationException) {
+    return {
+      message: 'Still in use by other records',
+      path: formatted.path,
+      extensions: { code: 'CONFLICT', reason: 'HAS_DEPENDENTS' },
+    };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && PASS_THROUGH.has(code)) {
+    const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  if (original instanceof GraphQLError && !(original.originalError instanceof Error)) {
+    // Errors raised by graphql-js or by the armor plugins: safe to show, no internals inside.
+    const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions: { ...extensions, code: code ?? 'BAD_REQUEST' } };
+  }
+  log.error('unexpected error', { name: (original as Error)?.name, path: formatted.path });
+  if (original instanceof Error && original.stack) log.debug(original.stack);
+  return {
+    message: 'Internal server error',
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
+}

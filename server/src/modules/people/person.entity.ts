@@ -1,0 +1,59 @@
+import { Entity, Enum, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { TenantFilter } from '../../db/tenant.js';
+import { School } from '../school/school.entity.js';
+
+export enum Sex {
+  M = 'M',
+  F = 'F',
+}
+
+/** A human being known to the school. Personal fields are never exposed without a guard. */
+@Entity({ tableName: 'person' })
+@TenantFilter()
+export class Person {
+  @PrimaryKey()
+  id!: number;
+
+  @ManyToOne(() => School, { ref: true, deleteRule: 'cascade' })
+  school!: Ref<School>;
+
+  @Property({ length: 100 })
+  lastName!: string;
+
+  @Property({ length: 100 })
+  firstName!: string;
+
+  @Property({ length: 100, nullable: true })
+  middleName?: string | null;
+
+  @Enum({ items: () => Sex, nullable: true, nativeEnumName: 'sex' })
+  sex?: Sex | null;
+
+  @Property({ type: 'date', nullable: true })
+  birthDate?: string | null;
+
+  @Property({ length: 50, nullable: true })
+  phone?: string | null;
+
+  @Property({ length: 200, nullable: true })
+  email?: string | null;
+
+  @Property({ length: 300, nullable: true })
+  address?: string | null;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  get fullName(): string {
+    return [this.lastName, this.firstName, this.middleName].filter(Boolean).join(' ');
+  }
+
+  /** «Иванова А. П.» as journals print it. */
+  get shortName(): string {
+    const initials = [this.firstName, this.middleName]
+      .filter((s): s is string => !!s)
+      .map((s) => `${s[0]}.`)
+      .join(' ');
+    return initials ? `${this.lastName} ${initials}` : this.lastName;
+  }
+}

@@ -1,0 +1,38 @@
+import { Entity, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { Field, Float, ID, ObjectType } from 'type-graphql';
+import { TenantFilter } from '../../db/tenant.js';
+import { School } from './school.entity.js';
+import type { AcademicYear } from './academic-year.entity.js';
+import type { ClassGroup } from './class-group.entity.js';
+import type { Subject } from './subject.entity.js';
+import type { Person } from '../people/person.entity.js';
+
+/** A journal page: one subject taught to one class by one teacher in one year. */
+@ObjectType()
+@Entity({ tableName: 'course' })
+@TenantFilter()
+@Unique({ properties: ['classGroup', 'subject'] })
+export class Course {
+  @Field(() => ID)
+  @PrimaryKey()
+  id!: number;
+
+  @ManyToOne(() => School, { ref: true, deleteRule: 'cascade' })
+  school!: Ref<School>;
+
+  @ManyToOne('AcademicYear', { ref: true, deleteRule: 'cascade' })
+  academicYear!: Ref<AcademicYear>;
+
+  @ManyToOne('ClassGroup', { ref: true, deleteRule: 'cascade' })
+  classGroup!: Ref<ClassGroup>;
+
+  @ManyToOne('Subject', { ref: true })
+  subject!: Ref<Subject>;
+
+  @ManyToOne('Person', { ref: true, index: true })
+  teacher!: Ref<Person>;
+
+  @Field(() => Float)
+  @Property({ type: 'float' })
+  hoursPerWeek!: number;
+}

@@ -1,0 +1,29 @@
+import { buildSchema } from 'type-graphql';
+import type { GraphQLSchema } from 'graphql';
+import { AuthResolver } from '../auth/auth.resolver.js';
+import { SchoolResolver } from '../modules/school/school.resolver.js';
+import { CalendarResolver } from '../modules/school/calendar.resolver.js';
+import { ClassGroupResolver } from '../modules/school/class-group.resolver.js';
+import { SubjectResolver } from '../modules/school/subject.resolver.js';
+import { CourseResolver } from '../modules/school/course.resolver.js';
+import { StaffResolver } from '../modules/people/staff.resolver.js';
+
+let cached: Promise<GraphQLSchema> | undefined;
+
+/** The whole API; `schema.graphql` at the repository root is this, printed. */
+export function buildAppSchema(): Promise<GraphQLSchema> {
+  cached ??= buildSchema({
+    resolvers: [
+      AuthResolver,
+      SchoolResolver,
+      CalendarResolver,
+      ClassGroupResolver,
+      SubjectResolver,
+      CourseResolver,
+      StaffResolver,
+    ],
+    validate: false,
+    emitSchemaFile: false,
+  });
+  return cached;
+}

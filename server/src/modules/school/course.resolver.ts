@@ -1,0 +1,53 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Course } from './course.entity.js';
+import { ClassGroup } from './class-group.entity.js';
+import { Subject } from './subject.entity.js';
+import { CourseInput, CreateCourseInput } from './school.inputs.js';
+import { Staff } from '../../graphql/types.js';
+import type { RequestContext } from '../../graphql/context.js';
+
+@Resolver(() => Course)
+export class CourseResolver {
+  @Query(() => [Course], { description: 'Courses of a class, or of a year (the current one by default)' })
+  async courses(
+    @Arg('academicYearId', () => ID, { nullable: true }) academicYearId: string | null,
+    @Arg('classGroupId', () => ID, { nullable: true }) classGroupId: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Course[]> {
+    return ctx.services.courses.list(ctx, { academicYearId, classGroupId }, await ctx.loaders.today());
+  }
+
+  @FieldResolver(() => ClassGroup)
+  classGroup(@Root() course: Course): Promise<ClassGroup> {
+    return course.classGroup.loadOrFail({ dataloader: true });
+  }
+
+  @FieldResolver(() => Subject)
+  subject(@Root() course: Course): Promise<Subject> {
+    return course.subject.loadOrFail({ dataloader: true });
+  }
+
+  @FieldResolver(() => Staff)
+  async teacher(@Root() course: Course, @Ctx() ctx: RequestContext): Promise<Staff> {
+    return (await ctx.loaders.staff.load(course.teacher.id))!;
+  }
+
+  @Mutation(() => Course)
+  createCourse(@Arg('input') input: CreateCourseInput, @Ctx() ctx: RequestContext): Promise<Course> {
+    return ctx.services.courses.create(ctx, input);
+  }
+
+  @Mutation(() => Course)
+  updateCourse(
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: CourseInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Course> {
+    return ctx.services.courses.update(ctx, id, input);
+  }
+
+  @Mutation(() => Boolean)
+  deleteCourse(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<boolean> {
+    return ctx.services.courses.delete(ctx, id);
+  }
+}

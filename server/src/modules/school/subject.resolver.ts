@@ -1,0 +1,31 @@
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Subject } from './subject.entity.js';
+import { SubjectInput } from './school.inputs.js';
+import type { RequestContext } from '../../graphql/context.js';
+
+@Resolver(() => Subject)
+export class SubjectResolver {
+  @Query(() => [Subject])
+  subjects(@Ctx() ctx: RequestContext): Promise<Subject[]> {
+    return ctx.services.subjects.list(ctx);
+  }
+
+  @Mutation(() => Subject)
+  createSubject(@Arg('input') input: SubjectInput, @Ctx() ctx: RequestContext): Promise<Subject> {
+    return ctx.services.subjects.create(ctx, input);
+  }
+
+  @Mutation(() => Subject)
+  updateSubject(
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: SubjectInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Subject> {
+    return ctx.services.subjects.update(ctx, id, input);
+  }
+
+  @Mutation(() => Boolean)
+  deleteSubject(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<boolean> {
+    return ctx.services.subjects.delete(ctx, id);
+  }
+}

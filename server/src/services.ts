@@ -1,0 +1,33 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import type { Config } from './config.js';
+import { AuthService } from './auth/auth.service.js';
+import { MeService } from './auth/me.service.js';
+import { LoginRateLimiter } from './auth/rate-limit.js';
+import { SessionService } from './auth/session.service.js';
+import { CalendarService } from './modules/school/calendar.service.js';
+import { ClassGroupService } from './modules/school/class-group.service.js';
+import { CourseService } from './modules/school/course.service.js';
+import { SchoolService } from './modules/school/school.service.js';
+import { SubjectService } from './modules/school/subject.service.js';
+import { StaffService } from './modules/people/staff.service.js';
+
+/** The application's services, made once per server and shared by every request. */
+export function createServices(config: Config, knex: Knex) {
+  const sessions = new SessionService(config.sessionTtlMs);
+  const calendar = new CalendarService();
+  const classes = new ClassGroupService(calendar);
+  const subjects = new SubjectService();
+  return {
+    sessions,
+    auth: new AuthService(sessions, new LoginRateLimiter(knex, config.login)),
+    me: new MeService(),
+    school: new SchoolService(),
+    calendar,
+    classes,
+    subjects,
+    courses: new CourseService(calendar, classes, subjects),
+    staff: new StaffService(sessions),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -10,7 +10,7 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
-  DATA_DIR: z.string().min(1).default('.data'),
+  DATA_DIR: z.string().min(1).optional(),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
@@ -47,7 +47,9 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
-const defaultClientDir = path.resolve(import.meta.dirname, '../../client/build');
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+const defaultClientDir = path.join(repoRoot, 'client/build');
+const defaultDataDir = path.join(repoRoot, '.data');
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -66,7 +68,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
-    dataDir: path.resolve(e.DATA_DIR),
+    // Default: .data at the repository root. A relative DATA_DIR is taken from where the command was
+    // typed (npm runs workspace scripts inside the workspace and keeps that place in INIT_CWD).
+    dataDir: e.DATA_DIR ? path.resolve(env.INIT_CWD ?? process.cwd(), e.DATA_DIR) : defaultDataDir,
     redisUrl: e.REDIS_URL,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
     cookieSecure: e.COOKIE_SECURE === 'auto' ? isProduction : e.COOKIE_SECURE === 'true',

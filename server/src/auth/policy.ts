@@ -29,7 +29,13 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   [Role.PARENT]: [Permission.SchoolRead, Permission.CalendarRead],
 };
 
-export const policy = {
+interface Policy {
+  can(viewer: Viewer | null, permission: Permission): boolean;
+  require(viewer: Viewer | null, permission: Permission): asserts viewer is Viewer;
+  isSelfOrGuardian(viewer: Viewer, personId: number): boolean;
+}
+
+export const policy: Policy = {
   can(viewer: Viewer | null, permission: Permission): boolean {
     if (!viewer) return false;
     for (const role of viewer.roles) if (GRANTS[role].includes(permission)) return true;

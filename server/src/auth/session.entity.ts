@@ -1,10 +1,12 @@
-import { Entity, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { OptionalProps, Entity, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { School } from '../modules/school/school.entity.js';
 import { UserAccount } from '../modules/people/user-account.entity.js';
 
 /** A signed-in browser. Only the SHA-256 of the token is stored; the token lives in the cookie. */
 @Entity({ tableName: 'session' })
 export class Session {
+  [OptionalProps]?: 'createdAt' | 'lastSeenAt';
+
   @PrimaryKey()
   id!: number;
 

@@ -23,6 +23,7 @@ export function ormOptions(clientUrl: string, extra: Partial<Options> = {}): Opt
       transactional: true,
       allOrNothing: true,
       snapshot: false,
+      silent: true,
     },
     ...extra,
   };

@@ -9,9 +9,16 @@ import { todayIn } from './validate.js';
 import type { Viewer } from '../auth/viewer.js';
 
 /** Per-request batching: each loader answers a whole list of ids with one query. */
-export function createLoaders(em: EntityManager, viewer: Viewer | null) {
+export interface Loaders {
+  school(): Promise<School>;
+  today(): Promise<string>;
+  staff: DataLoader<number, Staff | null>;
+  pupilCount: DataLoader<number, number>;
+}
+
+export function createLoaders(em: EntityManager, viewer: Viewer | null): Loaders {
   let school: Promise<School> | undefined;
-  const loaders = {
+  const loaders: Loaders = {
     school(): Promise<School> {
       if (!viewer) throw new Error('no viewer');
       school ??= em.findOneOrFail(School, viewer.schoolId);
@@ -39,9 +46,9 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null) {
       const today = await loaders.today();
       const rows = await em.getConnection().execute<{ class_group_id: number; n: string }[]>(
         `select class_group_id, count(distinct pupil_id) as n from enrollment
-          where school_id = ? and class_group_id = any(?) and starts_on <= ? and (ends_on is null or ends_on >= ?)
+          where school_id = ? and class_group_id in (${classIds.map(() => '?').join(', ')}) and starts_on <= ? and (ends_on is null or ends_on >= ?)
           group by class_group_id`,
-        [viewer!.schoolId, [...classIds], today, today],
+        [viewer!.schoolId, ...classIds, today, today],
       );
       const counts = new Map(rows.map((r) => [r.class_group_id, Number(r.n)]));
       return classIds.map((id) => counts.get(id) ?? 0);
@@ -49,5 +56,3 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null) {
   };
   return loaders;
 }
-
-export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { OptionalProps, Entity, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { TenantFilter } from '../../db/tenant.js';
 import { School } from '../school/school.entity.js';
 import { Person } from './person.entity.js';
@@ -8,6 +8,8 @@ import { Person } from './person.entity.js';
 @TenantFilter()
 @Unique({ properties: ['guardian', 'pupil'] })
 export class Guardianship {
+  [OptionalProps]?: 'kind';
+
   @PrimaryKey()
   id!: number;
 

@@ -1,4 +1,4 @@
-import { Entity, Enum, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { OptionalProps, Entity, Enum, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { TenantFilter } from '../../db/tenant.js';
 import { School } from '../school/school.entity.js';
 
@@ -11,6 +11,8 @@ export enum Sex {
 @Entity({ tableName: 'person' })
 @TenantFilter()
 export class Person {
+  [OptionalProps]?: 'createdAt' | 'fullName' | 'shortName';
+
   @PrimaryKey()
   id!: number;
 

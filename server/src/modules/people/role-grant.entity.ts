@@ -1,4 +1,4 @@
-import { Entity, Enum, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { OptionalProps, Entity, Enum, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { registerEnumType } from 'type-graphql';
 import { TenantFilter } from '../../db/tenant.js';
 import { School } from '../school/school.entity.js';
@@ -20,6 +20,8 @@ export const STAFF_ROLES: readonly Role[] = [Role.SYSADMIN, Role.DIRECTOR, Role.
 @TenantFilter()
 @Unique({ properties: ['person', 'role'] })
 export class RoleGrant {
+  [OptionalProps]?: 'grantedAt';
+
   @PrimaryKey()
   id!: number;
 

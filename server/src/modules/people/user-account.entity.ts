@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, OneToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { OptionalProps, Entity, ManyToOne, OneToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { TenantFilter } from '../../db/tenant.js';
 import { School } from '../school/school.entity.js';
 import { Person } from './person.entity.js';
@@ -7,6 +7,8 @@ import { Person } from './person.entity.js';
 @Entity({ tableName: 'user_account' })
 @TenantFilter()
 export class UserAccount {
+  [OptionalProps]?: 'active' | 'createdAt';
+
   @PrimaryKey()
   id!: number;
 

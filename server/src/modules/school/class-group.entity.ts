@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { OptionalProps, Entity, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { TenantFilter } from '../../db/tenant.js';
 import { School } from './school.entity.js';
@@ -12,6 +12,8 @@ import type { Person } from '../people/person.entity.js';
 @Unique({ properties: ['academicYear', 'grade', 'letter'] })
 @Unique({ name: 'class_group_class_teacher_unique', properties: ['academicYear', 'classTeacher'] })
 export class ClassGroup {
+  [OptionalProps]?: 'letter' | 'name';
+
   @Field(() => ID)
   @PrimaryKey()
   id!: number;

@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { OptionalProps, Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 
 @ObjectType()
@@ -14,6 +14,8 @@ export class GradingSettings {
 @ObjectType()
 @Entity({ tableName: 'school' })
 export class School {
+  [OptionalProps]?: 'timeZone' | 'scaleMin' | 'scaleMax' | 'thresholds' | 'createdAt' | 'grading';
+
   @Field(() => ID)
   @PrimaryKey()
   id!: number;

@@ -1,0 +1,207 @@
+import 'reflect-metadata';
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import express from 'express';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { GraphQLError, parse, specifiedRules, validate, type ValidationRule } from 'graphql';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { parse as parseCookies } from 'cookie';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from './config.js';
+import { buildAppSchema } from './graphql/schema.js';
+import { createLoaders } from './graphql/loaders.js';
+import type { RequestContext } from './graphql/context.js';
+import { createServices, type Services } from './services.js';
+import { formatError } from './errors.js';
+import { loadViewer, type Viewer } from './auth/viewer.js';
+import { SESSION_COOKIE } from './auth/session.service.js';
+import { log } from './log.js';
+
+export interface App {
+  server: http.Server;
+  services: Services;
+  listen(port: number, host?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Builds the HTTP + WebSocket server. No globals: tests build as many as they like. */
+export async function createApp(config: Config, orm: MikroORM): Promise<App> {
+  const schema = await buildAppSchema();
+  const services = createServices(config, orm.em.getConnection().getKnex());
+  const expressApp = express();
+  expressApp.disable('x-powered-by');
+  expressApp.set('trust proxy', config.trustProxy);
+  const server = http.createServer(expressApp);
+
+  const armor = new ApolloArmor({
+    maxDepth: { n: 10 },
+    maxAliases: { n: 20 },
+    maxDirectives: { n: 20 },
+    maxTokens: { n: 3000 },
+    costLimit: { maxCost: 10000 },
+    blockFieldSuggestion: { enabled: config.isProduction },
+  }).protect();
+
+  const wss = new WebSocketServer({ noServer: true });
+  const wsCleanup = useServer(
+    {
+      schema,
+      context: (ctx) => requestContext(orm, services, (ctx.extra.request as AuthedRequest).viewer, ctx.extra.request),
+      onSubscribe: (_ctx, _id, payload) => {
+        // The same limits as over HTTP: a socket is no way around them.
+        const document = parse(payload.query, { maxTokens: 3000 });
+        const errors = validate(schema, document, [...specifiedRules, ...(armor.validationRules as ValidationRule[])]);
+        return errors.length > 0 ? errors : undefined;
+      },
+    },
+    wss,
+  );
+  server.on('upgrade', (req: AuthedRequest, socket, head) => {
+    void authenticateUpgrade(req, config, orm).then(
+      (status) => {
+        if (status !== 101) {
+          socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\n\r\n`);
+          return;
+        }
+        wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+      },
+      () => socket.destroy(),
+    );
+  });
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    allowBatchedHttpRequests: false,
+    introspection: !config.isProduction,
+    csrfPrevention: true,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ...(armor.plugins as unknown as ApolloServerPlugin<RequestContext>[]),
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      {
+        async serverWillStart() {
+          return { drainServer: async () => void (await wsCleanup.dispose()) };
+        },
+      },
+      {
+        // Syntax errors and token-limit refusals are the client's fault: 400, not 500.
+        async unexpectedErrorProcessingRequest({ error }) {
+          throw new GraphQLError(error.message, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+        },
+      },
+    ],
+    validationRules: [...armor.validationRules],
+  });
+  await apollo.start();
+
+  expressApp.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'same-origin');
+    res.setHeader('X-Frame-Options', 'DENY');
+    next();
+  });
+  expressApp.get('/healthz', (_req, res) => {
+    orm.em
+      .getConnection()
+      .execute('select 1')
+      .then(
+        () => res.json({ ok: true }),
+        () => res.status(503).json({ ok: false }),
+      );
+  });
+  expressApp.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const token = parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE];
+        const em = orm.em.fork();
+        const viewer = token ? await loadViewer(em, token) : null;
+        if (viewer) await services.sessions.touch(em, viewer);
+        const ctx = requestContext(orm, services, viewer, req, em);
+        const cookie = { httpOnly: true, sameSite: 'lax', secure: config.cookieSecure, path: '/' } as const;
+        ctx.cookies = {
+          setSession: (value, expiresAt) => res.cookie(SESSION_COOKIE, value, { ...cookie, expires: expiresAt }),
+          clearSession: () => res.clearCookie(SESSION_COOKIE, cookie),
+        };
+        return ctx;
+      },
+    }),
+  );
+  serveClient(expressApp, config.clientDir);
+
+  return {
+    server,
+    services,
+    listen: (port, host = config.host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve((server.address() as import('node:net').AddressInfo).port));
+      }),
+    async close() {
+      for (const client of wss.clients) client.close(1001, 'Server shutting down');
+      await apollo.stop();
+      if (server.listening) await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+type AuthedRequest = http.IncomingMessage & { viewer?: Viewer | null };
+
+function requestContext(
+  orm: MikroORM,
+  services: Services,
+  viewer: Viewer | null | undefined,
+  req: http.IncomingMessage & { ip?: string },
+  em = orm.em.fork(),
+): RequestContext {
+  if (viewer) em.setFilterParams('tenant', { schoolId: viewer.schoolId });
+  return {
+    em,
+    viewer: viewer ?? null,
+    services,
+    loaders: createLoaders(em, viewer ?? null),
+    clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+    userAgent: req.headers['user-agent'],
+  };
+}
+
+/** A socket needs a live session and a page of ours (or an allowed origin) behind it. */
+async function authenticateUpgrade(req: AuthedRequest, config: Config, orm: MikroORM): Promise<number> {
+  if (new URL(req.url ?? '/', 'http://x').pathname !== '/graphql') return 404;
+  if (!originAllowed(req.headers.origin, req.headers.host, config.allowedOrigins)) return 403;
+  const token = parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE];
+  req.viewer = token ? await loadViewer(orm.em.fork(), token) : null;
+  return req.viewer ? 101 : 401;
+}
+
+export function originAllowed(origin: string | undefined, host: string | undefined, allowed: string[]): boolean {
+  if (!origin) return false;
+  if (allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+/** The built client: files as they are, every other page path answered with index.html. */
+function serveClient(app: express.Express, dir: string): void {
+  const index = path.join(dir, 'index.html');
+  if (!fs.existsSync(index)) {
+    log.warn('client build not found; serving the API only', { dir });
+    return;
+  }
+  app.use(express.static(dir, { index: false, maxAge: '1h' }));
+  app.use((req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+}

@@ -25,6 +25,8 @@ export interface GenerateOptions {
   pupilsPerClass: [min: number, max: number];
   /** Hash of the password every generated account gets (hashed once by the caller). */
   passwordHash: string;
+  /** Put before every generated login, so that several generated schools can share a database. */
+  loginPrefix?: string;
 }
 
 export interface Generated {
@@ -78,7 +80,8 @@ export async function generateSchool(em: EntityManager, o: GenerateOptions): Pro
   const subjects = new Map(CURRICULUM.map((c) => [c.name, em.create(Subject, { school, name: c.name, shortName: c.shortName })]));
 
   const person = (n: Name) => em.create(Person, { school, ...n });
-  const account = (p: Person, login: string) => em.create(UserAccount, { school, person: p, login, passwordHash: o.passwordHash });
+  const account = (p: Person, login: string) =>
+    em.create(UserAccount, { school, person: p, login: `${o.loginPrefix ?? ''}${login}`, passwordHash: o.passwordHash });
   const grant = (p: Person, ...roles: Role[]) => roles.forEach((role) => em.create(RoleGrant, { school, person: p, role }));
 
   const staff = new Map<string, Person>();

@@ -7,7 +7,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, parse, specifiedRules, validate, type ValidationRule } from 'graphql';
+import { parse, specifiedRules, validate, type ValidationRule } from 'graphql';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { parse as parseCookies } from 'cookie';
@@ -21,6 +21,8 @@ import { formatError } from './errors.js';
 import { loadViewer, type Viewer } from './auth/viewer.js';
 import { SESSION_COOKIE } from './auth/session.service.js';
 import { log } from './log.js';
+
+const MAX_TOKENS = 3000;
 
 export interface App {
   server: http.Server;
@@ -42,7 +44,8 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
     maxDepth: { n: 10 },
     maxAliases: { n: 20 },
     maxDirectives: { n: 20 },
-    maxTokens: { n: 3000 },
+    // Token limits come from graphql-js's own parser (parseOptions below): armor's answers 500.
+    maxTokens: { enabled: false },
     costLimit: { maxCost: 10000 },
     blockFieldSuggestion: { enabled: config.isProduction },
   }).protect();
@@ -52,9 +55,11 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
     {
       schema,
       context: (ctx) => requestContext(orm, services, (ctx.extra.request as AuthedRequest).viewer, ctx.extra.request),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : result,
       onSubscribe: (_ctx, _id, payload) => {
         // The same limits as over HTTP: a socket is no way around them.
-        const document = parse(payload.query, { maxTokens: 3000 });
+        const document = parse(payload.query, { maxTokens: MAX_TOKENS });
         const errors = validate(schema, document, [...specifiedRules, ...(armor.validationRules as ValidationRule[])]);
         return errors.length > 0 ? errors : undefined;
       },
@@ -77,6 +82,7 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
   const apollo = new ApolloServer<RequestContext>({
     schema,
     allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: MAX_TOKENS },
     introspection: !config.isProduction,
     csrfPrevention: true,
     formatError,
@@ -87,12 +93,6 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
       {
         async serverWillStart() {
           return { drainServer: async () => void (await wsCleanup.dispose()) };
-        },
-      },
-      {
-        // Syntax errors and token-limit refusals are the client's fault: 400, not 500.
-        async unexpectedErrorProcessingRequest({ error }) {
-          throw new GraphQLError(error.message, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
         },
       },
     ],

@@ -54,13 +54,24 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
   const wsCleanup = useServer(
     {
       schema,
-      context: (ctx) => requestContext(orm, services, (ctx.extra.request as AuthedRequest).viewer, ctx.extra.request),
+      context: (ctx) =>
+        requestContext(
+          orm,
+          services,
+          (ctx.extra.request as AuthedRequest).viewer,
+          ctx.extra.request,
+        ),
       onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : result,
+        result.errors
+          ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) }
+          : result,
       onSubscribe: (_ctx, _id, payload) => {
         // The same limits as over HTTP: a socket is no way around them.
         const document = parse(payload.query, { maxTokens: MAX_TOKENS });
-        const errors = validate(schema, document, [...specifiedRules, ...(armor.validationRules as ValidationRule[])]);
+        const errors = validate(schema, document, [
+          ...specifiedRules,
+          ...(armor.validationRules as ValidationRule[]),
+        ]);
         return errors.length > 0 ? errors : undefined;
       },
     },
@@ -70,7 +81,9 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
     void authenticateUpgrade(req, config, orm).then(
       (status) => {
         if (status !== 101) {
-          socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\n\r\n`);
+          socket.end(
+            `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\n\r\n`,
+          );
           return;
         }
         wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
@@ -125,9 +138,15 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
         const viewer = token ? await loadViewer(em, token) : null;
         if (viewer) await services.sessions.touch(em, viewer);
         const ctx = requestContext(orm, services, viewer, req, em);
-        const cookie = { httpOnly: true, sameSite: 'lax', secure: config.cookieSecure, path: '/' } as const;
+        const cookie = {
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: config.cookieSecure,
+          path: '/',
+        } as const;
         ctx.cookies = {
-          setSession: (value, expiresAt) => res.cookie(SESSION_COOKIE, value, { ...cookie, expires: expiresAt }),
+          setSession: (value, expiresAt) =>
+            res.cookie(SESSION_COOKIE, value, { ...cookie, expires: expiresAt }),
           clearSession: () => res.clearCookie(SESSION_COOKIE, cookie),
         };
         return ctx;
@@ -142,7 +161,9 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
     listen: (port, host = config.host) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, host, () => resolve((server.address() as import('node:net').AddressInfo).port));
+        server.listen(port, host, () =>
+          resolve((server.address() as import('node:net').AddressInfo).port),
+        );
       }),
     async close() {
       for (const client of wss.clients) client.close(1001, 'Server shutting down');
@@ -173,7 +194,11 @@ function requestContext(
 }
 
 /** A socket needs a live session and a page of ours (or an allowed origin) behind it. */
-async function authenticateUpgrade(req: AuthedRequest, config: Config, orm: MikroORM): Promise<number> {
+async function authenticateUpgrade(
+  req: AuthedRequest,
+  config: Config,
+  orm: MikroORM,
+): Promise<number> {
   if (new URL(req.url ?? '/', 'http://x').pathname !== '/graphql') return 404;
   if (!originAllowed(req.headers.origin, req.headers.host, config.allowedOrigins)) return 403;
   const token = parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE];
@@ -181,7 +206,11 @@ async function authenticateUpgrade(req: AuthedRequest, config: Config, orm: Mikr
   return req.viewer ? 101 : 401;
 }
 
-export function originAllowed(origin: string | undefined, host: string | undefined, allowed: string[]): boolean {
+export function originAllowed(
+  origin: string | undefined,
+  host: string | undefined,
+  allowed: string[],
+): boolean {
   if (!origin) return false;
   if (allowed.includes(origin)) return true;
   try {

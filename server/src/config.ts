@@ -15,7 +15,12 @@ const schema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional(),
-  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 14),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24 * 14),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   ALLOWED_ORIGINS: z.string().default(''),
   CLIENT_DIR: z.string().optional(),
@@ -60,7 +65,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const isProduction = e.NODE_ENV === 'production';
   if (isProduction && e.DEMO_SEED === 'true') {
-    throw new ConfigError('Invalid configuration:\n  DEMO_SEED: the demo school is refused in production');
+    throw new ConfigError(
+      'Invalid configuration:\n  DEMO_SEED: the demo school is refused in production',
+    );
   }
   return {
     env: e.NODE_ENV,

@@ -1,6 +1,9 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { UniqueConstraintViolationException, ForeignKeyConstraintViolationException } from '@mikro-orm/core';
+import {
+  UniqueConstraintViolationException,
+  ForeignKeyConstraintViolationException,
+} from '@mikro-orm/core';
 import { log } from './log.js';
 
 /** The codes a client can act on; `reason` refines BAD_USER_INPUT and CONFLICT. */
@@ -51,7 +54,10 @@ const PASS_THROUGH = new Set([
 ]);
 
 /** The one place where errors become what a client sees: domain codes kept, everything else hidden. */
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   if (original instanceof DomainError) {
     return {

@@ -3,7 +3,13 @@
  * (ids, codes, counts): never logins, names, passwords, tokens or addresses.
  */
 type Level = 'debug' | 'info' | 'warn' | 'error';
-const ORDER: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+const ORDER: Record<Level | 'silent', number> = {
+  debug: 10,
+  info: 20,
+  warn: 30,
+  error: 40,
+  silent: 99,
+};
 let threshold = ORDER.info;
 
 export function setLogLevel(level: Level | 'silent'): void {

@@ -22,9 +22,7 @@ async function main(): Promise<void> {
   setLogLevel(config.logLevel);
   const onlyMigrate = process.argv.includes('--migrate-only');
 
-  let db: AdminServer | undefined;
-  let orm: MikroORM | undefined;
-  let app: App | undefined;
+  const running: { db?: AdminServer; orm?: MikroORM; app?: App } = {};
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) {
@@ -34,17 +32,23 @@ async function main(): Promise<void> {
     stopping = true;
     log.info('shutting down', { signal });
     // Order matters: stop taking requests and close sockets, then the ORM, then PostgreSQL.
-    await app?.close().catch((e: Error) => log.error('http close failed', { error: e.message }));
-    await orm?.close(true).catch((e: Error) => log.error('orm close failed', { error: e.message }));
-    await db?.stop().catch((e: Error) => log.error('database stop failed', { error: e.message }));
+    await running.app
+      ?.close()
+      .catch((e: Error) => log.error('http close failed', { error: e.message }));
+    await running.orm
+      ?.close(true)
+      .catch((e: Error) => log.error('orm close failed', { error: e.message }));
+    await running.db
+      ?.stop()
+      .catch((e: Error) => log.error('database stop failed', { error: e.message }));
     log.info('stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  db = await openDatabaseServer(config);
-  orm = await openOrm(db.appUrl);
+  const db = (running.db = await openDatabaseServer(config));
+  const orm = (running.orm = await openOrm(db.appUrl));
   await migrate(orm);
   if (onlyMigrate) return shutdown('migrate-only');
 
@@ -57,19 +61,25 @@ async function main(): Promise<void> {
       log.warn('no school yet: create one with `npm run school:create`');
     }
   }
-  app = await createApp(config, orm);
+  const app = (running.app = await createApp(config, orm));
   const port = await app.listen(config.port);
   printWelcome(config, port, config.demoSeed && (await hasDemoAccounts(orm)));
 }
 
 async function hasDemoAccounts(orm: MikroORM): Promise<boolean> {
-  const rows = await orm.em.getConnection().execute(`select 1 from user_account where login = 'sysadmin' limit 1`);
+  const rows = await orm.em
+    .getConnection()
+    .execute(`select 1 from user_account where login = 'sysadmin' limit 1`);
   return rows.length > 0;
 }
 
 function printWelcome(config: Config, port: number, demo: boolean): void {
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  const lines = [``, `  Otmetka is running at http://${host}:${port}/`, `  GraphQL: http://${host}:${port}/graphql`];
+  const lines = [
+    ``,
+    `  Otmetka is running at http://${host}:${port}/`,
+    `  GraphQL: http://${host}:${port}/graphql`,
+  ];
   if (demo) {
     lines.push(``, `  Demo sign-ins (password «${DEMO_PASSWORD}»): ${DEMO_LOGINS.join(', ')}`);
   }

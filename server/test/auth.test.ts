@@ -3,7 +3,9 @@ import { codeOf, createTestApp, type TestApp } from './helpers.js';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp({ env: { LOGIN_MAX_FAILURES: '3', LOGIN_MAX_FAILURES_PER_ADDRESS: '8' } });
+  t = await createTestApp({
+    env: { LOGIN_MAX_FAILURES: '3', LOGIN_MAX_FAILURES_PER_ADDRESS: '8' },
+  });
 });
 afterAll(() => t.close());
 
@@ -12,7 +14,9 @@ const ME = '{ me { login fullName roles children { fullName classGroup { name } 
 describe('sign-in', () => {
   it('signs in with the right password and sets an httpOnly SameSite=Lax cookie', async () => {
     const c = t.client();
-    const r = await c.request('mutation { login(login: "Director", password: "demo") { login roles } }');
+    const r = await c.request(
+      'mutation { login(login: "Director", password: "demo") { login roles } }',
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data).toEqual({ login: { login: 'director', roles: ['DIRECTOR'] } });
     const cookie = r.headers.getSetCookie()[0];
@@ -29,7 +33,9 @@ describe('sign-in', () => {
     const rows = await t.sql<{ token_hash: string }>('select token_hash from session');
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.map((r) => r.token_hash)).not.toContain(token);
-    const [acc] = await t.sql<{ password_hash: string }>(`select password_hash from user_account where login = 'deputy'`);
+    const [acc] = await t.sql<{ password_hash: string }>(
+      `select password_hash from user_account where login = 'deputy'`,
+    );
     expect(acc.password_hash).toMatch(/^\$argon2id\$/);
   });
 
@@ -50,7 +56,9 @@ describe('sign-in', () => {
 
   it('gives a parent their two children with their classes', async () => {
     const c = await t.as('parent');
-    const r = await c.request<{ me: { roles: string[]; children: { classGroup: { name: string } }[] } }>(ME);
+    const r = await c.request<{
+      me: { roles: string[]; children: { classGroup: { name: string } }[] };
+    }>(ME);
     expect(r.data?.me.roles).toEqual(['PARENT']);
     expect(r.data?.me.children.map((ch) => ch.classGroup.name).sort()).toEqual(['3А', '7А']);
   });
@@ -68,13 +76,17 @@ describe('sign-in', () => {
 
   it('treats an expired session as signed out', async () => {
     const c = await t.as('pupil');
-    await t.sql(`update session set expires_at = now() - interval '1 minute' where account_id = (select id from user_account where login = 'pupil')`);
+    await t.sql(
+      `update session set expires_at = now() - interval '1 minute' where account_id = (select id from user_account where login = 'pupil')`,
+    );
     expect((await c.request(ME)).data).toEqual({ me: null });
     expect(codeOf(await c.request('{ school { name } }'))).toBe('UNAUTHENTICATED');
   });
 
   it('rate-limits repeated failures per login, even with the right password, then says when to retry', async () => {
-    for (let i = 0; i < 3; i++) expect(codeOf(await t.client().login('sysadmin', `bad${i}`))).toBe('UNAUTHENTICATED');
+    for (let i = 0; i < 3; i++) {
+      expect(codeOf(await t.client().login('sysadmin', `bad${i}`))).toBe('UNAUTHENTICATED');
+    }
     const blocked = await t.client().login('sysadmin', 'demo');
     expect(codeOf(blocked)).toBe('RATE_LIMITED');
     expect(blocked.errors?.[0].extensions?.retryAfterSeconds).toBeGreaterThan(0);

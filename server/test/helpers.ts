@@ -42,12 +42,19 @@ export interface TestApp {
 }
 
 /** A fresh database cloned from the migrated template, and a server listening on a free port. */
-export async function createTestApp(opts: { env?: Record<string, string>; demo?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(
+  opts: { env?: Record<string, string>; demo?: boolean } = {},
+): Promise<TestApp> {
   const db = `otmetka_t_${randomBytes(5).toString('hex')}`;
   await admin(`create database "${db}" template "${inject('templateDb')}"`);
   const orm = await openOrm(adminUrl(db));
   if (opts.demo !== false) await seedDemoSchool(orm, new Date('2026-11-28T09:00:00Z'));
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: adminUrl(db), ...opts.env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: adminUrl(db),
+    ...opts.env,
+  });
   const app = await createApp(config, orm);
   const port = await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}/graphql`;
@@ -93,10 +100,20 @@ export class GqlClient {
     readonly address?: string,
   ) {}
 
-  async request<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<GqlResult<T>> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', origin: this.origin };
+  async request<T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<GqlResult<T>> {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      origin: this.origin,
+    };
     if (this.cookie) headers.cookie = this.cookie;
-    const res = await fetch(this.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(this.url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query, variables }),
+    });
     const setCookie = res.headers.getSetCookie();
     for (const c of setCookie) {
       const [pair] = c.split(';');
@@ -108,7 +125,10 @@ export class GqlClient {
   }
 
   async login(login: string, password: string): Promise<GqlResult> {
-    return this.request('mutation($l:String!,$p:String!){login(login:$l,password:$p){userId}}', { l: login, p: password });
+    return this.request('mutation($l:String!,$p:String!){login(login:$l,password:$p){userId}}', {
+      l: login,
+      p: password,
+    });
   }
 }
 

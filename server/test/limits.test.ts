@@ -12,7 +12,11 @@ afterAll(async () => {
   await prod.close();
 });
 
-async function raw(url: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) {
+async function raw(
+  url: string,
+  body: string,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+) {
   const res = await fetch(url, { method: 'POST', headers, body });
   return { status: res.status, text: await res.text() };
 }
@@ -28,7 +32,9 @@ describe('query limits and error hygiene', () => {
     const big = await c.request(tokens);
     expect(big.status).toBe(400);
     expect(big.errors?.[0].message).toMatch(/token/i);
-    const fine = await c.request('{ courses { classGroup { academicYear { periods { id } } classTeacher { id } } subject { id } } }');
+    const fine = await c.request(
+      '{ courses { classGroup { academicYear { periods { id } } classTeacher { id } } subject { id } } }',
+    );
     expect(fine.errors).toBeUndefined();
   });
 
@@ -39,13 +45,17 @@ describe('query limits and error hygiene', () => {
   });
 
   it('refuses a simple cross-site POST (CSRF prevention)', async () => {
-    const r = await raw(t.url, 'query={__typename}', { 'content-type': 'application/x-www-form-urlencoded' });
+    const r = await raw(t.url, 'query={__typename}', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(r.status).toBe(400);
   });
 
   it('keeps SQL and stack traces out of error answers', async () => {
     const c = await t.as('sysadmin');
-    const r = await c.request('mutation{updateSubject(id:"99999999999999999999",input:{name:"X"}){id}}');
+    const r = await c.request(
+      'mutation{updateSubject(id:"99999999999999999999",input:{name:"X"}){id}}',
+    );
     expect(JSON.stringify(r.errors)).not.toMatch(/select|insert|stack|node_modules/i);
   });
 

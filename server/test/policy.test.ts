@@ -7,8 +7,24 @@ import { codeOf, createTestApp, type GqlClient, type TestApp } from './helpers.j
  */
 let t: TestApp;
 const clients: Record<string, GqlClient> = {};
-const ROLES = ['sysadmin', 'director', 'deputy', 'teacher', 'classteacher', 'parent', 'pupil'] as const;
-let ids: { year: string; period: string; cls: string; subject: string; course: string; teacher: string; staff: string };
+const ROLES = [
+  'sysadmin',
+  'director',
+  'deputy',
+  'teacher',
+  'classteacher',
+  'parent',
+  'pupil',
+] as const;
+let ids: {
+  year: string;
+  period: string;
+  cls: string;
+  subject: string;
+  course: string;
+  teacher: string;
+  staff: string;
+};
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -19,34 +35,119 @@ beforeAll(async () => {
     period: await one('select id from study_period order by starts_on desc limit 1'),
     cls: await one('select id from class_group where grade = 9'),
     subject: await one(`select id from subject where name = 'Химия'`),
-    course: await one(`select co.id from course co join class_group c on c.id = co.class_group_id join subject s on s.id = co.subject_id where c.grade = 9 and s.name = 'Химия'`),
+    course: await one(
+      `select co.id from course co join class_group c on c.id = co.class_group_id join subject s on s.id = co.subject_id where c.grade = 9 and s.name = 'Химия'`,
+    ),
     teacher: await one(`select person_id as id from user_account where login = 'teacher'`),
     staff: await one(`select person_id as id from user_account where login = 'sport'`),
   };
 });
 afterAll(() => t.close());
 
-const writes = () => [
-  ['updateSchool', 'mutation($i:UpdateSchoolInput!){updateSchool(input:$i){id}}', { i: { name: 'X', timeZone: 'Europe/Moscow', scaleMin: 1, scaleMax: 5, thresholds: [1.5, 2.5, 3.5, 4.5] } }],
-  ['createAcademicYear', 'mutation($i:AcademicYearInput!){createAcademicYear(input:$i){id}}', { i: { name: '2030/2031', startsOn: '2030-09-01', endsOn: '2031-05-31' } }],
-  ['updateAcademicYear', 'mutation($id:ID!,$i:AcademicYearInput!){updateAcademicYear(id:$id,input:$i){id}}', { id: ids.year, i: { name: 'Y', startsOn: '2026-09-01', endsOn: '2027-05-31' } }],
-  ['deleteAcademicYear', 'mutation($id:ID!){deleteAcademicYear(id:$id)}', { id: ids.year }],
-  ['createStudyPeriod', 'mutation($i:CreateStudyPeriodInput!){createStudyPeriod(input:$i){id}}', { i: { academicYearId: ids.year, name: 'Лето', kind: 'QUARTER', startsOn: '2027-05-27', endsOn: '2027-05-30' } }],
-  ['updateStudyPeriod', 'mutation($id:ID!,$i:StudyPeriodInput!){updateStudyPeriod(id:$id,input:$i){id}}', { id: ids.period, i: { name: 'IV', kind: 'QUARTER', startsOn: '2027-04-06', endsOn: '2027-05-26' } }],
-  ['deleteStudyPeriod', 'mutation($id:ID!){deleteStudyPeriod(id:$id)}', { id: ids.period }],
-  ['createClassGroup', 'mutation($i:CreateClassGroupInput!){createClassGroup(input:$i){id}}', { i: { academicYearId: ids.year, grade: 5, letter: 'Б' } }],
-  ['updateClassGroup', 'mutation($id:ID!,$i:ClassGroupInput!){updateClassGroup(id:$id,input:$i){id}}', { id: ids.cls, i: { grade: 9, letter: 'В' } }],
-  ['deleteClassGroup', 'mutation($id:ID!){deleteClassGroup(id:$id)}', { id: ids.cls }],
-  ['createSubject', 'mutation($i:SubjectInput!){createSubject(input:$i){id}}', { i: { name: 'Астрономия' } }],
-  ['updateSubject', 'mutation($id:ID!,$i:SubjectInput!){updateSubject(id:$id,input:$i){id}}', { id: ids.subject, i: { name: 'Химия!' } }],
-  ['deleteSubject', 'mutation($id:ID!){deleteSubject(id:$id)}', { id: ids.subject }],
-  ['createCourse', 'mutation($i:CreateCourseInput!){createCourse(input:$i){id}}', { i: { classGroupId: ids.cls, subjectId: ids.subject, teacherId: ids.teacher, hoursPerWeek: 1 } }],
-  ['updateCourse', 'mutation($id:ID!,$i:CourseInput!){updateCourse(id:$id,input:$i){id}}', { id: ids.course, i: { teacherId: ids.teacher, hoursPerWeek: 2 } }],
-  ['deleteCourse', 'mutation($id:ID!){deleteCourse(id:$id)}', { id: ids.course }],
-  ['registerStaff', 'mutation($i:RegisterStaffInput!){registerStaff(input:$i){login}}', { i: { lastName: 'А', firstName: 'Б', login: 'newbie', roles: ['TEACHER'] } }],
-  ['updateStaff', 'mutation($id:ID!,$i:StaffInput!){updateStaff(id:$id,input:$i){id}}', { id: ids.staff, i: { lastName: 'А', firstName: 'Б', roles: ['TEACHER', 'DEPUTY'] } }],
-  ['resetStaffPassword', 'mutation($id:ID!){resetStaffPassword(id:$id){login}}', { id: ids.staff }],
-] as const;
+const writes = () =>
+  [
+    [
+      'updateSchool',
+      'mutation($i:UpdateSchoolInput!){updateSchool(input:$i){id}}',
+      {
+        i: {
+          name: 'X',
+          timeZone: 'Europe/Moscow',
+          scaleMin: 1,
+          scaleMax: 5,
+          thresholds: [1.5, 2.5, 3.5, 4.5],
+        },
+      },
+    ],
+    [
+      'createAcademicYear',
+      'mutation($i:AcademicYearInput!){createAcademicYear(input:$i){id}}',
+      { i: { name: '2030/2031', startsOn: '2030-09-01', endsOn: '2031-05-31' } },
+    ],
+    [
+      'updateAcademicYear',
+      'mutation($id:ID!,$i:AcademicYearInput!){updateAcademicYear(id:$id,input:$i){id}}',
+      { id: ids.year, i: { name: 'Y', startsOn: '2026-09-01', endsOn: '2027-05-31' } },
+    ],
+    ['deleteAcademicYear', 'mutation($id:ID!){deleteAcademicYear(id:$id)}', { id: ids.year }],
+    [
+      'createStudyPeriod',
+      'mutation($i:CreateStudyPeriodInput!){createStudyPeriod(input:$i){id}}',
+      {
+        i: {
+          academicYearId: ids.year,
+          name: 'Лето',
+          kind: 'QUARTER',
+          startsOn: '2027-05-27',
+          endsOn: '2027-05-30',
+        },
+      },
+    ],
+    [
+      'updateStudyPeriod',
+      'mutation($id:ID!,$i:StudyPeriodInput!){updateStudyPeriod(id:$id,input:$i){id}}',
+      {
+        id: ids.period,
+        i: { name: 'IV', kind: 'QUARTER', startsOn: '2027-04-06', endsOn: '2027-05-26' },
+      },
+    ],
+    ['deleteStudyPeriod', 'mutation($id:ID!){deleteStudyPeriod(id:$id)}', { id: ids.period }],
+    [
+      'createClassGroup',
+      'mutation($i:CreateClassGroupInput!){createClassGroup(input:$i){id}}',
+      { i: { academicYearId: ids.year, grade: 5, letter: 'Б' } },
+    ],
+    [
+      'updateClassGroup',
+      'mutation($id:ID!,$i:ClassGroupInput!){updateClassGroup(id:$id,input:$i){id}}',
+      { id: ids.cls, i: { grade: 9, letter: 'В' } },
+    ],
+    ['deleteClassGroup', 'mutation($id:ID!){deleteClassGroup(id:$id)}', { id: ids.cls }],
+    [
+      'createSubject',
+      'mutation($i:SubjectInput!){createSubject(input:$i){id}}',
+      { i: { name: 'Астрономия' } },
+    ],
+    [
+      'updateSubject',
+      'mutation($id:ID!,$i:SubjectInput!){updateSubject(id:$id,input:$i){id}}',
+      { id: ids.subject, i: { name: 'Химия!' } },
+    ],
+    ['deleteSubject', 'mutation($id:ID!){deleteSubject(id:$id)}', { id: ids.subject }],
+    [
+      'createCourse',
+      'mutation($i:CreateCourseInput!){createCourse(input:$i){id}}',
+      {
+        i: {
+          classGroupId: ids.cls,
+          subjectId: ids.subject,
+          teacherId: ids.teacher,
+          hoursPerWeek: 1,
+        },
+      },
+    ],
+    [
+      'updateCourse',
+      'mutation($id:ID!,$i:CourseInput!){updateCourse(id:$id,input:$i){id}}',
+      { id: ids.course, i: { teacherId: ids.teacher, hoursPerWeek: 2 } },
+    ],
+    ['deleteCourse', 'mutation($id:ID!){deleteCourse(id:$id)}', { id: ids.course }],
+    [
+      'registerStaff',
+      'mutation($i:RegisterStaffInput!){registerStaff(input:$i){login}}',
+      { i: { lastName: 'А', firstName: 'Б', login: 'newbie', roles: ['TEACHER'] } },
+    ],
+    [
+      'updateStaff',
+      'mutation($id:ID!,$i:StaffInput!){updateStaff(id:$id,input:$i){id}}',
+      { id: ids.staff, i: { lastName: 'А', firstName: 'Б', roles: ['TEACHER', 'DEPUTY'] } },
+    ],
+    [
+      'resetStaffPassword',
+      'mutation($id:ID!){resetStaffPassword(id:$id){login}}',
+      { id: ids.staff },
+    ],
+  ] as const;
 
 const snapshot = () =>
   t.sql(`select (select count(*) from academic_year) y, (select count(*) from study_period) p, (select count(*) from class_group) c,
@@ -74,7 +175,22 @@ describe('SYSADMIN operations', () => {
 
   it('allows every one of them to the SYSADMIN', async () => {
     // Order matters: creations first, then the edits, then deletions of things without dependents.
-    const ok = ['updateSchool', 'createAcademicYear', 'createStudyPeriod', 'updateStudyPeriod', 'createSubject', 'updateSubject', 'updateCourse', 'registerStaff', 'updateStaff', 'resetStaffPassword', 'createClassGroup', 'deleteStudyPeriod', 'deleteCourse', 'createCourse'];
+    const ok = [
+      'updateSchool',
+      'createAcademicYear',
+      'createStudyPeriod',
+      'updateStudyPeriod',
+      'createSubject',
+      'updateSubject',
+      'updateCourse',
+      'registerStaff',
+      'updateStaff',
+      'resetStaffPassword',
+      'createClassGroup',
+      'deleteStudyPeriod',
+      'deleteCourse',
+      'createCourse',
+    ];
     const all = Object.fromEntries(writes().map(([n, q, v]) => [n, { q, v }]));
     for (const name of ok) {
       const r = await clients.sysadmin.request(all[name].q, all[name].v);
@@ -99,9 +215,13 @@ describe('reads', () => {
   });
 
   it('shows classes to staff, hides logins of nested teachers from teachers, and refuses families', async () => {
-    const admin = await clients.director.request<{ classGroups: { classTeacher: { login: string | null } }[] }>(CLASSES);
+    const admin = await clients.director.request<{
+      classGroups: { classTeacher: { login: string | null } }[];
+    }>(CLASSES);
     expect(admin.data?.classGroups[0].classTeacher.login).toMatch(/\w+/);
-    const teacher = await clients.teacher.request<{ classGroups: { classTeacher: { login: string | null } | null }[] }>(CLASSES);
+    const teacher = await clients.teacher.request<{
+      classGroups: { classTeacher: { login: string | null } | null }[];
+    }>(CLASSES);
     const led = teacher.data?.classGroups.filter((c) => c.classTeacher) ?? [];
     expect(led.length).toBe(9);
     expect(led.every((c) => c.classTeacher?.login === null)).toBe(true);
@@ -114,7 +234,9 @@ describe('reads', () => {
 
   it('lets everyone signed in read the school and its calendar', async () => {
     for (const role of ROLES) {
-      const r = await clients[role].request<{ school: { name: string }; academicYears: unknown[] }>('{ school { name } academicYears { name periods { name } } }');
+      const r = await clients[role].request<{ school: { name: string }; academicYears: unknown[] }>(
+        '{ school { name } academicYears { name periods { name } } }',
+      );
       expect(r.errors).toBeUndefined();
       expect(r.data?.academicYears.length).toBeGreaterThan(0);
     }

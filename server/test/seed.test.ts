@@ -34,31 +34,51 @@ describe('the demo school', () => {
     const rows = await t.sql<{ grade: number; subject: string; hours: number }>(
       `select c.grade, s.name subject, co.hours_per_week hours from course co join class_group c on c.id = co.class_group_id join subject s on s.id = co.subject_id`,
     );
-    expect(rows.filter((r) => r.subject === 'Алгебра').map((r) => r.grade).sort()).toEqual([7, 8, 9]);
+    expect(
+      rows
+        .filter((r) => r.subject === 'Алгебра')
+        .map((r) => r.grade)
+        .sort(),
+    ).toEqual([7, 8, 9]);
     expect(rows.find((r) => r.grade === 1 && r.subject === 'Русский язык')?.hours).toBe(5);
-    expect(rows.some((r) => r.grade === 1 && r.subject === 'Иностранный язык (английский)')).toBe(false);
+    expect(rows.some((r) => r.grade === 1 && r.subject === 'Иностранный язык (английский)')).toBe(
+      false,
+    );
   });
 
   it('has four quarters in the current year', async () => {
     const rows = await t.sql<{ name: string }>(`select name from study_period order by starts_on`);
-    expect(rows.map((r) => r.name)).toEqual(['I четверть', 'II четверть', 'III четверть', 'IV четверть']);
+    expect(rows.map((r) => r.name)).toEqual([
+      'I четверть',
+      'II четверть',
+      'III четверть',
+      'IV четверть',
+    ]);
   });
 
   it("gives the parent two children in different classes, one in classteacher's class taught by teacher; pupil is that one", async () => {
     const parent = await t.as('parent');
-    const me = await parent.request<{ me: { children: { id: string; classGroup: { id: string; name: string } }[] } }>(
-      '{ me { children { id classGroup { id name } } } }',
-    );
+    const me = await parent.request<{
+      me: { children: { id: string; classGroup: { id: string; name: string } }[] };
+    }>('{ me { children { id classGroup { id name } } } }');
     const kids = me.data!.me.children;
     expect(kids).toHaveLength(2);
     expect(new Set(kids.map((k) => k.classGroup.name)).size).toBe(2);
-    const ct = await (await t.as('classteacher')).request<{ me: { ledClasses: { id: string }[] } }>('{ me { ledClasses { id } } }');
+    const ct = await (
+      await t.as('classteacher')
+    ).request<{ me: { ledClasses: { id: string }[] } }>('{ me { ledClasses { id } } }');
     const led = ct.data!.me.ledClasses.map((c) => c.id);
     const inLed = kids.find((k) => led.includes(k.classGroup.id))!;
     expect(inLed).toBeDefined();
-    const teacher = await (await t.as('teacher')).request<{ me: { courses: { classGroup: { id: string } }[] } }>('{ me { courses { classGroup { id } } } }');
+    const teacher = await (
+      await t.as('teacher')
+    ).request<{ me: { courses: { classGroup: { id: string } }[] } }>(
+      '{ me { courses { classGroup { id } } } }',
+    );
     expect(teacher.data!.me.courses.map((c) => c.classGroup.id)).toContain(inLed.classGroup.id);
-    const pupil = await (await t.as('pupil')).request<{ me: { pupil: { id: string } } }>('{ me { pupil { id } } }');
+    const pupil = await (
+      await t.as('pupil')
+    ).request<{ me: { pupil: { id: string } } }>('{ me { pupil { id } } }');
     expect(pupil.data!.me.pupil.id).toBe(inLed.id);
   });
 
@@ -74,7 +94,9 @@ describe('the demo school', () => {
   });
 
   it('uses realistic Russian names with matching patronymics', async () => {
-    const rows = await t.sql<{ last_name: string; middle_name: string }>(`select last_name, middle_name from person`);
+    const rows = await t.sql<{ last_name: string; middle_name: string }>(
+      `select last_name, middle_name from person`,
+    );
     for (const r of rows) {
       expect(r.last_name).toMatch(/^[А-ЯЁ][а-яё-]+$/);
       expect(r.middle_name).toMatch(/(вич|вна|ич|чна|ична)$/);
@@ -91,7 +113,9 @@ describe('school:create', () => {
     expect(r.login).toBe('admin2');
     const c = t.client();
     expect((await c.login('admin2', r.password)).errors).toBeUndefined();
-    const me = await c.request<{ me: { roles: string[]; school: { name: string } } }>('{ me { roles school { name } } }');
+    const me = await c.request<{ me: { roles: string[]; school: { name: string } } }>(
+      '{ me { roles school { name } } }',
+    );
     expect(me.data?.me).toEqual({ roles: ['SYSADMIN'], school: { name: 'МБОУ СОШ №2' } });
     const classes = await c.request<{ classGroups: unknown[] }>('{ classGroups { id } }');
     expect(classes.data?.classGroups).toEqual([]);
@@ -99,7 +123,10 @@ describe('school:create', () => {
 
   it('refuses a taken login', async () => {
     await expect(
-      createSchool(t.orm.em.fork(), { name: 'X', admin: { login: 'sysadmin', lastName: 'И', firstName: 'И' } }),
+      createSchool(t.orm.em.fork(), {
+        name: 'X',
+        admin: { login: 'sysadmin', lastName: 'И', firstName: 'И' },
+      }),
     ).rejects.toMatchObject({ code: 'CONFLICT', details: { reason: 'LOGIN_TAKEN' } });
   });
 });

@@ -26,10 +26,15 @@ beforeAll(async () => {
       loginPrefix: 'b.',
     }),
   );
-  const [row] = await t.sql<{ id: number }>(`select p.id from person p join guardianship g on g.guardian_id = p.id
+  const [row] = await t.sql<{
+    id: number;
+  }>(`select p.id from person p join guardianship g on g.guardian_id = p.id
       join school s on s.id = p.school_id where s.name = 'Вторая школа' limit 1`);
-  await t.sql(`insert into user_account (school_id, person_id, login, password_hash, active, created_at)
-      select school_id, id, 'b.parent', (select password_hash from user_account where login = 'b.sysadmin'), true, now() from person where id = ?`, [row.id]);
+  await t.sql(
+    `insert into user_account (school_id, person_id, login, password_hash, active, created_at)
+      select school_id, id, 'b.parent', (select password_hash from user_account where login = 'b.sysadmin'), true, now() from person where id = ?`,
+    [row.id],
+  );
   a = await t.as('sysadmin');
   b = await t.as('b.sysadmin');
   bParent = await t.as('b.parent');
@@ -47,7 +52,8 @@ afterAll(() => t.close());
 
 describe('two schools', () => {
   it('shows each SYSADMIN only their own school, classes, subjects, courses and staff', async () => {
-    const q = '{ school { name } classGroups { name } subjects { id } courses { id } staff { login } academicYears { id } }';
+    const q =
+      '{ school { name } classGroups { name } subjects { id } courses { id } staff { login } academicYears { id } }';
     const ra = await a.request<Record<string, { login?: string; name?: string; id?: string }[]>>(q);
     const rb = await b.request<Record<string, { login?: string; name?: string; id?: string }[]>>(q);
     expect(rb.data?.school).toEqual({ name: 'Вторая школа' });
@@ -64,7 +70,10 @@ describe('two schools', () => {
 
   it("answers NOT_FOUND when one school's SYSADMIN names another school's records", async () => {
     const tries = [
-      ['mutation($id:ID!){updateClassGroup(id:$id,input:{grade:5,letter:"Я"}){id}}', { id: aIds.cls }],
+      [
+        'mutation($id:ID!){updateClassGroup(id:$id,input:{grade:5,letter:"Я"}){id}}',
+        { id: aIds.cls },
+      ],
       ['mutation($id:ID!){deleteClassGroup(id:$id)}', { id: aIds.cls }],
       ['mutation($id:ID!){updateSubject(id:$id,input:{name:"Взлом"}){id}}', { id: aIds.subject }],
       ['mutation($id:ID!){deleteSubject(id:$id)}', { id: aIds.subject }],
@@ -85,23 +94,55 @@ describe('two schools', () => {
   });
 
   it("refuses another school's class, subject or teacher inside an input", async () => {
-    const [bYear] = await t.sql<{ id: number }>(`select id from academic_year where school_id = (select school_id from user_account where login = 'b.sysadmin')`);
-    const cls = await b.request('mutation($i:CreateClassGroupInput!){createClassGroup(input:$i){id}}', {
-      i: { academicYearId: String(bYear.id), grade: 9, letter: 'А', classTeacherId: aIds.teacher },
+    const [bYear] = await t.sql<{ id: number }>(
+      `select id from academic_year where school_id = (select school_id from user_account where login = 'b.sysadmin')`,
+    );
+    const cls = await b.request(
+      'mutation($i:CreateClassGroupInput!){createClassGroup(input:$i){id}}',
+      {
+        i: {
+          academicYearId: String(bYear.id),
+          grade: 9,
+          letter: 'А',
+          classTeacherId: aIds.teacher,
+        },
+      },
+    );
+    expect(cls.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'NOT_A_TEACHER',
     });
-    expect(cls.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'NOT_A_TEACHER' });
     const course = await b.request('mutation($i:CreateCourseInput!){createCourse(input:$i){id}}', {
-      i: { classGroupId: aIds.cls, subjectId: aIds.subject, teacherId: aIds.teacher, hoursPerWeek: 1 },
+      i: {
+        classGroupId: aIds.cls,
+        subjectId: aIds.subject,
+        teacherId: aIds.teacher,
+        hoursPerWeek: 1,
+      },
     });
-    expect(course.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'classGroupId' });
-    const year = await b.request('mutation($i:CreateStudyPeriodInput!){createStudyPeriod(input:$i){id}}', {
-      i: { academicYearId: aIds.year, name: 'X', kind: 'QUARTER', startsOn: '2026-09-01', endsOn: '2026-09-02' },
+    expect(course.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'classGroupId',
     });
+    const year = await b.request(
+      'mutation($i:CreateStudyPeriodInput!){createStudyPeriod(input:$i){id}}',
+      {
+        i: {
+          academicYearId: aIds.year,
+          name: 'X',
+          kind: 'QUARTER',
+          startsOn: '2026-09-01',
+          endsOn: '2026-09-02',
+        },
+      },
+    );
     expect(codeOf(year)).toBe('NOT_FOUND');
   });
 
   it("gives a parent of one school only their own school's children", async () => {
-    const r = await bParent.request<{ me: { school: { name: string }; children: { id: string }[] } }>('{ me { school { name } children { id fullName } } }');
+    const r = await bParent.request<{
+      me: { school: { name: string }; children: { id: string }[] };
+    }>('{ me { school { name } children { id fullName } } }');
     expect(r.data?.me.school.name).toBe('Вторая школа');
     const [{ n }] = await t.sql<{ n: string }>(
       `select count(*) n from person where school_id = (select school_id from user_account where login = 'b.parent') and id in (${r.data!.me.children.map(() => '?').join(',')})`,

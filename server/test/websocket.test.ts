@@ -48,7 +48,9 @@ describe('the WebSocket endpoint', () => {
 
   it('refuses other paths', async () => {
     const c = await t.as('parent');
-    expect(await handshake({ origin: t.origin, cookie: c.cookie }, wsUrl.replace('/graphql', '/other'))).toBe(404);
+    expect(
+      await handshake({ origin: t.origin, cookie: c.cookie }, wsUrl.replace('/graphql', '/other')),
+    ).toBe(404);
   });
 
   it('accepts a signed-in page of ours and answers as that viewer', async () => {
@@ -60,14 +62,25 @@ describe('the WebSocket endpoint', () => {
         super(url, protocols, { headers: { cookie, origin } });
       }
     }
-    const client = createClient({ url: wsUrl, webSocketImpl: Authed, retryAttempts: 0, lazy: true });
+    const client = createClient({
+      url: wsUrl,
+      webSocketImpl: Authed,
+      retryAttempts: 0,
+      lazy: true,
+    });
     try {
       const result = await new Promise<unknown>((resolve, reject) => {
-        client.subscribe({ query: '{ me { login children { id } } }' }, { next: resolve, error: reject, complete: () => {} });
+        client.subscribe(
+          { query: '{ me { login children { id } } }' },
+          { next: resolve, error: reject, complete: () => {} },
+        );
       });
       expect(result).toMatchObject({ data: { me: { login: 'parent' } } });
       const denied = await new Promise<unknown>((resolve, reject) => {
-        client.subscribe({ query: '{ staff { login } }' }, { next: resolve, error: reject, complete: () => {} });
+        client.subscribe(
+          { query: '{ staff { login } }' },
+          { next: resolve, error: reject, complete: () => {} },
+        );
       });
       expect(denied).toMatchObject({ errors: [{ extensions: { code: 'FORBIDDEN' } }] });
     } finally {

@@ -18,7 +18,13 @@ export class AuthResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<ViewerInfo> {
     if (!ctx.cookies) throw new DomainError('BAD_USER_INPUT', 'Sign in over HTTP');
-    const { token, expiresAt } = await ctx.services.auth.login(ctx.em, login, password, ctx.clientAddress, ctx.userAgent);
+    const { token, expiresAt } = await ctx.services.auth.login(
+      ctx.em,
+      login,
+      password,
+      ctx.clientAddress,
+      ctx.userAgent,
+    );
     ctx.cookies.setSession(token, expiresAt);
     const viewer = await loadViewer(ctx.em, token);
     ctx.em.setFilterParams('tenant', { schoolId: viewer!.schoolId });

@@ -18,12 +18,20 @@ export class AuthService {
     private readonly limiter: LoginRateLimiter,
   ) {}
 
-  async login(em: EntityManager, rawLogin: string, password: string, address: string, userAgent?: string): Promise<LoginResult> {
+  async login(
+    em: EntityManager,
+    rawLogin: string,
+    password: string,
+    address: string,
+    userAgent?: string,
+  ): Promise<LoginResult> {
     const login = rawLogin.trim().toLowerCase();
     if (!login) throw badInput('login', 'REQUIRED', 'Enter your login');
     if (!password) throw badInput('password', 'REQUIRED', 'Enter your password');
     if (login.length > 100 || password.length > 200) {
-      throw new DomainError('UNAUTHENTICATED', 'Wrong login or password', { reason: 'BAD_CREDENTIALS' });
+      throw new DomainError('UNAUTHENTICATED', 'Wrong login or password', {
+        reason: 'BAD_CREDENTIALS',
+      });
     }
     await this.limiter.check(login, address);
     const account = await em.findOne(
@@ -35,7 +43,9 @@ export class AuthService {
     if (!account || !ok) {
       await this.limiter.recordFailure(login, address);
       log.info('sign-in refused', { accountId: account?.id ?? null });
-      throw new DomainError('UNAUTHENTICATED', 'Wrong login or password', { reason: 'BAD_CREDENTIALS' });
+      throw new DomainError('UNAUTHENTICATED', 'Wrong login or password', {
+        reason: 'BAD_CREDENTIALS',
+      });
     }
     await this.limiter.recordSuccess(login);
     const { token, expiresAt } = await this.sessions.create(em, account, userAgent);

@@ -15,7 +15,10 @@ export class MeService {
     if (!viewer) return null;
     const school = await em.findOneOrFail(School, viewer.schoolId);
     const today = todayIn(school.timeZone);
-    const pupilIds = [...viewer.childIds, ...(viewer.roles.has(Role.STUDENT) ? [viewer.personId] : [])];
+    const pupilIds = [
+      ...viewer.childIds,
+      ...(viewer.roles.has(Role.STUDENT) ? [viewer.personId] : []),
+    ];
     const [self, pupils, ledClasses, courses] = await Promise.all([
       em.findOneOrFail(Person, viewer.personId),
       this.pupils(scopeOf(em, viewer), pupilIds, today),
@@ -23,7 +26,10 @@ export class MeService {
       em.find(
         Course,
         { id: { $in: [...viewer.courseIds] } },
-        { populate: ['classGroup', 'subject'], orderBy: { classGroup: { grade: 'asc', letter: 'asc' }, subject: { name: 'asc' } } },
+        {
+          populate: ['classGroup', 'subject'],
+          orderBy: { classGroup: { grade: 'asc', letter: 'asc' }, subject: { name: 'asc' } },
+        },
       ),
     ]);
     return Object.assign(new ViewerInfo(), {
@@ -46,7 +52,11 @@ export class MeService {
       em.find(Person, { id: { $in: ids } }, { orderBy: { firstName: 'asc' } }),
       em.find(
         Enrollment,
-        { pupil: { $in: ids }, startsOn: { $lte: today }, $or: [{ endsOn: null }, { endsOn: { $gte: today } }] },
+        {
+          pupil: { $in: ids },
+          startsOn: { $lte: today },
+          $or: [{ endsOn: null }, { endsOn: { $gte: today } }],
+        },
         { populate: ['classGroup'] },
       ),
     ]);

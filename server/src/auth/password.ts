@@ -8,7 +8,10 @@ export const hashPassword = (password: string) => hash(password, OPTIONS);
 /** A hash of nothing, verified when a login is unknown so that the answer takes as long. */
 let dummyHash: Promise<string> | undefined;
 
-export async function verifyPassword(passwordHash: string | null, password: string): Promise<boolean> {
+export async function verifyPassword(
+  passwordHash: string | null,
+  password: string,
+): Promise<boolean> {
   if (!passwordHash) {
     dummyHash ??= hashPassword('otmetka-dummy-password');
     await verify(await dummyHash, password).catch(() => false);

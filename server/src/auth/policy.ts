@@ -21,7 +21,12 @@ const ADMINISTRATION = [
 ];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  [Role.SYSADMIN]: [...ADMINISTRATION, Permission.SchoolManage, Permission.StructureManage, Permission.StaffManage],
+  [Role.SYSADMIN]: [
+    ...ADMINISTRATION,
+    Permission.SchoolManage,
+    Permission.StructureManage,
+    Permission.StaffManage,
+  ],
   [Role.DIRECTOR]: ADMINISTRATION,
   [Role.DEPUTY]: ADMINISTRATION,
   [Role.TEACHER]: [Permission.SchoolRead, Permission.CalendarRead, Permission.StructureRead],

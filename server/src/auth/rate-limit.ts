@@ -22,7 +22,11 @@ export class LoginRateLimiter {
       duration: limits.blockSeconds,
       blockDuration: limits.blockSeconds,
     };
-    this.byLogin = new RateLimiterPostgres({ ...common, keyPrefix: 'l', points: limits.maxFailures });
+    this.byLogin = new RateLimiterPostgres({
+      ...common,
+      keyPrefix: 'l',
+      points: limits.maxFailures,
+    });
     this.byAddress = new RateLimiterPostgres({
       ...common,
       keyPrefix: 'a',
@@ -60,7 +64,11 @@ export class LoginRateLimiter {
 
 function tooMany(ms: number) {
   const retryAfterSeconds = Math.ceil(ms / 1000);
-  return new DomainError('RATE_LIMITED', `Too many failed sign-ins. Try again in ${Math.ceil(retryAfterSeconds / 60)} min.`, {
-    retryAfterSeconds,
-  });
+  return new DomainError(
+    'RATE_LIMITED',
+    `Too many failed sign-ins. Try again in ${Math.ceil(retryAfterSeconds / 60)} min.`,
+    {
+      retryAfterSeconds,
+    },
+  );
 }

@@ -10,7 +10,11 @@ export class SessionService {
   constructor(private readonly ttlMs: number) {}
 
   /** Creates a session and returns the token for the cookie; only its hash is stored. */
-  async create(em: EntityManager, account: UserAccount, userAgent?: string): Promise<{ token: string; expiresAt: Date }> {
+  async create(
+    em: EntityManager,
+    account: UserAccount,
+    userAgent?: string,
+  ): Promise<{ token: string; expiresAt: Date }> {
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.ttlMs);
     em.create(Session, {
@@ -25,16 +29,31 @@ export class SessionService {
   }
 
   async revoke(em: EntityManager, sessionId: number): Promise<void> {
-    await em.nativeUpdate(Session, { id: sessionId, revokedAt: null }, { revokedAt: new Date() }, { filters: false });
+    await em.nativeUpdate(
+      Session,
+      { id: sessionId, revokedAt: null },
+      { revokedAt: new Date() },
+      { filters: false },
+    );
   }
 
   async revokeAllOf(em: EntityManager, accountId: number): Promise<void> {
-    await em.nativeUpdate(Session, { account: accountId, revokedAt: null }, { revokedAt: new Date() }, { filters: false });
+    await em.nativeUpdate(
+      Session,
+      { account: accountId, revokedAt: null },
+      { revokedAt: new Date() },
+      { filters: false },
+    );
   }
 
   /** Notes activity at most once a minute, so a busy page does not write on every request. */
   async touch(em: EntityManager, viewer: Viewer): Promise<void> {
     if (Date.now() - viewer.lastSeenAt.getTime() < 60_000) return;
-    await em.nativeUpdate(Session, { id: viewer.sessionId }, { lastSeenAt: new Date() }, { filters: false });
+    await em.nativeUpdate(
+      Session,
+      { id: viewer.sessionId },
+      { lastSeenAt: new Date() },
+      { filters: false },
+    );
   }
 }

@@ -15,7 +15,9 @@ await withAdminServer(config, async (admin) => {
   const orm = await openOrm(admin.urlFor(dbName));
   try {
     await migrate(orm);
-    const result = await orm.getMigrator().createMigration('src/db/migrations', false, false, process.argv[2]);
+    const result = await orm
+      .getMigrator()
+      .createMigration('src/db/migrations', false, false, process.argv[2]);
     console.log(result.fileName ? `written: ${result.fileName}` : 'no changes');
     console.log(result.diff.up.join('\n'));
   } finally {

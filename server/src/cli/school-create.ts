@@ -20,10 +20,14 @@ const { values } = parseArgs({
     'time-zone': { type: 'string' },
   },
 });
-const missing = ['name', 'login', 'last-name', 'first-name'].filter((k) => !values[k as keyof typeof values]);
+const missing = ['name', 'login', 'last-name', 'first-name'].filter(
+  (k) => !values[k as keyof typeof values],
+);
 if (missing.length > 0) {
   console.error(`Missing: ${missing.map((m) => `--${m}`).join(', ')}`);
-  console.error('Usage: npm run school:create -- --name "School" --login admin --last-name Иванов --first-name Иван');
+  console.error(
+    'Usage: npm run school:create -- --name "School" --login admin --last-name Иванов --first-name Иван',
+  );
   process.exit(2);
 }
 
@@ -42,7 +46,9 @@ await withAdminServer(loadConfig(), async (db) => {
       },
     });
     console.log(`School «${r.school.name}» created (id ${r.school.id}).`);
-    console.log(`SYSADMIN login: ${r.login}\nOne-time password: ${r.password}\n(shown once; hand it over against a signature)`);
+    console.log(
+      `SYSADMIN login: ${r.login}\nOne-time password: ${r.password}\n(shown once; hand it over against a signature)`,
+    );
   } catch (e) {
     if (e instanceof DomainError) {
       console.error(`Refused: ${e.message}${e.details.field ? ` (${e.details.field})` : ''}`);

@@ -70,7 +70,10 @@ export async function openDatabaseServer(config: Config): Promise<AdminServer> {
   return server;
 }
 
-export async function withAdminServer<T>(config: Config, fn: (s: AdminServer) => Promise<T>): Promise<T> {
+export async function withAdminServer<T>(
+  config: Config,
+  fn: (s: AdminServer) => Promise<T>,
+): Promise<T> {
   const server = await openDatabaseServer(config);
   try {
     return await fn(server);

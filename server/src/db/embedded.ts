@@ -127,7 +127,12 @@ function spawnPostgres(
     const child = spawn(
       bin,
       ['-D', pgDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-k', pgDir],
-      { ...ids, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } },
+      {
+        ...ids,
+        detached: true,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, LC_MESSAGES: 'C' },
+      },
     );
     let output = '';
     const onData = (chunk: Buffer) => {

@@ -65,7 +65,8 @@ export class ViewerInfo {
   @Field(() => [ClassGroup], { description: 'Classes this person leads as class teacher' })
   ledClasses!: ClassGroup[];
   @Field(() => [Course], { description: 'Courses this person teaches' }) courses!: Course[];
-  @Field(() => Pupil, { nullable: true, description: 'For a pupil: themselves' }) pupil?: Pupil | null;
+  @Field(() => Pupil, { nullable: true, description: 'For a pupil: themselves' })
+  pupil?: Pupil | null;
 }
 
 @ObjectType()

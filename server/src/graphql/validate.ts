@@ -4,14 +4,22 @@ import { badInput } from '../errors.js';
 export function requiredText(field: string, value: string, max: number): string {
   const v = value.trim();
   if (!v) throw badInput(field, 'REQUIRED', `${field} is required`);
-  if (v.length > max) throw badInput(field, 'TOO_LONG', `${field} is longer than ${max} characters`);
+  if (v.length > max) {
+    throw badInput(field, 'TOO_LONG', `${field} is longer than ${max} characters`);
+  }
   return v;
 }
 
-export function optionalText(field: string, value: string | null | undefined, max: number): string | null {
+export function optionalText(
+  field: string,
+  value: string | null | undefined,
+  max: number,
+): string | null {
   const v = value?.trim() ?? '';
   if (!v) return null;
-  if (v.length > max) throw badInput(field, 'TOO_LONG', `${field} is longer than ${max} characters`);
+  if (v.length > max) {
+    throw badInput(field, 'TOO_LONG', `${field} is longer than ${max} characters`);
+  }
   return v;
 }
 
@@ -25,7 +33,9 @@ export function intInRange(field: string, value: number, min: number, max: numbe
 /** Parses a GraphQL ID into a database id; a malformed id is treated like a missing record. */
 export function parseId(field: string, value: string | number): number {
   const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isSafeInteger(n) || n <= 0) throw badInput(field, 'INVALID_ID', `${field} is not a valid id`);
+  if (!Number.isSafeInteger(n) || n <= 0) {
+    throw badInput(field, 'INVALID_ID', `${field} is not a valid id`);
+  }
   return n;
 }
 
@@ -40,5 +50,10 @@ export function isValidTimeZone(tz: string): boolean {
 
 /** Today's date (YYYY-MM-DD) in a time zone. */
 export function todayIn(timeZone: string, now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
 }

@@ -10,10 +10,19 @@ import { childName } from './names.js';
 import { Faker, ru, base } from '@faker-js/faker';
 
 export const DEMO_PASSWORD = 'demo';
-export const DEMO_LOGINS = ['sysadmin', 'director', 'deputy', 'teacher', 'classteacher', 'parent', 'pupil'];
+export const DEMO_LOGINS = [
+  'sysadmin',
+  'director',
+  'deputy',
+  'teacher',
+  'classteacher',
+  'parent',
+  'pupil',
+];
 
 /** The school year in progress on `today` starts on 1 September of this calendar year. */
-export const schoolYearStart = (today = new Date()) => (today.getMonth() >= 7 ? today.getFullYear() : today.getFullYear() - 1);
+export const schoolYearStart = (today = new Date()) =>
+  today.getMonth() >= 7 ? today.getFullYear() : today.getFullYear() - 1;
 
 /**
  * A small rural basic school (grades 1–9, one class each, 5–12 pupils), deterministic for a
@@ -45,11 +54,26 @@ export async function seedDemoSchool(orm: MikroORM, today = new Date()): Promise
       ...childName(faker, father.lastName, father.firstName),
     });
     tem.create(RoleGrant, { school: g.school, person: younger, role: Role.STUDENT });
-    tem.create(Enrollment, { school: g.school, pupil: younger, classGroup: cls3, startsOn: g.year.startsOn });
+    tem.create(Enrollment, {
+      school: g.school,
+      pupil: younger,
+      classGroup: cls3,
+      startsOn: g.year.startsOn,
+    });
     for (const guardian of [father, mother]) {
-      tem.create(Guardianship, { school: g.school, guardian, pupil: younger, kind: guardian === father ? 'father' : 'mother' });
+      tem.create(Guardianship, {
+        school: g.school,
+        guardian,
+        pupil: younger,
+        kind: guardian === father ? 'father' : 'mother',
+      });
     }
     tem.create(UserAccount, { school: g.school, person: mother, login: 'parent', passwordHash });
-    tem.create(UserAccount, { school: g.school, person: family.children[0].pupil, login: 'pupil', passwordHash });
+    tem.create(UserAccount, {
+      school: g.school,
+      person: family.children[0].pupil,
+      login: 'pupil',
+      passwordHash,
+    });
   });
 }

@@ -59,7 +59,11 @@ const SPECIALISTS: Record<string, string> = {
   'Основы безопасности и защиты Родины': 'sport',
   'Физическая культура': 'sport',
 };
-const PRIMARY_SPECIALISTS = new Set(['Иностранный язык (английский)', 'Музыка', 'Физическая культура']);
+const PRIMARY_SPECIALISTS = new Set([
+  'Иностранный язык (английский)',
+  'Музыка',
+  'Физическая культура',
+]);
 
 /**
  * Builds a whole school deterministically from `seed`: staff, subjects, the year and its quarters,
@@ -69,20 +73,38 @@ const PRIMARY_SPECIALISTS = new Set(['Иностранный язык (англ�
 export async function generateSchool(em: EntityManager, o: GenerateOptions): Promise<Generated> {
   const faker = new Faker({ locale: [ru, en, base] });
   faker.seed(o.seed);
-  const school = em.create(School, { name: o.schoolName, shortName: null, address: null, timeZone: 'Europe/Moscow' });
+  const school = em.create(School, {
+    name: o.schoolName,
+    shortName: null,
+    address: null,
+    timeZone: 'Europe/Moscow',
+  });
   const year = em.create(AcademicYear, {
     school,
     name: `${o.startYear}/${o.startYear + 1}`,
     startsOn: `${o.startYear}-09-01`,
     endsOn: `${o.startYear + 1}-05-31`,
   });
-  for (const q of quartersOf(o.startYear)) em.create(StudyPeriod, { school, academicYear: year, kind: PeriodKind.QUARTER, ...q });
-  const subjects = new Map(CURRICULUM.map((c) => [c.name, em.create(Subject, { school, name: c.name, shortName: c.shortName })]));
+  for (const q of quartersOf(o.startYear)) {
+    em.create(StudyPeriod, { school, academicYear: year, kind: PeriodKind.QUARTER, ...q });
+  }
+  const subjects = new Map(
+    CURRICULUM.map((c) => [
+      c.name,
+      em.create(Subject, { school, name: c.name, shortName: c.shortName }),
+    ]),
+  );
 
   const person = (n: Name) => em.create(Person, { school, ...n });
   const account = (p: Person, login: string) =>
-    em.create(UserAccount, { school, person: p, login: `${o.loginPrefix ?? ''}${login}`, passwordHash: o.passwordHash });
-  const grant = (p: Person, ...roles: Role[]) => roles.forEach((role) => em.create(RoleGrant, { school, person: p, role }));
+    em.create(UserAccount, {
+      school,
+      person: p,
+      login: `${o.loginPrefix ?? ''}${login}`,
+      passwordHash: o.passwordHash,
+    });
+  const grant = (p: Person, ...roles: Role[]) =>
+    roles.forEach((role) => em.create(RoleGrant, { school, person: p, role }));
 
   const staff = new Map<string, Person>();
   const addStaff = (key: string, sex: Sex, roles: Role[]) => {
@@ -96,13 +118,27 @@ export async function generateSchool(em: EntityManager, o: GenerateOptions): Pro
   addStaff('director', Sex.F, [Role.DIRECTOR]);
   addStaff('deputy', Sex.F, [Role.DEPUTY, Role.TEACHER]);
   for (const [key, sex] of [
-    ['teacher', Sex.M], ['classteacher', Sex.F], ['english', Sex.F], ['history', Sex.M], ['biology', Sex.F],
-    ['physics', Sex.M], ['arts', Sex.F], ['sport', Sex.M],
-  ] as const) addStaff(key, sex, [Role.TEACHER]);
+    ['teacher', Sex.M],
+    ['classteacher', Sex.F],
+    ['english', Sex.F],
+    ['history', Sex.M],
+    ['biology', Sex.F],
+    ['physics', Sex.M],
+    ['arts', Sex.F],
+    ['sport', Sex.M],
+  ] as const) {
+    addStaff(key, sex, [Role.TEACHER]);
+  }
 
   const classes: ClassGroup[] = [];
   const families: Generated['families'] = [];
-  const leaders: Record<number, string> = { 5: 'english', 6: 'history', 7: 'classteacher', 8: 'biology', 9: 'physics' };
+  const leaders: Record<number, string> = {
+    5: 'english',
+    6: 'history',
+    7: 'classteacher',
+    8: 'biology',
+    9: 'physics',
+  };
   for (const grade of o.grades) {
     for (const [li, letter] of o.letters.entries()) {
       const primary = grade <= 4;
@@ -110,14 +146,23 @@ export async function generateSchool(em: EntityManager, o: GenerateOptions): Pro
       if (primary || !leaderKey) {
         leaderKey = `primary${grade}${letter}`.toLowerCase();
         if (!primary) leaderKey = `teacher${grade}${letter}`.toLowerCase();
-        addStaff(leaderKey, primary ? Sex.F : faker.helpers.arrayElement([Sex.M, Sex.F]), [Role.TEACHER]);
+        addStaff(leaderKey, primary ? Sex.F : faker.helpers.arrayElement([Sex.M, Sex.F]), [
+          Role.TEACHER,
+        ]);
       }
-      const cls = em.create(ClassGroup, { school, academicYear: year, grade, letter, classTeacher: staff.get(leaderKey)! });
+      const cls = em.create(ClassGroup, {
+        school,
+        academicYear: year,
+        grade,
+        letter,
+        classTeacher: staff.get(leaderKey)!,
+      });
       classes.push(cls);
       for (const c of CURRICULUM) {
         const hours = c.hours[grade];
         if (!hours) continue;
-        const teacherKey = primary && !PRIMARY_SPECIALISTS.has(c.name) ? leaderKey : SPECIALISTS[c.name];
+        const teacherKey =
+          primary && !PRIMARY_SPECIALISTS.has(c.name) ? leaderKey : SPECIALISTS[c.name];
         em.create(Course, {
           school,
           academicYear: year,
@@ -131,14 +176,20 @@ export async function generateSchool(em: EntityManager, o: GenerateOptions): Pro
       for (let i = 0; i < size; i++) {
         const father = adultName(faker, Sex.M);
         const mother = adultName(faker, Sex.F, father.lastName);
-        const guardians = faker.number.float() < 0.85 ? [person(father), person(mother)] : [person(mother)];
+        const guardians =
+          faker.number.float() < 0.85 ? [person(father), person(mother)] : [person(mother)];
         grant(guardians[0], Role.PARENT);
         if (guardians[1]) grant(guardians[1], Role.PARENT);
         const pupil = person(childName(faker, father.lastName, father.firstName));
         grant(pupil, Role.STUDENT);
         em.create(Enrollment, { school, pupil, classGroup: cls, startsOn: year.startsOn });
         for (const g of guardians) {
-          em.create(Guardianship, { school, guardian: g, pupil, kind: g.sex === Sex.M ? 'father' : 'mother' });
+          em.create(Guardianship, {
+            school,
+            guardian: g,
+            pupil,
+            kind: g.sex === Sex.M ? 'father' : 'mother',
+          });
         }
         families.push({ guardians, children: [{ pupil, cls }] });
       }

@@ -36,7 +36,7 @@ export function createApolloClient({ onSessionLost }: ClientOptions): ApolloClie
     headers: { 'apollo-require-preflight': 'true' },
   });
   // graphql-ws connects lazily, on the first subscription; the browser sends the session cookie.
-  const ws = new GraphQLWsLink(createClient({ url: graphqlUrl('ws') }));
+  const ws = new GraphQLWsLink(createClient({ url: () => graphqlUrl('ws') }));
   const sessionWatch = new ErrorLink(({ error, operation }) => {
     if (!SIGN_IN_OPERATIONS.has(operation.operationName ?? '') && isUnauthenticated(error)) {
       onSessionLost();

@@ -51,7 +51,9 @@ export function codeMessage(code: ErrorCode): UiMessage {
 
 function fieldMessage(error: GraphQLFormattedError): UiMessage {
   const reason = error.extensions?.reason;
-  return isKnown(ERROR_REASONS, reason) ? { key: `errors.reason.${reason}` } : { text: error.message };
+  return isKnown(ERROR_REASONS, reason)
+    ? { key: `errors.reason.${reason}` }
+    : { text: error.message };
 }
 
 function codeOf(error: GraphQLFormattedError): ErrorCode {

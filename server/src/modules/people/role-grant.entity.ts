@@ -1,4 +1,13 @@
-import { OptionalProps, Entity, Enum, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import {
+  OptionalProps,
+  Entity,
+  Enum,
+  ManyToOne,
+  PrimaryKey,
+  Property,
+  Unique,
+  type Ref,
+} from '@mikro-orm/core';
 import { registerEnumType } from 'type-graphql';
 import { TenantFilter } from '../../db/tenant.js';
 import { School } from '../school/school.entity.js';
@@ -14,7 +23,12 @@ export enum Role {
 }
 registerEnumType(Role, { name: 'Role' });
 
-export const STAFF_ROLES: readonly Role[] = [Role.SYSADMIN, Role.DIRECTOR, Role.DEPUTY, Role.TEACHER];
+export const STAFF_ROLES: readonly Role[] = [
+  Role.SYSADMIN,
+  Role.DIRECTOR,
+  Role.DEPUTY,
+  Role.TEACHER,
+];
 
 @Entity({ tableName: 'role_grant' })
 @TenantFilter()

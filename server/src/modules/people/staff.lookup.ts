@@ -4,9 +4,18 @@ import { badInput } from '../../errors.js';
 import { parseId } from '../../graphql/validate.js';
 
 /** The id of a teacher of this school, or a BAD_USER_INPUT naming the field. */
-export async function requireTeacher(em: EntityManager, schoolId: number, field: string, id: string): Promise<number> {
+export async function requireTeacher(
+  em: EntityManager,
+  schoolId: number,
+  field: string,
+  id: string,
+): Promise<number> {
   const personId = parseId(field, id);
-  const grant = await em.findOne(RoleGrant, { person: personId, role: Role.TEACHER, school: schoolId });
+  const grant = await em.findOne(RoleGrant, {
+    person: personId,
+    role: Role.TEACHER,
+    school: schoolId,
+  });
   if (!grant) throw badInput(field, 'NOT_A_TEACHER', 'Choose a teacher of this school');
   return personId;
 }

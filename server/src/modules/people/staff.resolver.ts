@@ -18,7 +18,10 @@ export class StaffResolver {
   }
 
   @Mutation(() => StaffRegistration, { description: 'SYSADMIN registers a member of staff' })
-  registerStaff(@Arg('input') input: RegisterStaffInput, @Ctx() ctx: RequestContext): Promise<StaffRegistration> {
+  registerStaff(
+    @Arg('input') input: RegisterStaffInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<StaffRegistration> {
     return ctx.services.staff.register(ctx, input);
   }
 
@@ -31,8 +34,13 @@ export class StaffResolver {
     return ctx.services.staff.update(ctx, id, input);
   }
 
-  @Mutation(() => StaffRegistration, { description: 'A new initial password; the old sessions end' })
-  resetStaffPassword(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<StaffRegistration> {
+  @Mutation(() => StaffRegistration, {
+    description: 'A new initial password; the old sessions end',
+  })
+  resetStaffPassword(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<StaffRegistration> {
     return ctx.services.staff.resetPassword(ctx, id);
   }
 }

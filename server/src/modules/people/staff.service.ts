@@ -44,7 +44,11 @@ export class StaffService {
     const roles = checkRoles(input.roles);
     const login = input.login.trim().toLowerCase();
     if (!LOGIN_PATTERN.test(login)) {
-      throw badInput('login', 'INVALID_LOGIN', 'Login: 3–50 Latin letters, digits, dot, dash or underscore');
+      throw badInput(
+        'login',
+        'INVALID_LOGIN',
+        'Login: 3–50 Latin letters, digits, dot, dash or underscore',
+      );
     }
     const initialPassword = generatePassword();
     const passwordHash = await hashPassword(initialPassword);
@@ -69,7 +73,11 @@ export class StaffService {
     return em.transactional(async (tem) => {
       const person = await this.staffPerson(tem, viewer.schoolId, id);
       if (person.id === viewer.personId && !roles.includes(Role.SYSADMIN)) {
-        throw badInput('roles', 'CANNOT_DEMOTE_SELF', 'You cannot take the SYSADMIN role from yourself');
+        throw badInput(
+          'roles',
+          'CANNOT_DEMOTE_SELF',
+          'You cannot take the SYSADMIN role from yourself',
+        );
       }
       const grants = await tem.find(RoleGrant, { person: person.id });
       const current = grants.filter((g) => STAFF_ROLES.includes(g.role));
@@ -78,11 +86,16 @@ export class StaffService {
       }
       for (const g of current) if (!roles.includes(g.role)) tem.remove(g);
       for (const role of roles) {
-        if (!current.some((g) => g.role === role)) tem.create(RoleGrant, { school: viewer.schoolId, person, role });
+        if (!current.some((g) => g.role === role)) {
+          tem.create(RoleGrant, { school: viewer.schoolId, person, role });
+        }
       }
       tem.assign(person, names);
       const account = await tem.findOne(UserAccount, { person: person.id });
-      const allRoles = [...roles, ...grants.filter((g) => !STAFF_ROLES.includes(g.role)).map((g) => g.role)];
+      const allRoles = [
+        ...roles,
+        ...grants.filter((g) => !STAFF_ROLES.includes(g.role)).map((g) => g.role),
+      ];
       return Staff.from(person, sortRoles(allRoles), account?.login ?? null);
     });
   }
@@ -107,7 +120,11 @@ export class StaffService {
 
   private async staffPerson(em: EntityManager, schoolId: number, id: string): Promise<Person> {
     const personId = parseId('id', id);
-    const isStaff = await em.count(RoleGrant, { person: personId, school: schoolId, role: { $in: [...STAFF_ROLES] } });
+    const isStaff = await em.count(RoleGrant, {
+      person: personId,
+      school: schoolId,
+      role: { $in: [...STAFF_ROLES] },
+    });
     const person = isStaff ? await em.findOne(Person, { id: personId, school: schoolId }) : null;
     if (!person) throw notFound();
     return person;
@@ -119,7 +136,11 @@ export class StaffService {
       em.count(ClassGroup, { classTeacher: personId }),
     ]);
     if (courses + classes > 0) {
-      throw conflict('roles', 'HAS_DEPENDENTS', 'This teacher still teaches courses or leads a class');
+      throw conflict(
+        'roles',
+        'HAS_DEPENDENTS',
+        'This teacher still teaches courses or leads a class',
+      );
     }
   }
 }
@@ -141,4 +162,5 @@ function checkRoles(roles: Role[]): Role[] {
 }
 
 const ROLE_ORDER = Object.values(Role);
-const sortRoles = (roles: Role[]) => [...roles].sort((a, b) => ROLE_ORDER.indexOf(a) - ROLE_ORDER.indexOf(b));
+const sortRoles = (roles: Role[]) =>
+  [...roles].sort((a, b) => ROLE_ORDER.indexOf(a) - ROLE_ORDER.indexOf(b));

@@ -1,4 +1,12 @@
-import { OptionalProps, Entity, ManyToOne, OneToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import {
+  OptionalProps,
+  Entity,
+  ManyToOne,
+  OneToOne,
+  PrimaryKey,
+  Property,
+  type Ref,
+} from '@mikro-orm/core';
 import { TenantFilter } from '../../db/tenant.js';
 import { School } from '../school/school.entity.js';
 import { Person } from './person.entity.js';

@@ -28,7 +28,10 @@ export class CalendarResolver {
   }
 
   @Mutation(() => AcademicYear)
-  createAcademicYear(@Arg('input') input: AcademicYearInput, @Ctx() ctx: RequestContext): Promise<AcademicYear> {
+  createAcademicYear(
+    @Arg('input') input: AcademicYearInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<AcademicYear> {
     return ctx.services.calendar.createYear(ctx, input);
   }
 
@@ -42,12 +45,18 @@ export class CalendarResolver {
   }
 
   @Mutation(() => Boolean)
-  deleteAcademicYear(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<boolean> {
+  deleteAcademicYear(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<boolean> {
     return ctx.services.calendar.deleteYear(ctx, id);
   }
 
   @Mutation(() => StudyPeriod)
-  createStudyPeriod(@Arg('input') input: CreateStudyPeriodInput, @Ctx() ctx: RequestContext): Promise<StudyPeriod> {
+  createStudyPeriod(
+    @Arg('input') input: CreateStudyPeriodInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<StudyPeriod> {
     return ctx.services.calendar.createPeriod(ctx, input);
   }
 

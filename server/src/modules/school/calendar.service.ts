@@ -5,16 +5,26 @@ import { Permission, policy } from '../../auth/policy.js';
 import { badInput, conflict, notFound } from '../../errors.js';
 import { parseId, requiredText } from '../../graphql/validate.js';
 import type { Scope } from '../../scope.js';
-import type { AcademicYearInput, CreateStudyPeriodInput, StudyPeriodInput } from './school.inputs.js';
+import type {
+  AcademicYearInput,
+  CreateStudyPeriodInput,
+  StudyPeriodInput,
+} from './school.inputs.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
-const overlaps = (a: { startsOn: string; endsOn: string }, b: { startsOn: string; endsOn: string }) =>
-  a.startsOn <= b.endsOn && b.startsOn <= a.endsOn;
+const overlaps = (
+  a: { startsOn: string; endsOn: string },
+  b: { startsOn: string; endsOn: string },
+) => a.startsOn <= b.endsOn && b.startsOn <= a.endsOn;
 
 export class CalendarService {
   async years({ em, viewer }: Scope): Promise<AcademicYear[]> {
     policy.require(viewer, Permission.CalendarRead);
-    return em.find(AcademicYear, { school: viewer.schoolId }, { populate: ['periods'], orderBy: { startsOn: 'desc' } });
+    return em.find(
+      AcademicYear,
+      { school: viewer.schoolId },
+      { populate: ['periods'], orderBy: { startsOn: 'desc' } },
+    );
   }
 
   /** The year that contains today; otherwise the next one to start; otherwise the latest. */
@@ -30,7 +40,10 @@ export class CalendarService {
 
   async year({ em, viewer }: Scope, id: string | number): Promise<AcademicYear> {
     policy.require(viewer, Permission.CalendarRead);
-    const year = await em.findOne(AcademicYear, { id: parseId('academicYearId', id), school: viewer.schoolId });
+    const year = await em.findOne(AcademicYear, {
+      id: parseId('academicYearId', id),
+      school: viewer.schoolId,
+    });
     if (!year) throw notFound();
     return year;
   }
@@ -43,14 +56,22 @@ export class CalendarService {
     });
   }
 
-  async updateYear({ em, viewer }: Scope, id: string, input: AcademicYearInput): Promise<AcademicYear> {
+  async updateYear(
+    { em, viewer }: Scope,
+    id: string,
+    input: AcademicYearInput,
+  ): Promise<AcademicYear> {
     policy.require(viewer, Permission.StructureManage);
     return em.transactional(async (tem) => {
       const year = await this.year({ em: tem, viewer }, id);
       const fields = await this.checkYear(tem, viewer.schoolId, input, year.id);
       const periods = await tem.find(StudyPeriod, { academicYear: year.id });
       if (periods.some((p) => p.startsOn < fields.startsOn || p.endsOn > fields.endsOn)) {
-        throw badInput('startsOn', 'PERIOD_OUTSIDE_YEAR', 'Some study periods would fall outside the year');
+        throw badInput(
+          'startsOn',
+          'PERIOD_OUTSIDE_YEAR',
+          'Some study periods would fall outside the year',
+        );
       }
       tem.assign(year, fields);
       await tem.populate(year, ['periods']);
@@ -70,12 +91,19 @@ export class CalendarService {
     });
   }
 
-  private async checkYear(em: EntityManager, schoolId: number, input: AcademicYearInput, selfId: number | null) {
+  private async checkYear(
+    em: EntityManager,
+    schoolId: number,
+    input: AcademicYearInput,
+    selfId: number | null,
+  ) {
     const name = requiredText('name', input.name, 50);
     if (input.startsOn >= input.endsOn) {
       throw badInput('endsOn', 'INVALID_DATE_RANGE', 'The year must end after it starts');
     }
-    const others = (await em.find(AcademicYear, { school: schoolId })).filter((y) => y.id !== selfId);
+    const others = (await em.find(AcademicYear, { school: schoolId })).filter(
+      (y) => y.id !== selfId,
+    );
     if (others.some((y) => y.name.toLowerCase() === name.toLowerCase())) {
       throw conflict('name', 'NAME_TAKEN', 'A year with this name exists');
     }
@@ -94,7 +122,11 @@ export class CalendarService {
     });
   }
 
-  async updatePeriod({ em, viewer }: Scope, id: string, input: StudyPeriodInput): Promise<StudyPeriod> {
+  async updatePeriod(
+    { em, viewer }: Scope,
+    id: string,
+    input: StudyPeriodInput,
+  ): Promise<StudyPeriod> {
     policy.require(viewer, Permission.StructureManage);
     return em.transactional(async (tem) => {
       const period = await this.period(tem, viewer.schoolId, id);
@@ -118,18 +150,29 @@ export class CalendarService {
     return period;
   }
 
-  private async checkPeriod(em: EntityManager, year: AcademicYear, input: StudyPeriodInput, selfId: number | null) {
+  private async checkPeriod(
+    em: EntityManager,
+    year: AcademicYear,
+    input: StudyPeriodInput,
+    selfId: number | null,
+  ) {
     const name = requiredText('name', input.name, 50);
     if (input.startsOn > input.endsOn) {
       throw badInput('endsOn', 'INVALID_DATE_RANGE', 'The period must end after it starts');
     }
     if (input.startsOn < year.startsOn) {
-      throw badInput('startsOn', 'PERIOD_OUTSIDE_YEAR', 'The period starts before its academic year');
+      throw badInput(
+        'startsOn',
+        'PERIOD_OUTSIDE_YEAR',
+        'The period starts before its academic year',
+      );
     }
     if (input.endsOn > year.endsOn) {
       throw badInput('endsOn', 'PERIOD_OUTSIDE_YEAR', 'The period ends after its academic year');
     }
-    const others = (await em.find(StudyPeriod, { academicYear: year.id })).filter((p) => p.id !== selfId);
+    const others = (await em.find(StudyPeriod, { academicYear: year.id })).filter(
+      (p) => p.id !== selfId,
+    );
     if (others.some((p) => p.name.toLowerCase() === name.toLowerCase())) {
       throw conflict('name', 'NAME_TAKEN', 'A period with this name exists in this year');
     }

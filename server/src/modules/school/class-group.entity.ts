@@ -1,4 +1,12 @@
-import { OptionalProps, Entity, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import {
+  OptionalProps,
+  Entity,
+  ManyToOne,
+  PrimaryKey,
+  Property,
+  Unique,
+  type Ref,
+} from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { TenantFilter } from '../../db/tenant.js';
 import { School } from './school.entity.js';

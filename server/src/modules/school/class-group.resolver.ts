@@ -31,7 +31,10 @@ export class ClassGroupResolver {
   }
 
   @Mutation(() => ClassGroup)
-  createClassGroup(@Arg('input') input: CreateClassGroupInput, @Ctx() ctx: RequestContext): Promise<ClassGroup> {
+  createClassGroup(
+    @Arg('input') input: CreateClassGroupInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ClassGroup> {
     return ctx.services.classes.create(ctx, input);
   }
 

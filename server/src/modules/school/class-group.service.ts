@@ -13,7 +13,11 @@ import type { ClassGroupInput, CreateClassGroupInput } from './school.inputs.js'
 export class ClassGroupService {
   constructor(private readonly calendar: CalendarService) {}
 
-  async list(scope: Scope, academicYearId: string | null | undefined, today: string): Promise<ClassGroup[]> {
+  async list(
+    scope: Scope,
+    academicYearId: string | null | undefined,
+    today: string,
+  ): Promise<ClassGroup[]> {
     policy.require(scope.viewer, Permission.StructureRead);
     const year = academicYearId
       ? await this.calendar.year(scope, academicYearId)
@@ -63,20 +67,35 @@ export class ClassGroupService {
         em.count(Enrollment, { classGroup: cls.id }),
       ]);
       if (courses + pupils > 0) {
-        throw conflict(undefined, 'HAS_DEPENDENTS', 'The class has pupils or courses; remove them first');
+        throw conflict(
+          undefined,
+          'HAS_DEPENDENTS',
+          'The class has pupils or courses; remove them first',
+        );
       }
       em.remove(cls);
       return true;
     });
   }
 
-  private async check(em: EntityManager, schoolId: number, yearId: number, input: ClassGroupInput, selfId: number | null) {
+  private async check(
+    em: EntityManager,
+    schoolId: number,
+    yearId: number,
+    input: ClassGroupInput,
+    selfId: number | null,
+  ) {
     const grade = intInRange('grade', input.grade, 1, 11);
     const letter = input.letter.trim().toUpperCase();
     if (!/^[\p{L}]{0,5}$/u.test(letter)) {
       throw badInput('letter', 'INVALID_LETTER', 'Use up to five letters, or none');
     }
-    const same = await em.findOne(ClassGroup, { academicYear: yearId, grade, letter, id: { $ne: selfId ?? 0 } });
+    const same = await em.findOne(ClassGroup, {
+      academicYear: yearId,
+      grade,
+      letter,
+      id: { $ne: selfId ?? 0 },
+    });
     if (same) throw conflict('letter', 'NAME_TAKEN', `Class ${grade}${letter} exists in this year`);
     let classTeacher: number | null = null;
     if (input.classTeacherId) {
@@ -87,7 +106,11 @@ export class ClassGroupService {
         id: { $ne: selfId ?? 0 },
       });
       if (led) {
-        throw conflict('classTeacherId', 'CLASS_TEACHER_TAKEN', `This teacher already leads class ${led.name}`);
+        throw conflict(
+          'classTeacherId',
+          'CLASS_TEACHER_TAKEN',
+          `This teacher already leads class ${led.name}`,
+        );
       }
     }
     return { grade, letter, classTeacher };

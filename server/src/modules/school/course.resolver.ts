@@ -8,13 +8,19 @@ import type { RequestContext } from '../../graphql/context.js';
 
 @Resolver(() => Course)
 export class CourseResolver {
-  @Query(() => [Course], { description: 'Courses of a class, or of a year (the current one by default)' })
+  @Query(() => [Course], {
+    description: 'Courses of a class, or of a year (the current one by default)',
+  })
   async courses(
     @Arg('academicYearId', () => ID, { nullable: true }) academicYearId: string | null,
     @Arg('classGroupId', () => ID, { nullable: true }) classGroupId: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Course[]> {
-    return ctx.services.courses.list(ctx, { academicYearId, classGroupId }, await ctx.loaders.today());
+    return ctx.services.courses.list(
+      ctx,
+      { academicYearId, classGroupId },
+      await ctx.loaders.today(),
+    );
   }
 
   @FieldResolver(() => ClassGroup)
@@ -33,7 +39,10 @@ export class CourseResolver {
   }
 
   @Mutation(() => Course)
-  createCourse(@Arg('input') input: CreateCourseInput, @Ctx() ctx: RequestContext): Promise<Course> {
+  createCourse(
+    @Arg('input') input: CreateCourseInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Course> {
     return ctx.services.courses.create(ctx, input);
   }
 

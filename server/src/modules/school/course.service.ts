@@ -23,7 +23,11 @@ export class CourseService {
     private readonly subjects: SubjectService,
   ) {}
 
-  async list(scope: Scope, filter: { academicYearId?: string | null; classGroupId?: string | null }, today: string) {
+  async list(
+    scope: Scope,
+    filter: { academicYearId?: string | null; classGroupId?: string | null },
+    today: string,
+  ) {
     policy.require(scope.viewer, Permission.StructureRead);
     const where: Record<string, unknown> = { school: scope.viewer.schoolId };
     if (filter.classGroupId) {
@@ -54,7 +58,11 @@ export class CourseService {
       const teacher = await requireTeacher(em, viewer.schoolId, 'teacherId', input.teacherId);
       const hoursPerWeek = checkHours(input.hoursPerWeek);
       if (await em.findOne(Course, { classGroup: cls.id, subject: subject.id })) {
-        throw conflict('subjectId', 'COURSE_EXISTS', `${subject.name} is already taught in class ${cls.name}`);
+        throw conflict(
+          'subjectId',
+          'COURSE_EXISTS',
+          `${subject.name} is already taught in class ${cls.name}`,
+        );
       }
       return em.create(Course, {
         school: viewer.schoolId,

@@ -15,16 +15,29 @@ export interface NewSchool {
 }
 
 /** The operator's act of creating a school and its first SYSADMIN; returns the one-time password. */
-export async function createSchool(em: EntityManager, input: NewSchool): Promise<{ school: School; login: string; password: string }> {
+export async function createSchool(
+  em: EntityManager,
+  input: NewSchool,
+): Promise<{ school: School; login: string; password: string }> {
   const name = requiredText('name', input.name, 200);
   const timeZone = input.timeZone ?? 'Europe/Moscow';
-  if (!isValidTimeZone(timeZone)) throw badInput('timeZone', 'INVALID_TIME_ZONE', 'Unknown time zone');
+  if (!isValidTimeZone(timeZone)) {
+    throw badInput('timeZone', 'INVALID_TIME_ZONE', 'Unknown time zone');
+  }
   const login = input.admin.login.trim().toLowerCase();
-  if (!LOGIN_PATTERN.test(login)) throw badInput('login', 'INVALID_LOGIN', 'Login: 3–50 Latin letters, digits, dot, dash or underscore');
+  if (!LOGIN_PATTERN.test(login)) {
+    throw badInput(
+      'login',
+      'INVALID_LOGIN',
+      'Login: 3–50 Latin letters, digits, dot, dash or underscore',
+    );
+  }
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
   const school = await em.transactional(async (tem) => {
-    if (await tem.findOne(UserAccount, { login }, { filters: false })) throw conflict('login', 'LOGIN_TAKEN', 'This login is taken');
+    if (await tem.findOne(UserAccount, { login }, { filters: false })) {
+      throw conflict('login', 'LOGIN_TAKEN', 'This login is taken');
+    }
     const school = tem.create(School, { name, timeZone });
     const person = tem.create(Person, {
       school,

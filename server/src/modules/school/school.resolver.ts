@@ -11,7 +11,10 @@ export class SchoolResolver {
   }
 
   @Mutation(() => School)
-  updateSchool(@Arg('input') input: UpdateSchoolInput, @Ctx() ctx: RequestContext): Promise<School> {
+  updateSchool(
+    @Arg('input') input: UpdateSchoolInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<School> {
     return ctx.services.school.update(ctx, input);
   }
 }

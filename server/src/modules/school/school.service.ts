@@ -16,13 +16,19 @@ export class SchoolService {
     policy.require(viewer, Permission.SchoolManage);
     const name = requiredText('name', input.name, 200);
     const timeZone = input.timeZone.trim();
-    if (!isValidTimeZone(timeZone)) throw badInput('timeZone', 'INVALID_TIME_ZONE', 'Unknown time zone');
+    if (!isValidTimeZone(timeZone)) {
+      throw badInput('timeZone', 'INVALID_TIME_ZONE', 'Unknown time zone');
+    }
     const scaleMin = intInRange('scaleMin', input.scaleMin, 0, 99);
     const scaleMax = intInRange('scaleMax', input.scaleMax, 1, 100);
-    if (scaleMax <= scaleMin) throw badInput('scaleMax', 'OUT_OF_RANGE', 'The highest mark must exceed the lowest');
+    if (scaleMax <= scaleMin) {
+      throw badInput('scaleMax', 'OUT_OF_RANGE', 'The highest mark must exceed the lowest');
+    }
     validateThresholds(input.thresholds, scaleMin, scaleMax);
     return em.transactional(async (tem) => {
-      const school = await tem.findOneOrFail(School, viewer.schoolId, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const school = await tem.findOneOrFail(School, viewer.schoolId, {
+        lockMode: LockMode.PESSIMISTIC_WRITE,
+      });
       tem.assign(school, {
         name,
         shortName: optionalText('shortName', input.shortName, 100),

@@ -23,7 +23,10 @@ export class SubjectService {
   async create({ em, viewer }: Scope, input: SubjectInput): Promise<Subject> {
     policy.require(viewer, Permission.StructureManage);
     return em.transactional(async (tem) =>
-      tem.create(Subject, { school: viewer.schoolId, ...(await this.check(tem, viewer.schoolId, input, null)) }),
+      tem.create(Subject, {
+        school: viewer.schoolId,
+        ...(await this.check(tem, viewer.schoolId, input, null)),
+      }),
     );
   }
 
@@ -41,14 +44,23 @@ export class SubjectService {
     return em.transactional(async (tem) => {
       const s = await this.get({ em: tem, viewer }, id);
       if ((await tem.count(Course, { subject: s.id })) > 0) {
-        throw conflict(undefined, 'HAS_DEPENDENTS', 'The subject is taught in some courses; remove them first');
+        throw conflict(
+          undefined,
+          'HAS_DEPENDENTS',
+          'The subject is taught in some courses; remove them first',
+        );
       }
       tem.remove(s);
       return true;
     });
   }
 
-  private async check(em: EntityManager, schoolId: number, input: SubjectInput, selfId: number | null) {
+  private async check(
+    em: EntityManager,
+    schoolId: number,
+    input: SubjectInput,
+    selfId: number | null,
+  ) {
     const name = requiredText('name', input.name, 100);
     const same = await em.findOne(Subject, {
       school: schoolId,

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { isActive, navigationFor } from './navigation';
+
+describe('navigationFor', () => {
+  it('gives a system administrator the admin screens', () => {
+    expect(navigationFor(['SYSADMIN']).map((entry) => entry.href)).toEqual([
+      '/',
+      '/admin/school',
+      '/admin/years',
+      '/admin/classes',
+      '/admin/subjects',
+      '/admin/courses',
+      '/admin/staff',
+    ]);
+  });
+
+  it('gives other roles no admin screens', () => {
+    for (const role of ['DIRECTOR', 'DEPUTY', 'TEACHER', 'PARENT', 'STUDENT'] as const) {
+      expect(navigationFor([role]).every((entry) => !entry.href.startsWith('/admin'))).toBe(true);
+    }
+  });
+
+  it('joins the entries of several roles without repeating one', () => {
+    const hrefs = navigationFor(['TEACHER', 'SYSADMIN', 'PARENT']).map((entry) => entry.href);
+    expect(new Set(hrefs).size).toBe(hrefs.length);
+    expect(hrefs).toContain('/admin/staff');
+  });
+
+  it('always offers home', () => {
+    expect(navigationFor([])).toEqual([{ href: '/', label: 'nav.home' }]);
+  });
+});
+
+describe('isActive', () => {
+  it('matches a section and its sub-pages, home only itself', () => {
+    expect(isActive('/admin/classes', '/admin/classes')).toBe(true);
+    expect(isActive('/admin/classes', '/admin/classes/7')).toBe(true);
+    expect(isActive('/admin/class', '/admin/classes')).toBe(false);
+    expect(isActive('/', '/admin/classes')).toBe(false);
+    expect(isActive('/', '/')).toBe(true);
+  });
+});

@@ -1,0 +1,48 @@
+import type { Pathname } from '$app/types';
+import type { Role } from '$lib/graphql/generated/graphql';
+
+export interface NavEntry {
+  href: Pathname;
+  /** Dictionary key of the label. */
+  label: string;
+}
+
+const HOME: NavEntry = { href: '/', label: 'nav.home' };
+
+const ADMIN: NavEntry[] = [
+  { href: '/admin/school', label: 'nav.school' },
+  { href: '/admin/years', label: 'nav.years' },
+  { href: '/admin/classes', label: 'nav.classes' },
+  { href: '/admin/subjects', label: 'nav.subjects' },
+  { href: '/admin/courses', label: 'nav.courses' },
+  { href: '/admin/staff', label: 'nav.staff' },
+];
+
+const ENTRIES_BY_ROLE: Record<Role, NavEntry[]> = {
+  SYSADMIN: [HOME, ...ADMIN],
+  DIRECTOR: [HOME],
+  DEPUTY: [HOME],
+  TEACHER: [HOME],
+  PARENT: [HOME],
+  STUDENT: [HOME],
+};
+
+/** Navigation for a person with these roles: the union of each role's entries, in order. */
+export function navigationFor(roles: readonly Role[]): NavEntry[] {
+  const seen = new Set<string>();
+  const entries: NavEntry[] = [];
+  for (const role of roles) {
+    for (const entry of ENTRIES_BY_ROLE[role]) {
+      if (!seen.has(entry.href)) {
+        seen.add(entry.href);
+        entries.push(entry);
+      }
+    }
+  }
+  return entries.length > 0 ? entries : [HOME];
+}
+
+/** True when `href` is the current section (home matches only itself). */
+export function isActive(href: string, pathname: string): boolean {
+  return href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`);
+}

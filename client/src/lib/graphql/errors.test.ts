@@ -1,0 +1,93 @@
+import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { describeError, isUnauthenticated } from './errors';
+
+const graphQLErrors = (...errors: GraphQLFormattedError[]) =>
+  new CombinedGraphQLErrors({ data: null, errors });
+
+const serverError = (status: number, bodyText: string) =>
+  new ServerError(`status ${status}`, { response: new Response(bodyText, { status }), bodyText });
+
+describe('describeError', () => {
+  it('translates a known code into a general message', () => {
+    const described = describeError(
+      graphQLErrors({ message: 'Forbidden', extensions: { code: 'FORBIDDEN' } }),
+    );
+    expect(described).toEqual({
+      code: 'FORBIDDEN',
+      general: { key: 'errors.code.FORBIDDEN' },
+      fields: {},
+    });
+  });
+
+  it('puts a known reason next to its field', () => {
+    const described = describeError(
+      graphQLErrors({
+        message: 'Subject name already exists',
+        extensions: { code: 'BAD_USER_INPUT', field: 'name', reason: 'NAME_TAKEN' },
+      }),
+    );
+    expect(described.code).toBe('BAD_USER_INPUT');
+    expect(described.general).toBeUndefined();
+    expect(described.fields).toEqual({ name: { key: 'errors.reason.NAME_TAKEN' } });
+  });
+
+  it("falls back to the server's message for an unknown reason", () => {
+    const described = describeError(
+      graphQLErrors({
+        message: 'Starts on a holiday',
+        extensions: { code: 'CONFLICT', field: 'startsOn', reason: 'SOMETHING_NEW' },
+      }),
+    );
+    expect(described.fields).toEqual({ startsOn: { text: 'Starts on a holiday' } });
+  });
+
+  it('keeps the first message per field and a general one for field-less errors', () => {
+    const described = describeError(
+      graphQLErrors(
+        { message: 'a', extensions: { code: 'BAD_USER_INPUT', field: 'name', reason: 'REQUIRED' } },
+        { message: 'b', extensions: { code: 'BAD_USER_INPUT', field: 'name', reason: 'TOO_LONG' } },
+        { message: 'c', extensions: { code: 'CONFLICT', reason: 'HAS_DEPENDENTS' } },
+      ),
+    );
+    expect(described.fields).toEqual({ name: { key: 'errors.reason.REQUIRED' } });
+    expect(described.general).toEqual({ key: 'errors.reason.HAS_DEPENDENTS' });
+  });
+
+  it('treats an unknown code as a server error', () => {
+    const described = describeError(graphQLErrors({ message: 'boom', extensions: {} }));
+    expect(described.general).toEqual({ key: 'errors.code.INTERNAL_SERVER_ERROR' });
+  });
+
+  it('reads GraphQL errors from the body of a non-2xx response', () => {
+    const body = JSON.stringify({
+      errors: [{ message: 'Slow down', extensions: { code: 'RATE_LIMITED' } }],
+    });
+    expect(describeError(serverError(429, body)).general).toEqual({
+      key: 'errors.code.RATE_LIMITED',
+    });
+  });
+
+  it('maps bare HTTP statuses', () => {
+    expect(describeError(serverError(429, 'Too Many Requests')).code).toBe('RATE_LIMITED');
+    expect(describeError(serverError(502, '<html>')).code).toBe('INTERNAL_SERVER_ERROR');
+    expect(describeError(serverError(404, 'Not Found')).code).toBe('NETWORK');
+  });
+
+  it('reports anything else as a network error', () => {
+    expect(describeError(new TypeError('Failed to fetch'))).toEqual({
+      code: 'NETWORK',
+      general: { key: 'errors.code.NETWORK' },
+      fields: {},
+    });
+  });
+});
+
+describe('isUnauthenticated', () => {
+  it('recognises an expired session', () => {
+    const error = graphQLErrors({ message: 'x', extensions: { code: 'UNAUTHENTICATED' } });
+    expect(isUnauthenticated(error)).toBe(true);
+    expect(isUnauthenticated(new TypeError('Failed to fetch'))).toBe(false);
+  });
+});

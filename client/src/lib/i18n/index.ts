@@ -1,0 +1,41 @@
+import { addMessages, init, locale } from 'svelte-i18n';
+import en from './en.json';
+import ru from './ru.json';
+
+export const LOCALES = ['ru', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+const STORAGE_KEY = 'otmetka.locale';
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+function savedLocale(): Locale {
+  try {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    return isLocale(saved) ? saved : 'ru';
+  } catch {
+    // Storage can be disabled (private mode, policies): Russian is the school's language.
+    return 'ru';
+  }
+}
+
+/** Registers the dictionaries and picks the remembered language; call once in the browser. */
+export function setupI18n(): void {
+  addMessages('ru', ru);
+  addMessages('en', en);
+  void init({ fallbackLocale: 'ru', initialLocale: savedLocale() });
+  locale.subscribe((current) => {
+    if (isLocale(current)) document.documentElement.lang = current;
+  });
+}
+
+export function changeLocale(next: Locale): void {
+  locale.set(next);
+  try {
+    localStorage.setItem(STORAGE_KEY, next);
+  } catch {
+    // Not remembered, but the switch still applies to this page.
+  }
+}

@@ -97,6 +97,7 @@ describe('language', () => {
     await page.getByRole('link', { name: 'Subjects' }).first().waitFor();
     expect(await page.getByTestId('home-sysadmin').textContent()).toBe('Administration');
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await page.getByTestId('admin-card-staff').waitFor();
     await screenshot(page, 'home-sysadmin-en');
 
     await page.getByTestId('language-switch').selectOption('ru');

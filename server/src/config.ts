@@ -26,6 +26,7 @@ const schema = z.object({
   CLIENT_DIR: z.string().optional(),
   DEMO_SEED: z.enum(['true', 'false']).optional(),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  MIGRATE_ON_START: z.enum(['true', 'false']).default('true'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
@@ -46,6 +47,7 @@ export interface Config {
   clientDir: string;
   demoSeed: boolean;
   trustProxy: boolean;
+  migrateOnStart: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   login: { maxFailures: number; maxFailuresPerAddress: number; blockSeconds: number };
 }
@@ -87,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clientDir: path.resolve(e.CLIENT_DIR ?? defaultClientDir),
     demoSeed: e.DEMO_SEED ? e.DEMO_SEED === 'true' : !isProduction,
     trustProxy: e.TRUST_PROXY === 'true',
+    migrateOnStart: e.MIGRATE_ON_START === 'true',
     logLevel: e.LOG_LEVEL,
     login: {
       maxFailures: e.LOGIN_MAX_FAILURES,

@@ -49,7 +49,7 @@ async function main(): Promise<void> {
 
   const db = (running.db = await openDatabaseServer(config));
   const orm = (running.orm = await openOrm(db.appUrl));
-  await migrate(orm);
+  if (config.migrateOnStart || onlyMigrate) await migrate(orm);
   if (onlyMigrate) return shutdown('migrate-only');
 
   const schools = await orm.em.fork().count(School, {});

@@ -19,6 +19,7 @@ const ROLES = [
 let ids: {
   year: string;
   period: string;
+  holiday: string;
   cls: string;
   subject: string;
   course: string;
@@ -33,6 +34,7 @@ beforeAll(async () => {
   ids = {
     year: await one('select id from academic_year limit 1'),
     period: await one('select id from study_period order by starts_on desc limit 1'),
+    holiday: await one(`select id from holiday where name = 'День Победы'`),
     cls: await one('select id from class_group where grade = 9'),
     subject: await one(`select id from subject where name = 'Химия'`),
     course: await one(
@@ -93,6 +95,24 @@ const writes = () =>
     ],
     ['deleteStudyPeriod', 'mutation($id:ID!){deleteStudyPeriod(id:$id)}', { id: ids.period }],
     [
+      'createHoliday',
+      'mutation($i:CreateHolidayInput!){createHoliday(input:$i){id}}',
+      {
+        i: {
+          academicYearId: ids.year,
+          name: 'День учителя',
+          startsOn: '2026-10-05',
+          endsOn: '2026-10-05',
+        },
+      },
+    ],
+    [
+      'updateHoliday',
+      'mutation($id:ID!,$i:HolidayInput!){updateHoliday(id:$id,input:$i){id}}',
+      { id: ids.holiday, i: { name: 'День Победы', startsOn: '2027-05-10', endsOn: '2027-05-10' } },
+    ],
+    ['deleteHoliday', 'mutation($id:ID!){deleteHoliday(id:$id)}', { id: ids.holiday }],
+    [
       'createClassGroup',
       'mutation($i:CreateClassGroupInput!){createClassGroup(input:$i){id}}',
       { i: { academicYearId: ids.year, grade: 5, letter: 'Б' } },
@@ -151,7 +171,7 @@ const writes = () =>
 
 const snapshot = () =>
   t.sql(`select (select count(*) from academic_year) y, (select count(*) from study_period) p, (select count(*) from class_group) c,
-                (select count(*) from subject) s, (select count(*) from course) co, (select count(*) from person) pe,
+                (select count(*) from subject) s, (select string_agg(starts_on::text, ',' order by id) from holiday) ho, (select count(*) from course) co, (select count(*) from person) pe,
                 (select string_agg(name, ',') from school) n, (select string_agg(password_hash, ',' order by id) from user_account) h`);
 
 describe('SYSADMIN operations', () => {
@@ -180,6 +200,9 @@ describe('SYSADMIN operations', () => {
       'createAcademicYear',
       'createStudyPeriod',
       'updateStudyPeriod',
+      'createHoliday',
+      'updateHoliday',
+      'deleteHoliday',
       'createSubject',
       'updateSubject',
       'updateCourse',

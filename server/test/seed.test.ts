@@ -46,6 +46,25 @@ describe('the demo school', () => {
     );
   });
 
+  it('has holidays between the quarters and a February week for first graders only', async () => {
+    const rows = await t.sql<{ name: string; starts_on: string; grades: number[] | null }>(
+      `select name, starts_on::text, grades from holiday order by starts_on`,
+    );
+    expect(rows.map((r) => r.name)).toContain('Осенние каникулы');
+    expect(rows.find((r) => r.name === 'Зимние каникулы')?.starts_on).toBe('2026-12-30');
+    expect(rows.find((r) => r.name === 'Дополнительные каникулы')?.grades).toEqual([1]);
+    const quarters = await t.sql<{ starts_on: string; ends_on: string }>(
+      `select starts_on::text, ends_on::text from study_period`,
+    );
+    const breaks = rows.filter((r) => r.name.endsWith('каникулы') && r.grades === null);
+    expect(breaks.length).toBe(3);
+    for (const b of breaks) {
+      expect(quarters.some((q) => q.starts_on <= b.starts_on && b.starts_on <= q.ends_on)).toBe(
+        false,
+      );
+    }
+  });
+
   it('has four quarters in the current year', async () => {
     const rows = await t.sql<{ name: string }>(`select name from study_period order by starts_on`);
     expect(rows.map((r) => r.name)).toEqual([

@@ -94,6 +94,41 @@ describe('the school year', () => {
     });
   });
 
+  it('keeps holidays inside their year, with valid grades, and saves a first-graders-only week', async () => {
+    const holiday = (i: object) =>
+      admin.request<{ createHoliday: { grades: number[] | null } }>(
+        'mutation($i:CreateHolidayInput!){createHoliday(input:$i){grades}}',
+        {
+          i: {
+            academicYearId: yearId,
+            name: 'Каникулы',
+            startsOn: '2026-10-05',
+            endsOn: '2026-10-06',
+            ...i,
+          },
+        },
+      );
+    expect(problem(await holiday({ startsOn: '2027-07-01', endsOn: '2027-07-02' }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      reason: 'PERIOD_OUTSIDE_YEAR',
+      field: 'startsOn',
+    });
+    expect(problem(await holiday({ endsOn: '2026-10-01' }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      reason: 'INVALID_DATE_RANGE',
+      field: 'endsOn',
+    });
+    expect(problem(await holiday({ grades: [0, 3] }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      reason: 'OUT_OF_RANGE',
+      field: 'grades',
+    });
+    expect((await holiday({ grades: [2, 1, 2] })).data).toEqual({
+      createHoliday: { grades: [1, 2] },
+    });
+    expect((await holiday({ grades: [] })).data).toEqual({ createHoliday: { grades: null } });
+  });
+
   it('refuses to delete a year that has classes', async () => {
     const r = await admin.request('mutation($id:ID!){deleteAcademicYear(id:$id)}', { id: yearId });
     expect(problem(r)).toEqual({ code: 'CONFLICT', reason: 'HAS_DEPENDENTS', field: undefined });

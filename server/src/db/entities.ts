@@ -1,6 +1,7 @@
 import { School } from '../modules/school/school.entity.js';
 import { AcademicYear } from '../modules/school/academic-year.entity.js';
 import { StudyPeriod } from '../modules/school/study-period.entity.js';
+import { Holiday } from '../modules/school/holiday.entity.js';
 import { ClassGroup } from '../modules/school/class-group.entity.js';
 import { Subject } from '../modules/school/subject.entity.js';
 import { Course } from '../modules/school/course.entity.js';
@@ -15,6 +16,7 @@ export const entities = [
   School,
   AcademicYear,
   StudyPeriod,
+  Holiday,
   ClassGroup,
   Subject,
   Course,

@@ -62,3 +62,24 @@ export function quartersOf(y: number) {
     { name: 'IV четверть', startsOn: `${y + 1}-04-06`, endsOn: `${y + 1}-05-26` },
   ];
 }
+
+/**
+ * Holidays of a school year starting in `y`: the breaks between quarters, the extra week of first
+ * graders, and public holidays inside quarters (DOMAIN-DATA.md, section 2; transfers of days off
+ * change by decree each year and are not modelled).
+ */
+export function holidaysOf(
+  y: number,
+): { name: string; startsOn: string; endsOn: string; grades?: number[] }[] {
+  const n = y + 1;
+  return [
+    { name: 'Осенние каникулы', startsOn: `${y}-10-25`, endsOn: `${y}-11-04` },
+    { name: 'Зимние каникулы', startsOn: `${y}-12-30`, endsOn: `${n}-01-11` },
+    { name: 'Дополнительные каникулы', startsOn: `${n}-02-15`, endsOn: `${n}-02-21`, grades: [1] },
+    { name: 'День защитника Отечества', startsOn: `${n}-02-23`, endsOn: `${n}-02-23` },
+    { name: 'Международный женский день', startsOn: `${n}-03-08`, endsOn: `${n}-03-08` },
+    { name: 'Весенние каникулы', startsOn: `${n}-03-28`, endsOn: `${n}-04-05` },
+    { name: 'Праздник Весны и Труда', startsOn: `${n}-05-01`, endsOn: `${n}-05-01` },
+    { name: 'День Победы', startsOn: `${n}-05-09`, endsOn: `${n}-05-09` },
+  ];
+}

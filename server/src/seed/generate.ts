@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { School } from '../modules/school/school.entity.js';
 import { AcademicYear } from '../modules/school/academic-year.entity.js';
 import { StudyPeriod, PeriodKind } from '../modules/school/study-period.entity.js';
+import { Holiday } from '../modules/school/holiday.entity.js';
 import { ClassGroup } from '../modules/school/class-group.entity.js';
 import { Subject } from '../modules/school/subject.entity.js';
 import { Course } from '../modules/school/course.entity.js';
@@ -11,7 +12,7 @@ import { RoleGrant, Role } from '../modules/people/role-grant.entity.js';
 import { UserAccount } from '../modules/people/user-account.entity.js';
 import { Guardianship } from '../modules/people/guardianship.entity.js';
 import { Enrollment } from '../modules/people/enrollment.entity.js';
-import { CURRICULUM, quartersOf } from './curriculum.js';
+import { CURRICULUM, holidaysOf, quartersOf } from './curriculum.js';
 import { adultName, childName, type Name } from './names.js';
 
 export interface GenerateOptions {
@@ -85,6 +86,9 @@ export async function generateSchool(em: EntityManager, o: GenerateOptions): Pro
     startsOn: `${o.startYear}-09-01`,
     endsOn: `${o.startYear + 1}-05-31`,
   });
+  for (const h of holidaysOf(o.startYear)) {
+    em.create(Holiday, { school, academicYear: year, ...h, grades: h.grades ?? null });
+  }
   for (const q of quartersOf(o.startYear)) {
     em.create(StudyPeriod, { school, academicYear: year, kind: PeriodKind.QUARTER, ...q });
   }

@@ -18,6 +18,10 @@ export function patronymic(name: string, sex: Sex): string {
     const stem = fatherName.slice(0, -1);
     return male ? `${stem}ич` : `${stem}ична`;
   }
+  if (/ий$/.test(fatherName)) {
+    const stem = fatherName.slice(0, -2);
+    return male ? `${stem}ьевич` : `${stem}ьевна`;
+  }
   if (/[йь]$/.test(fatherName)) {
     const stem = fatherName.slice(0, -1);
     return male ? `${stem}евич` : `${stem}евна`;

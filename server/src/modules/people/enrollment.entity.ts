@@ -1,4 +1,4 @@
-import { Entity, Index, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { Check, Entity, Index, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { TenantFilter } from '../../db/tenant.js';
 import { School } from '../school/school.entity.js';
 import { Person } from './person.entity.js';
@@ -7,6 +7,10 @@ import type { ClassGroup } from '../school/class-group.entity.js';
 /** A pupil belongs to a class from `startsOn` to `endsOn` (inclusive; open while null). */
 @Entity({ tableName: 'enrollment' })
 @TenantFilter()
+@Check({
+  name: 'enrollment_dates_check',
+  expression: '(ends_on IS NULL) OR (starts_on <= ends_on)',
+})
 @Index({ properties: ['classGroup', 'startsOn'] })
 export class Enrollment {
   @PrimaryKey()

@@ -27,7 +27,11 @@ export class Guardianship {
   @ManyToOne(() => Person, { ref: true, deleteRule: 'cascade' })
   guardian!: Ref<Person>;
 
-  @ManyToOne(() => Person, { ref: true, deleteRule: 'cascade' })
+  @ManyToOne(() => Person, {
+    ref: true,
+    deleteRule: 'cascade',
+    index: 'guardianship_pupil_id_index',
+  })
   pupil!: Ref<Person>;
 
   @Property({ length: 20 })

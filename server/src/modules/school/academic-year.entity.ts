@@ -1,4 +1,5 @@
 import {
+  Check,
   Collection,
   Entity,
   ManyToOne,
@@ -13,10 +14,12 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { TenantFilter } from '../../db/tenant.js';
 import { School } from './school.entity.js';
 import { StudyPeriod } from './study-period.entity.js';
+import { Holiday } from './holiday.entity.js';
 
 @ObjectType()
 @Entity({ tableName: 'academic_year' })
 @TenantFilter()
+@Check({ name: 'academic_year_dates_check', expression: 'starts_on < ends_on' })
 @Unique({ properties: ['school', 'name'] })
 export class AcademicYear {
   @Field(() => ID)
@@ -40,4 +43,7 @@ export class AcademicYear {
 
   @OneToMany(() => StudyPeriod, (p) => p.academicYear, { orderBy: { startsOn: 'asc' } })
   periods = new Collection<StudyPeriod>(this);
+
+  @OneToMany(() => Holiday, (h) => h.academicYear, { orderBy: { startsOn: 'asc' } })
+  holidays = new Collection<Holiday>(this);
 }

@@ -1,7 +1,14 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { AcademicYear } from './academic-year.entity.js';
 import { StudyPeriod } from './study-period.entity.js';
-import { AcademicYearInput, CreateStudyPeriodInput, StudyPeriodInput } from './school.inputs.js';
+import { Holiday } from './holiday.entity.js';
+import {
+  AcademicYearInput,
+  CreateHolidayInput,
+  CreateStudyPeriodInput,
+  HolidayInput,
+  StudyPeriodInput,
+} from './school.inputs.js';
 import type { RequestContext } from '../../graphql/context.js';
 
 @Resolver(() => AcademicYear)
@@ -25,6 +32,11 @@ export class CalendarResolver {
   @FieldResolver(() => [StudyPeriod])
   async periods(@Root() year: AcademicYear): Promise<StudyPeriod[]> {
     return (await year.periods.load({ dataloader: true })).getItems();
+  }
+
+  @FieldResolver(() => [Holiday], { description: 'Days without lessons, in date order' })
+  async holidays(@Root() year: AcademicYear): Promise<Holiday[]> {
+    return (await year.holidays.load({ dataloader: true })).getItems();
   }
 
   @Mutation(() => AcademicYear)
@@ -72,5 +84,27 @@ export class CalendarResolver {
   @Mutation(() => Boolean)
   deleteStudyPeriod(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<boolean> {
     return ctx.services.calendar.deletePeriod(ctx, id);
+  }
+
+  @Mutation(() => Holiday)
+  createHoliday(
+    @Arg('input') input: CreateHolidayInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Holiday> {
+    return ctx.services.calendar.createHoliday(ctx, input);
+  }
+
+  @Mutation(() => Holiday)
+  updateHoliday(
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: HolidayInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Holiday> {
+    return ctx.services.calendar.updateHoliday(ctx, id, input);
+  }
+
+  @Mutation(() => Boolean)
+  deleteHoliday(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<boolean> {
+    return ctx.services.calendar.deleteHoliday(ctx, id);
   }
 }

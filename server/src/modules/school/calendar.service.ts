@@ -1,5 +1,6 @@
 import { AcademicYear } from './academic-year.entity.js';
 import { StudyPeriod } from './study-period.entity.js';
+import { Holiday } from './holiday.entity.js';
 import { ClassGroup } from './class-group.entity.js';
 import { Permission, policy } from '../../auth/policy.js';
 import { badInput, conflict, notFound } from '../../errors.js';
@@ -7,7 +8,9 @@ import { parseId, requiredText } from '../../graphql/validate.js';
 import type { Scope } from '../../scope.js';
 import type {
   AcademicYearInput,
+  CreateHolidayInput,
   CreateStudyPeriodInput,
+  HolidayInput,
   StudyPeriodInput,
 } from './school.inputs.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -23,7 +26,7 @@ export class CalendarService {
     return em.find(
       AcademicYear,
       { school: viewer.schoolId },
-      { populate: ['periods'], orderBy: { startsOn: 'desc' } },
+      { populate: ['periods', 'holidays'], orderBy: { startsOn: 'desc' } },
     );
   }
 
@@ -180,4 +183,63 @@ export class CalendarService {
     if (clash) throw badInput('startsOn', 'PERIOD_OVERLAP', `The dates overlap «${clash.name}»`);
     return { name, kind: input.kind, startsOn: input.startsOn, endsOn: input.endsOn };
   }
+
+  async createHoliday({ em, viewer }: Scope, input: CreateHolidayInput): Promise<Holiday> {
+    policy.require(viewer, Permission.StructureManage);
+    return em.transactional(async (tem) => {
+      const year = await this.year({ em: tem, viewer }, input.academicYearId);
+      return tem.create(Holiday, {
+        school: viewer.schoolId,
+        academicYear: year,
+        ...checkHoliday(year, input),
+      });
+    });
+  }
+
+  async updateHoliday({ em, viewer }: Scope, id: string, input: HolidayInput): Promise<Holiday> {
+    policy.require(viewer, Permission.StructureManage);
+    return em.transactional(async (tem) => {
+      const holiday = await this.holiday(tem, viewer.schoolId, id);
+      tem.assign(holiday, checkHoliday(await holiday.academicYear.loadOrFail(), input));
+      return holiday;
+    });
+  }
+
+  async deleteHoliday({ em, viewer }: Scope, id: string): Promise<boolean> {
+    policy.require(viewer, Permission.StructureManage);
+    return em.transactional(async (tem) => {
+      tem.remove(await this.holiday(tem, viewer.schoolId, id));
+      return true;
+    });
+  }
+
+  private async holiday(em: EntityManager, schoolId: number, id: string): Promise<Holiday> {
+    const holiday = await em.findOne(Holiday, { id: parseId('id', id), school: schoolId });
+    if (!holiday) throw notFound();
+    return holiday;
+  }
+}
+
+function checkHoliday(year: AcademicYear, input: HolidayInput) {
+  const name = requiredText('name', input.name, 100);
+  if (input.startsOn > input.endsOn) {
+    throw badInput('endsOn', 'INVALID_DATE_RANGE', 'The holiday must end after it starts');
+  }
+  if (input.startsOn < year.startsOn || input.endsOn > year.endsOn) {
+    throw badInput(
+      'startsOn',
+      'PERIOD_OUTSIDE_YEAR',
+      'The holiday falls outside its academic year',
+    );
+  }
+  const grades = [...new Set(input.grades ?? [])].sort((a, b) => a - b);
+  if (grades.some((g) => !Number.isInteger(g) || g < 1 || g > 11)) {
+    throw badInput('grades', 'OUT_OF_RANGE', 'Grades are 1 to 11');
+  }
+  return {
+    name,
+    startsOn: input.startsOn,
+    endsOn: input.endsOn,
+    grades: grades.length > 0 ? grades : null,
+  };
 }

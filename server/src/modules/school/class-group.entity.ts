@@ -1,4 +1,5 @@
 import {
+  Check,
   OptionalProps,
   Entity,
   ManyToOne,
@@ -17,6 +18,7 @@ import type { Person } from '../people/person.entity.js';
 @ObjectType()
 @Entity({ tableName: 'class_group' })
 @TenantFilter()
+@Check({ name: 'class_group_grade_check', expression: '(grade >= 1) AND (grade <= 11)' })
 @Unique({ properties: ['academicYear', 'grade', 'letter'] })
 @Unique({ name: 'class_group_class_teacher_unique', properties: ['academicYear', 'classTeacher'] })
 export class ClassGroup {

@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { Check, Entity, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Field, Float, ID, ObjectType } from 'type-graphql';
 import { TenantFilter } from '../../db/tenant.js';
 import { School } from './school.entity.js';
@@ -11,6 +11,11 @@ import type { Person } from '../people/person.entity.js';
 @ObjectType()
 @Entity({ tableName: 'course' })
 @TenantFilter()
+@Check({
+  name: 'course_hours_check',
+  expression:
+    '(hours_per_week > (0)::double precision) AND (hours_per_week <= (40)::double precision)',
+})
 @Unique({ properties: ['classGroup', 'subject'] })
 export class Course {
   @Field(() => ID)

@@ -62,3 +62,17 @@ export class CreateCourseInput extends CourseInput {
   @Field(() => ID) classGroupId!: string;
   @Field(() => ID) subjectId!: string;
 }
+
+@InputType()
+export class HolidayInput {
+  @Field() name!: string;
+  @Field(() => LocalDate) startsOn!: string;
+  @Field(() => LocalDate) endsOn!: string;
+  @Field(() => [Int], { nullable: true, description: 'Only these grades; null or empty for all' })
+  grades?: number[] | null;
+}
+
+@InputType()
+export class CreateHolidayInput extends HolidayInput {
+  @Field(() => ID) academicYearId!: string;
+}

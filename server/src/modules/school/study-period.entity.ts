@@ -1,4 +1,13 @@
-import { Entity, Enum, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import {
+  Check,
+  Entity,
+  Enum,
+  ManyToOne,
+  PrimaryKey,
+  Property,
+  Unique,
+  type Ref,
+} from '@mikro-orm/core';
 import { LocalDateResolver as LocalDate } from 'graphql-scalars';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { TenantFilter } from '../../db/tenant.js';
@@ -15,6 +24,7 @@ registerEnumType(PeriodKind, { name: 'PeriodKind' });
 @ObjectType()
 @Entity({ tableName: 'study_period' })
 @TenantFilter()
+@Check({ name: 'study_period_dates_check', expression: 'starts_on <= ends_on' })
 @Unique({ properties: ['academicYear', 'name'] })
 export class StudyPeriod {
   @Field(() => ID)

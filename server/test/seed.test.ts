@@ -112,6 +112,13 @@ describe('the demo school', () => {
     }
   });
 
+  it('gives every account a login that registration would accept', async () => {
+    const { LOGIN_PATTERN } = await import('../src/modules/people/staff.service.js');
+    const rows = await t.sql<{ login: string }>(`select login from user_account`);
+    expect(rows.length).toBeGreaterThanOrEqual(14);
+    expect(rows.filter((r) => !LOGIN_PATTERN.test(r.login))).toEqual([]);
+  });
+
   it('uses realistic Russian names with matching patronymics', async () => {
     const rows = await t.sql<{ last_name: string; middle_name: string }>(
       `select last_name, middle_name from person`,
@@ -119,6 +126,7 @@ describe('the demo school', () => {
     for (const r of rows) {
       expect(r.last_name).toMatch(/^[А-ЯЁ][а-яё-]+$/);
       expect(r.middle_name).toMatch(/(вич|вна|ич|чна|ична)$/);
+      expect(r.middle_name).not.toMatch(/иевич|иевна/); // Валерий → Валерьевич, not «Валериевич»
     }
   });
 });

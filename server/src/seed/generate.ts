@@ -148,8 +148,8 @@ export async function generateSchool(em: EntityManager, o: GenerateOptions): Pro
       const primary = grade <= 4;
       let leaderKey = li === 0 ? leaders[grade] : undefined;
       if (primary || !leaderKey) {
-        leaderKey = `primary${grade}${letter}`.toLowerCase();
-        if (!primary) leaderKey = `teacher${grade}${letter}`.toLowerCase();
+        // Logins stay ASCII: the class's letter becomes a, b, c…
+        leaderKey = `${primary ? 'primary' : 'teacher'}${grade}${String.fromCharCode(97 + li)}`;
         addStaff(leaderKey, primary ? Sex.F : faker.helpers.arrayElement([Sex.M, Sex.F]), [
           Role.TEACHER,
         ]);

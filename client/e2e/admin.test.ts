@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage, screenshot, signInAs } from './browser';
+import { launchBrowser, openPage, PHONE, screenshot, signInAs } from './browser';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -22,6 +22,11 @@ beforeEach(async () => {
 afterEach(async () => {
   await context?.close();
 });
+
+/** The demo school year is the one in progress, as the server's demo seed picks it. */
+function demoYearStart(today = new Date()): number {
+  return today.getMonth() >= 7 ? today.getFullYear() : today.getFullYear() - 1;
+}
 
 async function openAdmin(path: string, testid: string) {
   await page.goto(path);
@@ -109,5 +114,48 @@ describe('system administrator', () => {
     await openAdmin('/admin/years', 'page-years');
     await page.getByTestId('year-card').first().waitFor();
     await screenshot(page, 'years');
+  });
+
+  it('adds a holiday and shows a date outside the year next to its start', async () => {
+    const start = demoYearStart();
+    await openAdmin('/admin/years', 'page-years');
+    const card = page.getByTestId('year-card').filter({ hasText: `${start}/${start + 1}` });
+    const autumn = card.getByTestId('holiday-row').filter({ hasText: 'Осенние каникулы' });
+    await autumn.waitFor();
+    expect(await autumn.textContent()).toMatch(/г\.\s–\s4\s/);
+    const firstGraders = card.getByTestId('holiday-row').filter({ hasText: 'Дополнительные' });
+    expect(await firstGraders.textContent()).toContain('1 класс');
+
+    await card.getByTestId('holiday-add').click();
+    await page.getByTestId('holiday-name-input').fill('День учителя');
+    await page.getByTestId('holiday-starts-on-input').fill(`${start}-10-05`);
+    await page.getByTestId('holiday-ends-on-input').fill(`${start}-10-05`);
+    await page.getByTestId('holiday-save').click();
+    await page.getByTestId('editor-dialog').waitFor({ state: 'hidden' });
+    const row = card.getByTestId('holiday-row').filter({ hasText: 'День учителя' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Вся школа');
+    expect(await row.textContent()).not.toContain('–');
+
+    await card.getByTestId('holiday-add').click();
+    await page.getByTestId('holiday-name-input').fill('Летний праздник');
+    await page.getByTestId('holiday-starts-on-input').fill(`${start + 1}-07-01`);
+    await page.getByTestId('holiday-ends-on-input').fill(`${start + 1}-07-01`);
+    await page.getByTestId('holiday-save').click();
+    const error = page.getByTestId('holiday-starts-on-error');
+    await error.waitFor();
+    expect(await error.textContent()).toContain('Даты выходят за границы учебного года');
+    expect(await page.getByTestId('holiday-starts-on-input').getAttribute('aria-invalid')).toBe(
+      'true',
+    );
+    // The sticky header would show up mid-page in a full-page picture of a scrolled page.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, 'holiday-outside-year');
+    await page.getByTestId('holiday-name-input').press('Escape');
+    await page.getByTestId('editor-dialog').waitFor({ state: 'hidden' });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, 'years-holidays');
+    await page.setViewportSize(PHONE);
+    await screenshot(page, 'years-holidays-phone');
   });
 });

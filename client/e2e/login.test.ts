@@ -110,8 +110,9 @@ describe('phone-sized screen', () => {
     await context.close();
     ({ context, page } = await openPage(browser, { viewport: PHONE }));
     await signInAs(page, 'sysadmin');
-    const staffLink = page.getByRole('link', { name: 'Сотрудники' }).first();
-    expect(await staffLink.isVisible()).toBe(false);
+    const staffLink = page.getByRole('navigation').getByRole('link', { name: 'Сотрудники' });
+    // The layout's stylesheet may arrive a moment after the markup: wait for the folded state.
+    await expect.poll(() => staffLink.isVisible()).toBe(false);
     await page.getByTestId('menu-toggle').click();
     await staffLink.waitFor();
     await screenshot(page, 'phone-menu');

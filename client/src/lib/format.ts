@@ -14,6 +14,23 @@ export function formatDateRange(from: string, to: string, locale: string): strin
   return `${formatDate(from, locale)} – ${formatDate(to, locale)}`;
 }
 
+/**
+ * Lists grades in order for a label such as "{grades} классы": "1", "1, 2", runs of three or more
+ * shortened to a range ("5–9", "1, 5–7, 9, 11").
+ */
+export function formatGrades(grades: readonly number[]): string {
+  const sorted = [...new Set(grades)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let start = 0; start < sorted.length;) {
+    let end = start;
+    while (end + 1 < sorted.length && sorted[end + 1] === sorted[end] + 1) end++;
+    if (end - start >= 2) parts.push(`${sorted[start]}–${sorted[end]}`);
+    else for (let i = start; i <= end; i++) parts.push(String(sorted[i]));
+    start = end + 1;
+  }
+  return parts.join(', ');
+}
+
 export function formatNumber(value: number, locale: string): string {
   return new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(value);
 }

@@ -3,6 +3,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import {
   UniqueConstraintViolationException,
   ForeignKeyConstraintViolationException,
+  OptimisticLockError,
 } from '@mikro-orm/core';
 import { log } from './log.js';
 
@@ -22,6 +23,17 @@ export interface DomainErrorDetails {
   /** The input field the error is about, so a form can show it beside that field. */
   field?: string;
   retryAfterSeconds?: number;
+  /** For a batch: each wrong entry, by its index in the input. Nothing of the batch was written. */
+  entries?: EntryProblem[];
+}
+
+export interface EntryProblem {
+  index: number;
+  reason: string;
+  message: string;
+  field?: string;
+  /** For VERSION_CONFLICT: the value as it is now, so the client can show it and let the person choose. */
+  current?: unknown;
 }
 
 export class DomainError extends Error {
@@ -72,6 +84,13 @@ export function formatError(
       message: 'This already exists',
       path: formatted.path,
       extensions: { code: 'CONFLICT', reason: 'DUPLICATE' },
+    };
+  }
+  if (original instanceof OptimisticLockError) {
+    return {
+      message: 'Someone changed this a moment ago; reload and try again',
+      path: formatted.path,
+      extensions: { code: 'CONFLICT', reason: 'VERSION_CONFLICT' },
     };
   }
   if (original instanceof ForeignKeyConstraintViolationException) {

@@ -10,6 +10,8 @@ import { CourseService } from './modules/school/course.service.js';
 import { SchoolService } from './modules/school/school.service.js';
 import { SubjectService } from './modules/school/subject.service.js';
 import { StaffService } from './modules/people/staff.service.js';
+import { JournalService } from './modules/journal/journal.service.js';
+import { JournalWriteService } from './modules/journal/journal-write.service.js';
 
 /** The application's services, made once per server and shared by every request. */
 export function createServices(config: Config, knex: Knex) {
@@ -27,6 +29,8 @@ export function createServices(config: Config, knex: Knex) {
     subjects,
     courses: new CourseService(calendar, classes, subjects),
     staff: new StaffService(sessions),
+    journal: new JournalService(),
+    journalWrite: new JournalWriteService(),
   };
 }
 

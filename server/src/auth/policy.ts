@@ -11,9 +11,15 @@ export enum Permission {
   StructureManage = 'structure.manage',
   StaffRead = 'staff.read',
   StaffManage = 'staff.manage',
+  /** Read every journal page and every pupil's diary in the school. */
+  JournalReadAll = 'journal.read.all',
+  /** Write in journals: only in own courses, or in lessons substituted (checked per record). */
+  JournalWrite = 'journal.write',
+  /** Close a study period, and reopen it with a reason. */
+  PeriodLock = 'period.lock',
 }
 
-const ADMINISTRATION = [
+const ADMINISTRATION: Permission[] = [
   Permission.SchoolRead,
   Permission.CalendarRead,
   Permission.StructureRead,
@@ -27,9 +33,14 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     Permission.StructureManage,
     Permission.StaffManage,
   ],
-  [Role.DIRECTOR]: ADMINISTRATION,
-  [Role.DEPUTY]: ADMINISTRATION,
-  [Role.TEACHER]: [Permission.SchoolRead, Permission.CalendarRead, Permission.StructureRead],
+  [Role.DIRECTOR]: [...ADMINISTRATION, Permission.JournalReadAll, Permission.PeriodLock],
+  [Role.DEPUTY]: [...ADMINISTRATION, Permission.JournalReadAll, Permission.PeriodLock],
+  [Role.TEACHER]: [
+    Permission.SchoolRead,
+    Permission.CalendarRead,
+    Permission.StructureRead,
+    Permission.JournalWrite,
+  ],
   [Role.STUDENT]: [Permission.SchoolRead, Permission.CalendarRead],
   [Role.PARENT]: [Permission.SchoolRead, Permission.CalendarRead],
 };

@@ -11,6 +11,14 @@ import { RoleGrant } from '../modules/people/role-grant.entity.js';
 import { Guardianship } from '../modules/people/guardianship.entity.js';
 import { Enrollment } from '../modules/people/enrollment.entity.js';
 import { Session } from '../auth/session.entity.js';
+import { WorkType } from '../modules/journal/work-type.entity.js';
+import { AttendanceCode } from '../modules/journal/attendance-code.entity.js';
+import { TimetableSlot } from '../modules/journal/timetable-slot.entity.js';
+import { Lesson } from '../modules/journal/lesson.entity.js';
+import { Mark } from '../modules/journal/mark.entity.js';
+import { Attendance } from '../modules/journal/attendance.entity.js';
+import { PeriodMark } from '../modules/journal/period-mark.entity.js';
+import { AuditEvent } from '../modules/audit/audit-event.entity.js';
 
 export const entities = [
   School,
@@ -26,4 +34,12 @@ export const entities = [
   Guardianship,
   Enrollment,
   Session,
+  WorkType,
+  AttendanceCode,
+  TimetableSlot,
+  Lesson,
+  Mark,
+  Attendance,
+  PeriodMark,
+  AuditEvent,
 ];

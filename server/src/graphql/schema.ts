@@ -7,6 +7,7 @@ import { ClassGroupResolver } from '../modules/school/class-group.resolver.js';
 import { SubjectResolver } from '../modules/school/subject.resolver.js';
 import { CourseResolver } from '../modules/school/course.resolver.js';
 import { StaffResolver } from '../modules/people/staff.resolver.js';
+import { JournalResolver } from '../modules/journal/journal.resolver.js';
 
 let cached: Promise<GraphQLSchema> | undefined;
 
@@ -21,6 +22,7 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
       SubjectResolver,
       CourseResolver,
       StaffResolver,
+      JournalResolver,
     ],
     validate: false,
     emitSchemaFile: false,

@@ -6,6 +6,8 @@ import { Role, RoleGrant } from '../modules/people/role-grant.entity.js';
 import { UserAccount } from '../modules/people/user-account.entity.js';
 import { Person } from '../modules/people/person.entity.js';
 import { generateSchool } from './generate.js';
+import { fillJournal } from './journal.js';
+import { todayIn } from '../graphql/validate.js';
 import { childName } from './names.js';
 import { Faker, ru, base } from '@faker-js/faker';
 
@@ -74,6 +76,12 @@ export async function seedDemoSchool(orm: MikroORM, today = new Date()): Promise
       person: family.children[0].pupil,
       login: 'pupil',
       passwordHash,
+    });
+    await tem.flush();
+    await fillJournal(tem, g, {
+      seed: 20261128,
+      today: todayIn(g.school.timeZone, today),
+      closeFirstPeriod: true,
     });
   });
 }

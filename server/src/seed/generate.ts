@@ -12,6 +12,9 @@ import { RoleGrant, Role } from '../modules/people/role-grant.entity.js';
 import { UserAccount } from '../modules/people/user-account.entity.js';
 import { Guardianship } from '../modules/people/guardianship.entity.js';
 import { Enrollment } from '../modules/people/enrollment.entity.js';
+import { addJournalDefaults } from '../modules/journal/journal-defaults.js';
+import type { WorkType } from '../modules/journal/work-type.entity.js';
+import type { AttendanceCode } from '../modules/journal/attendance-code.entity.js';
 import { CURRICULUM, holidaysOf, quartersOf } from './curriculum.js';
 import { adultName, childName, type Name } from './names.js';
 
@@ -32,6 +35,8 @@ export interface GenerateOptions {
 
 export interface Generated {
   school: School;
+  workTypes: WorkType[];
+  codes: AttendanceCode[];
   year: AcademicYear;
   staff: Map<string, Person>;
   classes: ClassGroup[];
@@ -80,6 +85,7 @@ export async function generateSchool(em: EntityManager, o: GenerateOptions): Pro
     address: null,
     timeZone: 'Europe/Moscow',
   });
+  const { workTypes, codes } = addJournalDefaults(em, school);
   const year = em.create(AcademicYear, {
     school,
     name: `${o.startYear}/${o.startYear + 1}`,
@@ -200,5 +206,5 @@ export async function generateSchool(em: EntityManager, o: GenerateOptions): Pro
     }
   }
   await em.flush();
-  return { school, year, staff, classes, families };
+  return { school, workTypes, codes, year, staff, classes, families };
 }

@@ -7,6 +7,7 @@ import { LOGIN_PATTERN } from '../people/staff.service.js';
 import { generatePassword, hashPassword } from '../../auth/password.js';
 import { badInput, conflict } from '../../errors.js';
 import { isValidTimeZone, requiredText } from '../../graphql/validate.js';
+import { addJournalDefaults } from '../journal/journal-defaults.js';
 
 export interface NewSchool {
   name: string;
@@ -39,6 +40,7 @@ export async function createSchool(
       throw conflict('login', 'LOGIN_TAKEN', 'This login is taken');
     }
     const school = tem.create(School, { name, timeZone });
+    addJournalDefaults(tem, school);
     const person = tem.create(Person, {
       school,
       lastName: requiredText('lastName', input.admin.lastName, 100),

@@ -52,4 +52,9 @@ export class StudyPeriod {
   @Field(() => LocalDate)
   @Property({ type: 'date' })
   endsOn!: string;
+
+  /** When the period was closed: later changes need a DIRECTOR or DEPUTY to reopen it. */
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'timestamptz', nullable: true })
+  lockedAt?: Date | null;
 }

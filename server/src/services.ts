@@ -12,6 +12,7 @@ import { SubjectService } from './modules/school/subject.service.js';
 import { StaffService } from './modules/people/staff.service.js';
 import { JournalService } from './modules/journal/journal.service.js';
 import { JournalWriteService } from './modules/journal/journal-write.service.js';
+import { DiaryService } from './modules/diary/diary.service.js';
 
 /** The application's services, made once per server and shared by every request. */
 export function createServices(config: Config, knex: Knex) {
@@ -31,6 +32,7 @@ export function createServices(config: Config, knex: Knex) {
     staff: new StaffService(sessions),
     journal: new JournalService(),
     journalWrite: new JournalWriteService(),
+    diary: new DiaryService(),
   };
 }
 

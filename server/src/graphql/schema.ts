@@ -8,6 +8,7 @@ import { SubjectResolver } from '../modules/school/subject.resolver.js';
 import { CourseResolver } from '../modules/school/course.resolver.js';
 import { StaffResolver } from '../modules/people/staff.resolver.js';
 import { JournalResolver } from '../modules/journal/journal.resolver.js';
+import { DiaryResolver } from '../modules/diary/diary.resolver.js';
 
 let cached: Promise<GraphQLSchema> | undefined;
 
@@ -23,6 +24,7 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
       CourseResolver,
       StaffResolver,
       JournalResolver,
+      DiaryResolver,
     ],
     validate: false,
     emitSchemaFile: false,

@@ -60,6 +60,31 @@ interface SlotRow {
   lessonNumber: number;
 }
 
+/** Fills days 1–5 from lesson 1 on, taking the first hour whose teacher is free at that time. */
+function placeContiguously(
+  hours: Course[],
+  busy: Set<string>,
+): { placed: SlotRow[]; remaining: Course[] } {
+  const remaining = [...hours];
+  const placed: SlotRow[] = [];
+  const perDay = Math.ceil(hours.length / 5);
+  for (let day = 1; day <= 5 && remaining.length > 0; day++) {
+    const count = new Map<number, number>();
+    for (let n = 1; n <= perDay && remaining.length > 0; n++) {
+      const i = remaining.findIndex(
+        (c) =>
+          !busy.has(`${c.teacher.id}:${day}:${n}`) &&
+          (count.get(c.id) ?? 0) < (c.hoursPerWeek >= 4 ? 2 : 1),
+      );
+      if (i < 0) break;
+      const [course] = remaining.splice(i, 1);
+      count.set(course.id, (count.get(course.id) ?? 0) + 1);
+      placed.push({ course, weekday: day, lessonNumber: n });
+    }
+  }
+  return { placed, remaining };
+}
+
 interface LessonRow {
   course: Course;
   seq: number;
@@ -93,31 +118,41 @@ export async function fillJournal(em: EntityManager, g: Generated, o: FillOption
   const holidays = await em.find(Holiday, { academicYear: g.year.id });
   const enrollments = await em.find(Enrollment, { school: schoolId });
 
-  // 1. The timetable: each class's weekly hours spread over five days, no teacher in two places.
+  // 1. The timetable: each class's weekly hours over five days, lessons 1, 2, 3… without gaps,
+  // one subject at most twice a day, and no teacher in two places at once. A few shuffles per
+  // class; the one that leaves the fewest hours unplaced wins.
   const busy = new Set<string>();
   const slots: SlotRow[] = [];
   for (const cls of g.classes) {
-    const perDay = cls.grade === 1 ? 4 : cls.grade <= 4 ? 5 : cls.grade <= 6 ? 6 : 7;
     const hours = courses
       .filter((c) => c.classGroup.id === cls.id)
       .flatMap((c) => Array.from({ length: Math.round(c.hoursPerWeek) }, () => c));
-    const taken = new Set<string>();
-    const load = [0, 0, 0, 0, 0];
-    for (const course of faker.helpers.shuffle(hours)) {
-      const days = [1, 2, 3, 4, 5].sort((a, b) => load[a - 1] - load[b - 1] || a - b);
-      let placed = false;
-      for (const day of days) {
-        for (let n = 1; n <= perDay + 1 && !placed; n++) {
-          const teacherKey = `${course.teacher.id}:${day}:${n}`;
-          if (taken.has(`${day}:${n}`) || busy.has(teacherKey)) continue;
-          taken.add(`${day}:${n}`);
-          busy.add(teacherKey);
-          load[day - 1]++;
-          slots.push({ course, weekday: day, lessonNumber: n });
-          placed = true;
-        }
-        if (placed) break;
+    let best: { placed: SlotRow[]; remaining: Course[] } | undefined;
+    for (let attempt = 0; attempt < 40 && (!best || best.remaining.length > 0); attempt++) {
+      const tried = placeContiguously(faker.helpers.shuffle(hours), busy);
+      if (!best || tried.remaining.length < best.remaining.length) best = tried;
+    }
+    for (const x of best!.placed) busy.add(`${x.course.teacher.id}:${x.weekday}:${x.lessonNumber}`);
+    slots.push(...best!.placed);
+    // What still did not fit goes to the first free number of the lightest day.
+    const used = (d: number, n: number) =>
+      slots.some(
+        (x) => x.course.classGroup.id === cls.id && x.weekday === d && x.lessonNumber === n,
+      );
+    const length = (d: number) =>
+      slots.filter((x) => x.course.classGroup.id === cls.id && x.weekday === d).length;
+    for (const course of best!.remaining) {
+      const days = [1, 2, 3, 4, 5].sort((a, b) => length(a) - length(b) || a - b);
+      let place: { d: number; n: number } | undefined;
+      for (let n = 1; n <= 10 && !place; n++) {
+        const d = days.find(
+          (day) => !used(day, n) && !busy.has(`${course.teacher.id}:${day}:${n}`),
+        );
+        if (d) place = { d, n };
       }
+      if (!place) continue;
+      busy.add(`${course.teacher.id}:${place.d}:${place.n}`);
+      slots.push({ course, weekday: place.d, lessonNumber: place.n });
     }
   }
   await insertAll(

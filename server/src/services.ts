@@ -13,6 +13,7 @@ import { StaffService } from './modules/people/staff.service.js';
 import { JournalService } from './modules/journal/journal.service.js';
 import { JournalWriteService } from './modules/journal/journal-write.service.js';
 import { DiaryService } from './modules/diary/diary.service.js';
+import { ClassSummaryService } from './modules/diary/class-summary.service.js';
 
 /** The application's services, made once per server and shared by every request. */
 export function createServices(config: Config, knex: Knex) {
@@ -33,6 +34,7 @@ export function createServices(config: Config, knex: Knex) {
     journal: new JournalService(),
     journalWrite: new JournalWriteService(),
     diary: new DiaryService(),
+    classSummary: new ClassSummaryService(),
   };
 }
 

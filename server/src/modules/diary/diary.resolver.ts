@@ -2,6 +2,7 @@ import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { LocalDateResolver as LocalDate } from 'graphql-scalars';
 import type { RequestContext } from '../../graphql/context.js';
 import { DiaryPeriod, DiaryWeek, DiaryYear } from './diary.types.js';
+import { ClassSummary } from './class-summary.types.js';
 
 @Resolver()
 export class DiaryResolver {
@@ -21,6 +22,15 @@ export class DiaryResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<DiaryPeriod> {
     return ctx.services.diary.period(ctx, pupilId, periodId, await ctx.loaders.today());
+  }
+
+  @Query(() => ClassSummary, { description: 'All subjects of a class in a study period' })
+  classSummary(
+    @Arg('classGroupId', () => ID) classGroupId: string,
+    @Arg('periodId', () => ID) periodId: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ClassSummary> {
+    return ctx.services.classSummary.summary(ctx, classGroupId, periodId);
   }
 
   @Query(() => DiaryYear, { description: 'The current year unless academicYearId is given' })

@@ -187,7 +187,7 @@ function requestContext(
     em,
     viewer: viewer ?? null,
     services,
-    loaders: createLoaders(em, viewer ?? null),
+    loaders: createLoaders(em, viewer ?? null, services.clock),
     clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
     userAgent: req.headers['user-agent'],
   };

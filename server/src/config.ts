@@ -27,6 +27,10 @@ const schema = z.object({
   DEMO_SEED: z.enum(['true', 'false']).optional(),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   MIGRATE_ON_START: z.enum(['true', 'false']).default('true'),
+  TODAY: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD')
+    .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
@@ -48,6 +52,8 @@ export interface Config {
   demoSeed: boolean;
   trustProxy: boolean;
   migrateOnStart: boolean;
+  /** A pinned "today" for tests and demos. */
+  today?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   login: { maxFailures: number; maxFailuresPerAddress: number; blockSeconds: number };
 }
@@ -66,6 +72,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const isProduction = e.NODE_ENV === 'production';
+  if (isProduction && e.TODAY) {
+    throw new ConfigError(
+      'Invalid configuration:\n  TODAY: a pinned date is refused in production',
+    );
+  }
   if (isProduction && e.DEMO_SEED === 'true') {
     throw new ConfigError(
       'Invalid configuration:\n  DEMO_SEED: the demo school is refused in production',
@@ -90,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoSeed: e.DEMO_SEED ? e.DEMO_SEED === 'true' : !isProduction,
     trustProxy: e.TRUST_PROXY === 'true',
     migrateOnStart: e.MIGRATE_ON_START === 'true',
+    today: e.TODAY,
     logLevel: e.LOG_LEVEL,
     login: {
       maxFailures: e.LOGIN_MAX_FAILURES,

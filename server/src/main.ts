@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   if (schools === 0) {
     if (config.demoSeed) {
       log.info('empty database: seeding the demo school');
-      await seedDemoSchool(orm);
+      await seedDemoSchool(orm, config.today ? new Date(`${config.today}T09:00:00Z`) : new Date());
     } else {
       log.warn('no school yet: create one with `npm run school:create`');
     }

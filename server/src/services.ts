@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { Config } from './config.js';
+import { Clock } from './clock.js';
 import { AuthService } from './auth/auth.service.js';
 import { MeService } from './auth/me.service.js';
 import { LoginRateLimiter } from './auth/rate-limit.js';
@@ -17,14 +18,16 @@ import { ClassSummaryService } from './modules/diary/class-summary.service.js';
 
 /** The application's services, made once per server and shared by every request. */
 export function createServices(config: Config, knex: Knex) {
+  const clock = new Clock(config.today);
   const sessions = new SessionService(config.sessionTtlMs);
   const calendar = new CalendarService();
   const classes = new ClassGroupService(calendar);
   const subjects = new SubjectService();
   return {
+    clock,
     sessions,
     auth: new AuthService(sessions, new LoginRateLimiter(knex, config.login)),
-    me: new MeService(),
+    me: new MeService(clock),
     school: new SchoolService(),
     calendar,
     classes,
@@ -32,7 +35,7 @@ export function createServices(config: Config, knex: Knex) {
     courses: new CourseService(calendar, classes, subjects),
     staff: new StaffService(sessions),
     journal: new JournalService(),
-    journalWrite: new JournalWriteService(),
+    journalWrite: new JournalWriteService(clock),
     diary: new DiaryService(),
     classSummary: new ClassSummaryService(),
   };

@@ -11,6 +11,9 @@ import { seedDemoSchool } from '../src/seed/demo.js';
 
 setLogLevel('silent');
 
+/** The date the tests' demo school is seeded for, and the server's pinned today. */
+export const DEMO_TODAY = '2026-11-28';
+
 function adminUrl(db: string): string {
   const u = new URL(inject('serverUrl'));
   u.pathname = `/${db}`;
@@ -48,11 +51,12 @@ export async function createTestApp(
   const db = `otmetka_t_${randomBytes(5).toString('hex')}`;
   await admin(`create database "${db}" template "${inject('templateDb')}"`);
   const orm = await openOrm(adminUrl(db));
-  if (opts.demo !== false) await seedDemoSchool(orm, new Date('2026-11-28T09:00:00Z'));
+  if (opts.demo !== false) await seedDemoSchool(orm, new Date(`${DEMO_TODAY}T09:00:00Z`));
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATABASE_URL: adminUrl(db),
+    ...(opts.env?.NODE_ENV === 'production' ? {} : { TODAY: DEMO_TODAY }),
     ...opts.env,
   });
   const app = await createApp(config, orm);

@@ -5,16 +5,18 @@ import { ClassGroup } from '../modules/school/class-group.entity.js';
 import { Course } from '../modules/school/course.entity.js';
 import { School } from '../modules/school/school.entity.js';
 import { Pupil, ViewerInfo } from '../graphql/types.js';
-import { todayIn } from '../graphql/validate.js';
+import type { Clock } from '../clock.js';
 import type { Scope } from '../scope.js';
 import type { Viewer } from './viewer.js';
 
 /** What the signed-in person may know about themselves: roles, children, classes, courses. */
 export class MeService {
+  constructor(private readonly clock: Clock) {}
+
   async me({ em, viewer }: Scope): Promise<ViewerInfo | null> {
     if (!viewer) return null;
     const school = await em.findOneOrFail(School, viewer.schoolId);
-    const today = todayIn(school.timeZone);
+    const today = this.clock.today(school.timeZone);
     const pupilIds = [
       ...viewer.childIds,
       ...(viewer.roles.has(Role.STUDENT) ? [viewer.personId] : []),

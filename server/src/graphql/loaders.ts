@@ -5,7 +5,7 @@ import { RoleGrant, type Role } from '../modules/people/role-grant.entity.js';
 import { UserAccount } from '../modules/people/user-account.entity.js';
 import { School } from '../modules/school/school.entity.js';
 import { Staff } from './types.js';
-import { todayIn } from './validate.js';
+import type { Clock } from '../clock.js';
 import type { Viewer } from '../auth/viewer.js';
 
 /** Per-request batching: each loader answers a whole list of ids with one query. */
@@ -16,7 +16,7 @@ export interface Loaders {
   pupilCount: DataLoader<number, number>;
 }
 
-export function createLoaders(em: EntityManager, viewer: Viewer | null): Loaders {
+export function createLoaders(em: EntityManager, viewer: Viewer | null, clock: Clock): Loaders {
   let school: Promise<School> | undefined;
   const loaders: Loaders = {
     school(): Promise<School> {
@@ -25,7 +25,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null): Loaders
       return school;
     },
     async today(): Promise<string> {
-      return todayIn((await loaders.school()).timeZone);
+      return clock.today((await loaders.school()).timeZone);
     },
     staff: new DataLoader<number, Staff | null>(async (ids) => {
       const [people, grants, accounts] = await Promise.all([

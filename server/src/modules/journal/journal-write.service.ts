@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Permission, policy } from '../../auth/policy.js';
 import { DomainError, notFound, type EntryProblem } from '../../errors.js';
-import { optionalText, todayIn } from '../../graphql/validate.js';
+import { optionalText } from '../../graphql/validate.js';
+import type { Clock } from '../../clock.js';
 import type { Viewer } from '../../auth/viewer.js';
 import type { Scope } from '../../scope.js';
 import { School } from '../school/school.entity.js';
@@ -100,6 +101,8 @@ const markSnapshot = (m: Mark) => ({
 });
 
 export class JournalWriteService {
+  constructor(private readonly clock: Clock) {}
+
   /**
    * Writes a batch of mark changes atomically: every entry is checked first, and one wrong entry
    * refuses the whole batch with each wrong entry named (R-3.5).
@@ -117,7 +120,7 @@ export class JournalWriteService {
     }
     return em.transactional(async (tem) => {
       const school = await tem.findOneOrFail(School, viewer.schoolId);
-      const today = todayIn(school.timeZone);
+      const today = this.clock.today(school.timeZone);
       const existing = await tem.find(Mark, {
         id: { $in: changes.filter((c) => c.id).map((c) => Number(c.id) || 0) },
         school: viewer.schoolId,
@@ -275,7 +278,7 @@ export class JournalWriteService {
     }
     return em.transactional(async (tem) => {
       const school = await tem.findOneOrFail(School, viewer.schoolId);
-      const today = todayIn(school.timeZone);
+      const today = this.clock.today(school.timeZone);
       const pairs = changes.map((c) => ({
         pupilId: Number(c.pupilId) || 0,
         lessonId: Number(c.lessonId) || 0,

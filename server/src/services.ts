@@ -13,6 +13,7 @@ import { SubjectService } from './modules/school/subject.service.js';
 import { StaffService } from './modules/people/staff.service.js';
 import { JournalService } from './modules/journal/journal.service.js';
 import { JournalWriteService } from './modules/journal/journal-write.service.js';
+import { PeriodLockService } from './modules/journal/period-lock.service.js';
 import { DiaryService } from './modules/diary/diary.service.js';
 import { ClassSummaryService } from './modules/diary/class-summary.service.js';
 
@@ -37,6 +38,7 @@ export function createServices(config: Config, knex: Knex) {
     journal: new JournalService(),
     journalWrite: new JournalWriteService(clock),
     diary: new DiaryService(),
+    periodLocks: new PeriodLockService(),
     classSummary: new ClassSummaryService(),
   };
 }

@@ -2,6 +2,7 @@ import { Arg, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from 'type
 import type { RequestContext } from '../../graphql/context.js';
 import { JournalAttendance, JournalLesson, JournalMark, JournalPage } from './journal.types.js';
 import { AttendanceChangeInput, LessonInput, MarkChangeInput } from './journal.inputs.js';
+import { StudyPeriod } from '../school/study-period.entity.js';
 
 @ObjectType()
 export class SaveMarksResult {
@@ -36,6 +37,25 @@ export class JournalResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<JournalAttendance[]> {
     return ctx.services.journalWrite.saveAttendance(ctx, changes);
+  }
+
+  @Mutation(() => StudyPeriod, {
+    description: 'Closes a study period: its marks can no longer change',
+  })
+  lockPeriod(
+    @Arg('periodId', () => ID) periodId: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<StudyPeriod> {
+    return ctx.services.periodLocks.lock(ctx, periodId);
+  }
+
+  @Mutation(() => StudyPeriod, { description: 'Reopens a closed study period; the reason is kept' })
+  unlockPeriod(
+    @Arg('periodId', () => ID) periodId: string,
+    @Arg('reason') reason: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<StudyPeriod> {
+    return ctx.services.periodLocks.unlock(ctx, periodId, reason);
   }
 
   @Mutation(() => JournalLesson, { description: "A lesson's topic and homework" })

@@ -1,0 +1,447 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  codeOf,
+  createTestApp,
+  DEMO_TODAY,
+  type GqlClient,
+  type GqlResult,
+  type TestApp,
+} from './helpers.js';
+import { suggestedMark, weightedAverage } from '../src/modules/journal/grading.js';
+
+/** The class journal (R-3.5, R-2.1): marks, attendance, topics, locks, versions, batches, history. */
+let t: TestApp;
+let teacher: GqlClient;
+let ids: {
+  course: string; // algebra 7А, taught by `teacher`
+  otherCourse: string; // Russian 7А, taught by `classteacher`
+  q1: string;
+  q2: string;
+  pastLesson: string; // a held Q2 algebra lesson
+  futureLesson: string;
+  q1Lesson: string;
+  pupil: string; // `pupil`, in 7А
+  outsider: string; // a pupil of another class
+  answer: string; // work type «Ответ на уроке»
+  test: string; // work type «Контрольная работа»
+  absent: string; // attendance code Н
+};
+
+const one = async (sql: string, params: unknown[] = []) =>
+  String((await t.sql<{ id: number }>(sql, params))[0].id);
+
+beforeAll(async () => {
+  t = await createTestApp();
+  teacher = await t.as('teacher');
+  const course =
+    await one(`select co.id from course co join subject s on s.id = co.subject_id join class_group c on c.id = co.class_group_id
+    where s.name = 'Алгебра' and c.grade = 7`);
+  ids = {
+    course,
+    otherCourse:
+      await one(`select co.id from course co join subject s on s.id = co.subject_id join class_group c on c.id = co.class_group_id
+      where s.name = 'Русский язык' and c.grade = 7`),
+    q1: await one(`select id from study_period where name = 'I четверть'`),
+    q2: await one(`select id from study_period where name = 'II четверть'`),
+    pastLesson: await one(
+      `select id from lesson where course_id = ? and date between '2026-11-05' and ? and not cancelled order by date desc limit 1`,
+      [course, DEMO_TODAY],
+    ),
+    futureLesson: await one(
+      `select id from lesson where course_id = ? and date > ? order by date limit 1`,
+      [course, DEMO_TODAY],
+    ),
+    q1Lesson: await one(
+      `select id from lesson where course_id = ? and date < '2026-10-20' and not cancelled order by date limit 1`,
+      [course],
+    ),
+    pupil: await one(`select person_id as id from user_account where login = 'pupil'`),
+    outsider: await one(
+      `select e.pupil_id as id from enrollment e join class_group c on c.id = e.class_group_id where c.grade = 8 limit 1`,
+    ),
+    answer: await one(`select id from work_type where name = 'Ответ на уроке'`),
+    test: await one(`select id from work_type where name = 'Контрольная работа'`),
+    absent: await one(`select id from attendance_code where code = 'Н'`),
+  };
+});
+afterAll(() => t.close());
+
+const PAGE = `query($c:ID!,$p:ID!){journalPage(courseId:$c,periodId:$p){className subjectName locked canWrite
+  pupils{id enrolled{from to}} lessons{id date version topic homework}
+  marks{id lessonId pupilId value score workTypeId version} attendance{id lessonId pupilId codeId version}
+  results{pupilId average suggested periodMark} workTypes{id weight}}}`;
+const SAVE = `mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id lessonId pupilId value score workTypeId comment version} removedIds}}`;
+const ATTEND = `mutation($c:[AttendanceChangeInput!]!){saveAttendance(changes:$c){id codeId reason version}}`;
+
+type Page = {
+  journalPage: {
+    locked: boolean;
+    canWrite: boolean;
+    pupils: { id: string }[];
+    lessons: { id: string; date: string; version: number }[];
+    marks: { id: string; lessonId: string; pupilId: string; value: string; version: number }[];
+    results: {
+      pupilId: string;
+      average: number | null;
+      suggested: number | null;
+      periodMark: string | null;
+    }[];
+  };
+};
+type Saved = {
+  saveMarks: {
+    saved: { id: string; value: string; version: number; comment: string | null }[];
+    removedIds: string[];
+  };
+};
+const entries = (r: GqlResult) =>
+  (r.errors?.[0]?.extensions?.entries ?? []) as {
+    index: number;
+    reason: string;
+    current?: unknown;
+  }[];
+const markCount = async () =>
+  Number((await t.sql<{ n: string }>(`select count(*) n from mark`))[0].n);
+
+describe('grading', () => {
+  it('weighs marks and suggests the period mark from the thresholds', () => {
+    const avg = weightedAverage([
+      { score: 5, weight: 5 },
+      { score: 3, weight: 2 },
+      { score: 4, weight: 1 },
+      { score: null, weight: 3 },
+    ]);
+    expect(avg).toBe(4.38); // (25 + 6 + 4) / 8
+    expect(suggestedMark(avg, 1, [1.6, 2.6, 3.6, 4.6])).toBe(4);
+    expect(suggestedMark(4.6, 1, [1.6, 2.6, 3.6, 4.6])).toBe(5);
+    expect(suggestedMark(4.59, 1, [1.65, 2.65, 3.65, 4.65])).toBe(4);
+    expect(suggestedMark(1.2, 1, [1.6, 2.6, 3.6, 4.6])).toBe(1);
+    expect(weightedAverage([])).toBeNull();
+  });
+});
+
+describe('the journal page', () => {
+  it('gives the teacher the whole page with averages that match the marks', async () => {
+    const r = await teacher.request<Page>(PAGE, { c: ids.course, p: ids.q1 });
+    const page = r.data!.journalPage;
+    expect(page.locked).toBe(true);
+    expect(page.canWrite).toBe(true);
+    expect(page.lessons.length).toBeGreaterThan(20);
+    expect(page.marks.length).toBeGreaterThan(10);
+    expect(page.results.every((x) => x.periodMark !== null || x.average === null)).toBe(true);
+    const [pupilResult] = page.results.filter((x) => x.average !== null);
+    const dbAvg = await t.sql<{ avg: string }>(
+      `select round(sum(m.score * w.weight) / sum(w.weight), 2) avg from mark m join work_type w on w.id = m.work_type_id
+         join lesson l on l.id = m.lesson_id join study_period p on p.id = ? where l.course_id = ? and m.pupil_id = ?
+          and l.date between p.starts_on and p.ends_on and m.removed_at is null and m.score is not null`,
+      [ids.q1, ids.course, pupilResult.pupilId],
+    );
+    expect(pupilResult.average).toBe(Number(dbAvg[0].avg));
+  });
+
+  it('answers in a constant number of SQL statements, whatever the page size', async () => {
+    const statements: string[] = [];
+    const conn = t.orm.em.getConnection();
+    const original = conn.execute.bind(conn);
+    // Counts the statements the page resolver itself sends through the ORM connection.
+    (conn as unknown as { execute: typeof conn.execute }).execute = ((
+      q: string,
+      ...rest: unknown[]
+    ) => {
+      statements.push(String(q));
+      return (original as (...a: unknown[]) => unknown)(q, ...rest);
+    }) as typeof conn.execute;
+    try {
+      const director = await t.as('director');
+      statements.length = 0;
+      await teacher.request(PAGE, { c: ids.course, p: ids.q1 });
+      const small = statements.length;
+      statements.length = 0;
+      await director.request(PAGE, { c: ids.otherCourse, p: ids.q1 }); // Russian: 5 hours a week
+      expect(small).toBeLessThanOrEqual(5);
+      expect(statements.length).toBe(small);
+    } finally {
+      (conn as unknown as { execute: typeof conn.execute }).execute = original;
+    }
+  });
+});
+
+describe('writing marks', () => {
+  it('creates, changes and removes a mark, keeping a tombstone and the history', async () => {
+    const created = await teacher.request<Saved>(SAVE, {
+      c: [
+        {
+          lessonId: ids.pastLesson,
+          pupilId: ids.pupil,
+          value: '5',
+          workTypeId: ids.answer,
+          comment: 'Молодец',
+        },
+      ],
+    });
+    expect(created.errors).toBeUndefined();
+    const mark = created.data!.saveMarks.saved[0];
+    expect(mark).toMatchObject({ value: '5', version: 1, comment: 'Молодец' });
+    const changed = await teacher.request<Saved>(SAVE, {
+      c: [{ id: mark.id, version: 1, value: '4' }],
+    });
+    expect(changed.data!.saveMarks.saved[0]).toMatchObject({
+      value: '4',
+      version: 2,
+      comment: 'Молодец',
+    });
+    const removed = await teacher.request<Saved>(SAVE, {
+      c: [{ id: mark.id, version: 2, remove: true }],
+    });
+    expect(removed.data!.saveMarks.removedIds).toEqual([mark.id]);
+    const [row] = await t.sql<{ removed_at: Date | null }>(
+      `select removed_at from mark where id = ?`,
+      [mark.id],
+    );
+    expect(row.removed_at).not.toBeNull();
+    const history = await t.sql<{
+      action: string;
+      before: unknown;
+      after: unknown;
+      actor_id: number;
+    }>(
+      `select action, before, after, actor_id from audit_event where entity = 'mark' and entity_id = ? order by id`,
+      [mark.id],
+    );
+    expect(history.map((h) => h.action)).toEqual(['create', 'update', 'remove']);
+    expect(history[1]).toMatchObject({ before: { value: '5' }, after: { value: '4' } });
+    const page = await teacher.request<Page>(PAGE, { c: ids.course, p: ids.q2 });
+    expect(page.data!.journalPage.marks.some((m) => m.id === mark.id)).toBe(false);
+  });
+
+  it('keeps several marks for one pupil in one lesson, and «зч» outside the average', async () => {
+    const r = await teacher.request<Saved>(SAVE, {
+      c: [
+        { lessonId: ids.pastLesson, pupilId: ids.pupil, value: '3', workTypeId: ids.answer },
+        { lessonId: ids.pastLesson, pupilId: ids.pupil, value: '5', workTypeId: ids.test },
+        { lessonId: ids.pastLesson, pupilId: ids.pupil, value: 'зч', workTypeId: ids.answer },
+      ],
+    });
+    expect(r.data!.saveMarks.saved.map((m) => m.value)).toEqual(['3', '5', 'зч']);
+    const [zc] = await t.sql<{ score: number | null }>(`select score from mark where id = ?`, [
+      r.data!.saveMarks.saved[2].id,
+    ]);
+    expect(zc.score).toBeNull();
+  });
+
+  it('refuses a whole batch when one entry is wrong, naming each wrong entry', async () => {
+    const before = await markCount();
+    const r = await teacher.request(SAVE, {
+      c: [
+        { lessonId: ids.pastLesson, pupilId: ids.pupil, value: '4', workTypeId: ids.answer },
+        { lessonId: ids.pastLesson, pupilId: ids.pupil, value: '7', workTypeId: ids.answer },
+        { lessonId: ids.pastLesson, pupilId: ids.pupil, value: '4', workTypeId: '999999' },
+        { lessonId: ids.pastLesson, pupilId: ids.outsider, value: '4', workTypeId: ids.answer },
+        { lessonId: ids.futureLesson, pupilId: ids.pupil, value: '4', workTypeId: ids.answer },
+        { lessonId: ids.q1Lesson, pupilId: ids.pupil, value: '4', workTypeId: ids.answer },
+        { lessonId: ids.pastLesson, pupilId: ids.pupil, value: 'А+', workTypeId: ids.answer },
+      ],
+    });
+    expect(codeOf(r)).toBe('BAD_USER_INPUT');
+    expect(entries(r).map((e) => [e.index, e.reason])).toEqual([
+      [1, 'INVALID_MARK'],
+      [2, 'UNKNOWN_WORK_TYPE'],
+      [3, 'NOT_ENROLLED'],
+      [4, 'LESSON_IN_FUTURE'],
+      [5, 'PERIOD_LOCKED'],
+      [6, 'INVALID_MARK'],
+    ]);
+    expect(await markCount()).toBe(before);
+  });
+
+  it('refuses a mark in a cancelled lesson', async () => {
+    const [l] = await t.sql<{ id: number }>(
+      `select id from lesson where course_id = ? and date <= ? order by date desc limit 1`,
+      [ids.course, DEMO_TODAY],
+    );
+    await t.sql(`update lesson set cancelled = true where id = ?`, [l.id]);
+    try {
+      const r = await teacher.request(SAVE, {
+        c: [{ lessonId: String(l.id), pupilId: ids.pupil, value: '4', workTypeId: ids.answer }],
+      });
+      expect(entries(r).map((e) => e.reason)).toEqual(['LESSON_CANCELLED']);
+    } finally {
+      await t.sql(`update lesson set cancelled = false where id = ?`, [l.id]);
+    }
+  });
+
+  it('refuses an edit made against an old version and returns the current value', async () => {
+    const created = await teacher.request<Saved>(SAVE, {
+      c: [{ lessonId: ids.pastLesson, pupilId: ids.pupil, value: '4', workTypeId: ids.answer }],
+    });
+    const mark = created.data!.saveMarks.saved[0];
+    await teacher.request(SAVE, { c: [{ id: mark.id, version: 1, value: '5' }] });
+    const stale = await teacher.request(SAVE, { c: [{ id: mark.id, version: 1, value: '2' }] });
+    expect(codeOf(stale)).toBe('CONFLICT');
+    expect(entries(stale)[0]).toMatchObject({
+      index: 0,
+      reason: 'VERSION_CONFLICT',
+      current: { value: '5', version: 2 },
+    });
+    const [row] = await t.sql<{ value: string }>(`select value from mark where id = ?`, [mark.id]);
+    expect(row.value).toBe('5');
+  });
+
+  it('lets only the DIRECTOR or DEPUTY reopen a closed period, with a reason, and close it again', async () => {
+    const mark = { lessonId: ids.q1Lesson, pupilId: ids.pupil, value: '5', workTypeId: ids.answer };
+    const UNLOCK = 'mutation($p:ID!,$r:String!){unlockPeriod(periodId:$p,reason:$r){lockedAt}}';
+    const LOCK = 'mutation($p:ID!){lockPeriod(periodId:$p){lockedAt}}';
+    for (const login of ['teacher', 'classteacher', 'sysadmin', 'parent']) {
+      const c = await t.as(login);
+      expect({
+        login,
+        code: codeOf(await c.request(UNLOCK, { p: ids.q1, r: 'Исправление' })),
+      }).toEqual({ login, code: 'FORBIDDEN' });
+    }
+    const director = await t.as('director');
+    expect(
+      (await director.request(UNLOCK, { p: ids.q1, r: '  ' })).errors?.[0].extensions,
+    ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
+    const open = await director.request(UNLOCK, { p: ids.q1, r: 'Исправление ошибки в отметке' });
+    expect(open.data).toEqual({ unlockPeriod: { lockedAt: null } });
+    expect((await teacher.request(SAVE, { c: [mark] })).errors).toBeUndefined();
+    const closed = await (
+      await t.as('deputy')
+    ).request<{ lockPeriod: { lockedAt: string } }>(LOCK, { p: ids.q1 });
+    expect(closed.data!.lockPeriod.lockedAt).toBeTruthy();
+    expect(entries(await teacher.request(SAVE, { c: [mark] })).map((e) => e.reason)).toEqual([
+      'PERIOD_LOCKED',
+    ]);
+    const audit = await t.sql<{ action: string; reason: string | null }>(
+      `select action, reason from audit_event where entity = 'study_period' order by id`,
+    );
+    expect(audit).toEqual([
+      { action: 'unlock', reason: 'Исправление ошибки в отметке' },
+      { action: 'lock', reason: null },
+    ]);
+  });
+});
+
+describe('attendance and lessons', () => {
+  it('sets, changes and clears an absence with versions and history', async () => {
+    const set = await teacher.request<{
+      saveAttendance: { id: string; codeId: string; version: number }[];
+    }>(ATTEND, {
+      c: [
+        {
+          lessonId: ids.pastLesson,
+          pupilId: ids.pupil,
+          codeId: ids.absent,
+          reason: null,
+          version: null,
+        },
+      ],
+    });
+    expect(set.errors).toBeUndefined();
+    const entry = set.data!.saveAttendance[0];
+    const again = await teacher.request(ATTEND, {
+      c: [{ lessonId: ids.pastLesson, pupilId: ids.pupil, codeId: ids.absent, version: null }],
+    });
+    expect(codeOf(again)).toBe('CONFLICT');
+    const cleared = await teacher.request<{
+      saveAttendance: { codeId: string | null; version: number }[];
+    }>(ATTEND, {
+      c: [{ lessonId: ids.pastLesson, pupilId: ids.pupil, codeId: null, version: entry.version }],
+    });
+    expect(cleared.data!.saveAttendance[0]).toMatchObject({
+      codeId: null,
+      version: entry.version + 1,
+    });
+    const audit = await t.sql(
+      `select action from audit_event where entity = 'attendance' and entity_id = ?`,
+      [entry.id],
+    );
+    expect(audit).toHaveLength(2);
+  });
+
+  it('refuses an unknown code and a pupil of another class, writing nothing', async () => {
+    const before = await t.sql(`select count(*) n from attendance`);
+    const r = await teacher.request(ATTEND, {
+      c: [
+        { lessonId: ids.pastLesson, pupilId: ids.pupil, codeId: '999999', version: null },
+        { lessonId: ids.pastLesson, pupilId: ids.outsider, codeId: ids.absent, version: null },
+      ],
+    });
+    expect(entries(r).map((e) => e.reason)).toEqual(['UNKNOWN_ATTENDANCE_CODE', 'NOT_ENROLLED']);
+    expect(await t.sql(`select count(*) n from attendance`)).toEqual(before);
+  });
+
+  it("sets a lesson's topic and homework, refusing a stale version", async () => {
+    const page = await teacher.request<Page>(PAGE, { c: ids.course, p: ids.q2 });
+    const lesson = page.data!.journalPage.lessons.find((l) => l.id === ids.pastLesson)!;
+    const q =
+      'mutation($id:ID!,$i:LessonInput!){updateLesson(id:$id,input:$i){topic homework version}}';
+    const ok = await teacher.request(q, {
+      id: lesson.id,
+      i: { topic: 'Системы уравнений', homework: '№ 1–5', version: lesson.version },
+    });
+    expect(ok.data).toEqual({
+      updateLesson: { topic: 'Системы уравнений', homework: '№ 1–5', version: lesson.version + 1 },
+    });
+    const stale = await teacher.request(q, {
+      id: lesson.id,
+      i: { topic: 'X', version: lesson.version },
+    });
+    expect(codeOf(stale)).toBe('CONFLICT');
+  });
+});
+
+describe('who may read and write a journal (R-3.7)', () => {
+  it('lets the administration and the class teacher read, but not write', async () => {
+    for (const login of ['director', 'deputy', 'classteacher']) {
+      const c = await t.as(login);
+      const r = await c.request<Page>(PAGE, { c: ids.course, p: ids.q2 });
+      expect({ login, canWrite: r.data?.journalPage.canWrite }).toEqual({ login, canWrite: false });
+      const w = await c.request(SAVE, {
+        c: [{ lessonId: ids.pastLesson, pupilId: ids.pupil, value: '5', workTypeId: ids.answer }],
+      });
+      expect({ login, code: codeOf(w) }).toEqual({
+        login,
+        code: login === 'classteacher' ? 'BAD_USER_INPUT' : 'FORBIDDEN',
+      });
+    }
+  });
+
+  it("refuses another teacher's course, and families and the sysadmin altogether", async () => {
+    expect(codeOf(await teacher.request(PAGE, { c: ids.otherCourse, p: ids.q2 }))).toBe(
+      'NOT_FOUND',
+    );
+    for (const login of ['parent', 'pupil', 'sysadmin']) {
+      const c = await t.as(login);
+      expect({ login, code: codeOf(await c.request(PAGE, { c: ids.course, p: ids.q2 })) }).toEqual({
+        login,
+        code: 'NOT_FOUND',
+      });
+      expect({ login, code: codeOf(await c.request(SAVE, { c: [] })) }).toEqual({
+        login,
+        code: 'FORBIDDEN',
+      });
+    }
+    expect(codeOf(await t.client().request(PAGE, { c: ids.course, p: ids.q2 }))).toBe(
+      'UNAUTHENTICATED',
+    );
+  });
+
+  it('lets a substitute write in the lessons substituted only', async () => {
+    const sub = await one(`select person_id as id from user_account where login = 'classteacher'`);
+    await t.sql(`update lesson set substitute_id = ? where id = ?`, [sub, ids.pastLesson]);
+    const c = await t.as('classteacher');
+    const ok = await c.request(SAVE, {
+      c: [{ lessonId: ids.pastLesson, pupilId: ids.pupil, value: '4', workTypeId: ids.answer }],
+    });
+    expect(ok.errors).toBeUndefined();
+    const [other] = await t.sql<{ id: number }>(
+      `select id from lesson where course_id = ? and date < ? and id <> ? and not cancelled order by date desc limit 1`,
+      [ids.course, DEMO_TODAY, ids.pastLesson],
+    );
+    const no = await c.request(SAVE, {
+      c: [{ lessonId: String(other.id), pupilId: ids.pupil, value: '4', workTypeId: ids.answer }],
+    });
+    expect(entries(no).map((e) => e.reason)).toEqual(['NOT_FOUND']);
+  });
+});

@@ -263,6 +263,17 @@ describe('reads', () => {
       expect(r.errors).toBeUndefined();
       expect(r.data?.academicYears.length).toBeGreaterThan(0);
     }
-    expect(codeOf(await t.client().request('{ school { name } }'))).toBe('UNAUTHENTICATED');
+    for (const q of [
+      '{ school { name } }',
+      '{ classGroups { id } }',
+      '{ courses { id } }',
+      '{ currentAcademicYear { id } }',
+      '{ staff { id } }',
+    ]) {
+      expect({ q, code: codeOf(await t.client().request(q)) }).toEqual({
+        q,
+        code: 'UNAUTHENTICATED',
+      });
+    }
   });
 });

@@ -6,6 +6,7 @@ import { UserAccount } from '../modules/people/user-account.entity.js';
 import { School } from '../modules/school/school.entity.js';
 import { Staff } from './types.js';
 import type { Clock } from '../clock.js';
+import { unauthenticated } from '../errors.js';
 import type { Viewer } from '../auth/viewer.js';
 
 /** Per-request batching: each loader answers a whole list of ids with one query. */
@@ -20,7 +21,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, clock: C
   let school: Promise<School> | undefined;
   const loaders: Loaders = {
     school(): Promise<School> {
-      if (!viewer) throw new Error('no viewer');
+      if (!viewer) throw unauthenticated();
       school ??= em.findOneOrFail(School, viewer.schoolId);
       return school;
     },

@@ -121,7 +121,7 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
   });
   expressApp.get('/healthz', (_req, res) => {
     orm.em
-      .getConnection()
+      .fork()
       .execute('select 1')
       .then(
         () => res.json({ ok: true }),

@@ -68,7 +68,7 @@ async function main(): Promise<void> {
 
 async function hasDemoAccounts(orm: MikroORM): Promise<boolean> {
   const rows = await orm.em
-    .getConnection()
+    .fork()
     .execute(`select 1 from user_account where login = 'sysadmin' limit 1`);
   return rows.length > 0;
 }

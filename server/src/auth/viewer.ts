@@ -38,7 +38,7 @@ interface Row {
 
 /** One query: the session, its account and every set the policy needs. */
 export async function loadViewer(em: EntityManager, token: string): Promise<Viewer | null> {
-  const rows = await em.getConnection().execute<Row[]>(
+  const rows = await em.execute<Row[]>(
     `select s.id as session_id, s.school_id, s.expires_at, s.last_seen_at,
             a.id as account_id, a.person_id, a.login,
             array(select g.role::text from role_grant g where g.person_id = a.person_id) as roles,

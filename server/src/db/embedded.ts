@@ -109,6 +109,7 @@ export async function startEmbedded(dataDir: string): Promise<EmbeddedServer> {
     state.port = port;
     await fs.writeFile(stateFile, JSON.stringify(state), { mode: 0o600 });
   }
+  await stopOrphan(pgDir);
   const child = await spawnPostgres(binaries.postgres, pgDir, port, await postgresIds());
   const password = encodeURIComponent(state.password);
   return {
@@ -158,4 +159,29 @@ function stopPostgres(child: ChildProcess): Promise<void> {
     // SIGINT is PostgreSQL's "fast shutdown": clients are gone already, so nothing waits.
     child.kill('SIGINT');
   });
+}
+
+/**
+ * A server of ours left running by a process that died without shutting down (it runs detached)
+ * still holds the data folder: stop it before starting again.
+ */
+async function stopOrphan(pgDir: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number((await fs.readFile(path.join(pgDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  } catch {
+    return;
+  }
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!pid || !alive()) return;
+  log.warn('stopping an embedded PostgreSQL left running by an earlier process', { pid });
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
 }

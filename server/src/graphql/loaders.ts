@@ -45,7 +45,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, clock: C
     }),
     pupilCount: new DataLoader<number, number>(async (classIds) => {
       const today = await loaders.today();
-      const rows = await em.getConnection().execute<{ class_group_id: number; n: string }[]>(
+      const rows = await em.execute<{ class_group_id: number; n: string }[]>(
         `select class_group_id, count(distinct pupil_id) as n from enrollment
           where school_id = ? and class_group_id in (${classIds.map(() => '?').join(', ')}) and starts_on <= ? and (ends_on is null or ends_on >= ?)
           group by class_group_id`,

@@ -171,8 +171,14 @@ export async function generateSchool(em: EntityManager, o: GenerateOptions): Pro
       for (const c of CURRICULUM) {
         const hours = c.hours[grade];
         if (!hours) continue;
+        // A bigger school has a set of subject teachers for each parallel: «teacher», «teacher2»…
         const teacherKey =
-          primary && !PRIMARY_SPECIALISTS.has(c.name) ? leaderKey : SPECIALISTS[c.name];
+          primary && !PRIMARY_SPECIALISTS.has(c.name)
+            ? leaderKey
+            : `${SPECIALISTS[c.name]}${li > 0 ? li + 1 : ''}`;
+        if (!staff.has(teacherKey)) {
+          addStaff(teacherKey, faker.helpers.arrayElement([Sex.M, Sex.F]), [Role.TEACHER]);
+        }
         em.create(Course, {
           school,
           academicYear: year,

@@ -54,26 +54,22 @@ export class ClassSummaryService {
     if (!policy.can(viewer, Permission.JournalReadAll) && !viewer.ledClassIds.includes(classId)) {
       throw notFound();
     }
-    const [row] = await em
-      .getConnection()
-      .execute<Row[]>(SQL, [
-        parseId('periodId', periodId),
-        viewer.schoolId,
-        classId,
-        viewer.schoolId,
-      ]);
+    const [row] = await em.execute<Row[]>(SQL, [
+      parseId('periodId', periodId),
+      viewer.schoolId,
+      classId,
+      viewer.schoolId,
+    ]);
     if (!row.class_name || !row.period) throw notFound();
     const { startsOn, endsOn } = row.period;
-    const pupils = await em
-      .getConnection()
-      .execute<ClassSummary['pupils']>(PUPILS_SQL, [
-        classId,
-        startsOn,
-        endsOn,
-        classId,
-        endsOn,
-        startsOn,
-      ]);
+    const pupils = await em.execute<ClassSummary['pupils']>(PUPILS_SQL, [
+      classId,
+      startsOn,
+      endsOn,
+      classId,
+      endsOn,
+      startsOn,
+    ]);
     const cells: ClassSummary['cells'] = [];
     for (const pupil of pupils) {
       for (const subject of row.subjects) {

@@ -1,13 +1,13 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SummarySubject {
   @Field(() => ID) courseId!: number;
   @Field() subjectName!: string;
   @Field() teacherName!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SummaryCell {
   @Field(() => ID) pupilId!: number;
   @Field(() => ID) courseId!: number;
@@ -16,7 +16,7 @@ export class SummaryCell {
   @Field(() => String, { nullable: true }) periodMark!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SummaryPupil {
   @Field(() => ID) id!: number;
   @Field() fullName!: string;
@@ -27,6 +27,7 @@ export class SummaryPupil {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description:
     "A class's summary over all subjects for a study period (class teacher, administration)",
 })

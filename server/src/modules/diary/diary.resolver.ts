@@ -7,12 +7,12 @@ import { ClassSummary } from './class-summary.types.js';
 @Resolver()
 export class DiaryResolver {
   @Query(() => DiaryWeek, { description: "A pupil's diary for the week containing `date` (R-2.2)" })
-  async diaryWeek(
+  diaryWeek(
     @Arg('pupilId', () => ID) pupilId: string,
     @Arg('date', () => LocalDate) date: string,
     @Ctx() ctx: RequestContext,
   ): Promise<DiaryWeek> {
-    return ctx.services.diary.week(ctx, pupilId, date, await ctx.loaders.today());
+    return ctx.services.diary.week(ctx, pupilId, date);
   }
 
   @Query(() => DiaryPeriod)

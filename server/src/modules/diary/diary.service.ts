@@ -7,112 +7,108 @@ import type { Scope } from '../../scope.js';
 import { weightedAverage } from '../journal/grading.js';
 import type { DiaryMark, DiaryPeriod, DiaryPupil, DiaryWeek, DiaryYear } from './diary.types.js';
 
+/** The pupil, and the classes they were ever in, for the policy; className as on `on`. */
+const PUPIL_CTE = `pupil as (
+  select p.id, concat_ws(' ', p.last_name, p.first_name, p.middle_name) as "fullName",
+         array(select e.class_group_id from enrollment e where e.pupil_id = p.id) as "classIds",
+         (select c.grade || c.letter from enrollment e join class_group c on c.id = e.class_group_id
+           where e.pupil_id = p.id and e.starts_on <= params.on_date and (e.ends_on is null or e.ends_on >= params.on_date)
+           order by e.starts_on desc limit 1) as "className"
+    from person p, params
+   where p.id = params.pupil_id and p.school_id = params.school_id
+     and exists(select 1 from role_grant g where g.person_id = p.id and g.role = 'STUDENT'))`;
+
+type PupilRow = DiaryPupil & { classIds: number[] };
+
 /**
  * A pupil's own diary may be read by the pupil, their guardians, the class teacher of a class
  * they are in, and the administration (R-3.7). Anyone else is told it does not exist.
  */
+function allowPupil(viewer: Viewer, pupil: PupilRow | null): PupilRow {
+  const allowed =
+    pupil &&
+    (viewer.personId === pupil.id ||
+      viewer.childIds.includes(pupil.id) ||
+      policy.can(viewer, Permission.JournalReadAll) ||
+      pupil.classIds.some((c) => viewer.ledClassIds.includes(c)));
+  if (!allowed) throw notFound();
+  return pupil;
+}
+
 async function requirePupil(
   em: EntityManager,
   viewer: Viewer | null,
   id: string,
-  today: string,
-): Promise<DiaryPupil & { classIds: number[] }> {
+  on: string,
+): Promise<PupilRow> {
   if (!viewer) throw unauthenticated();
-  const pupilId = parseId('pupilId', id);
-  const [row] = await em
-    .getConnection()
-    .execute<{ id: number; full_name: string; class_ids: number[]; class_name: string | null }[]>(
-      `select p.id, concat_ws(' ', p.last_name, p.first_name, p.middle_name) as full_name,
-            array(select e.class_group_id from enrollment e where e.pupil_id = p.id) as class_ids,
-            (select c.grade || c.letter from enrollment e join class_group c on c.id = e.class_group_id
-              where e.pupil_id = p.id and e.starts_on <= ? and (e.ends_on is null or e.ends_on >= ?)
-              order by e.starts_on desc limit 1) as class_name
-       from person p
-      where p.id = ? and p.school_id = ? and exists(select 1 from role_grant g where g.person_id = p.id and g.role = 'STUDENT')`,
-      [today, today, pupilId, viewer.schoolId],
-    );
-  const allowed =
-    row &&
-    (viewer.personId === pupilId ||
-      viewer.childIds.includes(pupilId) ||
-      policy.can(viewer, Permission.JournalReadAll) ||
-      row.class_ids.some((c) => viewer.ledClassIds.includes(c)));
-  if (!allowed) throw notFound();
-  return {
-    id: row.id,
-    fullName: row.full_name,
-    className: row.class_name,
-    classIds: row.class_ids,
-  };
+  const [row] = await em.execute<{ pupil: PupilRow | null }[]>(
+    `with params as (select ?::date as on_date, ?::int as pupil_id, ?::int as school_id), ${PUPIL_CTE}
+     select (select row_to_json(pupil) from pupil) as pupil`,
+    [on, parseId('pupilId', id), viewer.schoolId],
+  );
+  return allowPupil(viewer, row.pupil);
 }
 
 const addDays = (s: string, n: number) =>
   new Date(Date.parse(`${s}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
-const WEEK_SQL = `
-with days as (select d::date as date from generate_series(?::date, ?::date, interval '1 day') d),
+/**
+ * The whole week in one statement: the pupil (for the policy) and each day's lessons with the
+ * pupil's marks and absences. Parameters: week start, week end, pupil, school.
+ */
+export const WEEK_SQL = `
+with params as (select ?::date as week_start, ?::date as week_end, ?::int as pupil_id, ?::int as school_id,
+                       ?::date as on_date),
+${PUPIL_CTE},
 les as (
   select l.id, l.date, l.number, l.topic, l.homework, l.cancelled, s.name as subject_name,
          concat_ws(' ', t.last_name, t.first_name, t.middle_name) as teacher_name
-    from lesson l join course co on co.id = l.course_id join subject s on s.id = co.subject_id
+    from params, lesson l join course co on co.id = l.course_id join subject s on s.id = co.subject_id
     join person t on t.id = coalesce(l.substitute_id, co.teacher_id)
-    join enrollment e on e.class_group_id = co.class_group_id and e.pupil_id = ?
+    join enrollment e on e.class_group_id = co.class_group_id
      and e.starts_on <= l.date and (e.ends_on is null or e.ends_on >= l.date)
-   where l.school_id = ? and l.date between ? and ?)
-select d.date::text as date,
-  (select h.name from holiday h join academic_year y on y.id = h.academic_year_id
-    where y.school_id = ? and d.date between h.starts_on and h.ends_on
-      and (h.grades is null or (select c.grade from enrollment e join class_group c on c.id = e.class_group_id
-            where e.pupil_id = ? and e.starts_on <= d.date and (e.ends_on is null or e.ends_on >= d.date) limit 1) = any(h.grades))
-    order by h.starts_on desc limit 1) as holiday,
-  coalesce((select json_agg(json_build_object(
+   where e.pupil_id = params.pupil_id and l.school_id = params.school_id and l.date between params.week_start and params.week_end)
+select (select row_to_json(pupil) from pupil) as pupil,
+  (select json_agg(json_build_object('date', d.date::date, 'holiday',
+    (select h.name from holiday h join academic_year y on y.id = h.academic_year_id
+      where y.school_id = params.school_id and d.date between h.starts_on and h.ends_on
+        and (h.grades is null or (select c.grade from enrollment e join class_group c on c.id = e.class_group_id
+              where e.pupil_id = params.pupil_id and e.starts_on <= d.date and (e.ends_on is null or e.ends_on >= d.date) limit 1) = any(h.grades))
+      order by h.starts_on desc limit 1),
+    'lessons', coalesce((select json_agg(json_build_object(
       'lessonId', l.id, 'number', l.number, 'subjectName', l.subject_name, 'teacherName', l.teacher_name,
       'topic', l.topic, 'homework', l.homework, 'cancelled', l.cancelled,
       'marks', coalesce((select json_agg(json_build_object('id', m.id, 'value', m.value, 'workType', w.name,
                  'weight', w.weight, 'comment', m.comment, 'date', l.date) order by m.id)
                  from mark m join work_type w on w.id = m.work_type_id
-                where m.lesson_id = l.id and m.pupil_id = ? and m.removed_at is null), '[]'),
+                where m.lesson_id = l.id and m.pupil_id = params.pupil_id and m.removed_at is null), '[]'),
       'absence', (select json_build_object('code', ac.code, 'name', ac.name, 'reason', a.reason)
                     from attendance a join attendance_code ac on ac.id = a.code_id
-                   where a.lesson_id = l.id and a.pupil_id = ?))
-      order by l.number, l.id) from les l where l.date = d.date), '[]') as lessons
-from days d order by d.date`;
+                   where a.lesson_id = l.id and a.pupil_id = params.pupil_id))
+      order by l.number, l.id) from les l where l.date = d.date), '[]')) order by d.date)
+   from generate_series(params.week_start, params.week_end, interval '1 day') d(date)) as days
+from params`;
 
 export class DiaryService {
-  /** The Monday-to-Saturday week that contains `date`. */
-  async week(
-    { em, viewer }: Scope,
-    pupilId: string,
-    date: string,
-    today: string,
-  ): Promise<DiaryWeek> {
-    const pupil = await requirePupil(em, viewer, pupilId, today);
+  /** The Monday-to-Saturday week that contains `date`: two SQL statements with the session. */
+  async week({ em, viewer }: Scope, pupilId: string, date: string): Promise<DiaryWeek> {
+    if (!viewer) throw unauthenticated();
     const weekday = (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7;
     const weekStart = addDays(date, -weekday);
     const weekEnd = addDays(weekStart, 5);
-    const rows = await em
-      .getConnection()
-      .execute<
-        { date: string; holiday: string | null; lessons: DiaryWeek['days'][0]['lessons'] }[]
-      >(WEEK_SQL, [
-        weekStart,
-        weekEnd,
-        pupil.id,
-        viewer!.schoolId,
-        weekStart,
-        weekEnd,
-        viewer!.schoolId,
-        pupil.id,
-        pupil.id,
-        pupil.id,
-      ]);
+    const [row] = await em.execute<{ pupil: PupilRow | null; days: DiaryWeek['days'] }[]>(
+      WEEK_SQL,
+      [weekStart, weekEnd, parseId('pupilId', pupilId), viewer.schoolId, weekStart],
+    );
+    // The data were read together with the pupil; nothing leaves unless the policy allows.
+    const pupil = allowPupil(viewer, row.pupil);
     return {
       pupil,
       weekStart,
-      days: rows.map((r) => ({
-        date: r.date,
-        holiday: r.holiday,
-        lessons: r.lessons.map((l) => ({
+      days: row.days.map((d) => ({
+        ...d,
+        lessons: d.lessons.map((l) => ({
           ...l,
           marks: l.marks.map((m) => ({ ...m, weight: Number(m.weight) })),
         })),
@@ -128,14 +124,14 @@ export class DiaryService {
     today: string,
   ): Promise<DiaryPeriod> {
     const pupil = await requirePupil(em, viewer, pupilId, today);
-    const [period] = await em
-      .getConnection()
-      .execute<{ id: number; name: string; starts_on: string; ends_on: string }[]>(
-        `select id, name, starts_on::text, ends_on::text from study_period where id = ? and school_id = ?`,
-        [parseId('periodId', periodId), viewer!.schoolId],
-      );
+    const [period] = await em.execute<
+      { id: number; name: string; starts_on: string; ends_on: string }[]
+    >(
+      `select id, name, starts_on::text, ends_on::text from study_period where id = ? and school_id = ?`,
+      [parseId('periodId', periodId), viewer!.schoolId],
+    );
     if (!period) throw notFound();
-    const rows = await em.getConnection().execute<
+    const rows = await em.execute<
       {
         course_id: number;
         subject_name: string;
@@ -201,36 +197,30 @@ export class DiaryService {
     today: string,
   ): Promise<DiaryYear> {
     const pupil = await requirePupil(em, viewer, pupilId, today);
-    const [year] = await em
-      .getConnection()
-      .execute<{ id: number }[]>(
-        academicYearId
-          ? `select id from academic_year where id = ? and school_id = ?`
-          : `select id from academic_year where school_id = ? order by (starts_on <= ? and ends_on >= ?) desc, starts_on desc limit 1`,
-        academicYearId
-          ? [parseId('academicYearId', academicYearId), viewer!.schoolId]
-          : [viewer!.schoolId, today, today],
-      );
+    const [year] = await em.execute<{ id: number }[]>(
+      academicYearId
+        ? `select id from academic_year where id = ? and school_id = ?`
+        : `select id from academic_year where school_id = ? order by (starts_on <= ? and ends_on >= ?) desc, starts_on desc limit 1`,
+      academicYearId
+        ? [parseId('academicYearId', academicYearId), viewer!.schoolId]
+        : [viewer!.schoolId, today, today],
+    );
     if (!year) throw badInput('academicYearId', 'NOT_FOUND', 'No such academic year');
-    const periods = await em
-      .getConnection()
-      .execute<{ id: number; name: string }[]>(
-        `select id, name from study_period where academic_year_id = ? order by starts_on`,
-        [year.id],
-      );
-    const rows = await em
-      .getConnection()
-      .execute<
-        { subject_name: string; marks: { periodId: number | null; value: string | null }[] }[]
-      >(
-        `select s.name as subject_name,
+    const periods = await em.execute<{ id: number; name: string }[]>(
+      `select id, name from study_period where academic_year_id = ? order by starts_on`,
+      [year.id],
+    );
+    const rows = await em.execute<
+      { subject_name: string; marks: { periodId: number | null; value: string | null }[] }[]
+    >(
+      `select s.name as subject_name,
               coalesce((select json_agg(json_build_object('periodId', pm.period_id, 'value', pm.value))
                  from period_mark pm where pm.course_id = co.id and pm.pupil_id = ?), '[]') as marks
          from course co join subject s on s.id = co.subject_id
         where co.academic_year_id = ? and exists(select 1 from enrollment e where e.pupil_id = ? and e.class_group_id = co.class_group_id)
         order by s.name`,
-        [pupil.id, year.id, pupil.id],
-      );
+      [pupil.id, year.id, pupil.id],
+    );
     return {
       pupil,
       periodNames: periods.map((p) => p.name),

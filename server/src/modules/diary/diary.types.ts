@@ -1,7 +1,7 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { LocalDateResolver as LocalDate } from 'graphql-scalars';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class DiaryMark {
   @Field(() => ID) id!: number;
   @Field() value!: string;
@@ -11,14 +11,14 @@ export class DiaryMark {
   @Field(() => LocalDate) date!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class DiaryAbsence {
   @Field() code!: string;
   @Field() name!: string;
   @Field(() => String, { nullable: true }) reason!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class DiaryLesson {
   @Field(() => ID) lessonId!: number;
   @Field(() => Int) number!: number;
@@ -31,7 +31,7 @@ export class DiaryLesson {
   @Field(() => DiaryAbsence, { nullable: true }) absence!: DiaryAbsence | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class DiaryDay {
   @Field(() => LocalDate) date!: string;
   @Field(() => [DiaryLesson]) lessons!: DiaryLesson[];
@@ -39,7 +39,7 @@ export class DiaryDay {
   holiday!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class DiaryPupil {
   @Field(() => ID) id!: number;
   @Field() fullName!: string;
@@ -47,6 +47,7 @@ export class DiaryPupil {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description: "A pupil's week: each school day's lessons with topic, homework, marks and absences",
 })
 export class DiaryWeek {
@@ -55,7 +56,7 @@ export class DiaryWeek {
   @Field(() => [DiaryDay]) days!: DiaryDay[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class DiarySubject {
   @Field(() => ID) courseId!: number;
   @Field() subjectName!: string;
@@ -72,6 +73,7 @@ export class DiarySubject {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description: 'Every subject of a study period with its marks, averages and period mark',
 })
 export class DiaryPeriod {
@@ -81,7 +83,7 @@ export class DiaryPeriod {
   @Field(() => [DiarySubject]) subjects!: DiarySubject[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class YearSubjectMarks {
   @Field() subjectName!: string;
   @Field(() => [String], {
@@ -93,6 +95,7 @@ export class YearSubjectMarks {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description: "A pupil's whole year: period marks and the year mark of every subject",
 })
 export class DiaryYear {

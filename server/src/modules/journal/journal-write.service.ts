@@ -37,7 +37,7 @@ async function lessonFacts(
   ids: number[],
 ): Promise<Map<number, LessonFacts>> {
   if (ids.length === 0) return new Map();
-  const rows = await em.getConnection().execute<LessonFacts[]>(
+  const rows = await em.execute<LessonFacts[]>(
     `select l.id, l.date::text as date, l.cancelled, l.substitute_id as "substituteId", co.class_group_id as "classGroupId",
             co.teacher_id as "teacherId",
             exists(select 1 from study_period sp where sp.academic_year_id = co.academic_year_id
@@ -56,7 +56,7 @@ async function enrolledPairs(
 ): Promise<Set<string>> {
   if (pairs.length === 0) return new Set();
   const values = pairs.map(() => '(?::int, ?::int)').join(',');
-  const rows = await em.getConnection().execute<{ pupil_id: number; lesson_id: number }[]>(
+  const rows = await em.execute<{ pupil_id: number; lesson_id: number }[]>(
     `select distinct v.pupil_id, v.lesson_id from (values ${values}) v(pupil_id, lesson_id)
        join lesson l on l.id = v.lesson_id join course co on co.id = l.course_id
        join enrollment e on e.pupil_id = v.pupil_id and e.class_group_id = co.class_group_id
@@ -132,12 +132,10 @@ export class JournalWriteService {
       const lessons = await lessonFacts(tem, viewer.schoolId, [...new Set(lessonIds)]);
       const workTypes = new Map(
         (
-          await tem
-            .getConnection()
-            .execute<{ id: number; active: boolean }[]>(
-              `select id, active from work_type where school_id = ?`,
-              [viewer.schoolId],
-            )
+          await tem.execute<{ id: number; active: boolean }[]>(
+            `select id, active from work_type where school_id = ?`,
+            [viewer.schoolId],
+          )
         ).map((w) => [w.id, w.active]),
       );
       const newOnes = changes.flatMap((c) =>
@@ -289,12 +287,10 @@ export class JournalWriteService {
       const enrolled = await enrolledPairs(tem, pairs);
       const codes = new Map(
         (
-          await tem
-            .getConnection()
-            .execute<{ id: number; active: boolean }[]>(
-              `select id, active from attendance_code where school_id = ?`,
-              [viewer.schoolId],
-            )
+          await tem.execute<{ id: number; active: boolean }[]>(
+            `select id, active from attendance_code where school_id = ?`,
+            [viewer.schoolId],
+          )
         ).map((c) => [c.id, c.active]),
       );
       const existing = pairs.length

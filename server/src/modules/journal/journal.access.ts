@@ -24,7 +24,7 @@ export async function loadCourse(
   id: string | number,
 ): Promise<CourseInfo> {
   if (!viewer) throw unauthenticated();
-  const [row] = await em.getConnection().execute<CourseInfo[]>(
+  const [row] = await em.execute<CourseInfo[]>(
     `select co.id, co.class_group_id as "classGroupId", co.subject_id as "subjectId", co.teacher_id as "teacherId",
             co.academic_year_id as "academicYearId", c.grade, c.grade || c.letter as "className", s.name as "subjectName",
             concat_ws(' ', t.last_name, t.first_name, t.middle_name) as "teacherName"

@@ -22,7 +22,7 @@ interface PageRow {
  * PostgreSQL; the server only computes averages. With the session and the course check, a page
  * costs three statements whatever its size.
  */
-const PAGE_SQL = `
+export const PAGE_SQL = `
 with p as (select id, name, starts_on, ends_on, locked_at from study_period where id = ? and school_id = ? and academic_year_id = ?),
      les as (select l.* from lesson l, p where l.course_id = ? and l.date between p.starts_on and p.ends_on)
 select
@@ -56,19 +56,17 @@ export class JournalService {
     const course = await requireReadableCourse(em, viewer, courseId);
     const v = viewer!;
     const pid = parseId('periodId', periodId);
-    const [row] = await em
-      .getConnection()
-      .execute<PageRow[]>(PAGE_SQL, [
-        pid,
-        v.schoolId,
-        course.academicYearId,
-        course.id,
-        v.schoolId,
-        course.classGroupId,
-        course.id,
-        v.schoolId,
-        v.schoolId,
-      ]);
+    const [row] = await em.execute<PageRow[]>(PAGE_SQL, [
+      pid,
+      v.schoolId,
+      course.academicYearId,
+      course.id,
+      v.schoolId,
+      course.classGroupId,
+      course.id,
+      v.schoolId,
+      v.schoolId,
+    ]);
     if (!row.period) throw notFound();
     return {
       courseId: course.id,

@@ -4,6 +4,7 @@ import { WorkType } from './work-type.entity.js';
 import { AttendanceCode } from './attendance-code.entity.js';
 
 @ObjectType({
+  simpleResolvers: true,
   description: 'A span of dates a pupil is enrolled in the class; `to` null while open',
 })
 export class EnrolledSpan {
@@ -11,7 +12,7 @@ export class EnrolledSpan {
   @Field(() => LocalDate, { nullable: true }) to!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class JournalPupil {
   @Field(() => ID) id!: number;
   @Field() lastName!: string;
@@ -23,7 +24,7 @@ export class JournalPupil {
   enrolled!: EnrolledSpan[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class JournalLesson {
   @Field(() => ID) id!: number;
   @Field(() => LocalDate) date!: string;
@@ -35,7 +36,7 @@ export class JournalLesson {
   @Field(() => Int) version!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class JournalMark {
   @Field(() => ID) id!: number;
   @Field(() => ID) lessonId!: number;
@@ -47,7 +48,7 @@ export class JournalMark {
   @Field(() => Int) version!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class JournalAttendance {
   @Field(() => ID) id!: number;
   @Field(() => ID) lessonId!: number;
@@ -58,7 +59,7 @@ export class JournalAttendance {
   @Field(() => Int) version!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PupilResult {
   @Field(() => ID) pupilId!: number;
   @Field(() => Float, { nullable: true, description: 'Σ(mark × weight) / Σ weight' }) average!:
@@ -70,7 +71,10 @@ export class PupilResult {
   @Field(() => Int, { nullable: true }) periodMarkVersion!: number | null;
 }
 
-@ObjectType({ description: "A teacher's journal page: one course, one study period" })
+@ObjectType({
+  simpleResolvers: true,
+  description: "A teacher's journal page: one course, one study period",
+})
 export class JournalPage {
   @Field(() => ID) courseId!: number;
   @Field() className!: string;

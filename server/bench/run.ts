@@ -1,0 +1,261 @@
+/**
+ * npm run bench -- <journal|diary>
+ *
+ * Measures one read through the real HTTP endpoint with a real session, against a baseline in the
+ * same run: the same data read by one hand-written SQL statement through `pg` and sent as JSON by
+ * a bare node:http server. Both servers run in their own processes; the load comes from this one.
+ * BENCH_SECONDS (default 10) sets the length of each measurement; BENCH_CONNECTIONS (default 10)
+ * the concurrency. The last line is `BENCH {...}`.
+ */
+import 'reflect-metadata';
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+import autocannon from 'autocannon';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { loadConfig } from '../src/config.js';
+import { createApp } from '../src/app.js';
+import { BENCH_PASSWORD, openBenchData } from './setup.js';
+
+interface Scenario {
+  name: 'journal' | 'diary';
+  login: string;
+  query: string;
+  variables: Record<string, unknown>;
+  sqlParams: unknown[];
+  describe: string;
+}
+
+const JOURNAL_QUERY = `query Journal($c:ID!,$p:ID!){journalPage(courseId:$c,periodId:$p){courseId className subjectName teacherName
+  periodId periodName startsOn endsOn locked canWrite
+  pupils{id lastName firstName middleName enrolled{from to}}
+  lessons{id date number topic homework cancelled substituteId version}
+  marks{id lessonId pupilId value score workTypeId comment version}
+  attendance{id lessonId pupilId codeId reason version}
+  results{pupilId average suggested periodMark periodMarkVersion}
+  workTypes{id name shortName weight sort active} attendanceCodes{id code name kind active}}}`;
+
+const DIARY_QUERY = `query Week($p:ID!,$d:LocalDate!){diaryWeek(pupilId:$p,date:$d){pupil{id fullName className} weekStart
+  days{date holiday lessons{lessonId number subjectName teacherName topic homework cancelled
+  marks{id value workType weight comment date} absence{code name reason}}}}}`;
+
+async function journalScenario(orm: MikroORM): Promise<Scenario> {
+  // The page closest to 30 pupils × 60 lessons: the course and period with about 60 lessons.
+  const [row] = await orm.em.execute<
+    {
+      course_id: number;
+      period_id: number;
+      n: number;
+      login: string;
+      school_id: number;
+      year_id: number;
+      class_id: number;
+      pupils: number;
+    }[]
+  >(
+    `select l.course_id, sp.id as period_id, count(*)::int as n, a.login, co.school_id, co.academic_year_id as year_id,
+            co.class_group_id as class_id,
+            (select count(*)::int from enrollment e where e.class_group_id = co.class_group_id) as pupils
+       from lesson l join course co on co.id = l.course_id join school s on s.id = co.school_id and s.name like 'Бенчмарк%'
+       join study_period sp on sp.academic_year_id = co.academic_year_id and l.date between sp.starts_on and sp.ends_on
+       join user_account a on a.person_id = co.teacher_id
+      group by 1, 2, 4, 5, 6, 7 order by abs(count(*) - 60), count(*) desc limit 1`,
+  );
+  return {
+    name: 'journal',
+    login: row.login,
+    query: JOURNAL_QUERY,
+    variables: { c: String(row.course_id), p: String(row.period_id) },
+    sqlParams: [
+      row.period_id,
+      row.school_id,
+      row.year_id,
+      row.course_id,
+      row.school_id,
+      row.class_id,
+      row.course_id,
+      row.school_id,
+      row.school_id,
+    ],
+    describe: `journal page: ${row.pupils} pupils × ${row.n} lessons`,
+  };
+}
+
+async function diaryScenario(orm: MikroORM): Promise<Scenario> {
+  const [row] = await orm.em.execute<{ pupil_id: number; school_id: number; monday: string }[]>(
+    `select g.pupil_id, a.school_id,
+            (select (sp.starts_on + ((8 - extract(isodow from sp.starts_on)::int) % 7) + 14)::text from study_period sp
+              where sp.academic_year_id = (select id from academic_year y where y.school_id = a.school_id limit 1)
+              order by sp.starts_on offset 2 limit 1) as monday
+       from user_account a join guardianship g on g.guardian_id = a.person_id where a.login = 'bench.parent' limit 1`,
+  );
+  const sunday = new Date(Date.parse(`${row.monday}T00:00:00Z`) + 5 * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+  return {
+    name: 'diary',
+    login: 'bench.parent',
+    query: DIARY_QUERY,
+    variables: { p: String(row.pupil_id), d: row.monday },
+    sqlParams: [row.monday, sunday, row.pupil_id, row.school_id, row.monday],
+    describe: `parent's week view (${row.monday})`,
+  };
+}
+
+function startServer(args: string[]): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', ...args], {
+    cwd: path.resolve(import.meta.dirname, '..'),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    const lines = readline.createInterface({ input: child.stdout! });
+    lines.once('line', (line) =>
+      resolve({ child, port: (JSON.parse(line) as { port: number }).port }),
+    );
+    child.once('exit', (code) => reject(new Error(`server exited (${code})`)));
+  });
+}
+
+async function signIn(port: number, login: string): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'apollo-require-preflight': 'true' },
+    body: JSON.stringify({
+      query: 'mutation($l:String!,$p:String!){login(login:$l,password:$p){userId}}',
+      variables: { l: login, p: BENCH_PASSWORD },
+    }),
+  });
+  const cookie = res.headers.getSetCookie()[0]?.split(';')[0];
+  if (!cookie) throw new Error(`cannot sign in as ${login}: ${await res.text()}`);
+  return cookie;
+}
+
+function load(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+/** SQL statements per request, counted on the ORM's connection of an in-process server. */
+async function sqlPerRequest(orm: MikroORM, s: Scenario): Promise<number> {
+  const app = await createApp(
+    loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgresql://unused/x',
+      LOG_LEVEL: 'warn',
+    }),
+    orm,
+  );
+  const port = await app.listen(0, '127.0.0.1');
+  const cookie = await signIn(port, s.login);
+  let count = 0;
+  const knex = orm.em.getConnection().getKnex();
+  const onQuery = () => count++;
+  knex.on('query', onQuery);
+  const body = JSON.stringify({ query: s.query, variables: s.variables });
+  const n = 20;
+  for (let i = 0; i < n; i++) {
+    await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body,
+    });
+  }
+  knex.off('query', onQuery);
+  await app.close();
+  return Math.round((count / n) * 100) / 100;
+}
+
+async function main() {
+  const name = process.argv[2];
+  if (name !== 'journal' && name !== 'diary') {
+    console.error('Usage: npm run bench -- <journal|diary>');
+    process.exit(2);
+  }
+  const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+  const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+  const { server, orm, url } = await openBenchData();
+  const scenario = name === 'journal' ? await journalScenario(orm) : await diaryScenario(orm);
+  const ours = await startServer(['bench/servers/ours.ts', url]);
+  const base = await startServer([
+    'bench/servers/baseline.ts',
+    url,
+    name,
+    JSON.stringify(scenario.sqlParams),
+  ]);
+  try {
+    const cookie = await signIn(ours.port, scenario.login);
+    const body = JSON.stringify({ query: scenario.query, variables: scenario.variables });
+    const oursReq = {
+      url: `http://127.0.0.1:${ours.port}/graphql`,
+      method: 'POST' as const,
+      headers: { 'content-type': 'application/json', cookie },
+      body,
+    };
+    const baseReq = { url: `http://127.0.0.1:${base.port}/`, method: 'GET' as const };
+    const check = await fetch(oursReq.url, { method: 'POST', headers: oursReq.headers, body });
+    const sample = (await check.json()) as { errors?: unknown; data?: unknown };
+    if (sample.errors) {
+      throw new Error(`our server answered with errors: ${JSON.stringify(sample.errors)}`);
+    }
+    const baseCheck = await fetch(baseReq.url);
+    const baseBytes = (await baseCheck.text()).length;
+    if (baseCheck.status !== 200 || baseBytes < 100) {
+      throw new Error(`the baseline answered ${baseCheck.status}`);
+    }
+    const oursBytes = JSON.stringify(sample).length;
+
+    // Warm both up, then measure each in turn.
+    await load({ ...oursReq, connections, duration: 2 });
+    await load({ ...baseReq, connections, duration: 2 });
+    const b = await load({ ...baseReq, connections, duration: seconds });
+    const o = await load({ ...oursReq, connections, duration: seconds });
+    const perRequest = await sqlPerRequest(orm, scenario);
+    for (const [who, r] of [
+      ['our server', o],
+      ['the baseline', b],
+    ] as const) {
+      if (r.non2xx > 0 || r.errors > 0) {
+        throw new Error(`${who} failed ${r.non2xx + r.errors} requests`);
+      }
+    }
+
+    const ratio = Math.round((o.requests.average / b.requests.average) * 1000) / 1000;
+    console.table({
+      ours: {
+        rps: o.requests.average,
+        p50_ms: o.latency.p50,
+        p99_ms: o.latency.p99,
+        bytes: oursBytes,
+        sql_per_request: perRequest,
+      },
+      baseline: {
+        rps: b.requests.average,
+        p50_ms: b.latency.p50,
+        p99_ms: b.latency.p99,
+        bytes: baseBytes,
+        sql_per_request: 1,
+      },
+    });
+    console.log(
+      `${scenario.describe}; ${connections} connections, ${seconds} s each; ratio = ours / baseline`,
+    );
+    console.log(
+      `BENCH ${JSON.stringify({
+        name,
+        ours_rps: o.requests.average,
+        baseline_rps: b.requests.average,
+        ratio,
+        p99_ms: o.latency.p99,
+        sql_per_request: perRequest,
+      })}`,
+    );
+  } finally {
+    ours.child.kill('SIGTERM');
+    base.child.kill('SIGTERM');
+    await orm.close(true);
+    await server.stop();
+  }
+}
+
+await main();

@@ -14,6 +14,8 @@ import { StaffService } from './modules/people/staff.service.js';
 import { JournalService } from './modules/journal/journal.service.js';
 import { JournalWriteService } from './modules/journal/journal-write.service.js';
 import { PeriodLockService } from './modules/journal/period-lock.service.js';
+import { TimetableService } from './modules/journal/timetable.service.js';
+import { LessonService } from './modules/journal/lesson.service.js';
 import { DiaryService } from './modules/diary/diary.service.js';
 import { ClassSummaryService } from './modules/diary/class-summary.service.js';
 
@@ -39,6 +41,8 @@ export function createServices(config: Config, knex: Knex) {
     journalWrite: new JournalWriteService(clock),
     diary: new DiaryService(),
     periodLocks: new PeriodLockService(),
+    timetable: new TimetableService(),
+    lessons: new LessonService(),
     classSummary: new ClassSummaryService(),
   };
 }

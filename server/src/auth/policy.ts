@@ -17,6 +17,8 @@ export enum Permission {
   JournalWrite = 'journal.write',
   /** Close a study period, and reopen it with a reason. */
   PeriodLock = 'period.lock',
+  /** Record who replaces a teacher in a lesson. */
+  LessonSubstitute = 'lesson.substitute',
 }
 
 const ADMINISTRATION: Permission[] = [
@@ -33,8 +35,18 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     Permission.StructureManage,
     Permission.StaffManage,
   ],
-  [Role.DIRECTOR]: [...ADMINISTRATION, Permission.JournalReadAll, Permission.PeriodLock],
-  [Role.DEPUTY]: [...ADMINISTRATION, Permission.JournalReadAll, Permission.PeriodLock],
+  [Role.DIRECTOR]: [
+    ...ADMINISTRATION,
+    Permission.JournalReadAll,
+    Permission.PeriodLock,
+    Permission.LessonSubstitute,
+  ],
+  [Role.DEPUTY]: [
+    ...ADMINISTRATION,
+    Permission.JournalReadAll,
+    Permission.PeriodLock,
+    Permission.LessonSubstitute,
+  ],
   [Role.TEACHER]: [
     Permission.SchoolRead,
     Permission.CalendarRead,

@@ -444,7 +444,7 @@ const attendanceDto = (a: Attendance): JournalAttendance => ({
   version: a.version,
 });
 
-const lessonDto = (l: Lesson): JournalLesson => ({
+export const lessonDto = (l: Lesson): JournalLesson => ({
   id: l.id,
   date: l.date,
   number: l.number,

@@ -1,7 +1,23 @@
-import { Arg, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context.js';
-import { JournalAttendance, JournalLesson, JournalMark, JournalPage } from './journal.types.js';
-import { AttendanceChangeInput, LessonInput, MarkChangeInput } from './journal.inputs.js';
+import {
+  HistoryEntry,
+  JournalAttendance,
+  JournalLesson,
+  JournalMark,
+  JournalPage,
+  JournalPeriodMark,
+} from './journal.types.js';
+import { TimetableSlot } from './timetable-slot.entity.js';
+import {
+  AttendanceChangeInput,
+  LessonInput,
+  LessonScheduleInput,
+  MarkChangeInput,
+  NewLessonInput,
+  PeriodMarkInput,
+  TimetableSlotInput,
+} from './journal.inputs.js';
 import { StudyPeriod } from '../school/study-period.entity.js';
 
 @ObjectType()
@@ -65,5 +81,99 @@ export class JournalResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<JournalLesson> {
     return ctx.services.journalWrite.updateLesson(ctx, id, input);
+  }
+
+  @Query(() => [TimetableSlot], { description: "A course's weekly slots" })
+  timetable(
+    @Arg('courseId', () => ID) courseId: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<TimetableSlot[]> {
+    return ctx.services.timetable.slots(ctx, courseId);
+  }
+
+  @Mutation(() => TimetableSlot, {
+    description: 'SYSADMIN adds a weekly slot; overlaps are refused',
+  })
+  addTimetableSlot(
+    @Arg('input') input: TimetableSlotInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<TimetableSlot> {
+    return ctx.services.timetable.addSlot(ctx, input);
+  }
+
+  @Mutation(() => Boolean)
+  removeTimetableSlot(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<boolean> {
+    return ctx.services.timetable.removeSlot(ctx, id);
+  }
+
+  @Mutation(() => Int, {
+    description: "Makes a period's lessons from the timetable; returns how many were new",
+  })
+  generateLessons(
+    @Arg('courseId', () => ID) courseId: string,
+    @Arg('periodId', () => ID) periodId: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<number> {
+    return ctx.services.timetable.generateLessons(ctx, courseId, periodId);
+  }
+
+  @Mutation(() => JournalLesson, { description: 'A lesson outside the timetable' })
+  addLesson(
+    @Arg('input') input: NewLessonInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<JournalLesson> {
+    return ctx.services.lessons.add(ctx, input);
+  }
+
+  @Mutation(() => JournalLesson, { description: 'Moves, cancels or restores a lesson' })
+  scheduleLesson(
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: LessonScheduleInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<JournalLesson> {
+    return ctx.services.lessons.schedule(ctx, id, input);
+  }
+
+  @Mutation(() => JournalLesson, {
+    description: 'The administration records a substitute teacher (or none)',
+  })
+  setSubstitute(
+    @Arg('lessonId', () => ID) lessonId: string,
+    @Arg('teacherId', () => ID, { nullable: true }) teacherId: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<JournalLesson> {
+    return ctx.services.lessons.setSubstitute(ctx, lessonId, teacherId);
+  }
+
+  @Mutation(() => JournalPeriodMark, { description: 'The final mark of a period or of the year' })
+  async setPeriodMark(
+    @Arg('input') input: PeriodMarkInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<JournalPeriodMark> {
+    const m = await ctx.services.lessons.setPeriodMark(ctx, input);
+    return {
+      id: m.id,
+      courseId: m.course.id,
+      pupilId: m.pupil.id,
+      periodId: m.period?.id ?? null,
+      value: m.value ?? null,
+      version: m.version,
+    };
+  }
+
+  @Query(() => [HistoryEntry], { description: "A mark's history, for those who may see the mark" })
+  async markHistory(
+    @Arg('markId', () => ID) markId: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<HistoryEntry[]> {
+    const rows = await ctx.services.lessons.markHistory(ctx, markId);
+    return rows.map((r) => ({
+      ...r,
+      before: r.before ? JSON.stringify(r.before) : null,
+      after: r.after ? JSON.stringify(r.after) : null,
+    }));
   }
 }

@@ -95,3 +95,26 @@ export class JournalPage {
   @Field(() => [WorkType]) workTypes!: WorkType[];
   @Field(() => [AttendanceCode]) attendanceCodes!: AttendanceCode[];
 }
+
+@ObjectType({ simpleResolvers: true })
+export class JournalPeriodMark {
+  @Field(() => ID) id!: number;
+  @Field(() => ID) courseId!: number;
+  @Field(() => ID) pupilId!: number;
+  @Field(() => ID, { nullable: true, description: 'null for the year mark' }) periodId!:
+    number | null;
+  @Field(() => String, { nullable: true }) value!: string | null;
+  @Field(() => Int) version!: number;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'One change in the history of a record' })
+export class HistoryEntry {
+  @Field() at!: Date;
+  @Field() actorName!: string;
+  @Field() action!: string;
+  @Field(() => String, { nullable: true, description: 'The value before, as JSON' }) before!:
+    string | null;
+  @Field(() => String, { nullable: true, description: 'The value after, as JSON' }) after!:
+    string | null;
+  @Field(() => String, { nullable: true }) reason!: string | null;
+}

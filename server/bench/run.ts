@@ -74,6 +74,7 @@ async function journalScenario(orm: MikroORM): Promise<Scenario> {
       row.school_id,
       row.class_id,
       row.course_id,
+      row.course_id,
       row.school_id,
       row.school_id,
     ],

@@ -16,6 +16,7 @@ import { JournalWriteService } from './modules/journal/journal-write.service.js'
 import { PeriodLockService } from './modules/journal/period-lock.service.js';
 import { TimetableService } from './modules/journal/timetable.service.js';
 import { LessonService } from './modules/journal/lesson.service.js';
+import { SubgroupService } from './modules/subgroups/subgroup.service.js';
 import { DiaryService } from './modules/diary/diary.service.js';
 import { ClassSummaryService } from './modules/diary/class-summary.service.js';
 
@@ -43,6 +44,7 @@ export function createServices(config: Config, knex: Knex) {
     periodLocks: new PeriodLockService(),
     timetable: new TimetableService(),
     lessons: new LessonService(),
+    subgroups: new SubgroupService(),
     classSummary: new ClassSummaryService(),
   };
 }

@@ -49,6 +49,13 @@ describe('sign-in', () => {
     }
   });
 
+  it("tells the school's today (pinned in tests)", async () => {
+    const c = await t.as('teacher');
+    expect((await c.request('{ school { today } }')).data).toEqual({
+      school: { today: '2026-11-28' },
+    });
+  });
+
   it('answers me with null when nobody is signed in', async () => {
     const r = await t.client().request(ME);
     expect(r.data).toEqual({ me: null });

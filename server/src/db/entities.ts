@@ -19,6 +19,7 @@ import { Mark } from '../modules/journal/mark.entity.js';
 import { Attendance } from '../modules/journal/attendance.entity.js';
 import { PeriodMark } from '../modules/journal/period-mark.entity.js';
 import { AuditEvent } from '../modules/audit/audit-event.entity.js';
+import { Subgroup, SubgroupMember, SubgroupSplit } from '../modules/subgroups/subgroup.entity.js';
 
 export const entities = [
   School,
@@ -42,4 +43,7 @@ export const entities = [
   Attendance,
   PeriodMark,
   AuditEvent,
+  SubgroupSplit,
+  Subgroup,
+  SubgroupMember,
 ];

@@ -9,6 +9,7 @@ import { CourseResolver } from '../modules/school/course.resolver.js';
 import { StaffResolver } from '../modules/people/staff.resolver.js';
 import { JournalResolver } from '../modules/journal/journal.resolver.js';
 import { DiaryResolver } from '../modules/diary/diary.resolver.js';
+import { SubgroupResolver } from '../modules/subgroups/subgroup.resolver.js';
 
 let cached: Promise<GraphQLSchema> | undefined;
 
@@ -25,6 +26,7 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
       StaffResolver,
       JournalResolver,
       DiaryResolver,
+      SubgroupResolver,
     ],
     validate: false,
     emitSchemaFile: false,

@@ -49,6 +49,8 @@ export function createApolloClient({ onSessionLost }: ClientOptions): ApolloClie
       typePolicies: {
         Viewer: { keyFields: ['userId'] },
         GradingSettings: { merge: true },
+        // A pupil's absence counts in a class summary belong to one period: never share them.
+        SummaryPupil: { keyFields: false },
       },
     }),
   });

@@ -1,7 +1,7 @@
 import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { describeError, isUnauthenticated } from './errors';
+import { batchFailure, describeError, isUnauthenticated } from './errors';
 
 const graphQLErrors = (...errors: GraphQLFormattedError[]) =>
   new CombinedGraphQLErrors({ data: null, errors });
@@ -89,5 +89,75 @@ describe('isUnauthenticated', () => {
     const error = graphQLErrors({ message: 'x', extensions: { code: 'UNAUTHENTICATED' } });
     expect(isUnauthenticated(error)).toBe(true);
     expect(isUnauthenticated(new TypeError('Failed to fetch'))).toBe(false);
+  });
+});
+
+describe('batchFailure', () => {
+  it('names the wrong entries of a batch with their translated reasons', () => {
+    const failure = batchFailure(
+      graphQLErrors({
+        message: '2 of 3 entries are wrong; nothing was saved',
+        extensions: {
+          code: 'BAD_USER_INPUT',
+          reason: 'BATCH_INVALID',
+          entries: [
+            { index: 1, reason: 'LESSON_IN_FUTURE', message: 'Not yet', field: 'lessonId' },
+            { index: 2, reason: 'SOMETHING_NEW', message: 'A new rule' },
+            { reason: 'NO_INDEX' },
+          ],
+        },
+      }),
+    );
+    expect(failure).toEqual({
+      kind: 'entries',
+      code: 'BAD_USER_INPUT',
+      entries: [
+        {
+          index: 1,
+          reason: 'LESSON_IN_FUTURE',
+          message: { key: 'errors.reason.LESSON_IN_FUTURE' },
+          current: undefined,
+        },
+        { index: 2, reason: 'SOMETHING_NEW', message: { text: 'A new rule' }, current: undefined },
+      ],
+    });
+  });
+
+  it('keeps the current value of a conflicting entry', () => {
+    const current = { id: 4253, value: '4', version: 2 };
+    const failure = batchFailure(
+      graphQLErrors({
+        message: 'Changed',
+        extensions: {
+          code: 'CONFLICT',
+          reason: 'VERSION_CONFLICT',
+          entries: [{ index: 0, reason: 'VERSION_CONFLICT', message: 'Changed', current }],
+        },
+      }),
+    );
+    expect(failure.kind === 'entries' && failure.entries[0].current).toEqual(current);
+  });
+
+  it('gives one message when no entry is named', () => {
+    expect(
+      batchFailure(graphQLErrors({ message: 'No', extensions: { code: 'FORBIDDEN' } })),
+    ).toEqual({ kind: 'general', code: 'FORBIDDEN', message: { key: 'errors.code.FORBIDDEN' } });
+    expect(batchFailure(new TypeError('Failed to fetch'))).toEqual({
+      kind: 'general',
+      code: 'NETWORK',
+      message: { key: 'errors.code.NETWORK' },
+    });
+    expect(
+      batchFailure(
+        graphQLErrors({
+          message: 'topic is longer than 500 characters',
+          extensions: { code: 'BAD_USER_INPUT', field: 'topic', reason: 'TOO_LONG' },
+        }),
+      ),
+    ).toEqual({
+      kind: 'general',
+      code: 'BAD_USER_INPUT',
+      message: { key: 'errors.reason.TOO_LONG' },
+    });
   });
 });

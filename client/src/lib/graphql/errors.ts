@@ -26,6 +26,16 @@ export const ERROR_REASONS = [
   'OUT_OF_RANGE',
   'INVALID_TIME_ZONE',
   'HAS_DEPENDENTS',
+  // Journal writes name these for each wrong entry of a batch (`extensions.entries[i].reason`).
+  'NOT_FOUND',
+  'PERIOD_LOCKED',
+  'LESSON_CANCELLED',
+  'LESSON_IN_FUTURE',
+  'NOT_ENROLLED',
+  'INVALID_MARK',
+  'UNKNOWN_WORK_TYPE',
+  'UNKNOWN_ATTENDANCE_CODE',
+  'VERSION_CONFLICT',
 ] as const;
 
 /**
@@ -49,11 +59,13 @@ export function codeMessage(code: ErrorCode): UiMessage {
   return { key: `errors.code.${code}` };
 }
 
+/** A reason's translation, or the server's own text for a reason we do not know. */
+export function reasonMessage(reason: unknown, text: string): UiMessage {
+  return isKnown(ERROR_REASONS, reason) ? { key: `errors.reason.${reason}` } : { text };
+}
+
 function fieldMessage(error: GraphQLFormattedError): UiMessage {
-  const reason = error.extensions?.reason;
-  return isKnown(ERROR_REASONS, reason)
-    ? { key: `errors.reason.${reason}` }
-    : { text: error.message };
+  return reasonMessage(error.extensions?.reason, error.message);
 }
 
 function codeOf(error: GraphQLFormattedError): ErrorCode {
@@ -109,6 +121,51 @@ export function describeError(error: unknown): DescribedError {
   }
   if (ServerError.is(error)) return describeServerError(error);
   return { code: 'NETWORK', general: codeMessage('NETWORK'), fields: {} };
+}
+
+/** One wrong entry of a batch write (`extensions.entries[i]`), its reason translated. */
+export interface EntryProblem {
+  /** Position of the entry in the batch that was sent. */
+  index: number;
+  reason: string;
+  message: UiMessage;
+  /** With VERSION_CONFLICT: the record as it is now; null when there is none. */
+  current?: unknown;
+}
+
+/**
+ * How a batch write (all or nothing) failed: the server named the wrong entries (BAD_USER_INPUT)
+ * or those someone else changed (CONFLICT), or the batch failed as a whole.
+ */
+export type BatchFailure =
+  | { kind: 'entries'; code: 'BAD_USER_INPUT' | 'CONFLICT'; entries: EntryProblem[] }
+  | { kind: 'general'; code: ErrorCode; message: UiMessage };
+
+function entryProblems(entries: unknown): EntryProblem[] {
+  if (!Array.isArray(entries)) return [];
+  return entries.flatMap((entry: unknown) => {
+    if (!entry || typeof entry !== 'object') return [];
+    const { index, reason, message, current } = entry as Record<string, unknown>;
+    if (typeof index !== 'number' || typeof reason !== 'string') return [];
+    const text = typeof message === 'string' ? message : reason;
+    return [{ index, reason, message: reasonMessage(reason, text), current }];
+  });
+}
+
+/** Turns what a batch write rejected with into the entries to blame, or one general message. */
+export function batchFailure(error: unknown): BatchFailure {
+  if (CombinedGraphQLErrors.is(error) && error.errors.length > 0) {
+    const first = error.errors[0];
+    const code = first.extensions?.code;
+    const entries = entryProblems(first.extensions?.entries);
+    if ((code === 'BAD_USER_INPUT' || code === 'CONFLICT') && entries.length > 0) {
+      return { kind: 'entries', code, entries };
+    }
+  }
+  const described = describeError(error);
+  const message =
+    described.general ?? Object.values(described.fields)[0] ?? codeMessage(described.code);
+  return { kind: 'general', code: described.code, message };
 }
 
 /** True when the server says the session is missing or expired. */

@@ -56,6 +56,8 @@ export class LiveQuery<TData, TVariables extends OperationVariables = OperationV
 interface MutateOptions {
   /** Active queries to refetch (and wait for) after the mutation, e.g. lists it adds to. */
   refetch?: DocumentNode[];
+  /** Keep the result out of the cache (its page tracks the data itself). */
+  noCache?: boolean;
 }
 
 /** Runs a mutation; rejects with Apollo's error, which `FormState.run` turns into messages. */
@@ -69,6 +71,7 @@ export async function mutate<TData, TVariables extends OperationVariables>(
     variables,
     refetchQueries: options.refetch,
     awaitRefetchQueries: true,
+    ...(options.noCache ? { fetchPolicy: 'no-cache' } : {}),
   } as ApolloClient.MutateOptions<TData, TVariables>);
   return result.data as TData;
 }

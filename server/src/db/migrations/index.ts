@@ -1,10 +1,12 @@
 import { Migration20261128122503_initial } from './Migration20261128122503_initial.js';
 import { Migration20261128124007_holidays } from './Migration20261128124007_holidays.js';
 import { Migration20261128130246_journal } from './Migration20261128130246_journal.js';
+import { Migration20261128132712_subgroups } from './Migration20261128132712_subgroups.js';
 
 /** Every committed migration, in order. Listed explicitly so that tests and the build agree. */
 export const migrationsList = [
   { name: 'Migration20261128122503_initial', class: Migration20261128122503_initial },
   { name: 'Migration20261128124007_holidays', class: Migration20261128124007_holidays },
   { name: 'Migration20261128130246_journal', class: Migration20261128130246_journal },
+  { name: 'Migration20261128132712_subgroups', class: Migration20261128132712_subgroups },
 ];

@@ -68,7 +68,8 @@ les as (
     join person t on t.id = coalesce(l.substitute_id, co.teacher_id)
     join enrollment e on e.class_group_id = co.class_group_id
      and e.starts_on <= l.date and (e.ends_on is null or e.ends_on >= l.date)
-   where e.pupil_id = params.pupil_id and l.school_id = params.school_id and l.date between params.week_start and params.week_end)
+   where e.pupil_id = params.pupil_id and l.school_id = params.school_id and l.date between params.week_start and params.week_end
+     and (co.subgroup_id is null or exists(select 1 from subgroup_member sm where sm.subgroup_id = co.subgroup_id and sm.pupil_id = params.pupil_id)))
 select (select row_to_json(pupil) from pupil) as pupil,
   (select json_agg(json_build_object('date', d.date::date, 'holiday',
     (select h.name from holiday h join academic_year y on y.id = h.academic_year_id
@@ -150,7 +151,7 @@ export class DiaryService {
               (select count(*)::int from attendance a join lesson l on l.id = a.lesson_id join attendance_code ac on ac.id = a.code_id
                 where l.course_id = co.id and a.pupil_id = ? and ac.kind <> 'LATE' and l.date between ?::date and ?::date) as absences
          from course co join subject s on s.id = co.subject_id join person t on t.id = co.teacher_id
-        where co.school_id = ? and exists(select 1 from enrollment e where e.pupil_id = ? and e.class_group_id = co.class_group_id
+        where co.school_id = ? and (co.subgroup_id is null or exists(select 1 from subgroup_member sm where sm.subgroup_id = co.subgroup_id and sm.pupil_id = ?)) and exists(select 1 from enrollment e where e.pupil_id = ? and e.class_group_id = co.class_group_id
                 and e.starts_on <= ?::date and (e.ends_on is null or e.ends_on >= ?::date))
         order by s.name`,
       [
@@ -162,6 +163,7 @@ export class DiaryService {
         period.starts_on,
         period.ends_on,
         viewer!.schoolId,
+        pupil.id,
         pupil.id,
         period.ends_on,
         period.starts_on,

@@ -60,7 +60,8 @@ async function enrolledPairs(
     `select distinct v.pupil_id, v.lesson_id from (values ${values}) v(pupil_id, lesson_id)
        join lesson l on l.id = v.lesson_id join course co on co.id = l.course_id
        join enrollment e on e.pupil_id = v.pupil_id and e.class_group_id = co.class_group_id
-        and e.starts_on <= l.date and (e.ends_on is null or e.ends_on >= l.date)`,
+        and e.starts_on <= l.date and (e.ends_on is null or e.ends_on >= l.date)
+      where (co.subgroup_id is null or exists(select 1 from subgroup_member sm where sm.subgroup_id = co.subgroup_id and sm.pupil_id = v.pupil_id))`,
     pairs.flatMap((p) => [p.pupilId, p.lessonId]),
   );
   return new Set(rows.map((r) => `${r.pupil_id}:${r.lesson_id}`));
@@ -157,7 +158,7 @@ export class JournalWriteService {
         if (current && c.version !== current.version) {
           return conflicts.push({
             ...problem(index, 'VERSION_CONFLICT', 'Changed by someone else'),
-            current: markDto(current),
+            current: withStringIds(markDto(current)),
           });
         }
         if (c.remove) return;
@@ -333,10 +334,12 @@ export class JournalWriteService {
           );
         }
         const current = byPair.get(key);
-        if ((current?.version ?? null) !== (c.version ?? null)) {
+        // A cleared entry (no code) counts as no entry: the page does not list it.
+        const seenVersion = current && current.code ? current.version : null;
+        if (c.version != null ? current?.version !== c.version : seenVersion !== null) {
           return conflicts.push({
             ...problem(index, 'VERSION_CONFLICT', 'Changed by someone else'),
-            current: current ? attendanceDto(current) : null,
+            current: current ? withStringIds(attendanceDto(current)) : null,
           });
         }
       });
@@ -407,7 +410,7 @@ export class JournalWriteService {
               index: 0,
               reason: 'VERSION_CONFLICT',
               message: 'Changed by someone else',
-              current: lessonDto(lesson),
+              current: withStringIds(lessonDto(lesson)),
             },
           ],
         });
@@ -454,3 +457,13 @@ export const lessonDto = (l: Lesson): JournalLesson => ({
   substituteId: l.substitute?.id ?? null,
   version: l.version,
 });
+
+/** Ids in error extensions are strings, as GraphQL's ID is everywhere else. */
+export function withStringIds<T extends object>(dto: T): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(dto).map(([k, v]) => [
+      k,
+      /(^id|Id)$/.test(k) && typeof v === 'number' ? String(v) : v,
+    ]),
+  );
+}

@@ -37,6 +37,8 @@ select
                   json_agg(json_build_object('from', e.starts_on, 'to', e.ends_on) order by e.starts_on) as spans
              from enrollment e join person pe on pe.id = e.pupil_id, p
             where e.class_group_id = ? and e.starts_on <= p.ends_on and (e.ends_on is null or e.ends_on >= p.starts_on)
+              and (select co.subgroup_id is null or exists(select 1 from subgroup_member sm where sm.subgroup_id = co.subgroup_id and sm.pupil_id = e.pupil_id)
+                     from course co where co.id = ?)
             group by pe.id) x) as pupils,
   (select coalesce(json_agg(json_build_object('id', m.id, 'lessonId', m.lesson_id, 'pupilId', m.pupil_id, 'value', m.value,
           'score', m.score, 'workTypeId', m.work_type_id, 'comment', m.comment, 'version', m.version) order by m.id), '[]')
@@ -63,6 +65,7 @@ export class JournalService {
       course.id,
       v.schoolId,
       course.classGroupId,
+      course.id,
       course.id,
       v.schoolId,
       v.schoolId,

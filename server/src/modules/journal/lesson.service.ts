@@ -11,7 +11,7 @@ import {
   requireReadableCourse,
   type CourseInfo,
 } from './journal.access.js';
-import { lessonDto } from './journal-write.service.js';
+import { lessonDto, withStringIds } from './journal-write.service.js';
 import type { JournalLesson } from './journal.types.js';
 import type { LessonScheduleInput, NewLessonInput, PeriodMarkInput } from './journal.inputs.js';
 import { School } from '../school/school.entity.js';
@@ -77,7 +77,7 @@ export class LessonService {
               index: 0,
               reason: 'VERSION_CONFLICT',
               message: 'Changed by someone else',
-              current: lessonDto(lesson),
+              current: withStringIds(lessonDto(lesson)),
             },
           ],
         });
@@ -99,12 +99,13 @@ export class LessonService {
           `select (select count(*) from mark where lesson_id = ? and removed_at is null) + (select count(*) from attendance where lesson_id = ? and code_id is not null) as n`,
           [lesson.id, lesson.id],
         );
-        if (Number(n) > 0)
-          {throw conflict(
+        if (Number(n) > 0) {
+          throw conflict(
             'date',
             'HAS_DEPENDENTS',
             'The lesson has marks or absences; it cannot move',
-          );}
+          );
+        }
       }
       const before = snapshot(lesson);
       tem.assign(lesson, {
@@ -159,11 +160,12 @@ export class LessonService {
           [parseId('periodId', input.periodId), course.academicYearId],
         );
         if (!range) throw notFound();
-        if (range.locked)
-          {throw new DomainError('BAD_USER_INPUT', 'The study period is closed', {
+        if (range.locked) {
+          throw new DomainError('BAD_USER_INPUT', 'The study period is closed', {
             reason: 'PERIOD_LOCKED',
             field: 'periodId',
-          });}
+          });
+        }
       } else {
         [range] = await tem.execute<{ starts_on: string; ends_on: string; locked: boolean }[]>(
           `select starts_on::text, ends_on::text, false as locked from academic_year where id = ?`,
@@ -174,8 +176,9 @@ export class LessonService {
         `select 1 from enrollment where pupil_id = ? and class_group_id = ? and starts_on <= ?::date and (ends_on is null or ends_on >= ?::date)`,
         [pupilId, course.classGroupId, range!.ends_on, range!.starts_on],
       );
-      if (!enrolled)
-        {throw badInput('pupilId', 'NOT_ENROLLED', 'The pupil was not in this class in that period');}
+      if (!enrolled) {
+        throw badInput('pupilId', 'NOT_ENROLLED', 'The pupil was not in this class in that period');
+      }
       const value = input.value?.trim() || null;
       const symbols = new Set([...school.markSymbols.map((s) => s.code), 'н/а']);
       const numeric =
@@ -183,8 +186,9 @@ export class LessonService {
         /^\d{1,3}$/.test(value) &&
         Number(value) >= school.scaleMin &&
         Number(value) <= school.scaleMax;
-      if (value !== null && !numeric && !symbols.has(value))
-        {throw badInput('value', 'INVALID_MARK', 'Not a mark of this school');}
+      if (value !== null && !numeric && !symbols.has(value)) {
+        throw badInput('value', 'INVALID_MARK', 'Not a mark of this school');
+      }
       const periodId = input.periodId ? Number(input.periodId) : null;
       const existing = await tem.findOne(PeriodMark, {
         course: course.id,

@@ -27,8 +27,9 @@ export class TimetableService {
     const course = await loadCourse(em, viewer, input.courseId);
     const weekday = intInRange('weekday', input.weekday, 1, 7);
     const lessonNumber = intInRange('lessonNumber', input.lessonNumber, 0, 12);
-    if (input.validFrom > input.validTo)
-      {throw badInput('validTo', 'INVALID_DATE_RANGE', 'The slot must end after it starts');}
+    if (input.validFrom > input.validTo) {
+      throw badInput('validTo', 'INVALID_DATE_RANGE', 'The slot must end after it starts');
+    }
     return em.transactional(async (tem) => {
       const [year] = await tem.execute<{ starts_on: string; ends_on: string }[]>(
         `select starts_on::text, ends_on::text from academic_year where id = ?`,
@@ -63,8 +64,9 @@ export class TimetableService {
           'The class already has a lesson at this time',
         );
       }
-      if (clashes.length > 0)
-        {throw conflict('lessonNumber', 'TEACHER_BUSY', 'The teacher already teaches at this time');}
+      if (clashes.length > 0) {
+        throw conflict('lessonNumber', 'TEACHER_BUSY', 'The teacher already teaches at this time');
+      }
       return tem.create(TimetableSlot, {
         school: viewer.schoolId,
         course: course.id,
@@ -143,8 +145,9 @@ export class TimetableService {
             s.validFrom > date ||
             s.validTo < date ||
             existing.has(`${date}:${s.lessonNumber}`)
-          )
-            {continue;}
+          ) {
+            continue;
+          }
           tem.create(Lesson, {
             school: viewer!.schoolId,
             course: course.id,
@@ -155,11 +158,12 @@ export class TimetableService {
         }
       }
       await tem.flush();
-      if (created > 0)
-        {audit(tem, viewer!, 'course', course.id, 'update', null, {
+      if (created > 0) {
+        audit(tem, viewer!, 'course', course.id, 'update', null, {
           lessonsCreated: created,
           periodId: Number(periodId),
-        });}
+        });
+      }
       return created;
     });
   }

@@ -6,6 +6,7 @@ import type { AcademicYear } from './academic-year.entity.js';
 import type { ClassGroup } from './class-group.entity.js';
 import type { Subject } from './subject.entity.js';
 import type { Person } from '../people/person.entity.js';
+import type { Subgroup } from '../subgroups/subgroup.entity.js';
 
 /** A journal page: one subject taught to one class by one teacher in one year. */
 @ObjectType()
@@ -16,7 +17,11 @@ import type { Person } from '../people/person.entity.js';
   expression:
     '(hours_per_week > (0)::double precision) AND (hours_per_week <= (40)::double precision)',
 })
-@Unique({ properties: ['classGroup', 'subject'] })
+@Unique({
+  name: 'course_class_subject_unique',
+  expression:
+    'create unique index "course_class_subject_unique" on "course" ("class_group_id", "subject_id") where "subgroup_id" is null',
+})
 export class Course {
   @Field(() => ID)
   @PrimaryKey()
@@ -40,4 +45,8 @@ export class Course {
   @Field(() => Float)
   @Property({ type: 'float' })
   hoursPerWeek!: number;
+
+  /** Set when this course is the journal page of one subgroup of a split class. */
+  @ManyToOne('Subgroup', { ref: true, nullable: true, deleteRule: 'cascade' })
+  subgroup?: Ref<Subgroup> | null;
 }

@@ -57,7 +57,7 @@ export class CourseService {
       });
       const teacher = await requireTeacher(em, viewer.schoolId, 'teacherId', input.teacherId);
       const hoursPerWeek = checkHours(input.hoursPerWeek);
-      if (await em.findOne(Course, { classGroup: cls.id, subject: subject.id })) {
+      if (await em.findOne(Course, { classGroup: cls.id, subject: subject.id, subgroup: null })) {
         throw conflict(
           'subjectId',
           'COURSE_EXISTS',

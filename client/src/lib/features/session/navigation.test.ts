@@ -26,6 +26,16 @@ describe('navigationFor', () => {
     expect(hrefs).toContain('/admin/staff');
   });
 
+  it('leads parents and pupils to the diary', () => {
+    for (const role of ['PARENT', 'STUDENT'] as const) {
+      expect(navigationFor([role]).map((entry) => entry.href)).toEqual(['/', '/diary']);
+    }
+    expect(navigationFor(['PARENT', 'STUDENT']).map((entry) => entry.href)).toEqual([
+      '/',
+      '/diary',
+    ]);
+  });
+
   it('always offers home', () => {
     expect(navigationFor([])).toEqual([{ href: '/', label: 'nav.home' }]);
   });
@@ -38,5 +48,6 @@ describe('isActive', () => {
     expect(isActive('/admin/class', '/admin/classes')).toBe(false);
     expect(isActive('/', '/admin/classes')).toBe(false);
     expect(isActive('/', '/')).toBe(true);
+    expect(isActive('/diary', '/diary/181')).toBe(true);
   });
 });

@@ -18,13 +18,16 @@ const ADMIN: NavEntry[] = [
   { href: '/admin/staff', label: 'nav.staff' },
 ];
 
+/** A pupil's own diary, a parent's children's (the page picks whose). */
+const DIARY: NavEntry = { href: '/diary', label: 'nav.diary' };
+
 const ENTRIES_BY_ROLE: Record<Role, NavEntry[]> = {
   SYSADMIN: [HOME, ...ADMIN],
   DIRECTOR: [HOME],
   DEPUTY: [HOME],
   TEACHER: [HOME],
-  PARENT: [HOME],
-  STUDENT: [HOME],
+  PARENT: [HOME, DIARY],
+  STUDENT: [HOME, DIARY],
 };
 
 /** Navigation for a person with these roles: the union of each role's entries, in order. */

@@ -1,0 +1,132 @@
+import { apollo } from '$lib/graphql/apollo';
+import { batchFailure, describeError, type DescribedError } from '$lib/graphql/errors';
+import {
+  JournalPageDocument,
+  SaveAttendanceDocument,
+  SaveMarksDocument,
+  type JournalLessonFieldsFragment,
+  type JournalPageQuery,
+} from '$lib/graphql/generated/graphql';
+import { mutate } from '$lib/graphql/operations.svelte';
+import { pupilResult, workTypeWeights, type GradingScale, type PupilResultValues } from './average';
+import { BatchError, JournalSync, type CellView, type JournalTransport } from './sync';
+
+export type JournalData = JournalPageQuery['journalPage'];
+export type JournalLesson = JournalLessonFieldsFragment;
+export type JournalPupil = JournalData['pupils'][number];
+
+export interface PupilResult extends PupilResultValues {
+  periodMark: string | null;
+}
+
+/** Sends the journal's batches through the API, keeping them out of the cache. */
+const transport: JournalTransport = {
+  async saveMarks(changes) {
+    try {
+      return (await mutate(SaveMarksDocument, { changes }, { noCache: true })).saveMarks;
+    } catch (error) {
+      throw new BatchError(batchFailure(error));
+    }
+  },
+  async saveAttendance(changes) {
+    try {
+      return (await mutate(SaveAttendanceDocument, { changes }, { noCache: true })).saveAttendance;
+    } catch (error) {
+      throw new BatchError(batchFailure(error));
+    }
+  },
+};
+
+/**
+ * One journal page (a course in a period): the page as read, each cell's view as the teacher
+ * edits it, and each pupil's average. Read straight from the server, never from the cache: the
+ * page tracks its own writes, and a journal must not show yesterday's marks while it loads.
+ */
+export class JournalModel {
+  /** The page as last read (lessons updated in place after an edit of their topic). */
+  data = $state.raw<JournalData | undefined>();
+  error = $state<DescribedError | undefined>();
+  loading = $state(true);
+  /** Cells with something to show, keyed `pupilId:lessonId`; other cells are empty. */
+  views = $state<Record<string, CellView>>({});
+  results = $state<Record<string, PupilResult>>({});
+  readonly sync: JournalSync;
+  readonly #courseId: string;
+  readonly #periodId: string;
+  readonly #grading: GradingScale;
+  #weights = workTypeWeights([]);
+  #reads = 0;
+
+  constructor(courseId: string, periodId: string, grading: GradingScale) {
+    this.#courseId = courseId;
+    this.#periodId = periodId;
+    this.#grading = grading;
+    this.sync = new JournalSync({
+      transport,
+      onChange: (key, view) => (this.views[key] = view),
+      onMarksSaved: (pupilIds) => this.#recompute(pupilIds),
+      onStale: () => void this.refetch(),
+    });
+    void this.refetch();
+  }
+
+  /** Reads the page again; cells with edits on their way keep them. */
+  async refetch(): Promise<void> {
+    const read = ++this.#reads;
+    this.loading = true;
+    try {
+      const { data } = await apollo.query({
+        query: JournalPageDocument,
+        variables: { courseId: this.#courseId, periodId: this.#periodId },
+        fetchPolicy: 'no-cache',
+      });
+      if (read !== this.#reads || !data) return;
+      this.#take(data.journalPage);
+      this.error = undefined;
+    } catch (error) {
+      if (read === this.#reads) this.error = describeError(error);
+    } finally {
+      if (read === this.#reads) this.loading = false;
+    }
+  }
+
+  /** After its topic or homework was saved. */
+  replaceLesson(lesson: JournalLesson): void {
+    if (!this.data) return;
+    this.data = {
+      ...this.data,
+      lessons: this.data.lessons.map((l) => (l.id === lesson.id ? { ...l, ...lesson } : l)),
+    };
+  }
+
+  /** Sends what waits at once, e.g. when the page is left. */
+  dispose(): void {
+    void this.sync.flush();
+    this.sync.dispose();
+  }
+
+  #take(page: JournalData): void {
+    const first = this.data === undefined;
+    this.#weights = workTypeWeights(page.workTypes);
+    const changed = this.sync.load(page.marks, page.attendance);
+    if (first) this.views = changed;
+    else for (const [key, view] of Object.entries(changed)) this.views[key] = view;
+    this.results = Object.fromEntries(
+      page.results.map(({ pupilId, average, suggested, periodMark }) => [
+        pupilId,
+        { average, suggested, periodMark },
+      ]),
+    );
+    this.data = page;
+  }
+
+  #recompute(pupilIds: string[]): void {
+    for (const pupilId of pupilIds) {
+      const values = pupilResult(this.sync.savedMarks(pupilId), this.#weights, this.#grading);
+      this.results[pupilId] = {
+        periodMark: this.results[pupilId]?.periodMark ?? null,
+        ...values,
+      };
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import {
+  cellKey,
+  dayMonth,
+  defaultPeriod,
+  fullName,
+  isEnrolledOn,
+  journalPath,
+  periodsInOrder,
+  shortName,
+  todayIn,
+} from './journal';
+
+describe('names', () => {
+  it('shortens to «Фамилия И. О.»', () => {
+    const pupil = { lastName: 'Копылов', firstName: 'Матвей', middleName: 'Иванович' };
+    expect(shortName(pupil)).toBe('Копылов М. И.');
+    expect(shortName({ ...pupil, middleName: null })).toBe('Копылов М.');
+    expect(fullName(pupil)).toBe('Копылов Матвей Иванович');
+    expect(fullName({ ...pupil, middleName: undefined })).toBe('Копылов Матвей');
+  });
+});
+
+describe('dates', () => {
+  it('shows day and month', () => {
+    expect(dayMonth('2026-11-09')).toBe('09.11');
+  });
+
+  it('knows the school’s today', () => {
+    const lateEvening = new Date('2026-11-28T22:30:00Z');
+    expect(todayIn('Europe/Moscow', lateEvening)).toBe('2026-11-29');
+    expect(todayIn('UTC', lateEvening)).toBe('2026-11-28');
+    expect(todayIn('Nowhere/Unknown', lateEvening)).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('checks enrolment spans', () => {
+    const spans = [
+      { from: '2026-09-01', to: '2026-10-10' },
+      { from: '2026-11-15', to: null },
+    ];
+    expect(isEnrolledOn(spans, '2026-09-01')).toBe(true);
+    expect(isEnrolledOn(spans, '2026-10-10')).toBe(true);
+    expect(isEnrolledOn(spans, '2026-10-11')).toBe(false);
+    expect(isEnrolledOn(spans, '2027-05-01')).toBe(true);
+    expect(isEnrolledOn([], '2026-09-01')).toBe(false);
+  });
+
+  it('keys cells by pupil and lesson', () => {
+    expect(cellKey('7', '42')).toBe('7:42');
+  });
+});
+
+describe('defaultPeriod', () => {
+  const periods = [
+    { id: '3', startsOn: '2027-01-12', endsOn: '2027-03-27' },
+    { id: '1', startsOn: '2026-09-01', endsOn: '2026-10-24' },
+    { id: '2', startsOn: '2026-11-05', endsOn: '2026-12-29' },
+  ];
+
+  it('orders periods by their start', () => {
+    expect(periodsInOrder(periods).map((p) => p.id)).toEqual(['1', '2', '3']);
+  });
+
+  it('picks the period containing today', () => {
+    expect(defaultPeriod(periods, '2026-11-28')?.id).toBe('2');
+    expect(defaultPeriod(periods, '2026-11-05')?.id).toBe('2');
+  });
+
+  it('between periods, the one just finished; before the year, the first; after, the last', () => {
+    expect(defaultPeriod(periods, '2026-10-30')?.id).toBe('1');
+    expect(defaultPeriod(periods, '2026-08-20')?.id).toBe('1');
+    expect(defaultPeriod(periods, '2027-06-20')?.id).toBe('3');
+    expect(defaultPeriod([], '2026-11-28')).toBeUndefined();
+  });
+});
+
+describe('journalPath', () => {
+  it('puts the period in the query string', () => {
+    expect(journalPath('62')).toBe('/journal/62');
+    expect(journalPath('62', '2')).toBe('/journal/62?period=2');
+  });
+});

@@ -322,6 +322,57 @@ describe('writing marks', () => {
   });
 });
 
+describe('pupils who join or leave mid-year', () => {
+  it('shows a pupil only for the dates enrolled, and refuses marks outside them', async () => {
+    // `pupil` leaves 7А on 15 November and another pupil joins on 16 November.
+    await t.sql(`update enrollment set ends_on = '2026-11-15' where pupil_id = ?`, [ids.pupil]);
+    const newcomer = await one(
+      `select e.pupil_id id from enrollment e join class_group c on c.id = e.class_group_id where c.grade = 6 limit 1`,
+    );
+    const class7 = await one(`select id from class_group where grade = 7`);
+    await t.sql(
+      `insert into enrollment (school_id, pupil_id, class_group_id, starts_on) select school_id, ?, ?, '2026-11-16' from class_group where id = ?`,
+      [newcomer, class7, class7],
+    );
+    try {
+      const page = await teacher.request<{
+        journalPage: { pupils: { id: string; enrolled: { from: string; to: string | null }[] }[] };
+      }>(PAGE, { c: ids.course, p: ids.q2 });
+      const byId = new Map(page.data!.journalPage.pupils.map((p) => [p.id, p.enrolled]));
+      expect(byId.get(ids.pupil)).toEqual([{ from: '2026-09-01', to: '2026-11-15' }]);
+      expect(byId.get(newcomer)).toEqual([{ from: '2026-11-16', to: null }]);
+      const [before] = await t.sql<{ id: number }>(
+        `select id from lesson where course_id = ? and date between '2026-11-05' and '2026-11-13' and not cancelled limit 1`,
+        [ids.course],
+      );
+      const [after] = await t.sql<{ id: number }>(
+        `select id from lesson where course_id = ? and date between '2026-11-16' and ? and not cancelled limit 1`,
+        [ids.course, DEMO_TODAY],
+      );
+      const r = await teacher.request(SAVE, {
+        c: [
+          { lessonId: String(after.id), pupilId: ids.pupil, value: '4', workTypeId: ids.answer },
+          { lessonId: String(before.id), pupilId: newcomer, value: '4', workTypeId: ids.answer },
+        ],
+      });
+      expect(entries(r).map((e) => e.reason)).toEqual(['NOT_ENROLLED', 'NOT_ENROLLED']);
+      const ok = await teacher.request(SAVE, {
+        c: [
+          { lessonId: String(before.id), pupilId: ids.pupil, value: '4', workTypeId: ids.answer },
+          { lessonId: String(after.id), pupilId: newcomer, value: '4', workTypeId: ids.answer },
+        ],
+      });
+      expect(ok.errors).toBeUndefined();
+    } finally {
+      await t.sql(`update enrollment set ends_on = null where pupil_id = ?`, [ids.pupil]);
+      await t.sql(`delete from enrollment where pupil_id = ? and class_group_id = ?`, [
+        newcomer,
+        class7,
+      ]);
+    }
+  });
+});
+
 describe('attendance and lessons', () => {
   it('sets, changes and clears an absence with versions and history', async () => {
     const set = await teacher.request<{

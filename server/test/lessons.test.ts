@@ -323,6 +323,14 @@ describe('final marks and history', () => {
           .markHistory[1].after,
       ),
     ).toMatchObject({ value: '4' });
+    // A parent of another family, signing in with their own account.
+    await t.sql(
+      `insert into user_account (school_id, person_id, login, password_hash, active, created_at)
+       select g.school_id, g.guardian_id, 'other.parent', a.password_hash, true, now() from guardianship g, user_account a
+        where a.login = 'parent' and g.pupil_id <> ? and g.guardian_id not in (select person_id from user_account) limit 1`,
+      [ids.pupil],
+    );
+    expect(codeOf(await (await t.as('other.parent')).request(H, { m: markId }))).toBe('NOT_FOUND');
     for (const login of ['english', 'sysadmin']) {
       expect({ login, code: codeOf(await (await t.as(login)).request(H, { m: markId })) }).toEqual({
         login,

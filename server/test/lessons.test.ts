@@ -201,9 +201,17 @@ describe('lessons', () => {
       [ids.course, DEMO_TODAY],
     );
     const SUB = 'mutation($l:ID!,$t:ID){setSubstitute(lessonId:$l,teacherId:$t){substituteId}}';
-    expect(codeOf(await teacher.request(SUB, { l: String(l.id), t: ids.english }))).toBe(
-      'FORBIDDEN',
-    );
+    // Another teacher may not; the course's own teacher and the administration may.
+    for (const login of ['classteacher', 'parent']) {
+      const c = await t.as(login);
+      expect({
+        login,
+        code: codeOf(await c.request(SUB, { l: String(l.id), t: ids.english })),
+      }).toEqual({ login, code: 'FORBIDDEN' });
+    }
+    expect((await teacher.request(SUB, { l: String(l.id), t: null })).data).toEqual({
+      setSubstitute: { substituteId: null },
+    });
     const parentPerson = await one(`select person_id id from user_account where login = 'parent'`);
     expect(
       problem(await (await t.as('deputy')).request(SUB, { l: String(l.id), t: parentPerson })),

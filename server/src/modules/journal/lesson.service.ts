@@ -126,10 +126,16 @@ export class LessonService {
     id: string,
     teacherId: string | null,
   ): Promise<JournalLesson> {
-    policy.require(viewer, Permission.LessonSubstitute);
+    policy.require(viewer, Permission.SchoolRead);
     return em.transactional(async (tem) => {
       const lesson = await tem.findOne(Lesson, { id: parseId('id', id), school: viewer.schoolId });
       if (!lesson) throw notFound();
+      // The administration, or the course's own teacher who knows they will be away.
+      if (!policy.can(viewer, Permission.LessonSubstitute)) {
+        const course = await loadCourse(tem, viewer, lesson.course.id);
+        if (!canWriteCourse(viewer, course))
+          {throw new DomainError('FORBIDDEN', 'You are not allowed to do this');}
+      }
       let substitute: number | null = null;
       if (teacherId) {
         substitute = parseId('teacherId', teacherId);

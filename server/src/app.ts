@@ -21,6 +21,7 @@ import { formatError } from './errors.js';
 import { loadViewer, type Viewer } from './auth/viewer.js';
 import { SESSION_COOKIE } from './auth/session.service.js';
 import { log } from './log.js';
+import { EventBus } from './events/event-bus.js';
 
 const MAX_TOKENS = 3000;
 
@@ -34,7 +35,9 @@ export interface App {
 /** Builds the HTTP + WebSocket server. No globals: tests build as many as they like. */
 export async function createApp(config: Config, orm: MikroORM): Promise<App> {
   const schema = await buildAppSchema();
-  const services = createServices(config, orm.em.getConnection().getKnex());
+  const bus = new EventBus(orm.em, orm.config.get('clientUrl')!);
+  await bus.start();
+  const services = createServices(config, orm.em.getConnection().getKnex(), bus);
   const expressApp = express();
   expressApp.disable('x-powered-by');
   expressApp.set('trust proxy', config.trustProxy);
@@ -77,6 +80,30 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
     },
     wss,
   );
+  // Sockets by session, so that ending a session (here or in another process) closes them at once,
+  // and a session that expires is closed too.
+  const sockets = new Map<number, Set<import('ws').WebSocket>>();
+  wss.on('connection', (ws, req: AuthedRequest) => {
+    const viewer = req.viewer!;
+    const set = sockets.get(viewer.sessionId) ?? new Set();
+    set.add(ws);
+    sockets.set(viewer.sessionId, set);
+    const expiry = setTimeout(
+      () => ws.close(4401, 'Session expired'),
+      Math.min(viewer.expiresAt.getTime() - Date.now(), 2 ** 31 - 1),
+    );
+    ws.on('close', () => {
+      clearTimeout(expiry);
+      set.delete(ws);
+      if (set.size === 0) sockets.delete(viewer.sessionId);
+    });
+  });
+  bus.subscribe((e) => {
+    if (e.type !== 'SESSION_REVOKED') return;
+    for (const ws of sockets.get(Number(e.payload.sessionId)) ?? []) {
+      ws.close(4401, 'Session ended');
+    }
+  });
   server.on('upgrade', (req: AuthedRequest, socket, head) => {
     void authenticateUpgrade(req, config, orm).then(
       (status) => {
@@ -168,6 +195,7 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
     async close() {
       for (const client of wss.clients) client.close(1001, 'Server shutting down');
       await apollo.stop();
+      await bus.stop();
       if (server.listening) await new Promise<void>((r) => server.close(() => r()));
     },
   };

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'RATE_LIMITED'
+  | 'RESYNC_REQUIRED'
   | 'INTERNAL_SERVER_ERROR';
 
 export interface DomainErrorDetails {

@@ -1,6 +1,8 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { Config } from './config.js';
 import { Clock } from './clock.js';
+import type { EventBus } from './events/event-bus.js';
+import { LiveService } from './events/live.service.js';
 import { AuthService } from './auth/auth.service.js';
 import { MeService } from './auth/me.service.js';
 import { LoginRateLimiter } from './auth/rate-limit.js';
@@ -21,7 +23,7 @@ import { DiaryService } from './modules/diary/diary.service.js';
 import { ClassSummaryService } from './modules/diary/class-summary.service.js';
 
 /** The application's services, made once per server and shared by every request. */
-export function createServices(config: Config, knex: Knex) {
+export function createServices(config: Config, knex: Knex, bus: EventBus) {
   const clock = new Clock(config.today);
   const sessions = new SessionService(config.sessionTtlMs);
   const calendar = new CalendarService();
@@ -45,6 +47,8 @@ export function createServices(config: Config, knex: Knex) {
     timetable: new TimetableService(),
     lessons: new LessonService(),
     subgroups: new SubgroupService(),
+    bus,
+    live: new LiveService(bus),
     classSummary: new ClassSummaryService(),
   };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Session } from './session.entity.js';
+import { publish } from '../events/outbox.js';
 import { hashToken, type Viewer } from './viewer.js';
 import type { UserAccount } from '../modules/people/user-account.entity.js';
 
@@ -28,22 +29,23 @@ export class SessionService {
     return { token, expiresAt };
   }
 
+  /** Ends a session; every server process closes its sockets (SESSION_REVOKED on the event bus). */
   async revoke(em: EntityManager, sessionId: number): Promise<void> {
-    await em.nativeUpdate(
-      Session,
-      { id: sessionId, revokedAt: null },
-      { revokedAt: new Date() },
-      { filters: false },
-    );
+    await this.revokeWhere(em, `id = ?`, [sessionId]);
   }
 
   async revokeAllOf(em: EntityManager, accountId: number): Promise<void> {
-    await em.nativeUpdate(
-      Session,
-      { account: accountId, revokedAt: null },
-      { revokedAt: new Date() },
-      { filters: false },
+    await this.revokeWhere(em, `account_id = ?`, [accountId]);
+  }
+
+  private async revokeWhere(em: EntityManager, where: string, params: number[]): Promise<void> {
+    const rows = await em.execute<{ id: number; school_id: number }[]>(
+      `update session set revoked_at = now() where ${where} and revoked_at is null returning id, school_id`,
+      params,
     );
+    for (const r of rows) {
+      await publish(em, r.school_id, [{ type: 'SESSION_REVOKED', payload: { sessionId: r.id } }]);
+    }
   }
 
   /** Notes activity at most once a minute, so a busy page does not write on every request. */

@@ -20,6 +20,7 @@ import { Attendance } from '../modules/journal/attendance.entity.js';
 import { PeriodMark } from '../modules/journal/period-mark.entity.js';
 import { AuditEvent } from '../modules/audit/audit-event.entity.js';
 import { Subgroup, SubgroupMember, SubgroupSplit } from '../modules/subgroups/subgroup.entity.js';
+import { DomainEvent, DomainEventHorizon } from '../events/domain-event.entity.js';
 
 export const entities = [
   School,
@@ -46,4 +47,6 @@ export const entities = [
   SubgroupSplit,
   Subgroup,
   SubgroupMember,
+  DomainEvent,
+  DomainEventHorizon,
 ];

@@ -10,6 +10,7 @@ import { StaffResolver } from '../modules/people/staff.resolver.js';
 import { JournalResolver } from '../modules/journal/journal.resolver.js';
 import { DiaryResolver } from '../modules/diary/diary.resolver.js';
 import { SubgroupResolver } from '../modules/subgroups/subgroup.resolver.js';
+import { LiveResolver } from '../events/live.resolver.js';
 
 let cached: Promise<GraphQLSchema> | undefined;
 
@@ -27,8 +28,17 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
       JournalResolver,
       DiaryResolver,
       SubgroupResolver,
+      LiveResolver,
     ],
     validate: false,
+    // Every subscription brings its own `subscribe` (events/live.service.ts); type-graphql's topic
+    // pub/sub is not used, but it insists on having one.
+    pubSub: {
+      publish: () => {},
+      subscribe: () => {
+        throw new Error('subscriptions use their own subscribe function');
+      },
+    },
     emitSchemaFile: false,
   });
   return cached;

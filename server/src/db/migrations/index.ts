@@ -2,6 +2,7 @@ import { Migration20261128122503_initial } from './Migration20261128122503_initi
 import { Migration20261128124007_holidays } from './Migration20261128124007_holidays.js';
 import { Migration20261128130246_journal } from './Migration20261128130246_journal.js';
 import { Migration20261128132712_subgroups } from './Migration20261128132712_subgroups.js';
+import { Migration20261128133746_outbox } from './Migration20261128133746_outbox.js';
 
 /** Every committed migration, in order. Listed explicitly so that tests and the build agree. */
 export const migrationsList = [
@@ -9,4 +10,5 @@ export const migrationsList = [
   { name: 'Migration20261128124007_holidays', class: Migration20261128124007_holidays },
   { name: 'Migration20261128130246_journal', class: Migration20261128130246_journal },
   { name: 'Migration20261128132712_subgroups', class: Migration20261128132712_subgroups },
+  { name: 'Migration20261128133746_outbox', class: Migration20261128133746_outbox },
 ];

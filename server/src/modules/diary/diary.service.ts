@@ -35,6 +35,15 @@ function allowPupil(viewer: Viewer, pupil: PupilRow | null): PupilRow {
   return pupil;
 }
 
+/** For subscriptions: the same rule as the diary itself. */
+export function requireDiaryPupil(
+  em: EntityManager,
+  viewer: Viewer | null,
+  id: string,
+): Promise<PupilRow> {
+  return requirePupil(em, viewer, id, new Date().toISOString().slice(0, 10));
+}
+
 async function requirePupil(
   em: EntityManager,
   viewer: Viewer | null,

@@ -7,6 +7,7 @@ import type { Viewer } from '../../auth/viewer.js';
 import type { Scope } from '../../scope.js';
 import { School } from '../school/school.entity.js';
 import { audit } from '../audit/audit.js';
+import { publish } from '../../events/outbox.js';
 import { Mark } from './mark.entity.js';
 import { Attendance } from './attendance.entity.js';
 import { Lesson } from './lesson.entity.js';
@@ -20,6 +21,7 @@ interface LessonFacts {
   cancelled: boolean;
   substituteId: number | null;
   classGroupId: number;
+  courseId: number;
   teacherId: number;
   locked: boolean;
 }
@@ -39,7 +41,7 @@ async function lessonFacts(
   if (ids.length === 0) return new Map();
   const rows = await em.execute<LessonFacts[]>(
     `select l.id, l.date::text as date, l.cancelled, l.substitute_id as "substituteId", co.class_group_id as "classGroupId",
-            co.teacher_id as "teacherId",
+            co.teacher_id as "teacherId", co.id as "courseId",
             exists(select 1 from study_period sp where sp.academic_year_id = co.academic_year_id
                     and l.date between sp.starts_on and sp.ends_on and sp.locked_at is not null) as locked
        from lesson l join course co on co.id = l.course_id
@@ -260,6 +262,25 @@ export class JournalWriteService {
         );
       }
       await tem.flush();
+      const courseOf = (m: Mark) => lessons.get(m.lesson.id)?.courseId;
+      await publish(tem, viewer.schoolId, [
+        ...saved.map((m) => ({
+          type: 'MARK_SAVED',
+          pupilIds: [m.pupil.id],
+          courseId: courseOf(m),
+          payload: { ...withStringIds(markDto(m)), date: lessons.get(m.lesson.id)?.date },
+        })),
+        ...removed.map((m) => ({
+          type: 'MARK_REMOVED',
+          pupilIds: [m.pupil.id],
+          courseId: courseOf(m),
+          payload: {
+            markId: String(m.id),
+            lessonId: String(m.lesson.id),
+            pupilId: String(m.pupil.id),
+          },
+        })),
+      ]);
       return { saved: saved.map(markDto), removedIds: removed.map((m) => m.id) };
     });
   }
@@ -383,6 +404,16 @@ export class JournalWriteService {
         });
       }
       await tem.flush();
+      await publish(
+        tem,
+        viewer.schoolId,
+        written.map(({ row }) => ({
+          type: 'ATTENDANCE_SAVED',
+          pupilIds: [row.pupil.id],
+          courseId: lessons.get(row.lesson.id)?.courseId,
+          payload: { ...withStringIds(attendanceDto(row)), date: lessons.get(row.lesson.id)?.date },
+        })),
+      );
       return written.map(({ row }) => attendanceDto(row));
     });
   }
@@ -428,6 +459,7 @@ export class JournalWriteService {
         topic: lesson.topic ?? null,
         homework: lesson.homework ?? null,
       });
+      await publishLesson(tem, viewer.schoolId, lesson);
       return lessonDto(lesson);
     });
   }
@@ -466,4 +498,26 @@ export function withStringIds<T extends object>(dto: T): Record<string, unknown>
       /(^id|Id)$/.test(k) && typeof v === 'number' ? String(v) : v,
     ]),
   );
+}
+
+/** Tells the lesson's pupils (those enrolled that day, members of its subgroup) and its page. */
+export async function publishLesson(
+  em: EntityManager,
+  schoolId: number,
+  lesson: Lesson,
+): Promise<void> {
+  const rows = await em.execute<{ pupil_id: number }[]>(
+    `select distinct e.pupil_id from lesson l join course co on co.id = l.course_id
+       join enrollment e on e.class_group_id = co.class_group_id and e.starts_on <= l.date and (e.ends_on is null or e.ends_on >= l.date)
+      where l.id = ? and (co.subgroup_id is null or exists(select 1 from subgroup_member sm where sm.subgroup_id = co.subgroup_id and sm.pupil_id = e.pupil_id))`,
+    [lesson.id],
+  );
+  await publish(em, schoolId, [
+    {
+      type: 'LESSON_UPDATED',
+      pupilIds: rows.map((r) => r.pupil_id),
+      courseId: lesson.course.id,
+      payload: withStringIds(lessonDto(lesson)),
+    },
+  ]);
 }

@@ -11,7 +11,8 @@ import {
   requireReadableCourse,
   type CourseInfo,
 } from './journal.access.js';
-import { lessonDto, withStringIds } from './journal-write.service.js';
+import { lessonDto, publishLesson, withStringIds } from './journal-write.service.js';
+import { publish } from '../../events/outbox.js';
 import type { JournalLesson } from './journal.types.js';
 import type { LessonScheduleInput, NewLessonInput, PeriodMarkInput } from './journal.inputs.js';
 import { School } from '../school/school.entity.js';
@@ -52,6 +53,7 @@ export class LessonService {
       });
       await tem.flush();
       audit(tem, viewer!, 'lesson', lesson.id, 'create', null, snapshot(lesson));
+      await publishLesson(tem, viewer!.schoolId, lesson);
       return lessonDto(lesson);
     });
   }
@@ -116,6 +118,7 @@ export class LessonService {
       });
       await tem.flush();
       audit(tem, viewer!, 'lesson', lesson.id, 'update', before, snapshot(lesson));
+      await publishLesson(tem, viewer!.schoolId, lesson);
       return lessonDto(lesson);
     });
   }
@@ -133,8 +136,9 @@ export class LessonService {
       // The administration, or the course's own teacher who knows they will be away.
       if (!policy.can(viewer, Permission.LessonSubstitute)) {
         const course = await loadCourse(tem, viewer, lesson.course.id);
-        if (!canWriteCourse(viewer, course))
-          {throw new DomainError('FORBIDDEN', 'You are not allowed to do this');}
+        if (!canWriteCourse(viewer, course)) {
+          throw new DomainError('FORBIDDEN', 'You are not allowed to do this');
+        }
       }
       let substitute: number | null = null;
       if (teacherId) {
@@ -228,6 +232,20 @@ export class LessonService {
       audit(tem, viewer!, 'period_mark', mark.id, existing ? 'update' : 'create', before, {
         value,
       });
+      await publish(tem, viewer!.schoolId, [
+        {
+          type: 'PERIOD_MARK_SAVED',
+          pupilIds: [pupilId],
+          courseId: course.id,
+          payload: {
+            courseId: String(course.id),
+            pupilId: String(pupilId),
+            periodId: periodId && String(periodId),
+            value,
+            version: mark.version,
+          },
+        },
+      ]);
       return mark;
     });
   }

@@ -1,0 +1,59 @@
+import {
+  ArrayType,
+  Entity,
+  Index,
+  ManyToOne,
+  OptionalProps,
+  PrimaryKey,
+  Property,
+  type Ref,
+} from '@mikro-orm/core';
+import { School } from '../modules/school/school.entity.js';
+
+/**
+ * The outbox: a row per change that others should hear of, written in the change's transaction.
+ * `xactId` lets readers deliver in commit-safe order (see events/event-bus.ts).
+ */
+@Entity({ tableName: 'domain_event' })
+@Index({ properties: ['createdAt'] })
+export class DomainEvent {
+  [OptionalProps]?: 'xactId' | 'createdAt' | 'pupilIds' | 'courseId' | 'classGroupId';
+
+  @PrimaryKey({ type: 'bigint' })
+  id!: string;
+
+  @ManyToOne(() => School, { ref: true, deleteRule: 'cascade' })
+  school!: Ref<School>;
+
+  @Property({ length: 40 })
+  type!: string;
+
+  /** The pupils whose diary this concerns. */
+  @Property({ type: new ArrayType<number>((i) => Number(i)), columnType: 'int[]', nullable: true })
+  pupilIds: number[] | null = null;
+
+  @Property({ type: 'integer', nullable: true })
+  courseId: number | null = null;
+
+  @Property({ type: 'integer', nullable: true })
+  classGroupId: number | null = null;
+
+  @Property({ type: 'json' })
+  payload!: Record<string, unknown>;
+
+  @Property({ columnType: 'xid8', type: 'string', defaultRaw: 'pg_current_xact_id()' })
+  xactId!: string;
+
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+}
+
+/** Events older than this were pruned; a client asking to resume before it must refetch. */
+@Entity({ tableName: 'domain_event_horizon' })
+export class DomainEventHorizon {
+  @PrimaryKey({ autoincrement: false })
+  id: number = 1;
+
+  @Property({ type: 'bigint' })
+  prunedThrough: string = '0';
+}

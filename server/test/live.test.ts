@@ -1,0 +1,257 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createClient, type Client } from 'graphql-ws';
+import { createTestApp, DEMO_TODAY, GqlClient, type TestApp } from './helpers.js';
+
+/** Live updates (R-2.4): outbox, per-event authorization, resume, several processes, sessions. */
+let t: TestApp;
+let teacher: GqlClient;
+let ids: {
+  child7: string;
+  classmate: string;
+  course: string;
+  lesson: string;
+  answer: string;
+  otherCourse: string;
+};
+
+const one = async (sql: string, params: unknown[] = []) =>
+  String((await t.sql<{ id: number }>(sql, params))[0].id);
+const SAVE = 'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id value}}}';
+
+interface Live {
+  id: string;
+  type: string;
+  payload: string;
+}
+
+/** A graphql-ws client signed in as `login`, against the server at `wsUrl`. */
+async function socketAs(
+  login: string,
+  url = t.url,
+  origin = t.origin,
+): Promise<{ client: Client; closed: Promise<number> }> {
+  const c = new GqlClient(url, origin);
+  await c.login(login, 'demo');
+  const cookie = c.cookie;
+  let closedResolve: (code: number) => void = () => {};
+  const closed = new Promise<number>((r) => (closedResolve = r));
+  class Authed extends WebSocket {
+    constructor(u: string, protocols?: string | string[]) {
+      super(u, protocols, { headers: { cookie, origin } });
+    }
+  }
+  const client = createClient({
+    url: url.replace('http', 'ws'),
+    webSocketImpl: Authed,
+    retryAttempts: 0,
+    lazy: false,
+    onNonLazyError: () => {},
+    on: { closed: (e) => closedResolve((e as { code: number }).code) },
+  });
+  return { client, closed };
+}
+
+/** Collects a subscription's events; `next(n)` waits for the n-th. */
+function collect(client: Client, query: string, variables: Record<string, unknown>) {
+  const events: Live[] = [];
+  const errors: unknown[] = [];
+  let notify = () => {};
+  const dispose = client.subscribe<{ [k: string]: Live }>(
+    { query, variables },
+    {
+      next: (r) => {
+        if (r.errors) errors.push(r.errors);
+        if (r.data) events.push(Object.values(r.data)[0]);
+        notify();
+      },
+      error: (e) => {
+        errors.push(e);
+        notify();
+      },
+      complete: () => {},
+    },
+  );
+  return {
+    events,
+    errors,
+    dispose,
+    async until(n: number, ms = 5000): Promise<Live[]> {
+      const deadline = Date.now() + ms;
+      while (events.length < n && errors.length === 0 && Date.now() < deadline) {
+        await new Promise<void>((r) => {
+          notify = r;
+          setTimeout(r, 50);
+        });
+      }
+      return events;
+    },
+  };
+}
+
+const DIARY = 'subscription($p:ID!,$a:ID){diaryEvents(pupilId:$p,after:$a){id type payload}}';
+const JOURNAL = 'subscription($c:ID!,$a:ID){journalEvents(courseId:$c,after:$a){id type payload}}';
+const mark = (pupilId: string, value: string) => ({
+  lessonId: ids.lesson,
+  pupilId,
+  value,
+  workTypeId: ids.answer,
+});
+const settle = () => new Promise((r) => setTimeout(r, 300));
+
+beforeAll(async () => {
+  t = await createTestApp();
+  teacher = await t.as('teacher');
+  const course = await one(
+    `select co.id from course co join subject s on s.id = co.subject_id join class_group c on c.id = co.class_group_id where s.name = 'Алгебра' and c.grade = 7`,
+  );
+  ids = {
+    course,
+    otherCourse: await one(
+      `select co.id from course co join subject s on s.id = co.subject_id join class_group c on c.id = co.class_group_id where s.name = 'Алгебра' and c.grade = 8`,
+    ),
+    child7: await one(`select person_id id from user_account where login = 'pupil'`),
+    classmate:
+      await one(`select e.pupil_id id from enrollment e join class_group c on c.id = e.class_group_id where c.grade = 7
+      and e.pupil_id <> (select person_id from user_account where login = 'pupil') limit 1`),
+    lesson: await one(
+      `select id from lesson where course_id = ? and date between '2026-11-05' and ? and not cancelled order by date desc limit 1`,
+      [course, DEMO_TODAY],
+    ),
+    answer: await one(`select id from work_type where name = 'Ответ на уроке'`),
+  };
+});
+afterAll(() => t.close());
+
+describe('live diary', () => {
+  it("delivers a child's new mark to the parent, and never a classmate's or a rolled-back one", async () => {
+    const { client } = await socketAs('parent');
+    const sub = collect(client, DIARY, { p: ids.child7 });
+    await settle();
+    await teacher.request(SAVE, { c: [mark(ids.classmate, '2')] });
+    await teacher.request(SAVE, { c: [mark(ids.child7, '5'), { ...mark(ids.child7, '9') }] }); // refused: rolled back
+    await teacher.request(SAVE, { c: [mark(ids.child7, '4')] });
+    const got = await sub.until(1);
+    await settle();
+    expect(sub.errors).toEqual([]);
+    expect(got).toHaveLength(1);
+    expect(got[0].type).toBe('MARK_SAVED');
+    expect(JSON.parse(got[0].payload)).toMatchObject({ value: '4', pupilId: ids.child7 });
+    sub.dispose();
+    await client.dispose();
+  });
+
+  it("refuses another family's child, and a journal the viewer may not read", async () => {
+    const { client } = await socketAs('parent');
+    const foreign = collect(client, DIARY, { p: ids.classmate });
+    const journal = collect(client, JOURNAL, { c: ids.course });
+    await foreign.until(1, 1000);
+    await journal.until(1, 1000);
+    expect(JSON.stringify(foreign.errors)).toContain('NOT_FOUND');
+    expect(JSON.stringify(journal.errors)).toContain('NOT_FOUND');
+    await client.dispose();
+    const other = await socketAs('teacher');
+    const notMine = collect(other.client, JOURNAL, {
+      c: await one(
+        `select co.id from course co join subject s on s.id = co.subject_id join class_group c on c.id = co.class_group_id where s.name = 'Русский язык' and c.grade = 7`,
+      ),
+    });
+    await notMine.until(1, 1000);
+    expect(JSON.stringify(notMine.errors)).toContain('NOT_FOUND');
+    await other.client.dispose();
+  });
+
+  it('resumes after a drop with exactly the missed events, in order, while new ones keep coming', async () => {
+    const first = await socketAs('parent');
+    const sub = collect(first.client, DIARY, { p: ids.child7 });
+    await settle();
+    await teacher.request(SAVE, { c: [mark(ids.child7, '3')] });
+    const [seen] = await sub.until(1);
+    await first.client.dispose(); // the network drops
+    for (const v of ['5', '4', '3']) await teacher.request(SAVE, { c: [mark(ids.child7, v)] });
+    const again = await socketAs('parent');
+    const resumed = collect(again.client, DIARY, { p: ids.child7, a: seen.id });
+    await teacher.request(SAVE, { c: [mark(ids.child7, '2')] }); // arrives while replaying
+    const got = await resumed.until(4);
+    await settle();
+    expect(resumed.events.map((e) => JSON.parse(e.payload).value)).toEqual(['5', '4', '3', '2']);
+    const idsSeen = resumed.events.map((e) => BigInt(e.id));
+    expect([...idsSeen].sort((a, b) => (a < b ? -1 : 1))).toEqual(idsSeen);
+    expect(got.every((e) => BigInt(e.id) > BigInt(seen.id))).toBe(true);
+    await again.client.dispose();
+  });
+
+  it('asks a client too far behind to refetch (RESYNC_REQUIRED)', async () => {
+    await t.sql(
+      `insert into domain_event_horizon (id, pruned_through) values (1, 1000000) on conflict (id) do update set pruned_through = 1000000`,
+    );
+    try {
+      const { client } = await socketAs('parent');
+      const sub = collect(client, DIARY, { p: ids.child7, a: '5' });
+      await sub.until(1, 1000);
+      expect(JSON.stringify(sub.errors)).toContain('RESYNC_REQUIRED');
+      await client.dispose();
+    } finally {
+      await t.sql(`delete from domain_event_horizon`);
+    }
+  });
+});
+
+describe('sessions and sockets', () => {
+  it("closes a session's sockets when it ends", async () => {
+    const c = t.client();
+    await c.login('parent', 'demo');
+    const { client, closed } = await socketAs('parent');
+    const sub = collect(client, DIARY, { p: ids.child7 });
+    await settle();
+    // The parent signs out from another tab: that ends only that tab's session…
+    await c.request('mutation { logout }');
+    await settle();
+    expect(sub.errors).toEqual([]);
+    // …while ending every session of the account (a password change) closes the sockets too.
+    const account = await one(`select id from user_account where login = 'parent'`);
+    await t.app.services.sessions.revokeAllOf(t.orm.em.fork(), Number(account));
+    expect(
+      await Promise.race([closed, new Promise((r) => setTimeout(() => r('timeout'), 5000))]),
+    ).toBe(4401);
+  });
+});
+
+describe('several processes', () => {
+  let child: ChildProcess | undefined;
+  afterAll(() => child?.kill('SIGTERM'));
+
+  it('delivers a mark written through one process to a parent subscribed on another', async () => {
+    child = spawn(
+      process.execPath,
+      [
+        '--import',
+        '@swc-node/register/esm-register',
+        'bench/servers/ours.ts',
+        t.config.databaseUrl!,
+      ],
+      {
+        cwd: path.resolve(import.meta.dirname, '..'),
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const port = await new Promise<number>((resolve, reject) => {
+      readline
+        .createInterface({ input: child!.stdout! })
+        .once('line', (l) => resolve((JSON.parse(l) as { port: number }).port));
+      child!.once('exit', (code) => reject(new Error(`second server exited (${code})`)));
+    });
+    const url = `http://127.0.0.1:${port}/graphql`;
+    const { client } = await socketAs('pupil', url, `http://127.0.0.1:${port}`);
+    const sub = collect(client, DIARY, { p: ids.child7 });
+    await settle();
+    await teacher.request(SAVE, { c: [mark(ids.child7, '5')] }); // through the first process
+    const got = await sub.until(1, 8000);
+    expect(sub.errors).toEqual([]);
+    expect(JSON.parse(got[0].payload)).toMatchObject({ value: '5' });
+    await client.dispose();
+  });
+});

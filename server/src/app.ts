@@ -35,7 +35,10 @@ export interface App {
 /** Builds the HTTP + WebSocket server. No globals: tests build as many as they like. */
 export async function createApp(config: Config, orm: MikroORM): Promise<App> {
   const schema = await buildAppSchema();
-  const bus = new EventBus(orm.em, orm.config.get('clientUrl')!);
+  const bus = new EventBus(orm.em, orm.config.get('clientUrl')!, {
+    redisUrl: config.redisUrl,
+    retentionHours: config.eventRetentionHours,
+  });
   await bus.start();
   const services = createServices(config, orm.em.getConnection().getKnex(), bus);
   const expressApp = express();
@@ -130,6 +133,16 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
     plugins: [
       ...(armor.plugins as unknown as ApolloServerPlugin<RequestContext>[]),
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      {
+        // A mutation has committed by the time its answer leaves: wake the other processes.
+        async requestDidStart() {
+          return {
+            async willSendResponse({ operation }) {
+              if (operation?.operation === 'mutation') bus.announce();
+            },
+          };
+        },
+      },
       {
         async serverWillStart() {
           return { drainServer: async () => void (await wsCleanup.dispose()) };

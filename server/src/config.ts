@@ -27,6 +27,12 @@ const schema = z.object({
   DEMO_SEED: z.enum(['true', 'false']).optional(),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   MIGRATE_ON_START: z.enum(['true', 'false']).default('true'),
+  EVENT_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .default(48),
   TODAY: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD')
@@ -52,6 +58,8 @@ export interface Config {
   demoSeed: boolean;
   trustProxy: boolean;
   migrateOnStart: boolean;
+  /** How long live events are kept for clients that resume. */
+  eventRetentionHours: number;
   /** A pinned "today" for tests and demos. */
   today?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -65,7 +73,10 @@ const defaultClientDir = path.join(repoRoot, 'client/build');
 const defaultDataDir = path.join(repoRoot, '.data');
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(env);
+  // An empty variable counts as unset (`REDIS_URL= npm start`).
+  const parsed = schema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')),
+  );
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -101,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoSeed: e.DEMO_SEED ? e.DEMO_SEED === 'true' : !isProduction,
     trustProxy: e.TRUST_PROXY === 'true',
     migrateOnStart: e.MIGRATE_ON_START === 'true',
+    eventRetentionHours: e.EVENT_RETENTION_HOURS,
     today: e.TODAY,
     logLevel: e.LOG_LEVEL,
     login: {

@@ -57,6 +57,8 @@ export async function createTestApp(
     LOG_LEVEL: 'silent',
     DATABASE_URL: adminUrl(db),
     ...(opts.env?.NODE_ENV === 'production' ? {} : { TODAY: DEMO_TODAY }),
+    // With REDIS_URL set (CI sets it for one run), live events travel through Redis.
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...opts.env,
   });
   const app = await createApp(config, orm);

@@ -200,6 +200,27 @@ describe('live diary', () => {
   });
 });
 
+describe('retention', () => {
+  it('prunes old events and asks clients resuming from before them to refetch', async () => {
+    const [school] = await t.sql<{ id: number }>(`select id from school limit 1`);
+    await t.sql(
+      `insert into domain_event (school_id, type, payload, created_at) values (?, 'OLD', '{}', now() - interval '100 hours')`,
+      [school.id],
+    );
+    const [{ id: old }] = await t.sql<{ id: string }>(
+      `select max(id)::text id from domain_event where type = 'OLD'`,
+    );
+    expect(await t.app.services.bus.prune()).toBeGreaterThanOrEqual(1);
+    expect(await t.sql(`select 1 from domain_event where type = 'OLD'`)).toEqual([]);
+    const { client } = await socketAs('parent');
+    const sub = collect(client, DIARY, { p: ids.child7, a: String(BigInt(old) - 1n) });
+    await sub.until(1, 1000);
+    expect(JSON.stringify(sub.errors)).toContain('RESYNC_REQUIRED');
+    await client.dispose();
+    await t.sql(`delete from domain_event_horizon`);
+  });
+});
+
 describe('sessions and sockets', () => {
   it("closes a session's sockets when it ends", async () => {
     const c = t.client();

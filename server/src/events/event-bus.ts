@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { Redis } from 'ioredis';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { EVENTS_CHANNEL } from './outbox.js';
 import { log } from '../log.js';
@@ -42,10 +43,13 @@ export class EventBus {
   private again = false;
   private stopped = false;
 
+  private redis: { sub: Redis; pub: Redis } | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly em: EntityManager,
     private readonly url: string,
-    private readonly pollMs = 1000,
+    private readonly opts: { redisUrl?: string; retentionHours: number; pollMs?: number },
   ) {}
 
   /** Starts from the events committed now: earlier ones are for replays, not for live delivery. */
@@ -56,22 +60,55 @@ export class EventBus {
         `select max(id)::text as last from domain_event where xact_id < pg_snapshot_xmin(pg_current_snapshot())`,
       );
     this.last = BigInt(row.last ?? '0');
-    this.client = new pg.Client({ connectionString: this.url });
-    this.client.on('error', (e) =>
-      log.warn('event listener connection failed', { error: e.message }),
-    );
-    this.client.on('notification', () => this.wake());
-    await this.client.connect();
-    await this.client.query(`listen ${EVENTS_CHANNEL}`);
-    this.timer = setInterval(() => this.wake(), this.pollMs);
+    if (this.opts.redisUrl) {
+      // Redis carries the wake-ups between processes; the table stays the source of truth.
+      const sub = new Redis(this.opts.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+      const pub = new Redis(this.opts.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+      await Promise.all([sub.connect(), pub.connect()]);
+      sub.on('message', () => this.wake());
+      await sub.subscribe(EVENTS_CHANNEL);
+      this.redis = { sub, pub };
+    } else {
+      this.client = new pg.Client({ connectionString: this.url });
+      this.client.on('error', (e) =>
+        log.warn('event listener connection failed', { error: e.message }),
+      );
+      this.client.on('notification', () => this.wake());
+      await this.client.connect();
+      await this.client.query(`listen ${EVENTS_CHANNEL}`);
+    }
+    this.timer = setInterval(() => this.wake(), this.opts.pollMs ?? 1000);
     this.timer.unref();
+    this.pruneTimer = setInterval(() => void this.prune(), 3600_000);
+    this.pruneTimer.unref();
+  }
+
+  /** After a write committed: with Redis, tell every process (PostgreSQL's NOTIFY did it otherwise). */
+  announce(): void {
+    if (this.redis) void this.redis.pub.publish(EVENTS_CHANNEL, '').catch(() => {});
+    else this.wake();
+  }
+
+  /** Drops events older than the retention; clients resuming from before them must refetch. */
+  async prune(): Promise<number> {
+    const [row] = await this.em.fork().execute<{ n: string }[]>(
+      `with d as (delete from domain_event where created_at < now() - make_interval(hours => ?) returning id),
+            h as (insert into domain_event_horizon (id, pruned_through) select 1, max(id) from d having max(id) is not null
+                  on conflict (id) do update set pruned_through = greatest(domain_event_horizon.pruned_through, excluded.pruned_through))
+       select count(*)::text as n from d`,
+      [this.opts.retentionHours],
+    );
+    return Number(row.n);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
     await this.running;
     await this.client?.end().catch(() => {});
+    this.redis?.sub.disconnect();
+    this.redis?.pub.disconnect();
   }
 
   /** The id of the last event handed out: replays cover up to here, live delivery after it. */

@@ -315,7 +315,7 @@ describe('final marks and history', () => {
     await teacher.request('mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}', {
       c: [{ id: markId, version: 1, value: '4' }],
     });
-    const H = 'query($m:ID!){markHistory(markId:$m){actorName action before after}}';
+    const H = 'query($m:ID!){markHistory(markId:$m){at actorName action before after}}';
     for (const login of ['teacher', 'parent', 'pupil', 'classteacher', 'director']) {
       const r = await (
         await t.as(login)

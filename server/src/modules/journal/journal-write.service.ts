@@ -485,6 +485,7 @@ export const lessonDto = (l: Lesson): JournalLesson => ({
   number: l.number,
   topic: l.topic ?? null,
   homework: l.homework ?? null,
+  note: l.note ?? null,
   cancelled: l.cancelled,
   substituteId: l.substitute?.id ?? null,
   version: l.version,

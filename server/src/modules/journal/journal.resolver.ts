@@ -170,7 +170,8 @@ export class JournalResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<HistoryEntry[]> {
     const rows = await ctx.services.lessons.markHistory(ctx, markId);
-    return rows.map((r) => ({
+    return rows.map(({ atMs, ...r }) => ({
+      at: new Date(atMs),
       ...r,
       before: r.before ? JSON.stringify(r.before) : null,
       after: r.after ? JSON.stringify(r.after) : null,

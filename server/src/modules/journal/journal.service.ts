@@ -29,7 +29,7 @@ select
   (select json_build_object('id', p.id, 'name', p.name, 'startsOn', p.starts_on, 'endsOn', p.ends_on, 'locked', p.locked_at is not null) from p) as period,
   (select json_build_object('scaleMin', s.scale_min, 'thresholds', s.thresholds) from school s where s.id = ?) as school,
   (select coalesce(json_agg(json_build_object('id', l.id, 'date', l.date, 'number', l.number, 'topic', l.topic,
-          'homework', l.homework, 'cancelled', l.cancelled, 'substituteId', l.substitute_id, 'version', l.version)
+          'homework', l.homework, 'note', l.note, 'cancelled', l.cancelled, 'substituteId', l.substitute_id, 'version', l.version)
           order by l.date, l.number), '[]') from les l) as lessons,
   (select coalesce(json_agg(json_build_object('id', x.id, 'lastName', x.last_name, 'firstName', x.first_name,
           'middleName', x.middle_name, 'enrolled', x.spans) order by x.last_name, x.first_name, x.id), '[]')

@@ -31,6 +31,11 @@ export class JournalLesson {
   @Field(() => Int) number!: number;
   @Field(() => String, { nullable: true }) topic!: string | null;
   @Field(() => String, { nullable: true }) homework!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Material and tasks for a cancelled-class day',
+  })
+  note!: string | null;
   @Field() cancelled!: boolean;
   @Field(() => ID, { nullable: true }) substituteId!: number | null;
   @Field(() => Int) version!: number;

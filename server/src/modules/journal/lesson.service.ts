@@ -19,7 +19,7 @@ import { School } from '../school/school.entity.js';
 import { Role } from '../people/role-grant.entity.js';
 
 export interface HistoryEntry {
-  at: Date;
+  atMs: number;
   actorName: string;
   action: string;
   before: Record<string, unknown> | null;
@@ -261,7 +261,7 @@ export class LessonService {
     const own = viewer.personId === mark.pupil_id || viewer.childIds.includes(mark.pupil_id);
     if (!own) await requireReadableCourse(em, viewer, mark.course_id);
     return em.execute<HistoryEntry[]>(
-      `select a.at, concat_ws(' ', p.last_name, p.first_name, p.middle_name) as "actorName", a.action, a.before, a.after, a.reason
+      `select (extract(epoch from a.at) * 1000)::float8 as "atMs", concat_ws(' ', p.last_name, p.first_name, p.middle_name) as "actorName", a.action, a.before, a.after, a.reason
          from audit_event a join person p on p.id = a.actor_id
         where a.entity = 'mark' and a.entity_id = ? and a.school_id = ? order by a.id`,
       [id, viewer.schoolId],

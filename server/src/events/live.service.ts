@@ -8,13 +8,26 @@ import { Role } from '../modules/people/role-grant.entity.js';
 import type { BusEvent, EventBus } from './event-bus.js';
 import type { LiveEvent } from './live.types.js';
 
-const toLive = (e: BusEvent): LiveEvent => ({
-  id: e.id,
-  type: e.type,
-  courseId: e.courseId,
-  payload: JSON.stringify(e.payload),
-  at: new Date(e.createdAt).toISOString(),
-});
+/**
+ * Each event is prepared once, whatever the number of sockets it goes to: the same object (and
+ * payload string) serves every subscription of this process.
+ */
+const prepared = new Map<string, LiveEvent>();
+function toLive(e: BusEvent): LiveEvent {
+  let live = prepared.get(e.id);
+  if (!live) {
+    live = {
+      id: e.id,
+      type: e.type,
+      courseId: e.courseId,
+      payload: JSON.stringify(e.payload),
+      at: new Date(e.createdAt).toISOString(),
+    };
+    prepared.set(e.id, live);
+    if (prepared.size > 2000) prepared.delete(prepared.keys().next().value!);
+  }
+  return live;
+}
 
 /**
  * Subscriptions that never miss: with `after`, first the events after it from the table, then the

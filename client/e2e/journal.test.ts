@@ -46,6 +46,16 @@ async function openFirstJournal(): Promise<string> {
   return `${url.pathname}${url.search}`;
 }
 
+/**
+ * Clicks where the element is on screen, as a mouse does: `locator.click()` would first scroll it
+ * into view, which for the sticky «Итог» column carries the lessons away as no real click does.
+ */
+async function clickInPlace(target: Locator): Promise<void> {
+  const box = await target.boundingBox();
+  if (!box) throw new Error('The element is not on screen');
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+}
+
 const cell = (pupilId: string, lessonId: string): Locator =>
   page.locator(`[data-testid=journal-cell][data-pupil="${pupilId}"][data-lesson="${lessonId}"]`);
 
@@ -129,6 +139,132 @@ describe('class journal', () => {
     expect(await page.getByTestId('lesson-homework-input').inputValue()).toBe('№ 101, 102');
   });
 
+  it('sets a final mark for the period that stays after a reload', async () => {
+    await signInAs(page, 'teacher');
+    // Without `?period=` the journal opens on the school's current period.
+    await page.getByTestId('journal-link').first().click();
+    await page.getByTestId('journal-grid').waitFor();
+    const final = page.getByTestId('journal-final').first();
+    expect(await final.getAttribute('data-editable')).toBe('true');
+    await clickInPlace(final);
+    await page.keyboard.press('5');
+    expect(await final.textContent()).toBe('5');
+    await expect.poll(() => final.getAttribute('data-state')).toBe('saved');
+    expect(await page.getByTestId('journal-status').textContent()).toContain('Отметка за период');
+    await screenshot(page, 'journal-final');
+
+    await page.reload();
+    await page.getByTestId('journal-grid').waitFor();
+    await expect.poll(() => page.getByTestId('journal-final').first().textContent()).toBe('5');
+
+    // Arrow keys reach «Итог» from the lessons; Delete withdraws the mark.
+    const second = page.getByTestId('journal-final').nth(1);
+    const row = page.getByTestId('journal-row').nth(1);
+    await row.getByTestId('journal-cell').last().click();
+    await page.keyboard.press('ArrowRight');
+    expect(await second.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.getByTestId('journal-not-assessed').click();
+    expect(await second.textContent()).toBe('н/а');
+    await expect.poll(() => second.getAttribute('data-state')).toBe('saved');
+    await page.keyboard.press('Delete');
+    expect(await second.textContent()).toBe('');
+    await expect.poll(() => second.getAttribute('data-state')).toBe('saved');
+  });
+
+  it('shows the history of a mark the teacher typed and changed', async () => {
+    await signInAs(page, 'teacher');
+    await openFirstJournal();
+    const { pupil, first } = await emptyPair();
+    const mark = cell(pupil, first);
+    await mark.click();
+    await page.keyboard.press('5');
+    await expect.poll(() => mark.getAttribute('data-state')).toBe('saved');
+    await page.keyboard.press('4');
+    expect(await mark.textContent()).toBe('4');
+    await expect.poll(() => mark.getAttribute('data-state')).toBe('saved');
+
+    await page.keyboard.press('h');
+    const dialog = page.getByTestId('history-dialog');
+    await dialog.locator('[data-testid=history-mark], [data-testid=form-error]').first().waitFor();
+    const failed = await dialog.getByTestId('form-error').count();
+    expect(failed, 'markHistory failed on the server: the dialog shows its error').toBe(0);
+    const entries = dialog.getByTestId('history-entry');
+    expect(await entries.count()).toBe(2);
+    expect(await entries.nth(0).textContent()).toContain('создана');
+    expect(await entries.nth(0).getByTestId('history-change').textContent()).toBe(
+      '— → 5 (Ответ на уроке)',
+    );
+    expect(await entries.nth(1).textContent()).toContain('изменена');
+    expect(await entries.nth(1).getByTestId('history-change').textContent()).toBe('5 → 4');
+    expect(await entries.nth(1).textContent()).toContain('Петухов');
+    await screenshot(page, 'journal-history');
+
+    // The button in the line above the grid opens it too; the keyboard comes back to the cell.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await mark.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.getByTestId('journal-history-open').click();
+    await dialog.getByTestId('history-mark').waitFor();
+    expect(await dialog.getByTestId('history-entry').count()).toBe(2);
+  });
+
+  it('adds a lesson outside the timetable', async () => {
+    await signInAs(page, 'teacher');
+    await openFirstJournal();
+    const lessons = page.getByTestId('journal-lesson');
+    const before = await lessons.count();
+    await page.getByTestId('journal-add-lesson').click();
+    await page.getByTestId('add-lesson-dialog').waitFor();
+    await page.getByTestId('add-lesson-save').click();
+    await page.getByTestId('add-lesson-dialog').waitFor({ state: 'hidden' });
+    await expect.poll(() => lessons.count()).toBe(before + 1);
+    // The keyboard is on the new lesson's date.
+    const added = await page.evaluate(() => {
+      const th = document.activeElement as HTMLElement | null;
+      return th?.dataset.testid === 'journal-lesson'
+        ? th.querySelector('.number')?.textContent
+        : undefined;
+    });
+    expect(added).toMatch(/^\d+$/);
+
+    // The same day and number again: the server refuses, the dialog says why.
+    await page.getByTestId('journal-add-lesson').click();
+    await page.getByTestId('new-lesson-number-input').fill(added!);
+    await page.getByTestId('add-lesson-save').click();
+    await page.getByTestId('new-lesson-number-error').waitFor();
+    expect(await page.getByTestId('new-lesson-number-error').textContent()).toContain(
+      'уже есть урок',
+    );
+    expect(await lessons.count()).toBe(before + 1);
+  });
+
+  it('cancels, restores and moves a lesson not yet held', async () => {
+    await signInAs(page, 'teacher');
+    await openFirstJournal();
+    const header = page.getByTestId('journal-lesson').last();
+    const id = await header.getAttribute('data-lesson');
+    const lesson = page.locator(`[data-testid=journal-lesson][data-lesson="${id}"]`);
+    await lesson.click();
+    await page.getByTestId('lesson-cancel-open').click();
+    await page.getByTestId('lesson-note-input').fill('§ 12, задачи 1–5');
+    await page.getByTestId('lesson-cancel-save').click();
+    await page.getByTestId('lesson-dialog').waitFor({ state: 'hidden' });
+    await expect.poll(() => lesson.getAttribute('class')).toContain('cancelled');
+
+    await lesson.click();
+    await page.getByTestId('lesson-restore').click();
+    await page.getByTestId('lesson-dialog').waitFor({ state: 'hidden' });
+    await expect.poll(() => lesson.getAttribute('class')).not.toContain('cancelled');
+
+    await lesson.click();
+    await page.getByTestId('lesson-move-open').click();
+    const number = page.getByTestId('lesson-number-input');
+    await number.fill('9');
+    await page.getByTestId('lesson-move-save').click();
+    await page.getByTestId('lesson-dialog').waitFor({ state: 'hidden' });
+    await expect.poll(() => lesson.locator('.number').textContent()).toBe('9');
+  });
+
   it('shows the journal to the director without letting her edit it', async () => {
     await signInAs(page, 'teacher');
     const path = await openFirstJournal();
@@ -149,5 +285,27 @@ describe('class journal', () => {
     expect(await page.getByTestId('journal-hint').textContent()).toContain('только для просмотра');
     expect(await first.textContent()).toBe(before);
     await screenshot(page, 'journal-director');
+  });
+
+  it('lets the director reach a journal from the school overview', async () => {
+    await signInAs(page, 'director');
+    const seventh = page
+      .locator('li')
+      .filter({ has: page.getByTestId('class-summary-link').filter({ hasText: /^7А$/ }) });
+    await seventh.getByTestId('class-journals-toggle').click();
+    await seventh.getByTestId('class-journal-link').filter({ hasText: 'Алгебра' }).click();
+    await page.getByTestId('journal-grid').waitFor();
+    expect(await page.getByTestId('page-journal').textContent()).toContain('Алгебра');
+    await page.getByTestId('journal-read-only').waitFor();
+  });
+
+  it('lets the class teacher open the journals of their class', async () => {
+    await signInAs(page, 'classteacher');
+    const journals = page.getByTestId('led-class-journals');
+    await journals.getByTestId('class-journal-link').first().waitFor();
+    expect(await journals.getByTestId('class-journal-link').count()).toBeGreaterThan(3);
+    await journals.getByTestId('class-journal-link').filter({ hasText: 'Алгебра' }).click();
+    await page.getByTestId('journal-grid').waitFor();
+    expect(await page.getByTestId('page-journal').textContent()).toContain('7А');
   });
 });

@@ -16,6 +16,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig } from '../src/config.js';
 import { createApp } from '../src/app.js';
 import { BENCH_PASSWORD, openBenchData } from './setup.js';
+import { fanout } from './fanout.js';
 
 interface Scenario {
   name: 'journal' | 'diary';
@@ -169,9 +170,19 @@ async function sqlPerRequest(orm: MikroORM, s: Scenario): Promise<number> {
 
 async function main() {
   const name = process.argv[2];
-  if (name !== 'journal' && name !== 'diary') {
-    console.error('Usage: npm run bench -- <journal|diary>');
+  if (name !== 'journal' && name !== 'diary' && name !== 'fanout') {
+    console.error('Usage: npm run bench -- <journal|diary|fanout>');
     process.exit(2);
+  }
+  if (name === 'fanout') {
+    const { server, orm, url } = await openBenchData();
+    try {
+      await fanout(orm, url);
+    } finally {
+      await orm.close(true);
+      await server.stop();
+    }
+    return;
   }
   const seconds = Number(process.env.BENCH_SECONDS ?? 10);
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);

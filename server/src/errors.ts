@@ -35,6 +35,8 @@ export interface EntryProblem {
   field?: string;
   /** For VERSION_CONFLICT: the value as it is now, so the client can show it and let the person choose. */
   current?: unknown;
+  /** The pupils an entry is about (subgroup splits). */
+  pupilIds?: string[];
 }
 
 export class DomainError extends Error {

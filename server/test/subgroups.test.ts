@@ -85,6 +85,9 @@ describe('splitting a class', () => {
       expect(
         (r.errors![0].extensions!.entries as { reason: string }[]).map((e) => e.reason),
       ).toEqual(reasons);
+      // Each problem names the pupils it is about, so the form can mark their rows.
+      const named = r.errors![0].extensions!.entries as { pupilIds?: string[] }[];
+      expect(named.every((e) => (e.pupilIds?.length ?? 0) > 0)).toBe(true);
     }
     const single = await classteacher.request(CREATE, split([{ name: '1', pupilIds: ids.pupils }]));
     expect(single.errors?.[0].extensions).toMatchObject({ reason: 'TOO_FEW_GROUPS' });
@@ -192,6 +195,37 @@ describe('splitting a class', () => {
     };
     expect(await seen(a)).toBe(true);
     expect(await seen(rest[0])).toBe(false);
+
+    // The SYSADMIN puts both groups at the same hour, each with its own teacher.
+    const sysadmin = await t.as('sysadmin');
+    const SLOT = 'mutation($i:TimetableSlotInput!){addTimetableSlot(input:$i){id}}';
+    for (const g of [g1, g2]) {
+      const slot = await sysadmin.request(SLOT, {
+        i: {
+          courseId: g.courseId,
+          weekday: 6,
+          lessonNumber: 2,
+          validFrom: '2026-11-05',
+          validTo: '2026-12-29',
+        },
+      });
+      expect(slot.errors).toBeUndefined();
+    }
+    const slots = await sysadmin.request<{ timetable: unknown[] }>(
+      'query($c:ID!){timetable(courseId:$c){id}}',
+      { c: g1.courseId },
+    );
+    expect(slots.data!.timetable).toHaveLength(1);
+    const names = await classteacher.request<{ courses: { subgroupName: string | null }[] }>(
+      'query($c:ID!){courses(classGroupId:$c){subgroupName}}',
+      { c: ids.class7 },
+    );
+    expect(
+      names
+        .data!.courses.map((c) => c.subgroupName)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(['1 группа', '2 группа']);
 
     const list = await classteacher.request<{ subgroupSplits: { groups: unknown[] }[] }>(
       'query($c:ID!){subgroupSplits(classGroupId:$c){groups{name}}}',

@@ -3,7 +3,7 @@ import { ErrorLink } from '@apollo/client/link/error';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { getMainDefinition } from '@apollo/client/utilities';
 import { Kind, OperationTypeNode } from 'graphql';
-import { createClient } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
 import { isUnauthenticated } from './errors';
 
 /** Operations whose UNAUTHENTICATED answer is expected and handled where they are sent. */
@@ -12,9 +12,14 @@ const SIGN_IN_OPERATIONS = new Set(['Login', 'Me']);
 interface ClientOptions {
   /** Called when the session ends under a running page (expired or signed out elsewhere). */
   onSessionLost: () => void;
+  /**
+   * The WebSocket client for subscriptions (graphql-ws connects lazily, on the first
+   * subscription; the browser sends the session cookie). The live streams share it.
+   */
+  socket: Client;
 }
 
-function graphqlUrl(protocol: 'http' | 'ws'): string {
+export function graphqlUrl(protocol: 'http' | 'ws'): string {
   const { host, protocol: pageProtocol } = window.location;
   const secure = pageProtocol === 'https:';
   return `${protocol}${secure ? 's' : ''}://${host}/graphql`;
@@ -28,15 +33,14 @@ function isSubscription(operation: ApolloLink.Operation): boolean {
   );
 }
 
-export function createApolloClient({ onSessionLost }: ClientOptions): ApolloClient {
+export function createApolloClient({ onSessionLost, socket }: ClientOptions): ApolloClient {
   const http = new HttpLink({
     uri: '/graphql',
     credentials: 'same-origin',
     // Apollo Server's CSRF prevention accepts requests that could not be simple cross-site ones.
     headers: { 'apollo-require-preflight': 'true' },
   });
-  // graphql-ws connects lazily, on the first subscription; the browser sends the session cookie.
-  const ws = new GraphQLWsLink(createClient({ url: () => graphqlUrl('ws') }));
+  const ws = new GraphQLWsLink(socket);
   const sessionWatch = new ErrorLink(({ error, operation }) => {
     if (!SIGN_IN_OPERATIONS.has(operation.operationName ?? '') && isUnauthenticated(error)) {
       onSessionLost();

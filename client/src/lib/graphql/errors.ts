@@ -36,6 +36,19 @@ export const ERROR_REASONS = [
   'UNKNOWN_WORK_TYPE',
   'UNKNOWN_ATTENDANCE_CODE',
   'VERSION_CONFLICT',
+  // The timetable.
+  'TIMETABLE_OVERLAP',
+  'TEACHER_BUSY',
+  // Subgroup splits; the pupils' problems come as `extensions.entries` of SPLIT_INVALID.
+  'SPLIT_INVALID',
+  'PUPIL_LEFT_OUT',
+  'PUPIL_IN_TWO_GROUPS',
+  'TOO_FEW_GROUPS',
+  'SPLIT_EXISTS',
+  'NO_COURSE',
+  'NOT_A_TEACHER',
+  // Adding or moving a lesson to a day and number the course already has.
+  'LESSON_EXISTS',
 ] as const;
 
 /**

@@ -16,6 +16,7 @@ export interface CourseInfo {
   className: string;
   subjectName: string;
   teacherName: string;
+  subgroupId: number | null;
 }
 
 export async function loadCourse(
@@ -25,7 +26,7 @@ export async function loadCourse(
 ): Promise<CourseInfo> {
   if (!viewer) throw unauthenticated();
   const [row] = await em.execute<CourseInfo[]>(
-    `select co.id, co.class_group_id as "classGroupId", co.subject_id as "subjectId", co.teacher_id as "teacherId",
+    `select co.id, co.class_group_id as "classGroupId", co.subject_id as "subjectId", co.teacher_id as "teacherId", co.subgroup_id as "subgroupId",
             co.academic_year_id as "academicYearId", c.grade, c.grade || c.letter as "className", s.name as "subjectName",
             concat_ws(' ', t.last_name, t.first_name, t.middle_name) as "teacherName"
        from course co join class_group c on c.id = co.class_group_id join subject s on s.id = co.subject_id

@@ -13,7 +13,10 @@ const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
 /** Weekly slots per course (R-3.1), and the lessons they make for a study period. */
 export class TimetableService {
   async slots({ em, viewer }: Scope, courseId: string): Promise<TimetableSlot[]> {
-    const course = await requireReadableCourse(em, viewer, courseId);
+    // The SYSADMIN keeps the timetable; the course's readers see it too.
+    const course = policy.can(viewer, Permission.StructureManage)
+      ? await loadCourse(em, viewer, courseId)
+      : await requireReadableCourse(em, viewer, courseId);
     return em.find(
       TimetableSlot,
       { course: course.id },
@@ -45,7 +48,10 @@ export class TimetableService {
       const clashes = await tem.execute<{ same_class: boolean }[]>(
         `select co.class_group_id = ? as same_class from timetable_slot t join course co on co.id = t.course_id
           where t.school_id = ? and t.weekday = ? and t.lesson_number = ? and t.valid_from <= ? and t.valid_to >= ?
-            and (co.class_group_id = ? or co.teacher_id = ?)`,
+            and (co.class_group_id = ? or co.teacher_id = ?)
+            -- groups of one split meet at the same time, each with its own teacher
+            and not (co.teacher_id <> ? and co.subgroup_id is not null and ?::int is not null
+                     and (select split_id from subgroup where id = co.subgroup_id) = (select split_id from subgroup where id = ?::int))`,
         [
           course.classGroupId,
           viewer.schoolId,
@@ -55,6 +61,9 @@ export class TimetableService {
           input.validFrom,
           course.classGroupId,
           course.teacherId,
+          course.teacherId,
+          course.subgroupId,
+          course.subgroupId,
         ],
       );
       if (clashes.some((c) => c.same_class)) {

@@ -4,6 +4,7 @@ import { ClassGroup } from './class-group.entity.js';
 import { Subject } from './subject.entity.js';
 import { CourseInput, CreateCourseInput } from './school.inputs.js';
 import { Staff } from '../../graphql/types.js';
+import { Subgroup } from '../subgroups/subgroup.entity.js';
 import type { RequestContext } from '../../graphql/context.js';
 
 @Resolver(() => Course)
@@ -31,6 +32,15 @@ export class CourseResolver {
   @FieldResolver(() => Subject)
   subject(@Root() course: Course): Promise<Subject> {
     return course.subject.loadOrFail({ dataloader: true });
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'The subgroup whose journal page this is',
+  })
+  async subgroupName(@Root() course: Course, @Ctx() ctx: RequestContext): Promise<string | null> {
+    if (!course.subgroup) return null;
+    return (await ctx.em.findOne(Subgroup, course.subgroup.id))?.name ?? null;
   }
 
   @FieldResolver(() => Staff)

@@ -1,6 +1,6 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { Permission, policy } from '../../auth/policy.js';
-import { badInput, conflict, DomainError, notFound } from '../../errors.js';
+import { badInput, conflict, DomainError, notFound, type EntryProblem } from '../../errors.js';
 import { parseId, requiredText } from '../../graphql/validate.js';
 import type { Viewer } from '../../auth/viewer.js';
 import type { Scope } from '../../scope.js';
@@ -169,7 +169,7 @@ export class SubgroupService {
       ).map((r) => r.pupil_id),
     );
     const seen = new Map<number, number>();
-    const problems: { index: number; reason: string; message: string; field?: string }[] = [];
+    const problems: EntryProblem[] = [];
     const groups = [];
     for (const [i, g] of input.groups.entries()) {
       const teacherId = await requireTeacher(
@@ -186,6 +186,7 @@ export class SubgroupService {
             reason: 'NOT_ENROLLED',
             message: `Pupil ${p} is not in the class`,
             field: 'pupilIds',
+            pupilIds: [String(p)],
           });
         } else if (seen.has(p)) {
           problems.push({
@@ -193,6 +194,7 @@ export class SubgroupService {
             reason: 'PUPIL_IN_TWO_GROUPS',
             message: `Pupil ${p} is in two groups`,
             field: 'pupilIds',
+            pupilIds: [String(p)],
           });
         }
         seen.set(p, i);
@@ -206,6 +208,7 @@ export class SubgroupService {
         reason: 'PUPIL_LEFT_OUT',
         message: `${left.length} pupils are in no group`,
         field: 'pupilIds',
+        pupilIds: left.map(String),
       });
     }
     if (problems.length > 0) {

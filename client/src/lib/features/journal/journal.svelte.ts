@@ -4,10 +4,18 @@ import {
   JournalPageDocument,
   SaveAttendanceDocument,
   SaveMarksDocument,
+  SetPeriodMarkDocument,
   type JournalLessonFieldsFragment,
   type JournalPageQuery,
 } from '$lib/graphql/generated/graphql';
 import { mutate } from '$lib/graphql/operations.svelte';
+import {
+  FinalMarkError,
+  FinalMarkSync,
+  periodMarkFailure,
+  type FinalTransport,
+  type FinalView,
+} from './final';
 import { pupilResult, workTypeWeights, type GradingScale, type PupilResultValues } from './average';
 import { BatchError, JournalSync, type CellView, type JournalTransport } from './sync';
 
@@ -15,9 +23,7 @@ export type JournalData = JournalPageQuery['journalPage'];
 export type JournalLesson = JournalLessonFieldsFragment;
 export type JournalPupil = JournalData['pupils'][number];
 
-export interface PupilResult extends PupilResultValues {
-  periodMark: string | null;
-}
+export type PupilResult = PupilResultValues;
 
 /** Sends the journal's batches through the API, keeping them out of the cache. */
 const transport: JournalTransport = {
@@ -37,6 +43,22 @@ const transport: JournalTransport = {
   },
 };
 
+/** Sends a pupil's period mark for the page's course and period, keeping it out of the cache. */
+function finalTransport(courseId: string, periodId: string): FinalTransport {
+  return {
+    async setPeriodMark(pupilId, value, version) {
+      try {
+        const input = { courseId, periodId, pupilId, value, version };
+        const saved = (await mutate(SetPeriodMarkDocument, { input }, { noCache: true }))
+          .setPeriodMark;
+        return { value: saved.value ?? null, version: saved.version };
+      } catch (error) {
+        throw new FinalMarkError(periodMarkFailure(batchFailure(error)));
+      }
+    },
+  };
+}
+
 /**
  * One journal page (a course in a period): the page as read, each cell's view as the teacher
  * edits it, and each pupil's average. Read straight from the server, never from the cache: the
@@ -50,7 +72,10 @@ export class JournalModel {
   /** Cells with something to show, keyed `pupilId:lessonId`; other cells are empty. */
   views = $state<Record<string, CellView>>({});
   results = $state<Record<string, PupilResult>>({});
+  /** Each pupil's mark for the period («Итог») as the teacher edits it. */
+  finals = $state<Record<string, FinalView>>({});
   readonly sync: JournalSync;
+  readonly finalSync: FinalMarkSync;
   readonly #courseId: string;
   readonly #periodId: string;
   readonly #grading: GradingScale;
@@ -65,6 +90,11 @@ export class JournalModel {
       transport,
       onChange: (key, view) => (this.views[key] = view),
       onMarksSaved: (pupilIds) => this.#recompute(pupilIds),
+      onStale: () => void this.refetch(),
+    });
+    this.finalSync = new FinalMarkSync({
+      transport: finalTransport(courseId, periodId),
+      onChange: (pupilId, view) => (this.finals[pupilId] = view),
       onStale: () => void this.refetch(),
     });
     void this.refetch();
@@ -99,10 +129,23 @@ export class JournalModel {
     };
   }
 
+  /** True while an edit of a cell or of a final mark waits to be sent or is on its way. */
+  get busy(): boolean {
+    return this.sync.busy || this.finalSync.busy;
+  }
+
+  /** Sends again what failed as a whole batch. */
+  retryFailed(): void {
+    this.sync.retryFailed();
+    this.finalSync.retryFailed();
+  }
+
   /** Sends what waits at once, e.g. when the page is left. */
   dispose(): void {
     void this.sync.flush();
     this.sync.dispose();
+    void this.finalSync.flush();
+    this.finalSync.dispose();
   }
 
   #take(page: JournalData): void {
@@ -112,21 +155,18 @@ export class JournalModel {
     if (first) this.views = changed;
     else for (const [key, view] of Object.entries(changed)) this.views[key] = view;
     this.results = Object.fromEntries(
-      page.results.map(({ pupilId, average, suggested, periodMark }) => [
-        pupilId,
-        { average, suggested, periodMark },
-      ]),
+      page.results.map(({ pupilId, average, suggested }) => [pupilId, { average, suggested }]),
     );
+    const finals = this.finalSync.load(page.results);
+    if (first) this.finals = finals;
+    else for (const [pupilId, view] of Object.entries(finals)) this.finals[pupilId] = view;
     this.data = page;
   }
 
   #recompute(pupilIds: string[]): void {
     for (const pupilId of pupilIds) {
       const values = pupilResult(this.sync.savedMarks(pupilId), this.#weights, this.#grading);
-      this.results[pupilId] = {
-        periodMark: this.results[pupilId]?.periodMark ?? null,
-        ...values,
-      };
+      this.results[pupilId] = values;
     }
   }
 }

@@ -1,14 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import {
   cellKey,
+  clampDate,
   dayMonth,
   defaultPeriod,
+  freeLessonNumber,
   fullName,
+  inContext,
+  isEnrolledDuring,
   isEnrolledOn,
   journalPath,
+  LESSON_REASONS,
   periodsInOrder,
   shortName,
-  todayIn,
 } from './journal';
 
 describe('names', () => {
@@ -26,11 +30,10 @@ describe('dates', () => {
     expect(dayMonth('2026-11-09')).toBe('09.11');
   });
 
-  it('knows the school’s today', () => {
-    const lateEvening = new Date('2026-11-28T22:30:00Z');
-    expect(todayIn('Europe/Moscow', lateEvening)).toBe('2026-11-29');
-    expect(todayIn('UTC', lateEvening)).toBe('2026-11-28');
-    expect(todayIn('Nowhere/Unknown', lateEvening)).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  it('keeps a date inside a period', () => {
+    expect(clampDate('2026-11-28', '2026-11-05', '2026-12-29')).toBe('2026-11-28');
+    expect(clampDate('2026-10-30', '2026-11-05', '2026-12-29')).toBe('2026-11-05');
+    expect(clampDate('2027-01-10', '2026-11-05', '2026-12-29')).toBe('2026-12-29');
   });
 
   it('checks enrolment spans', () => {
@@ -43,6 +46,16 @@ describe('dates', () => {
     expect(isEnrolledOn(spans, '2026-10-11')).toBe(false);
     expect(isEnrolledOn(spans, '2027-05-01')).toBe(true);
     expect(isEnrolledOn([], '2026-09-01')).toBe(false);
+  });
+
+  it('checks enrolment during a period', () => {
+    const left = [{ from: '2026-09-01', to: '2026-10-10' }];
+    expect(isEnrolledDuring(left, '2026-09-01', '2026-10-24')).toBe(true);
+    expect(isEnrolledDuring(left, '2026-10-10', '2026-10-24')).toBe(true);
+    expect(isEnrolledDuring(left, '2026-11-05', '2026-12-29')).toBe(false);
+    const came = [{ from: '2026-12-29', to: null }];
+    expect(isEnrolledDuring(came, '2026-11-05', '2026-12-29')).toBe(true);
+    expect(isEnrolledDuring(came, '2026-09-01', '2026-10-24')).toBe(false);
   });
 
   it('keys cells by pupil and lesson', () => {
@@ -78,5 +91,47 @@ describe('journalPath', () => {
   it('puts the period in the query string', () => {
     expect(journalPath('62')).toBe('/journal/62');
     expect(journalPath('62', '2')).toBe('/journal/62?period=2');
+  });
+});
+
+describe('freeLessonNumber', () => {
+  const lessons = [
+    { date: '2026-11-28', number: 1 },
+    { date: '2026-11-28', number: 2 },
+    { date: '2026-11-28', number: 4 },
+    { date: '2026-11-27', number: 3 },
+  ];
+
+  it('offers the first number the course has free that day', () => {
+    expect(freeLessonNumber(lessons, '2026-11-28')).toBe(3);
+    expect(freeLessonNumber(lessons, '2026-11-27')).toBe(1);
+    expect(freeLessonNumber([], '2026-11-28')).toBe(1);
+  });
+});
+
+describe('inContext', () => {
+  it('puts the journal’s words in place of general ones, keeping the rest', () => {
+    const described = {
+      code: 'CONFLICT' as const,
+      general: { key: 'errors.reason.PERIOD_LOCKED' },
+      fields: {
+        date: { key: 'errors.reason.HAS_DEPENDENTS' },
+        number: { key: 'errors.reason.LESSON_EXISTS' },
+        note: { text: 'Something new' },
+      },
+    };
+    expect(inContext(described, LESSON_REASONS)).toEqual({
+      code: 'CONFLICT',
+      general: { key: 'errors.reason.PERIOD_LOCKED' },
+      fields: {
+        date: { key: 'journal.lesson.reason.hasDependents' },
+        number: { key: 'errors.reason.LESSON_EXISTS' },
+        note: { text: 'Something new' },
+      },
+    });
+    expect(inContext({ code: 'NETWORK', fields: {} }, LESSON_REASONS)).toEqual({
+      code: 'NETWORK',
+      fields: {},
+    });
   });
 });

@@ -1,3 +1,5 @@
+import type { DescribedError, UiMessage } from '../../graphql/errors';
+
 /** The key of a journal cell in maps: `pupilId:lessonId`. */
 export const cellKey = (pupilId: string, lessonId: string): string => `${pupilId}:${lessonId}`;
 
@@ -21,6 +23,15 @@ export function fullName({ lastName, firstName, middleName }: Named): string {
   return [lastName, firstName, middleName].filter(Boolean).join(' ');
 }
 
+/** True when one of the spans overlaps the dates from `from` to `to`. */
+export function isEnrolledDuring(
+  spans: readonly { from: string; to?: string | null }[],
+  from: string,
+  to: string,
+): boolean {
+  return spans.some((span) => span.from <= to && (span.to == null || from <= span.to));
+}
+
 /** True when `date` falls into one of the spans (`to` null: still enrolled). */
 export function isEnrolledOn(
   spans: readonly { from: string; to?: string | null }[],
@@ -33,21 +44,6 @@ export function isEnrolledOn(
 export function dayMonth(date: string): string {
   const [, month, day] = date.split('-');
   return month && day ? `${day}.${month}` : date;
-}
-
-/** Today's date ("YYYY-MM-DD") in the school's time zone. */
-export function todayIn(timeZone: string, now = new Date()): string {
-  try {
-    return new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    }).format(now);
-  } catch {
-    // An unknown zone: the device's own date is the next best guess.
-    return new Intl.DateTimeFormat('en-CA').format(now);
-  }
 }
 
 interface Period {
@@ -81,4 +77,48 @@ export function defaultPeriod<T extends Period>(
 export function journalPath(courseId: string, periodId?: string): `/journal/${string}` {
   const path = `/journal/${encodeURIComponent(courseId)}` as const;
   return periodId ? `${path}?period=${encodeURIComponent(periodId)}` : path;
+}
+
+/** `date`, moved inside the dates from `from` to `to`. */
+export function clampDate(date: string, from: string, to: string): string {
+  return date < from ? from : date > to ? to : date;
+}
+
+/** The first lesson number (from 1) the course has free on `date`. */
+export function freeLessonNumber(
+  lessons: readonly { date: string; number: number }[],
+  date: string,
+): number {
+  const taken = new Set(lessons.filter((l) => l.date === date).map((l) => l.number));
+  let number = 1;
+  while (taken.has(number)) number++;
+  return number;
+}
+
+/** The journal's words for what the server says against adding or moving a lesson. */
+export const LESSON_REASONS: Readonly<Record<string, string>> = {
+  HAS_DEPENDENTS: 'journal.lesson.reason.hasDependents',
+  PERIOD_OUTSIDE_YEAR: 'journal.lesson.reason.outsidePeriods',
+};
+
+/**
+ * Puts the journal's own words in place of the general text of some reasons: `overrides` maps a
+ * reason (HAS_DEPENDENTS) to a dictionary key.
+ */
+export function inContext(
+  described: DescribedError,
+  overrides: Readonly<Record<string, string>>,
+): DescribedError {
+  const swap = (message: UiMessage): UiMessage => {
+    if (!('key' in message) || !message.key.startsWith('errors.reason.')) return message;
+    const own = overrides[message.key.slice('errors.reason.'.length)];
+    return own ? { key: own } : message;
+  };
+  return {
+    code: described.code,
+    ...(described.general ? { general: swap(described.general) } : {}),
+    fields: Object.fromEntries(
+      Object.entries(described.fields).map(([field, message]) => [field, swap(message)]),
+    ),
+  };
 }

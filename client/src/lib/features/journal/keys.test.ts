@@ -67,6 +67,19 @@ describe('keyAction', () => {
     expect(press('н', { codes: [] })).toEqual({ kind: 'none' });
   });
 
+  it('opens the history with H on either layout, unless an attendance code has the letter', () => {
+    expect(press('h')).toEqual({ kind: 'history' });
+    expect(press('р')).toEqual({ kind: 'history' });
+    expect(keyAction({ key: 'H', code: 'KeyH', shiftKey: true }, context)).toEqual({
+      kind: 'history',
+    });
+    const withX = [...codes, { id: '9', code: 'Х' }];
+    expect(press('h', { codes: withX })).toEqual({ kind: 'attendance', codeId: '9' });
+    expect(keyAction({ key: 'h', code: 'KeyH', ctrlKey: true }, context)).toEqual({
+      kind: 'none',
+    });
+  });
+
   it('removes and cancels', () => {
     expect(press('Delete')).toEqual({ kind: 'remove' });
     expect(press('Backspace')).toEqual({ kind: 'remove' });

@@ -1,6 +1,8 @@
 /** The parts of a keyboard event the journal grid looks at. */
 export interface KeyPress {
   key: string;
+  /** The physical key (`KeyH`), whatever the layout. */
+  code?: string;
   shiftKey?: boolean;
   ctrlKey?: boolean;
   altKey?: boolean;
@@ -27,6 +29,8 @@ export type GridAction =
   | { kind: 'remove' }
   | { kind: 'attendance'; codeId: string }
   | { kind: 'cancel' }
+  /** The history of the cell's marks. */
+  | { kind: 'history' }
   | { kind: 'none' };
 
 const MOVES: Record<string, [number, number]> = {
@@ -125,5 +129,7 @@ export function keyAction(press: KeyPress, context: KeyContext): GridAction {
     const codeId = attendanceKeys(context.codes).get(key.toLowerCase());
     if (codeId) return { kind: 'attendance', codeId };
   }
+  // H (Р on the Russian layout) unless an attendance code took that letter.
+  if (press.code === 'KeyH' || key === 'h' || key === 'р') return { kind: 'history' };
   return { kind: 'none' };
 }

@@ -168,6 +168,19 @@ afterEach(() => {
 });
 
 describe('JournalSync', () => {
+  it('gives the ids of the marks the server has, for their history', async () => {
+    const first = server.seedMark('p1', 'l1', '5');
+    start();
+    expect(sync.markIds('p1', 'l1')).toEqual([{ id: first.id, value: '5', workTypeId: ANSWER }]);
+    sync.addMark('p1', 'l1', '4', TEST);
+    // The new mark has no id until the server creates it.
+    expect(sync.markIds('p1', 'l1').map((m) => m.value)).toEqual(['5']);
+    await settle();
+    expect(sync.markIds('p1', 'l1').map((m) => m.value)).toEqual(['5', '4']);
+    expect(sync.markIds('p1', 'l1')[1].id).not.toBe(first.id);
+    expect(sync.markIds('p2', 'l1')).toEqual([]);
+  });
+
   it('shows edits at once and sends those of one moment as one batch per kind', async () => {
     start();
     sync.setMark('p1', 'l1', '5', ANSWER);

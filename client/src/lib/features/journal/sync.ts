@@ -61,6 +61,15 @@ export class BatchError extends Error {
   }
 }
 
+/**
+ * Someone else's change of a cell, as a live event tells it: a mark saved or removed, an
+ * attendance entry saved (`codeId` null: cleared).
+ */
+export type RemoteChange =
+  | { kind: 'mark'; mark: ServerMark }
+  | { kind: 'markRemoved'; markId: string; lessonId: string; pupilId: string }
+  | { kind: 'attendance'; attendance: ServerAttendance };
+
 /** What someone else saved in a cell while the teacher was editing it. */
 export interface CellConflict {
   /** The marks someone else changed, as they are now. */
@@ -91,6 +100,8 @@ export interface SyncOptions {
   onMarksSaved?: (pupilIds: string[]) => void;
   /** The page should be read again: a mark is gone, or the teacher kept another's value. */
   onStale?: () => void;
+  /** Someone else's change (`applyRemote`) now shows in the cell, or conflicts with an edit. */
+  onRemote?: (key: string) => void;
 }
 
 interface LocalMark extends MarkValue {
@@ -127,8 +138,11 @@ interface Cell {
   savedAttendance: SavedAttendance;
   markTrack: Track;
   attendanceTrack: Track;
-  markConflicts: Map<string, SavedMark>;
+  /** Marks someone else changed meanwhile, as they are now; null: they removed it. */
+  markConflicts: Map<string, SavedMark | null>;
   attendanceConflict?: SavedAttendance;
+  /** Others' changes that came while a batch of the same kind was on its way. */
+  deferred: RemoteChange[];
 }
 
 type MarkRef =
@@ -151,6 +165,7 @@ function emptyCell(pupilId: string, lessonId: string): Cell {
     markTrack: idle(),
     attendanceTrack: idle(),
     markConflicts: new Map(),
+    deferred: [],
   };
 }
 
@@ -255,6 +270,22 @@ function upsert(list: SavedMark[], mark: SavedMark): SavedMark[] {
   return next;
 }
 
+/** `saved` with someone else's changes: marks as they are now, those they removed left out. */
+function withConflicts(saved: SavedMark[], conflicts: Map<string, SavedMark | null>): SavedMark[] {
+  let next = saved;
+  for (const [id, mark] of conflicts) {
+    next = mark ? upsert(next, mark) : next.filter((m) => m.id !== id);
+  }
+  return next;
+}
+
+const remoteCell = (change: RemoteChange) =>
+  change.kind === 'mark'
+    ? change.mark
+    : change.kind === 'attendance'
+      ? change.attendance
+      : change;
+
 export class JournalSync {
   readonly #options: SyncOptions;
   readonly #cells = new Map<string, Cell>();
@@ -358,7 +389,7 @@ export class JournalSync {
     const cell = this.#cells.get(cellKey(pupilId, lessonId));
     if (!cell) return;
     if (cell.markConflicts.size > 0) {
-      for (const mark of cell.markConflicts.values()) cell.saved = upsert(cell.saved, mark);
+      cell.saved = withConflicts(cell.saved, cell.markConflicts);
       cell.markConflicts.clear();
       cell.marks = copySaved(cell);
       cell.markTrack = idle();
@@ -378,7 +409,11 @@ export class JournalSync {
     const cell = this.#cells.get(cellKey(pupilId, lessonId));
     if (!cell) return;
     if (cell.markConflicts.size > 0) {
-      for (const mark of cell.markConflicts.values()) cell.saved = upsert(cell.saved, mark);
+      cell.saved = withConflicts(cell.saved, cell.markConflicts);
+      // A mark they removed that the teacher keeps is written anew.
+      for (const local of cell.marks) {
+        if (local.id !== null && cell.markConflicts.get(local.id) === null) local.id = null;
+      }
       cell.markConflicts.clear();
       this.#afterEdit(cell, cell.markTrack, marksDirty(cell));
     }
@@ -387,6 +422,23 @@ export class JournalSync {
       cell.attendanceConflict = undefined;
       this.#afterEdit(cell, cell.attendanceTrack, attendanceDirty(cell));
     }
+  }
+
+  /**
+   * Takes someone else's change of a cell (a live event). The teacher's own saves coming back are
+   * recognised by id and version and change nothing; what comes while a batch of the same kind is
+   * on its way waits for its answer. A settled cell shows the change; a cell the teacher is
+   * editing shows it as a conflict to decide, unless it already holds the same.
+   */
+  applyRemote(change: RemoteChange): void {
+    const { pupilId, lessonId } = remoteCell(change);
+    const cell = this.#cell(pupilId, lessonId);
+    const track = change.kind === 'attendance' ? cell.attendanceTrack : cell.markTrack;
+    if (track.inFlight) {
+      cell.deferred.push(change);
+      return;
+    }
+    this.#takeRemote(cell, change);
   }
 
   /** Sends again the edits that failed as a whole batch (e.g. without a connection). */
@@ -408,6 +460,15 @@ export class JournalSync {
       (cell) =>
         (!cell.markTrack.hold && marksDirty(cell)) ||
         (!cell.attendanceTrack.hold && attendanceDirty(cell)),
+    );
+  }
+
+  /** The cell's marks as shown that the server has created, with their ids (for their history). */
+  markIds(pupilId: string, lessonId: string): (MarkValue & { id: string })[] {
+    const cell = this.#cells.get(cellKey(pupilId, lessonId));
+    if (!cell) return [];
+    return cell.marks.flatMap(({ id, value, workTypeId }) =>
+      id === null ? [] : [{ id, value, workTypeId }],
     );
   }
 
@@ -449,6 +510,110 @@ export class JournalSync {
   dispose(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+  }
+
+  #takeRemote(cell: Cell, change: RemoteChange): void {
+    const outcome =
+      change.kind === 'mark'
+        ? this.#remoteMark(cell, change.mark)
+        : change.kind === 'markRemoved'
+          ? this.#remoteRemoval(cell, change.markId)
+          : this.#remoteAttendance(cell, change.attendance);
+    if (outcome === 'same') return;
+    this.#emit(cell);
+    if (outcome === 'saved' && change.kind !== 'attendance') {
+      this.#options.onMarksSaved?.([cell.pupilId]);
+    }
+    this.#options.onRemote?.(cellKey(cell.pupilId, cell.lessonId));
+  }
+
+  /** Someone else's changes that waited for a batch of these cells. */
+  #takeDeferred(cells: Iterable<Cell>, kind: 'marks' | 'attendance'): void {
+    for (const cell of cells) {
+      const mine = (c: RemoteChange) => (c.kind === 'attendance') === (kind === 'attendance');
+      const waiting = cell.deferred.filter(mine);
+      cell.deferred = cell.deferred.filter((c) => !mine(c));
+      for (const change of waiting) this.#takeRemote(cell, change);
+    }
+  }
+
+  #remoteMark(cell: Cell, mark: ServerMark): 'same' | 'saved' | 'conflict' {
+    const { id, value, workTypeId, version } = mark;
+    const theirs: SavedMark = { id, value, workTypeId, version };
+    // The teacher's own save coming back, or news older than what the cell knows.
+    const known = cell.saved.find((m) => m.id === id);
+    if (known && known.version >= version) return 'same';
+    const conflict = cell.markConflicts.get(id);
+    if (conflict !== undefined && (conflict === null || conflict.version >= version)) {
+      return 'same';
+    }
+    if (this.#settled(cell) && !cell.markTrack.hold) {
+      cell.saved = upsert(cell.saved, theirs);
+      cell.marks = copySaved(cell);
+      return 'saved';
+    }
+    const local = cell.marks.find((m) => m.id === id);
+    if (!this.#inConflict(cell) && local?.value === value && local.workTypeId === workTypeId) {
+      // They wrote what the teacher is writing: nothing to choose between.
+      cell.saved = upsert(cell.saved, theirs);
+      this.#afterRemote(cell.markTrack, marksDirty(cell));
+      return 'saved';
+    }
+    cell.markConflicts.set(id, theirs);
+    this.#hold(cell.markTrack);
+    return 'conflict';
+  }
+
+  #remoteRemoval(cell: Cell, markId: string): 'same' | 'saved' | 'conflict' {
+    const known = cell.saved.some((m) => m.id === markId);
+    const conflict = cell.markConflicts.get(markId);
+    // Gone already: the teacher's own removal, or one the cell has heard of.
+    if (!known && conflict === undefined) return 'same';
+    if (conflict === null) return 'same';
+    if (this.#settled(cell) && !cell.markTrack.hold) {
+      cell.saved = cell.saved.filter((m) => m.id !== markId);
+      cell.marks = copySaved(cell);
+      return 'saved';
+    }
+    if (!this.#inConflict(cell) && !cell.marks.some((m) => m.id === markId)) {
+      // The teacher removed it too, or never had it in view.
+      cell.saved = cell.saved.filter((m) => m.id !== markId);
+      this.#afterRemote(cell.markTrack, marksDirty(cell));
+      return 'saved';
+    }
+    cell.markConflicts.set(markId, null);
+    this.#hold(cell.markTrack);
+    return 'conflict';
+  }
+
+  #remoteAttendance(cell: Cell, entry: ServerAttendance): 'same' | 'saved' | 'conflict' {
+    const theirs: SavedAttendance = { codeId: entry.codeId, version: entry.version };
+    const knownVersion = cell.attendanceConflict?.version ?? cell.savedAttendance.version;
+    if (knownVersion !== null && knownVersion >= entry.version) return 'same';
+    if (this.#settled(cell) && !cell.attendanceTrack.hold) {
+      cell.savedAttendance = theirs;
+      cell.codeId = theirs.codeId;
+      return 'saved';
+    }
+    if (!this.#inConflict(cell) && cell.codeId === theirs.codeId) {
+      cell.savedAttendance = theirs;
+      this.#afterRemote(cell.attendanceTrack, attendanceDirty(cell));
+      return 'saved';
+    }
+    cell.attendanceConflict = theirs;
+    this.#hold(cell.attendanceTrack);
+    return 'conflict';
+  }
+
+  /** After adopting their change that equals the teacher's edit: maybe nothing is left to send. */
+  #afterRemote(track: Track, dirty: boolean): void {
+    if (!dirty && !track.inFlight && track.state === 'saving') track.state = 'saved';
+  }
+
+  #hold(track: Track): void {
+    track.state = 'conflict';
+    track.hold = true;
+    track.message = undefined;
   }
 
   #cell(pupilId: string, lessonId: string): Cell {
@@ -522,10 +687,9 @@ export class JournalSync {
     if (this.#inConflict(cell)) {
       view.conflict = {};
       if (cell.markConflicts.size > 0) {
-        view.conflict.marks = [...cell.markConflicts.values()].map(({ value, workTypeId }) => ({
-          value,
-          workTypeId,
-        }));
+        view.conflict.marks = [...cell.markConflicts.values()].flatMap((mark) =>
+          mark ? [{ value: mark.value, workTypeId: mark.workTypeId }] : [],
+        );
       }
       if (cell.attendanceConflict) {
         view.conflict.attendance = { codeId: cell.attendanceConflict.codeId };
@@ -575,6 +739,7 @@ export class JournalSync {
       this.#markFailure(cells, refs, failureOf(error));
     }
     this.#finish(cells, (c) => c.markTrack, marksDirty);
+    this.#takeDeferred(cells, 'marks');
   }
 
   #markFailure(cells: Cell[], refs: MarkRef[], failure: BatchFailure): void {
@@ -628,6 +793,7 @@ export class JournalSync {
       this.#attendanceFailure(cells, failureOf(error));
     }
     this.#finish(cells, (c) => c.attendanceTrack, attendanceDirty);
+    this.#takeDeferred(cells, 'attendance');
   }
 
   #attendanceFailure(cells: Cell[], failure: BatchFailure): void {

@@ -10,8 +10,16 @@ describe('navigationFor', () => {
       '/admin/classes',
       '/admin/subjects',
       '/admin/courses',
+      '/admin/timetable',
       '/admin/staff',
     ]);
+  });
+
+  it('leads the director and the deputy to the study periods', () => {
+    for (const role of ['DIRECTOR', 'DEPUTY'] as const) {
+      expect(navigationFor([role]).map((entry) => entry.href)).toEqual(['/', '/periods']);
+    }
+    expect(navigationFor(['TEACHER']).map((entry) => entry.href)).not.toContain('/periods');
   });
 
   it('gives other roles no admin screens', () => {

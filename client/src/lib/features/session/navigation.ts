@@ -15,16 +15,20 @@ const ADMIN: NavEntry[] = [
   { href: '/admin/classes', label: 'nav.classes' },
   { href: '/admin/subjects', label: 'nav.subjects' },
   { href: '/admin/courses', label: 'nav.courses' },
+  { href: '/admin/timetable', label: 'nav.timetable' },
   { href: '/admin/staff', label: 'nav.staff' },
 ];
 
 /** A pupil's own diary, a parent's children's (the page picks whose). */
 const DIARY: NavEntry = { href: '/diary', label: 'nav.diary' };
 
+/** Closing and reopening study periods (the administration). */
+const PERIODS: NavEntry = { href: '/periods', label: 'nav.periods' };
+
 const ENTRIES_BY_ROLE: Record<Role, NavEntry[]> = {
   SYSADMIN: [HOME, ...ADMIN],
-  DIRECTOR: [HOME],
-  DEPUTY: [HOME],
+  DIRECTOR: [HOME, PERIODS],
+  DEPUTY: [HOME, PERIODS],
   TEACHER: [HOME],
   PARENT: [HOME, DIARY],
   STUDENT: [HOME, DIARY],

@@ -22,6 +22,7 @@ import { loadViewer, type Viewer } from './auth/viewer.js';
 import { SESSION_COOKIE } from './auth/session.service.js';
 import { log } from './log.js';
 import { EventBus } from './events/event-bus.js';
+import { fastSubscribe } from './events/fast-subscribe.js';
 
 const MAX_TOKENS = 3000;
 
@@ -60,6 +61,7 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
   const wsCleanup = useServer(
     {
       schema,
+      subscribe: fastSubscribe,
       context: (ctx) =>
         requestContext(
           orm,

@@ -54,6 +54,14 @@ export const badInput = (field: string, reason: string, message: string) =>
   new DomainError('BAD_USER_INPUT', message, { field, reason });
 export const conflict = (field: string | undefined, reason: string, message: string) =>
   new DomainError('CONFLICT', message, { field, reason });
+/** A change made against an old version: refused, with the value as it is now. */
+export const versionConflict = (message: string, current: unknown) =>
+  new DomainError('CONFLICT', message, {
+    reason: 'VERSION_CONFLICT',
+    entries: [
+      { index: 0, reason: 'VERSION_CONFLICT', message: 'Changed by someone else', current },
+    ],
+  });
 export const notFound = () => new DomainError('NOT_FOUND', 'Not found or not allowed');
 export const forbidden = () => new DomainError('FORBIDDEN', 'Not allowed');
 export const unauthenticated = () => new DomainError('UNAUTHENTICATED', 'Sign in first');

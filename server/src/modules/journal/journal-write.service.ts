@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Permission, policy } from '../../auth/policy.js';
 import { DomainError, notFound, type EntryProblem } from '../../errors.js';
+import { versionConflict } from '../../errors.js';
 import { optionalText } from '../../graphql/validate.js';
 import type { Clock } from '../../clock.js';
 import type { Viewer } from '../../auth/viewer.js';
@@ -434,17 +435,10 @@ export class JournalWriteService {
       if (!lesson || refusal?.[0] === 'NOT_FOUND') throw notFound();
       if (refusal) throw new DomainError('BAD_USER_INPUT', refusal[1], { reason: refusal[0] });
       if (lesson.version !== input.version) {
-        throw new DomainError('CONFLICT', 'The lesson was changed by someone else', {
-          reason: 'VERSION_CONFLICT',
-          entries: [
-            {
-              index: 0,
-              reason: 'VERSION_CONFLICT',
-              message: 'Changed by someone else',
-              current: withStringIds(lessonDto(lesson)),
-            },
-          ],
-        });
+        throw versionConflict(
+          'The lesson was changed by someone else',
+          withStringIds(lessonDto(lesson)),
+        );
       }
       const prior = { topic: lesson.topic ?? null, homework: lesson.homework ?? null };
       tem.assign(lesson, {

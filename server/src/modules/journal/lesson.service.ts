@@ -1,5 +1,6 @@
 import { Permission, policy } from '../../auth/policy.js';
 import { badInput, conflict, DomainError, notFound } from '../../errors.js';
+import { versionConflict } from '../../errors.js';
 import { intInRange, optionalText, parseId } from '../../graphql/validate.js';
 import type { Scope } from '../../scope.js';
 import { audit } from '../audit/audit.js';
@@ -72,17 +73,10 @@ export class LessonService {
       if (!lesson) throw notFound();
       const course = await this.writable(tem, viewer, lesson.course.id);
       if (lesson.version !== input.version) {
-        throw new DomainError('CONFLICT', 'The lesson was changed by someone else', {
-          reason: 'VERSION_CONFLICT',
-          entries: [
-            {
-              index: 0,
-              reason: 'VERSION_CONFLICT',
-              message: 'Changed by someone else',
-              current: withStringIds(lessonDto(lesson)),
-            },
-          ],
-        });
+        throw versionConflict(
+          'The lesson was changed by someone else',
+          withStringIds(lessonDto(lesson)),
+        );
       }
       const number = intInRange('number', input.number, 0, 12);
       if (input.date !== lesson.date || number !== lesson.number) {
@@ -206,17 +200,10 @@ export class LessonService {
         period: periodId,
       });
       if ((existing?.version ?? null) !== (input.version ?? null)) {
-        throw new DomainError('CONFLICT', 'The mark was changed by someone else', {
-          reason: 'VERSION_CONFLICT',
-          entries: [
-            {
-              index: 0,
-              reason: 'VERSION_CONFLICT',
-              message: 'Changed by someone else',
-              current: existing ? { value: existing.value, version: existing.version } : null,
-            },
-          ],
-        });
+        throw versionConflict(
+          'The mark was changed by someone else',
+          existing ? { value: existing.value, version: existing.version } : null,
+        );
       }
       const before = existing ? { value: existing.value ?? null } : null;
       const mark = existing

@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Permission, policy } from '../../auth/policy.js';
-import { DomainError, notFound, type EntryProblem } from '../../errors.js';
-import { versionConflict } from '../../errors.js';
+import { DomainError, notFound, type EntryProblem, versionConflict } from '../../errors.js';
 import { optionalText } from '../../graphql/validate.js';
 import type { Clock } from '../../clock.js';
 import type { Viewer } from '../../auth/viewer.js';

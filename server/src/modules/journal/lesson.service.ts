@@ -1,6 +1,5 @@
 import { Permission, policy } from '../../auth/policy.js';
-import { badInput, conflict, DomainError, notFound } from '../../errors.js';
-import { versionConflict } from '../../errors.js';
+import { badInput, conflict, DomainError, notFound, versionConflict } from '../../errors.js';
 import { intInRange, optionalText, parseId } from '../../graphql/validate.js';
 import type { Scope } from '../../scope.js';
 import { audit } from '../audit/audit.js';

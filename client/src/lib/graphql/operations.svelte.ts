@@ -1,5 +1,6 @@
 import type {
   ApolloClient,
+  Cache,
   DocumentNode,
   OperationVariables,
   TypedDocumentNode,
@@ -17,10 +18,15 @@ export class LiveQuery<TData, TVariables extends OperationVariables = OperationV
   error = $state<DescribedError | undefined>();
   loading = $state(true);
   #refetch: (() => Promise<unknown>) | undefined;
+  readonly #document: TypedDocumentNode<TData, TVariables>;
+  /** The variables of the query being watched; null while skipped. */
+  #variables: TVariables | null = null;
 
   constructor(document: TypedDocumentNode<TData, TVariables>, variables?: () => TVariables | null) {
+    this.#document = document;
     $effect(() => {
       const current = variables ? variables() : ({} as TVariables);
+      this.#variables = current;
       if (current === null) {
         this.loading = false;
         return;
@@ -50,6 +56,19 @@ export class LiveQuery<TData, TVariables extends OperationVariables = OperationV
     } catch {
       // The subscription already reports the error in `error`.
     }
+  }
+
+  /**
+   * Changes the result in the cache (e.g. with a live event), which shows at once here and in
+   * every other query that shares its objects; nothing when the query has no result yet.
+   */
+  update(recipe: (data: TData) => TData): void {
+    const variables = this.#variables;
+    if (variables === null) return;
+    apollo.cache.updateQuery(
+      { query: this.#document, variables } as Cache.UpdateQueryOptions<TData, TVariables>,
+      (data) => (data ? (recipe(data as TData) as typeof data) : undefined),
+    );
   }
 }
 

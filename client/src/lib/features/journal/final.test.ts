@@ -257,3 +257,37 @@ describe('periodMarkFailure', () => {
     ).toBe('failed');
   });
 });
+
+describe('FinalMarkSync with live events', () => {
+  it("shows another editor's period mark, and ignores the teacher's own coming back", async () => {
+    server.marks.set('p1', { value: '4', version: 1 });
+    start([{ pupilId: 'p2' }]);
+    server.marks.set('p1', { value: '5', version: 2 });
+    sync.applyRemote('p1', { value: '5', version: 2 });
+    expect(views.p1).toEqual({ value: '5', state: 'idle' });
+
+    sync.set('p2', '3');
+    await vi.advanceTimersByTimeAsync(300);
+    // The event of the teacher's own save comes before or after the answer: nothing changes.
+    sync.applyRemote('p2', { value: '3', version: 1 });
+    await sync.settle();
+    sync.applyRemote('p2', { value: '3', version: 1 });
+    expect(views.p2).toEqual({ value: '3', state: 'saved' });
+    expect(server.calls).toHaveLength(1);
+  });
+
+  it("shows another editor's mark as a conflict while the teacher is setting one", async () => {
+    server.marks.set('p1', { value: '4', version: 1 });
+    start();
+    sync.set('p1', '5');
+    server.marks.set('p1', { value: '3', version: 2 });
+    sync.applyRemote('p1', { value: '3', version: 2 });
+    expect(views.p1).toEqual({ value: '5', state: 'conflict', conflict: { value: '3' } });
+    await settle();
+    expect(server.calls).toHaveLength(0);
+    sync.overwrite('p1');
+    await settle();
+    expect(server.calls).toEqual([{ pupilId: 'p1', value: '5', version: 2 }]);
+    expect(views.p1).toEqual({ value: '5', state: 'saved' });
+  });
+});

@@ -17,6 +17,12 @@ export interface PeriodMark {
   version: number | null;
 }
 
+/** Someone else's change of a pupil's period mark, as a live event tells it. */
+export interface RemotePeriodMark {
+  value: string | null;
+  version: number;
+}
+
 /**
  * Why a period mark was not saved: someone else changed it (`current`), the server refused the
  * value (the edit is dropped), or the request failed as a whole (the edit waits for a retry).
@@ -54,6 +60,8 @@ export interface FinalSyncOptions {
   onChange: (pupilId: string, view: FinalView) => void;
   /** The page should be read again (e.g. the period was closed meanwhile). */
   onStale?: () => void;
+  /** Someone else's change (`applyRemote`) now shows, or conflicts with an edit. */
+  onRemote?: (pupilId: string) => void;
 }
 
 /** The journal's own words for reasons whose general text speaks of something else. */
@@ -112,6 +120,8 @@ interface Entry {
   hold: boolean;
   message?: UiMessage;
   conflict?: PeriodMark;
+  /** Someone else's change that came while the teacher's was on its way. */
+  deferred?: RemotePeriodMark;
 }
 
 const entryOf = (pupilId: string, saved: PeriodMark): Entry => ({
@@ -212,6 +222,22 @@ export class FinalMarkSync {
     this.#afterEdit(entry);
   }
 
+  /**
+   * Takes someone else's change of a pupil's period mark (a live event). The teacher's own saves
+   * coming back change nothing (same version); what comes while the teacher's is on its way
+   * waits for its answer. A pupil without an edit shows the change; one with an edit shows it as a
+   * conflict, unless the edit is the same mark.
+   */
+  applyRemote(pupilId: string, theirs: RemotePeriodMark): void {
+    const entry = this.#entries.get(pupilId) ?? entryOf(pupilId, { value: null, version: null });
+    this.#entries.set(pupilId, entry);
+    if (entry.inFlight) {
+      if (!entry.deferred || entry.deferred.version < theirs.version) entry.deferred = theirs;
+      return;
+    }
+    this.#takeRemote(entry, theirs);
+  }
+
   /** Sends again the edits that failed as a whole (e.g. without a connection). */
   retryFailed(): void {
     for (const entry of this.#entries.values()) {
@@ -246,6 +272,31 @@ export class FinalMarkSync {
   dispose(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+  }
+
+  #takeRemote(entry: Entry, theirs: RemotePeriodMark): void {
+    const known = entry.conflict?.version ?? entry.saved.version;
+    if (known !== null && known >= theirs.version) return;
+    const mark: PeriodMark = { value: theirs.value, version: theirs.version };
+    if (this.#settled(entry) && !entry.hold) {
+      entry.saved = mark;
+      entry.value = mark.value;
+    } else if (!entry.conflict && entry.value === mark.value) {
+      // They set the mark the teacher is setting: nothing to choose between.
+      entry.saved = mark;
+      if (!entry.inFlight && (entry.state === 'saving' || entry.hold)) {
+        entry.state = 'saved';
+        entry.hold = false;
+        entry.message = undefined;
+      }
+    } else {
+      entry.conflict = mark;
+      entry.state = 'conflict';
+      entry.hold = true;
+      entry.message = undefined;
+    }
+    this.#emit(entry);
+    this.#options.onRemote?.(entry.pupilId);
   }
 
   #settled(e: Entry): boolean {
@@ -304,6 +355,9 @@ export class FinalMarkSync {
       else entry.state = 'saved';
     }
     this.#emit(entry);
+    const deferred = entry.deferred;
+    entry.deferred = undefined;
+    if (deferred) this.#takeRemote(entry, deferred);
   }
 
   #failed(entry: Entry, sent: string | null, error: unknown): void {

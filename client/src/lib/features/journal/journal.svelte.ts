@@ -1,6 +1,7 @@
 import { apollo } from '$lib/graphql/apollo';
 import { batchFailure, describeError, type DescribedError } from '$lib/graphql/errors';
 import {
+  JournalEventsDocument,
   JournalPageDocument,
   SaveAttendanceDocument,
   SaveMarksDocument,
@@ -9,6 +10,9 @@ import {
   type JournalPageQuery,
 } from '$lib/graphql/generated/graphql';
 import { mutate } from '$lib/graphql/operations.svelte';
+import type { LiveEvent, LiveLesson } from '$lib/live/events';
+import { Highlights } from '$lib/live/highlights.svelte';
+import { openLiveStream } from '$lib/live/live.svelte';
 import {
   FinalMarkError,
   FinalMarkSync,
@@ -76,11 +80,14 @@ export class JournalModel {
   finals = $state<Record<string, FinalView>>({});
   readonly sync: JournalSync;
   readonly finalSync: FinalMarkSync;
+  /** What others just changed: cells (`pupilId:lessonId`), «Итог» (`final:pupilId`), lessons. */
+  readonly fresh = new Highlights();
   readonly #courseId: string;
   readonly #periodId: string;
   readonly #grading: GradingScale;
   #weights = workTypeWeights([]);
   #reads = 0;
+  readonly #stopLive: () => void;
 
   constructor(courseId: string, periodId: string, grading: GradingScale) {
     this.#courseId = courseId;
@@ -91,11 +98,21 @@ export class JournalModel {
       onChange: (key, view) => (this.views[key] = view),
       onMarksSaved: (pupilIds) => this.#recompute(pupilIds),
       onStale: () => void this.refetch(),
+      onRemote: (key) => this.fresh.add(key),
     });
     this.finalSync = new FinalMarkSync({
       transport: finalTransport(courseId, periodId),
       onChange: (pupilId, view) => (this.finals[pupilId] = view),
       onStale: () => void this.refetch(),
+      onRemote: (pupilId) => this.fresh.add(`final:${pupilId}`),
+    });
+    // Others' edits of this course show as they are saved (R-2.4); the teacher's own come back
+    // too and are recognised by the syncs.
+    this.#stopLive = openLiveStream({
+      document: JournalEventsDocument,
+      variables: { courseId },
+      onEvent: (event) => this.#applyEvent(event),
+      onResync: () => void this.refetch(),
     });
     void this.refetch();
   }
@@ -142,6 +159,8 @@ export class JournalModel {
 
   /** Sends what waits at once, e.g. when the page is left. */
   dispose(): void {
+    this.#stopLive();
+    this.fresh.clear();
     void this.sync.flush();
     this.sync.dispose();
     void this.finalSync.flush();
@@ -161,6 +180,69 @@ export class JournalModel {
     if (first) this.finals = finals;
     else for (const [pupilId, view] of Object.entries(finals)) this.finals[pupilId] = view;
     this.data = page;
+  }
+
+  #applyEvent({ change }: LiveEvent): void {
+    const page = this.data;
+    if (!page) {
+      // The page is still being read, maybe from before this change.
+      void this.refetch();
+      return;
+    }
+    const onPage = (lessonId: string) => page.lessons.some((l) => l.id === lessonId);
+    switch (change.type) {
+      case 'MARK_SAVED': {
+        const { id, lessonId, pupilId, value, workTypeId, version } = change.mark;
+        if (!onPage(lessonId)) return;
+        this.sync.applyRemote({
+          kind: 'mark',
+          mark: { id, lessonId, pupilId, value, workTypeId, version },
+        });
+        return;
+      }
+      case 'MARK_REMOVED': {
+        const { markId, lessonId, pupilId } = change;
+        if (!onPage(lessonId)) return;
+        this.sync.applyRemote({ kind: 'markRemoved', markId, lessonId, pupilId });
+        return;
+      }
+      case 'ATTENDANCE_SAVED': {
+        const { lessonId, pupilId, codeId, version } = change.attendance;
+        if (!onPage(lessonId)) return;
+        this.sync.applyRemote({
+          kind: 'attendance',
+          attendance: { lessonId, pupilId, codeId, version },
+        });
+        return;
+      }
+      case 'LESSON_UPDATED':
+        this.#applyLesson(page, change.lesson);
+        return;
+      case 'PERIOD_MARK_SAVED': {
+        const { periodId, pupilId, value, version } = change.periodMark;
+        if (periodId === this.#periodId) this.finalSync.applyRemote(pupilId, { value, version });
+        return;
+      }
+    }
+  }
+
+  /** A lesson's topic, homework or state changed; a lesson moved or added reads the page again. */
+  #applyLesson(page: JournalData, lesson: LiveLesson): void {
+    const current = page.lessons.find((l) => l.id === lesson.id);
+    const inPeriod = page.startsOn <= lesson.date && lesson.date <= page.endsOn;
+    if (!current) {
+      if (inPeriod) void this.refetch();
+      return;
+    }
+    // The teacher's own save coming back (already shown), or older news.
+    if (current.version >= lesson.version) return;
+    if (!inPeriod || current.date !== lesson.date || current.number !== lesson.number) {
+      void this.refetch();
+      return;
+    }
+    const { topic, homework, cancelled, version } = lesson;
+    this.replaceLesson({ ...current, topic, homework, cancelled, version });
+    this.fresh.add(`lesson:${lesson.id}`);
   }
 
   #recompute(pupilIds: string[]): void {

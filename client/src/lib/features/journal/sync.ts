@@ -280,11 +280,7 @@ function withConflicts(saved: SavedMark[], conflicts: Map<string, SavedMark | nu
 }
 
 const remoteCell = (change: RemoteChange) =>
-  change.kind === 'mark'
-    ? change.mark
-    : change.kind === 'attendance'
-      ? change.attendance
-      : change;
+  change.kind === 'mark' ? change.mark : change.kind === 'attendance' ? change.attendance : change;
 
 export class JournalSync {
   readonly #options: SyncOptions;
@@ -547,13 +543,17 @@ export class JournalSync {
     if (conflict !== undefined && (conflict === null || conflict.version >= version)) {
       return 'same';
     }
-    if (this.#settled(cell) && !cell.markTrack.hold) {
+    if (this.#marksSettled(cell)) {
       cell.saved = upsert(cell.saved, theirs);
       cell.marks = copySaved(cell);
       return 'saved';
     }
     const local = cell.marks.find((m) => m.id === id);
-    if (!this.#inConflict(cell) && local?.value === value && local.workTypeId === workTypeId) {
+    if (
+      cell.markConflicts.size === 0 &&
+      local?.value === value &&
+      local.workTypeId === workTypeId
+    ) {
       // They wrote what the teacher is writing: nothing to choose between.
       cell.saved = upsert(cell.saved, theirs);
       this.#afterRemote(cell.markTrack, marksDirty(cell));
@@ -570,12 +570,12 @@ export class JournalSync {
     // Gone already: the teacher's own removal, or one the cell has heard of.
     if (!known && conflict === undefined) return 'same';
     if (conflict === null) return 'same';
-    if (this.#settled(cell) && !cell.markTrack.hold) {
+    if (this.#marksSettled(cell)) {
       cell.saved = cell.saved.filter((m) => m.id !== markId);
       cell.marks = copySaved(cell);
       return 'saved';
     }
-    if (!this.#inConflict(cell) && !cell.marks.some((m) => m.id === markId)) {
+    if (cell.markConflicts.size === 0 && !cell.marks.some((m) => m.id === markId)) {
       // The teacher removed it too, or never had it in view.
       cell.saved = cell.saved.filter((m) => m.id !== markId);
       this.#afterRemote(cell.markTrack, marksDirty(cell));
@@ -590,12 +590,12 @@ export class JournalSync {
     const theirs: SavedAttendance = { codeId: entry.codeId, version: entry.version };
     const knownVersion = cell.attendanceConflict?.version ?? cell.savedAttendance.version;
     if (knownVersion !== null && knownVersion >= entry.version) return 'same';
-    if (this.#settled(cell) && !cell.attendanceTrack.hold) {
+    if (this.#attendanceSettled(cell)) {
       cell.savedAttendance = theirs;
       cell.codeId = theirs.codeId;
       return 'saved';
     }
-    if (!this.#inConflict(cell) && cell.codeId === theirs.codeId) {
+    if (!cell.attendanceConflict && cell.codeId === theirs.codeId) {
       cell.savedAttendance = theirs;
       this.#afterRemote(cell.attendanceTrack, attendanceDirty(cell));
       return 'saved';
@@ -605,9 +605,25 @@ export class JournalSync {
     return 'conflict';
   }
 
+  /** Nothing of the teacher's about the cell's marks waits, travels or asks for a decision. */
+  #marksSettled(cell: Cell): boolean {
+    const track = cell.markTrack;
+    return !track.inFlight && !track.hold && cell.markConflicts.size === 0 && !marksDirty(cell);
+  }
+
+  #attendanceSettled(cell: Cell): boolean {
+    const track = cell.attendanceTrack;
+    return !track.inFlight && !track.hold && !cell.attendanceConflict && !attendanceDirty(cell);
+  }
+
   /** After adopting their change that equals the teacher's edit: maybe nothing is left to send. */
   #afterRemote(track: Track, dirty: boolean): void {
-    if (!dirty && !track.inFlight && track.state === 'saving') track.state = 'saved';
+    if (dirty || track.inFlight) return;
+    if (track.state === 'saving' || (track.state === 'failed' && track.hold)) {
+      track.state = 'saved';
+      track.hold = false;
+      track.message = undefined;
+    }
   }
 
   #hold(track: Track): void {

@@ -19,6 +19,7 @@ import { PeriodLockService } from './modules/journal/period-lock.service.js';
 import { TimetableService } from './modules/journal/timetable.service.js';
 import { LessonService } from './modules/journal/lesson.service.js';
 import { SubgroupService } from './modules/subgroups/subgroup.service.js';
+import { JournalSettingsService } from './modules/journal/journal-settings.js';
 import { DiaryService } from './modules/diary/diary.service.js';
 import { ClassSummaryService } from './modules/diary/class-summary.service.js';
 
@@ -47,6 +48,7 @@ export function createServices(config: Config, knex: Knex, bus: EventBus) {
     timetable: new TimetableService(),
     lessons: new LessonService(),
     subgroups: new SubgroupService(),
+    journalSettings: new JournalSettingsService(),
     bus,
     live: new LiveService(bus),
     classSummary: new ClassSummaryService(),

@@ -11,6 +11,7 @@ import { JournalResolver } from '../modules/journal/journal.resolver.js';
 import { DiaryResolver } from '../modules/diary/diary.resolver.js';
 import { SubgroupResolver } from '../modules/subgroups/subgroup.resolver.js';
 import { LiveResolver } from '../events/live.resolver.js';
+import { JournalSettingsResolver } from '../modules/journal/journal-settings.js';
 
 let cached: Promise<GraphQLSchema> | undefined;
 
@@ -29,6 +30,7 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
       DiaryResolver,
       SubgroupResolver,
       LiveResolver,
+      JournalSettingsResolver,
     ],
     validate: false,
     // Every subscription brings its own `subscribe` (events/live.service.ts); type-graphql's topic

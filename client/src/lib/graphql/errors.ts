@@ -17,6 +17,8 @@ export type ErrorCode = (typeof ERROR_CODES)[number] | 'NETWORK';
 export const ERROR_REASONS = [
   'NAME_TAKEN',
   'LOGIN_TAKEN',
+  'CODE_TAKEN',
+  'INVALID_SYMBOL',
   'PERIOD_OVERLAP',
   'PERIOD_OUTSIDE_YEAR',
   'CLASS_TEACHER_TAKEN',

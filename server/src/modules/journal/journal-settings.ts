@@ -133,10 +133,12 @@ export class JournalSettingsService {
       code: requiredText(`symbols.${i}.code`, s.code, 4).toLowerCase(),
       name: requiredText(`symbols.${i}.name`, s.name, 40),
     }));
-    if (clean.some((s) => /^\d/.test(s.code)))
-      {throw badInput('symbols', 'INVALID_SYMBOL', 'A symbol does not start with a digit');}
-    if (new Set(clean.map((s) => s.code)).size !== clean.length)
-      {throw conflict('symbols', 'CODE_TAKEN', 'Each symbol needs its own code');}
+    if (clean.some((s) => /^\d/.test(s.code))) {
+      throw badInput('symbols', 'INVALID_SYMBOL', 'A symbol does not start with a digit');
+    }
+    if (new Set(clean.map((s) => s.code)).size !== clean.length) {
+      throw conflict('symbols', 'CODE_TAKEN', 'Each symbol needs its own code');
+    }
     return em.transactional(async (tem) => {
       const school = await tem.findOneOrFail(School, viewer.schoolId);
       school.markSymbols = clean;

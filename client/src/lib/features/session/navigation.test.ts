@@ -12,6 +12,7 @@ describe('navigationFor', () => {
       '/admin/courses',
       '/admin/timetable',
       '/admin/staff',
+      '/admin/journal-settings',
     ]);
   });
 

@@ -17,6 +17,7 @@ const ADMIN: NavEntry[] = [
   { href: '/admin/courses', label: 'nav.courses' },
   { href: '/admin/timetable', label: 'nav.timetable' },
   { href: '/admin/staff', label: 'nav.staff' },
+  { href: '/admin/journal-settings', label: 'nav.journalSettings' },
 ];
 
 /** A pupil's own diary, a parent's children's (the page picks whose). */

@@ -336,6 +336,9 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
       })}`,
     );
   } finally {
+    // Let our server close its connections before the database goes away.
+    const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
+    await exited;
   }
 }

@@ -153,6 +153,8 @@ describe('the journal page', () => {
     }) as typeof conn.execute;
     try {
       const director = await t.as('director');
+      // A session notes its activity at most once a minute; take that write out of the count.
+      await t.sql(`update session set last_seen_at = now()`);
       statements.length = 0;
       await teacher.request(PAGE, { c: ids.course, p: ids.q1 });
       const small = statements.length;

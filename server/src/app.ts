@@ -139,8 +139,10 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
         // A mutation has committed by the time its answer leaves: wake the other processes.
         async requestDidStart() {
           return {
-            async willSendResponse({ operation }) {
+            async willSendResponse({ operation, contextValue }) {
               if (operation?.operation === 'mutation') bus.announce();
+              // Staff reads of others' personal data, written before the answer leaves (152-FZ).
+              await contextValue.personalDataReads?.flush(contextValue.em);
             },
           };
         },
@@ -233,6 +235,7 @@ function requestContext(
     loaders: createLoaders(em, viewer ?? null, services.clock),
     clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
     userAgent: req.headers['user-agent'],
+    origin: typeof req.headers.origin === 'string' ? req.headers.origin : undefined,
   };
 }
 

@@ -41,6 +41,9 @@ const schema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
   LOGIN_BLOCK_MINUTES: z.coerce.number().int().min(1).default(15),
+  ACCESS_CODE_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  ACCESS_CODES_PER_HOUR: z.coerce.number().int().min(1).default(300),
+  PUBLIC_URL: z.string().url().optional(),
 });
 
 export interface Config {
@@ -64,6 +67,10 @@ export interface Config {
   today?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   login: { maxFailures: number; maxFailuresPerAddress: number; blockSeconds: number };
+  /** How long an activation code stays valid, and how many one person may issue in an hour. */
+  accessCodes: { validDays: number; perHour: number };
+  /** The address printed on access slips; by default the address the request came to. */
+  publicUrl?: string;
 }
 
 export class ConfigError extends Error {}
@@ -120,5 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxFailuresPerAddress: e.LOGIN_MAX_FAILURES_PER_ADDRESS,
       blockSeconds: e.LOGIN_BLOCK_MINUTES * 60,
     },
+    accessCodes: { validDays: e.ACCESS_CODE_DAYS, perHour: e.ACCESS_CODES_PER_HOUR },
+    publicUrl: e.PUBLIC_URL,
   };
 }

@@ -22,6 +22,10 @@ import { SubgroupService } from './modules/subgroups/subgroup.service.js';
 import { JournalSettingsService } from './modules/journal/journal-settings.js';
 import { DiaryService } from './modules/diary/diary.service.js';
 import { ClassSummaryService } from './modules/diary/class-summary.service.js';
+import { PeopleService } from './modules/people/people.service.js';
+import { ClassImportService } from './modules/people/class-import.service.js';
+import { DataExportService } from './modules/people/data-export.service.js';
+import { AccessService } from './modules/access/access.service.js';
 
 /** The application's services, made once per server and shared by every request. */
 export function createServices(config: Config, knex: Knex, bus: EventBus) {
@@ -52,6 +56,15 @@ export function createServices(config: Config, knex: Knex, bus: EventBus) {
     bus,
     live: new LiveService(bus),
     classSummary: new ClassSummaryService(),
+    people: new PeopleService(),
+    classImport: new ClassImportService(),
+    dataExport: new DataExportService(),
+    access: new AccessService(
+      config,
+      sessions,
+      new LoginRateLimiter(knex, config.login, 'activations', 'act'),
+      knex,
+    ),
   };
 }
 

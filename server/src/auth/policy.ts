@@ -19,6 +19,12 @@ export enum Permission {
   PeriodLock = 'period.lock',
   /** Record who replaces a teacher in a lesson. */
   LessonSubstitute = 'lesson.substitute',
+  /** Read any person's personal data in the school (administration); every read is logged. */
+  PersonalDataReadAll = 'personal-data.read.all',
+  /** Review the log of who read whose personal data. */
+  PersonalDataLogRead = 'personal-data.log.read',
+  /** Read the whole register of issued access codes. */
+  AccessRegisterReadAll = 'access-register.read.all',
 }
 
 const ADMINISTRATION: Permission[] = [
@@ -26,6 +32,8 @@ const ADMINISTRATION: Permission[] = [
   Permission.CalendarRead,
   Permission.StructureRead,
   Permission.StaffRead,
+  Permission.PersonalDataReadAll,
+  Permission.AccessRegisterReadAll,
 ];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
@@ -37,6 +45,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   ],
   [Role.DIRECTOR]: [
     ...ADMINISTRATION,
+    Permission.PersonalDataLogRead,
     Permission.JournalReadAll,
     Permission.PeriodLock,
     Permission.LessonSubstitute,
@@ -61,6 +70,18 @@ interface Policy {
   can(viewer: Viewer | null, permission: Permission): boolean;
   require(viewer: Viewer | null, permission: Permission): asserts viewer is Viewer;
   isSelfOrGuardian(viewer: Viewer, personId: number): boolean;
+  canReadPersonalData(viewer: Viewer | null, subject: Subject): boolean;
+  canManagePupilOrParent(viewer: Viewer | null, subject: Subject): boolean;
+  isStaff(viewer: Viewer | null): boolean;
+}
+
+/**
+ * A person whose record is asked for: their id, and the classes they belong to today (as a pupil,
+ * or as a guardian of a pupil in that class). Staff have none.
+ */
+export interface Subject {
+  id: number;
+  classIds: readonly number[];
 }
 
 export const policy: Policy = {
@@ -82,4 +103,30 @@ export const policy: Policy = {
   isSelfOrGuardian(viewer: Viewer, personId: number): boolean {
     return viewer.personId === personId || viewer.childIds.includes(personId);
   },
+
+  /**
+   * Personal data (152-FZ, R-3.7, R-3.8): the person, their guardians, the class teacher of their
+   * class (or of their child's class), and the administration. Nobody else, not even another
+   * teacher of the pupil.
+   */
+  canReadPersonalData(viewer: Viewer | null, subject: Subject): boolean {
+    if (!viewer) return false;
+    return (
+      policy.isSelfOrGuardian(viewer, subject.id) ||
+      policy.can(viewer, Permission.PersonalDataReadAll) ||
+      subject.classIds.some((c) => viewer.ledClassIds.includes(c))
+    );
+  },
+
+  /** Pupils and parents are registered, edited and given codes by their class teacher. */
+  canManagePupilOrParent(viewer: Viewer | null, subject: Subject): boolean {
+    if (!viewer) return false;
+    return subject.classIds.some((c) => viewer.ledClassIds.includes(c));
+  },
+
+  isStaff(viewer: Viewer | null): boolean {
+    return !!viewer && STAFF.some((r) => viewer.roles.has(r));
+  },
 };
+
+const STAFF = [Role.SYSADMIN, Role.DIRECTOR, Role.DEPUTY, Role.TEACHER];

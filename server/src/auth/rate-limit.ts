@@ -12,7 +12,13 @@ export class LoginRateLimiter {
   private readonly byLogin: RateLimiterPostgres;
   private readonly byAddress: RateLimiterPostgres;
 
-  constructor(knex: Knex, limits: Config['login']) {
+  /** `prefix` keeps separate counts for separate doors: '' for sign-ins, 'act' for activations. */
+  constructor(
+    knex: Knex,
+    limits: Config['login'],
+    private readonly what = 'sign-ins',
+    prefix = '',
+  ) {
     const common = {
       storeClient: knex,
       storeType: 'knex',
@@ -24,12 +30,12 @@ export class LoginRateLimiter {
     };
     this.byLogin = new RateLimiterPostgres({
       ...common,
-      keyPrefix: 'l',
+      keyPrefix: `${prefix}l`,
       points: limits.maxFailures,
     });
     this.byAddress = new RateLimiterPostgres({
       ...common,
-      keyPrefix: 'a',
+      keyPrefix: `${prefix}a`,
       points: limits.maxFailuresPerAddress,
     });
   }
@@ -47,7 +53,9 @@ export class LoginRateLimiter {
     const blocked = [l, a].filter(
       (r): r is RateLimiterRes => r !== null && r.remainingPoints <= 0 && r.msBeforeNext > 0,
     );
-    if (blocked.length > 0) throw tooMany(Math.max(...blocked.map((r) => r.msBeforeNext)));
+    if (blocked.length > 0) {
+      throw tooMany(Math.max(...blocked.map((r) => r.msBeforeNext)), this.what);
+    }
   }
 
   async recordFailure(login: string, address: string): Promise<void> {
@@ -62,11 +70,11 @@ export class LoginRateLimiter {
   }
 }
 
-function tooMany(ms: number) {
+function tooMany(ms: number, what: string) {
   const retryAfterSeconds = Math.ceil(ms / 1000);
   return new DomainError(
     'RATE_LIMITED',
-    `Too many failed sign-ins. Try again in ${Math.ceil(retryAfterSeconds / 60)} min.`,
+    `Too many failed ${what}. Try again in ${Math.ceil(retryAfterSeconds / 60)} min.`,
     {
       retryAfterSeconds,
     },

@@ -20,6 +20,9 @@ import { Attendance } from '../modules/journal/attendance.entity.js';
 import { PeriodMark } from '../modules/journal/period-mark.entity.js';
 import { AuditEvent } from '../modules/audit/audit-event.entity.js';
 import { Subgroup, SubgroupMember, SubgroupSplit } from '../modules/subgroups/subgroup.entity.js';
+import { AccessCode } from '../modules/access/access-code.entity.js';
+import { Consent } from '../modules/people/consent.entity.js';
+import { PersonalDataAccess } from '../modules/people/pd-access.entity.js';
 import { DomainEvent, DomainEventHorizon } from '../events/domain-event.entity.js';
 
 export const entities = [
@@ -49,4 +52,7 @@ export const entities = [
   SubgroupMember,
   DomainEvent,
   DomainEventHorizon,
+  AccessCode,
+  Consent,
+  PersonalDataAccess,
 ];

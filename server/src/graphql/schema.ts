@@ -12,6 +12,8 @@ import { DiaryResolver } from '../modules/diary/diary.resolver.js';
 import { SubgroupResolver } from '../modules/subgroups/subgroup.resolver.js';
 import { LiveResolver } from '../events/live.resolver.js';
 import { JournalSettingsResolver } from '../modules/journal/journal-settings.js';
+import { PeopleResolver } from '../modules/people/people.resolver.js';
+import { AccessResolver } from '../modules/access/access.resolver.js';
 
 let cached: Promise<GraphQLSchema> | undefined;
 
@@ -31,6 +33,8 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
       SubgroupResolver,
       LiveResolver,
       JournalSettingsResolver,
+      PeopleResolver,
+      AccessResolver,
     ],
     validate: false,
     // Every subscription brings its own `subscribe` (events/live.service.ts); type-graphql's topic

@@ -3,6 +3,7 @@ import { Migration20261128124007_holidays } from './Migration20261128124007_holi
 import { Migration20261128130246_journal } from './Migration20261128130246_journal.js';
 import { Migration20261128132712_subgroups } from './Migration20261128132712_subgroups.js';
 import { Migration20261128133746_outbox } from './Migration20261128133746_outbox.js';
+import { Migration20261128150039_people_access } from './Migration20261128150039_people_access.js';
 
 /** Every committed migration, in order. Listed explicitly so that tests and the build agree. */
 export const migrationsList = [
@@ -11,4 +12,8 @@ export const migrationsList = [
   { name: 'Migration20261128130246_journal', class: Migration20261128130246_journal },
   { name: 'Migration20261128132712_subgroups', class: Migration20261128132712_subgroups },
   { name: 'Migration20261128133746_outbox', class: Migration20261128133746_outbox },
+  {
+    name: 'Migration20261128150039_people_access',
+    class: Migration20261128150039_people_access,
+  },
 ];

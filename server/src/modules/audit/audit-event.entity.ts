@@ -38,7 +38,20 @@ export class AuditEvent {
   entityId!: number;
 
   @Property({ length: 20 })
-  action!: 'create' | 'update' | 'remove' | 'lock' | 'unlock';
+  action!:
+    | 'create'
+    | 'update'
+    | 'remove'
+    | 'lock'
+    | 'unlock'
+    | 'issue'
+    | 'revoke'
+    | 'activate'
+    | 'activate-failed'
+    | 'password'
+    | 'move'
+    | 'confirm'
+    | 'import';
 
   @Property({ type: 'json', nullable: true })
   before?: Record<string, unknown> | null;

@@ -30,4 +30,8 @@ export class Enrollment {
 
   @Property({ type: 'date', nullable: true })
   endsOn?: string | null;
+
+  /** Why the enrolment ended: TRANSFERRED (to another class) or LEFT_SCHOOL. */
+  @Property({ length: 20, nullable: true })
+  leaveReason?: string | null;
 }

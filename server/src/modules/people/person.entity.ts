@@ -51,6 +51,17 @@ export class Person {
   @Property({ length: 300, nullable: true })
   address?: string | null;
 
+  /** An identity document, e.g. a birth certificate «II-АБ № 123456». */
+  @Property({ length: 200, nullable: true })
+  document?: string | null;
+
+  /** When the class teacher last confirmed the record is current. */
+  @Property({ type: 'timestamptz', nullable: true })
+  recordConfirmedAt?: Date | null;
+
+  @Property({ type: 'integer', nullable: true })
+  recordConfirmedBy?: number | null;
+
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
 

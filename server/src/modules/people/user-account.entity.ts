@@ -29,8 +29,9 @@ export class UserAccount {
   @Property({ length: 100, unique: true })
   login!: string;
 
-  @Property({ length: 200, hidden: true, lazy: true })
-  passwordHash!: string;
+  /** Null until the person activates their access code and chooses a password. */
+  @Property({ length: 200, hidden: true, lazy: true, nullable: true })
+  passwordHash?: string | null;
 
   @Property()
   active: boolean = true;

@@ -1,0 +1,210 @@
+import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Person } from './person.entity.js';
+import { Role } from './role-grant.entity.js';
+import { policy } from '../../auth/policy.js';
+import type { Viewer } from '../../auth/viewer.js';
+import {
+  AccessState,
+  AccessStatus,
+  ConsentRecord,
+  EnrollmentRecord,
+  LeaveReason,
+  PersonRecord,
+} from './people.types.js';
+import { ClassGroup } from '../school/class-group.entity.js';
+
+const ids = (keys: readonly number[]) => [...keys];
+
+/** The classes each person belongs to on a day: as a pupil, or as a guardian of a pupil there. */
+export async function classIdsOf(
+  em: EntityManager,
+  personIds: readonly number[],
+  today: string,
+): Promise<Map<number, number[]>> {
+  const rows = await em.execute<{ person_id: number; classes: number[] }[]>(
+    `select x.person_id, array_agg(distinct x.class_group_id) as classes from (
+       select e.pupil_id as person_id, e.class_group_id from enrollment e
+        where e.pupil_id = any(?::int[]) and e.starts_on <= ? and (e.ends_on is null or e.ends_on >= ?)
+       union all
+       select g.guardian_id, e.class_group_id from guardianship g join enrollment e on e.pupil_id = g.pupil_id
+        where g.guardian_id = any(?::int[]) and e.starts_on <= ? and (e.ends_on is null or e.ends_on >= ?)
+     ) x group by x.person_id`,
+    [ids(personIds), today, today, ids(personIds), today, today],
+  );
+  return new Map(rows.map((r) => [r.person_id, r.classes]));
+}
+
+/**
+ * Per-request batching for person records and their parts: a roster of 30 pupils with their
+ * parents, consents and codes is a handful of queries, whatever the selection.
+ */
+export class PeopleLoaders {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly viewer: Viewer | null,
+    readonly today: string,
+  ) {}
+
+  /** A record with the viewer's rights on it; null when the person is not of the viewer's school. */
+  readonly record = new DataLoader<number, PersonRecord | null>(async (keys) => {
+    const viewer = this.viewer;
+    if (!viewer) return keys.map(() => null);
+    const [people, roles, classes] = await Promise.all([
+      this.em.find(Person, { id: { $in: ids(keys) }, school: viewer.schoolId }),
+      this.em.execute<{ person_id: number; roles: Role[] }[]>(
+        `select person_id, array_agg(role::text order by role) as roles from role_grant where person_id = any(?::int[]) group by person_id`,
+        [ids(keys)],
+      ),
+      classIdsOf(this.em, keys, this.today),
+    ]);
+    const byId = new Map(people.map((p) => [p.id, p]));
+    const roleMap = new Map(roles.map((r) => [r.person_id, r.roles]));
+    return keys.map((id) => {
+      const p = byId.get(id);
+      if (!p) return null;
+      const r = roleMap.get(id) ?? [];
+      const subject = { id, classIds: classes.get(id) ?? [] };
+      const isStaff = r.some((x) => x !== Role.STUDENT && x !== Role.PARENT);
+      return PersonRecord.from(
+        p,
+        r,
+        subject.classIds,
+        policy.canReadPersonalData(viewer, subject),
+        isStaff ? false : policy.canManagePupilOrParent(viewer, subject),
+      );
+    });
+  });
+
+  readonly guardians = new DataLoader<number, { id: number; kind: string }[]>(async (keys) => {
+    const rows = await this.em.execute<{ pupil_id: number; guardian_id: number; kind: string }[]>(
+      `select pupil_id, guardian_id, kind from guardianship where pupil_id = any(?::int[]) order by kind desc, guardian_id`,
+      [ids(keys)],
+    );
+    return keys.map((k) =>
+      rows.filter((r) => r.pupil_id === k).map((r) => ({ id: r.guardian_id, kind: r.kind })),
+    );
+  });
+
+  readonly children = new DataLoader<number, { id: number; kind: string }[]>(async (keys) => {
+    const rows = await this.em.execute<{ pupil_id: number; guardian_id: number; kind: string }[]>(
+      `select pupil_id, guardian_id, kind from guardianship where guardian_id = any(?::int[]) order by pupil_id`,
+      [ids(keys)],
+    );
+    return keys.map((k) =>
+      rows.filter((r) => r.guardian_id === k).map((r) => ({ id: r.pupil_id, kind: r.kind })),
+    );
+  });
+
+  readonly enrollments = new DataLoader<number, EnrollmentRecord[]>(async (keys) => {
+    const rows = await this.em.execute<
+      {
+        id: number;
+        pupil_id: number;
+        class_group_id: number;
+        starts_on: string;
+        ends_on: string | null;
+        leave_reason: LeaveReason | null;
+      }[]
+    >(
+      `select id, pupil_id, class_group_id, to_char(starts_on, 'YYYY-MM-DD') as starts_on,
+              to_char(ends_on, 'YYYY-MM-DD') as ends_on, leave_reason
+         from enrollment where pupil_id = any(?::int[]) order by starts_on, id`,
+      [ids(keys)],
+    );
+    const classes = await this.em.find(ClassGroup, {
+      id: { $in: [...new Set(rows.map((r) => r.class_group_id))] },
+    });
+    const cls = new Map(classes.map((c) => [c.id, c]));
+    return keys.map((k) =>
+      rows
+        .filter((r) => r.pupil_id === k)
+        .map((r) =>
+          Object.assign(new EnrollmentRecord(), {
+            id: r.id,
+            classGroup: cls.get(r.class_group_id)!,
+            startsOn: r.starts_on,
+            endsOn: r.ends_on,
+            leaveReason: r.leave_reason,
+          }),
+        ),
+    );
+  });
+
+  readonly consents = new DataLoader<number, ConsentRecord[]>(async (keys) => {
+    const rows = await this.em.execute<
+      {
+        id: number;
+        subject_id: number;
+        given_by_id: number | null;
+        given_by_name: string | null;
+        document: string;
+        given_on: string;
+        recorded_at: Date;
+        revoked_on: string | null;
+      }[]
+    >(
+      `select c.id, c.subject_id, c.given_by_id, c.document, to_char(c.given_on, 'YYYY-MM-DD') as given_on,
+              c.recorded_at, to_char(c.revoked_on, 'YYYY-MM-DD') as revoked_on,
+              concat_ws(' ', p.last_name, p.first_name, p.middle_name) as given_by_name
+         from consent c left join person p on p.id = c.given_by_id
+        where c.subject_id = any(?::int[]) order by c.given_on, c.id`,
+      [ids(keys)],
+    );
+    return keys.map((k) =>
+      rows
+        .filter((r) => r.subject_id === k)
+        .map((r) =>
+          Object.assign(new ConsentRecord(), {
+            id: r.id,
+            givenById: r.given_by_id,
+            givenByName: r.given_by_name,
+            document: r.document,
+            givenOn: r.given_on,
+            recordedAt: new Date(r.recorded_at),
+            revokedOn: r.revoked_on,
+            active: r.revoked_on == null,
+          }),
+        ),
+    );
+  });
+
+  readonly access = new DataLoader<number, AccessStatus>(async (keys) => {
+    const rows = await this.em.execute<
+      {
+        person_id: number;
+        login: string;
+        has_password: boolean;
+        password_changed_at: Date | null;
+        issued_at: Date | null;
+        expires_at: Date | null;
+        activated_at: Date | null;
+        revoked_at: Date | null;
+      }[]
+    >(
+      `select a.person_id, a.login, a.password_hash is not null as has_password, a.password_changed_at,
+              c.issued_at, c.expires_at, c.activated_at, c.revoked_at
+         from user_account a
+         left join lateral (select * from access_code c where c.account_id = a.id order by c.issued_at desc, c.id desc limit 1) c on true
+        where a.person_id = any(?::int[])`,
+      [ids(keys)],
+    );
+    const now = Date.now();
+    return keys.map((k) => {
+      const r = rows.find((x) => x.person_id === k);
+      const status = Object.assign(new AccessStatus(), {
+        state: AccessState.NONE,
+        login: r?.login ?? null,
+        codeIssuedAt: r?.issued_at ? new Date(r.issued_at) : null,
+        codeExpiresAt: r?.expires_at ? new Date(r.expires_at) : null,
+        activatedAt: r?.activated_at ? new Date(r.activated_at) : null,
+      });
+      if (!r) return status;
+      const open = r.issued_at && !r.activated_at && !r.revoked_at;
+      if (open && new Date(r.expires_at!).getTime() > now) status.state = AccessState.CODE_ISSUED;
+      else if (r.has_password) status.state = AccessState.ACTIVE;
+      else if (open) status.state = AccessState.CODE_EXPIRED;
+      return status;
+    });
+  });
+}

@@ -1,0 +1,433 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Person } from './person.entity.js';
+import { Role, RoleGrant } from './role-grant.entity.js';
+import { Guardianship } from './guardianship.entity.js';
+import { Enrollment } from './enrollment.entity.js';
+import { Consent } from './consent.entity.js';
+import { ClassGroup } from '../school/class-group.entity.js';
+import { AcademicYear } from '../school/academic-year.entity.js';
+import { Permission, policy } from '../../auth/policy.js';
+import type { Viewer } from '../../auth/viewer.js';
+import { audit } from '../audit/audit.js';
+import { DomainError, badInput, conflict, forbidden, notFound } from '../../errors.js';
+import { parseId, requiredText } from '../../graphql/validate.js';
+import type { Scope } from '../../scope.js';
+import { checkKind, checkPersonInput } from './person-fields.js';
+import type { ConsentInput, GuardianInput, MovePupilInput, PersonInput } from './people.inputs.js';
+import { ClassRoster, LeaveReason, PersonRecord, PersonalDataAccessEntry } from './people.types.js';
+import type { PeopleLoaders } from './people.loaders.js';
+
+/** R-4.2.1: a record not confirmed for this long is flagged to the class teacher. */
+export const CONFIRM_EVERY_DAYS = 30;
+const MAX_GUARDIANS = 4;
+
+const addDays = (date: string, n: number) => {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+};
+
+/**
+ * Pupils and parents: registered, edited, linked, moved and confirmed by their class teacher
+ * (R-3.2.2, R-3.4, R-4.2.1); consents to processing their data (152-FZ). Staff stay with the
+ * SYSADMIN (staff.service.ts).
+ */
+export class PeopleService {
+  async roster({ em, viewer }: Scope, loaders: PeopleLoaders, id: string): Promise<ClassRoster> {
+    if (!viewer) throw forbidden();
+    const cls = await em.findOne(ClassGroup, { id: parseId('id', id), school: viewer.schoolId });
+    if (!cls) throw notFound();
+    const leads = viewer.ledClassIds.includes(cls.id);
+    if (!leads && !policy.can(viewer, Permission.PersonalDataReadAll)) throw forbidden();
+    const today = loaders.today;
+    const rows = await em.execute<{ pupil_id: number; current: boolean }[]>(
+      `select e.pupil_id, bool_or(e.starts_on <= ? and (e.ends_on is null or e.ends_on >= ?)) as current
+         from enrollment e where e.class_group_id = ? group by e.pupil_id`,
+      [today, today, cls.id],
+    );
+    const records = (await loaders.record.loadMany(rows.map((r) => r.pupil_id))).filter(
+      (r): r is PersonRecord => r instanceof PersonRecord,
+    );
+    const byName = (a: PersonRecord, b: PersonRecord) => a.fullName.localeCompare(b.fullName, 'ru');
+    const current = new Set(rows.filter((r) => r.current).map((r) => r.pupil_id));
+    return Object.assign(new ClassRoster(), {
+      classGroup: cls,
+      pupils: records.filter((r) => current.has(r.id)).sort(byName),
+      former: records.filter((r) => !current.has(r.id)).sort(byName),
+      manageable: leads,
+    });
+  }
+
+  /** Someone's record, if the viewer may see their personal data; otherwise as if it were not there. */
+  async person(scope: Scope, loaders: PeopleLoaders, id: string): Promise<PersonRecord> {
+    const record = await loaders.record.load(parseId('id', id));
+    if (!record?.readable) throw notFound();
+    return record;
+  }
+
+  async registerPupil(
+    { em, viewer }: Scope,
+    today: string,
+    classGroupId: string,
+    input: PersonInput,
+  ): Promise<number> {
+    if (!viewer) throw forbidden();
+    const fields = checkPersonInput(input, today);
+    return em.transactional(async (tem) => {
+      const cls = await this.ledClass(tem, viewer, classGroupId);
+      const year = await tem.findOneOrFail(AcademicYear, cls.academicYear.id);
+      const startsOn = today < year.startsOn ? year.startsOn : today;
+      const pupil = tem.create(Person, {
+        school: viewer.schoolId,
+        ...fields,
+        recordConfirmedAt: new Date(),
+        recordConfirmedBy: viewer.personId,
+      });
+      tem.create(RoleGrant, { school: viewer.schoolId, person: pupil, role: Role.STUDENT });
+      tem.create(Enrollment, { school: viewer.schoolId, pupil, classGroup: cls, startsOn });
+      await tem.flush();
+      audit(tem, viewer, 'person', pupil.id, 'create', { classGroupId: cls.id }, null);
+      return pupil.id;
+    });
+  }
+
+  /**
+   * Adds a parent to a pupil. A parent already known to the school (same name and phone) is linked
+   * rather than created twice, so a family with children in several classes has one account.
+   */
+  async addGuardian(
+    scope: Scope,
+    loaders: PeopleLoaders,
+    pupilId: string,
+    input: GuardianInput,
+  ): Promise<number> {
+    const viewer = scope.viewer;
+    const pupil = await this.managedPupil(loaders, viewer, pupilId);
+    const kind = checkKind(input.kind);
+    const fields = checkPersonInput(input, loaders.today);
+    return scope.em.transactional(async (tem) => {
+      const r = await addGuardianTo(tem, viewer!, pupil.id, kind, fields);
+      if (r.linkedExisting) {
+        audit(tem, viewer!, 'guardianship', pupil.id, 'create', { guardianId: r.id, kind }, null);
+      }
+      return pupil.id;
+    });
+  }
+
+  async unlinkGuardian(
+    { em, viewer }: Scope,
+    loaders: PeopleLoaders,
+    pupilId: string,
+    guardianId: string,
+  ): Promise<number> {
+    const pupil = await this.managedPupil(loaders, viewer, pupilId);
+    return em.transactional(async (tem) => {
+      const link = await tem.findOne(Guardianship, {
+        pupil: pupil.id,
+        guardian: parseId('guardianId', guardianId),
+      });
+      if (!link) throw notFound();
+      tem.remove(link);
+      audit(
+        tem,
+        viewer!,
+        'guardianship',
+        pupil.id,
+        'remove',
+        { guardianId: link.guardian.id },
+        null,
+      );
+      return pupil.id;
+    });
+  }
+
+  /** Edits a pupil's or parent's record (their class teacher) or a member of staff's (SYSADMIN). */
+  async updateRecord(
+    { em, viewer }: Scope,
+    loaders: PeopleLoaders,
+    id: string,
+    input: PersonInput,
+  ): Promise<number> {
+    const record = await loaders.record.load(parseId('id', id));
+    if (!record) throw notFound();
+    const isStaff = record.roles.some((r) => r !== Role.STUDENT && r !== Role.PARENT);
+    if (isStaff) policy.require(viewer, Permission.StaffManage);
+    else if (!record.manageable) throw record.readable ? forbidden() : notFound();
+    const fields = checkPersonInput(input, loaders.today);
+    return em.transactional(async (tem) => {
+      const person = await tem.findOneOrFail(Person, record.id);
+      const changed = (Object.keys(fields) as (keyof typeof fields)[]).filter(
+        (k) => (person[k] ?? null) !== fields[k],
+      );
+      tem.assign(person, fields);
+      // The audit names the fields that changed, not their values: personal data stay in one place.
+      if (changed.length > 0) {
+        audit(tem, viewer!, 'person', person.id, 'update', null, { fields: changed });
+      }
+      return person.id;
+    });
+  }
+
+  /** The class teacher checked these pupils' records and their parents' and found them current. */
+  async confirmRecords(
+    { em, viewer }: Scope,
+    loaders: PeopleLoaders,
+    ids: string[],
+  ): Promise<number> {
+    if (ids.length === 0 || ids.length > 100) {
+      throw badInput('ids', 'OUT_OF_RANGE', 'Confirm from 1 to 100 records at a time');
+    }
+    const records = await loaders.record.loadMany(ids.map((id) => parseId('ids', id)));
+    const entries = records.flatMap((r, index) =>
+      r instanceof PersonRecord && r.manageable
+        ? []
+        : [{ index, reason: 'FORBIDDEN', message: 'Not a pupil or parent of your class' }],
+    );
+    if (entries.length > 0) {
+      throw new DomainError('FORBIDDEN', 'Some records are not yours to confirm', { entries });
+    }
+    const personIds = (records as PersonRecord[]).map((r) => r.id);
+    return em.transactional(async (tem) => {
+      await tem.execute(
+        `update person set record_confirmed_at = now(), record_confirmed_by = ? where id = any(?::int[])`,
+        [viewer!.personId, personIds],
+      );
+      for (const id of personIds) audit(tem, viewer!, 'person', id, 'confirm', null, null);
+      return personIds.length;
+    });
+  }
+
+  /** Transfers a pupil to another class or records leaving school; the enrolment history stays. */
+  async movePupil(
+    { em, viewer }: Scope,
+    loaders: PeopleLoaders,
+    pupilId: string,
+    input: MovePupilInput,
+  ): Promise<number> {
+    const pupil = await this.managedPupil(loaders, viewer, pupilId);
+    if (!Object.values(LeaveReason).includes(input.reason)) {
+      throw badInput('reason', 'INVALID_REASON', 'TRANSFERRED or LEFT_SCHOOL');
+    }
+    return em.transactional(async (tem) => {
+      const current = await tem.findOne(Enrollment, {
+        pupil: pupil.id,
+        classGroup: { $in: [...viewer!.ledClassIds] },
+        startsOn: { $lte: loaders.today },
+        $or: [{ endsOn: null }, { endsOn: { $gte: loaders.today } }],
+      });
+      if (!current) throw notFound();
+      if (input.on <= current.startsOn) {
+        throw badInput(
+          'on',
+          'DATE_OUT_OF_RANGE',
+          'The date must be after the pupil joined the class',
+        );
+      }
+      let target: ClassGroup | null = null;
+      if (input.reason === LeaveReason.TRANSFERRED) {
+        if (!input.toClassGroupId) throw badInput('toClassGroupId', 'REQUIRED', 'Choose the class');
+        target = await tem.findOne(ClassGroup, {
+          id: parseId('toClassGroupId', input.toClassGroupId),
+          school: viewer!.schoolId,
+        });
+        if (!target) throw badInput('toClassGroupId', 'NOT_FOUND', 'No such class');
+        if (target.id === current.classGroup.id) {
+          throw badInput('toClassGroupId', 'SAME_CLASS', 'The pupil is already in this class');
+        }
+      }
+      const before = { classGroupId: current.classGroup.id, endsOn: current.endsOn ?? null };
+      current.endsOn = addDays(input.on, -1);
+      current.leaveReason = input.reason;
+      if (target) {
+        tem.create(Enrollment, {
+          school: viewer!.schoolId,
+          pupil: pupil.id,
+          classGroup: target,
+          startsOn: input.on,
+        });
+      }
+      audit(tem, viewer!, 'person', pupil.id, 'move', before, {
+        reason: input.reason,
+        on: input.on,
+        toClassGroupId: target?.id ?? null,
+      });
+      return pupil.id;
+    });
+  }
+
+  async recordConsent(
+    { em, viewer }: Scope,
+    loaders: PeopleLoaders,
+    pupilId: string,
+    input: ConsentInput,
+  ): Promise<number> {
+    const pupil = await this.managedPupil(loaders, viewer, pupilId);
+    const document = requiredText('document', input.document, 200);
+    if (input.givenOn > loaders.today) {
+      throw badInput('givenOn', 'DATE_OUT_OF_RANGE', 'The date is in the future');
+    }
+    return em.transactional(async (tem) => {
+      let givenBy: number | null = null;
+      if (input.givenById) {
+        givenBy = parseId('givenById', input.givenById);
+        const link = await tem.findOne(Guardianship, { pupil: pupil.id, guardian: givenBy });
+        if (!link) throw badInput('givenById', 'NOT_A_GUARDIAN', 'Not a guardian of this pupil');
+      }
+      const consent = tem.create(Consent, {
+        school: viewer!.schoolId,
+        subject: pupil.id,
+        givenBy,
+        document,
+        givenOn: input.givenOn,
+        recordedBy: viewer!.personId,
+      });
+      await tem.flush();
+      audit(tem, viewer!, 'consent', consent.id, 'create', null, { subjectId: pupil.id });
+      return pupil.id;
+    });
+  }
+
+  async revokeConsent(
+    { em, viewer }: Scope,
+    loaders: PeopleLoaders,
+    consentId: string,
+    on: string,
+  ): Promise<number> {
+    if (!viewer) throw forbidden();
+    const consent = await em.findOne(Consent, {
+      id: parseId('id', consentId),
+      school: viewer.schoolId,
+    });
+    if (!consent) throw notFound();
+    const pupil = await this.managedPupil(loaders, viewer, String(consent.subject.id));
+    if (consent.revokedOn) throw conflict(undefined, 'ALREADY_REVOKED', 'Already revoked');
+    if (on < consent.givenOn || on > loaders.today) {
+      throw badInput('on', 'DATE_OUT_OF_RANGE', 'The date is not plausible');
+    }
+    return em.transactional(async (tem) => {
+      const c = await tem.findOneOrFail(Consent, consent.id);
+      Object.assign(c, { revokedOn: on, revokedAt: new Date(), revokedBy: viewer.personId });
+      audit(tem, viewer, 'consent', c.id, 'revoke', null, { on });
+      return pupil.id;
+    });
+  }
+
+  /** For the DIRECTOR: who read whose personal data, newest first. */
+  async accessLog(
+    { em, viewer }: Scope,
+    filter: { subjectId?: string | null; readerId?: string | null; limit: number; offset: number },
+  ): Promise<PersonalDataAccessEntry[]> {
+    policy.require(viewer, Permission.PersonalDataLogRead);
+    const limit = Math.min(Math.max(filter.limit, 1), 500);
+    const rows = await em.execute<
+      {
+        id: string;
+        at: Date;
+        reader_id: number;
+        reader_name: string;
+        subject_id: number;
+        subject_name: string;
+        fields: string[];
+      }[]
+    >(
+      `select l.id::text, l.at, l.reader_id, l.subject_id, l.fields,
+              concat_ws(' ', r.last_name, r.first_name, r.middle_name) as reader_name,
+              concat_ws(' ', s.last_name, s.first_name, s.middle_name) as subject_name
+         from personal_data_access l
+         join person r on r.id = l.reader_id join person s on s.id = l.subject_id
+        where l.school_id = ? and (?::int is null or l.subject_id = ?::int) and (?::int is null or l.reader_id = ?::int)
+        order by l.at desc, l.id desc limit ? offset ?`,
+      [
+        viewer.schoolId,
+        filter.subjectId ? parseId('subjectId', filter.subjectId) : null,
+        filter.subjectId ? parseId('subjectId', filter.subjectId) : null,
+        filter.readerId ? parseId('readerId', filter.readerId) : null,
+        filter.readerId ? parseId('readerId', filter.readerId) : null,
+        limit,
+        Math.max(filter.offset, 0),
+      ],
+    );
+    return rows.map((r) =>
+      Object.assign(new PersonalDataAccessEntry(), {
+        id: r.id,
+        at: new Date(r.at),
+        readerId: r.reader_id,
+        readerName: r.reader_name,
+        subjectId: r.subject_id,
+        subjectName: r.subject_name,
+        fields: r.fields,
+      }),
+    );
+  }
+
+  private async ledClass(em: EntityManager, viewer: Viewer, id: string): Promise<ClassGroup> {
+    const cls = await em.findOne(ClassGroup, {
+      id: parseId('classGroupId', id),
+      school: viewer.schoolId,
+    });
+    if (!cls) throw notFound();
+    if (!viewer.ledClassIds.includes(cls.id)) {
+      throw new DomainError('FORBIDDEN', 'Only the class teacher registers pupils of a class', {
+        reason: 'NOT_CLASS_TEACHER',
+      });
+    }
+    return cls;
+  }
+
+  /** A pupil of a class the viewer leads; NOT_FOUND for pupils the viewer cannot even see. */
+  private async managedPupil(
+    loaders: PeopleLoaders,
+    viewer: Viewer | null,
+    id: string,
+  ): Promise<PersonRecord> {
+    if (!viewer) throw forbidden();
+    const record = await loaders.record.load(parseId('pupilId', id));
+    if (!record || !record.roles.includes(Role.STUDENT)) throw notFound();
+    if (!record.manageable) throw record.readable ? forbidden() : notFound();
+    return record;
+  }
+}
+
+/** Creates (or finds by name and phone) a parent and links them to a pupil, in the caller's transaction. */
+export async function addGuardianTo(
+  em: EntityManager,
+  viewer: Viewer,
+  pupilId: number,
+  kind: Guardianship['kind'],
+  fields: ReturnType<typeof checkPersonInput>,
+): Promise<{ id: number; linkedExisting: boolean }> {
+  const existing = fields.phone
+    ? await em.execute<{ id: number }[]>(
+        `select p.id from person p join role_grant g on g.person_id = p.id and g.role = 'PARENT'
+          where p.school_id = ? and lower(p.last_name) = lower(?) and lower(p.first_name) = lower(?)
+            and coalesce(lower(p.middle_name), '') = lower(?) and p.phone = ?
+          order by p.id limit 1`,
+        [viewer.schoolId, fields.lastName, fields.firstName, fields.middleName ?? '', fields.phone],
+      )
+    : [];
+  const count = await em.count(Guardianship, { pupil: pupilId });
+  if (existing[0]) {
+    const id = existing[0].id;
+    if (await em.findOne(Guardianship, { pupil: pupilId, guardian: id })) {
+      throw conflict('lastName', 'ALREADY_LINKED', 'This parent is already linked to the pupil');
+    }
+    if (count >= MAX_GUARDIANS) {
+      throw badInput('kind', 'TOO_MANY', 'A pupil has at most 4 guardians');
+    }
+    em.create(Guardianship, { school: viewer.schoolId, guardian: id, pupil: pupilId, kind });
+    await em.flush();
+    return { id, linkedExisting: true };
+  }
+  if (count >= MAX_GUARDIANS) throw badInput('kind', 'TOO_MANY', 'A pupil has at most 4 guardians');
+  const guardian = em.create(Person, {
+    school: viewer.schoolId,
+    ...fields,
+    recordConfirmedAt: new Date(),
+    recordConfirmedBy: viewer.personId,
+  });
+  em.create(RoleGrant, { school: viewer.schoolId, person: guardian, role: Role.PARENT });
+  em.create(Guardianship, { school: viewer.schoolId, guardian, pupil: pupilId, kind });
+  await em.flush();
+  audit(em, viewer, 'person', guardian.id, 'create', { pupilId, kind }, null);
+  return { id: guardian.id, linkedExisting: false };
+}

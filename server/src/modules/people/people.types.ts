@@ -1,0 +1,175 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { LocalDateResolver as LocalDate } from 'graphql-scalars';
+import { Role } from './role-grant.entity.js';
+import { ClassGroup } from '../school/class-group.entity.js';
+import { Sex, type Person } from './person.entity.js';
+
+registerEnumType(Sex, { name: 'Sex' });
+
+export enum AccessState {
+  /** No code issued and no password: the person cannot sign in yet. */
+  NONE = 'NONE',
+  /** A code was issued and waits to be activated. */
+  CODE_ISSUED = 'CODE_ISSUED',
+  /** The last code expired unused. */
+  CODE_EXPIRED = 'CODE_EXPIRED',
+  /** The person has a password and can sign in. */
+  ACTIVE = 'ACTIVE',
+}
+registerEnumType(AccessState, { name: 'AccessState' });
+
+export enum LeaveReason {
+  TRANSFERRED = 'TRANSFERRED',
+  LEFT_SCHOOL = 'LEFT_SCHOOL',
+}
+registerEnumType(LeaveReason, { name: 'LeaveReason' });
+
+@ObjectType({ description: 'Whether and how a person can sign in' })
+export class AccessStatus {
+  @Field(() => AccessState) state!: AccessState;
+  @Field(() => String, { nullable: true }) login!: string | null;
+  @Field(() => Date, { nullable: true }) codeIssuedAt!: Date | null;
+  @Field(() => Date, { nullable: true }) codeExpiresAt!: Date | null;
+  @Field(() => Date, { nullable: true }) activatedAt!: Date | null;
+}
+
+@ObjectType({ description: 'A period of a pupil in a class' })
+export class EnrollmentRecord {
+  @Field(() => ID) id!: number;
+  @Field(() => ClassGroup) classGroup!: ClassGroup;
+  @Field(() => LocalDate) startsOn!: string;
+  @Field(() => LocalDate, { nullable: true }) endsOn!: string | null;
+  @Field(() => LeaveReason, { nullable: true }) leaveReason!: LeaveReason | null;
+}
+
+@ObjectType({ description: "A guardian's consent to processing a pupil's personal data" })
+export class ConsentRecord {
+  @Field(() => ID) id!: number;
+  @Field(() => ID, { nullable: true }) givenById!: number | null;
+  @Field(() => String, { nullable: true }) givenByName!: string | null;
+  @Field() document!: string;
+  @Field(() => LocalDate) givenOn!: string;
+  @Field(() => Date) recordedAt!: Date;
+  @Field(() => LocalDate, { nullable: true }) revokedOn!: string | null;
+  @Field() active!: boolean;
+}
+
+/**
+ * A person's record. Names are public within the school; every personal field (birth date,
+ * contacts, address, document, family links, enrolments, consents) answers null to anyone but
+ * the person, their guardians, their class teacher and the administration, and each read by staff
+ * of someone else's personal data is logged.
+ */
+@ObjectType()
+export class PersonRecord {
+  @Field(() => ID) id!: number;
+  @Field() lastName!: string;
+  @Field() firstName!: string;
+  @Field(() => String, { nullable: true }) middleName!: string | null;
+  @Field() fullName!: string;
+  @Field() shortName!: string;
+  @Field(() => [Role]) roles!: Role[];
+
+  /** Not fields: what the viewer may do with this record, decided when it was built. */
+  person!: Person;
+  classIds!: number[];
+  readable!: boolean;
+  manageable!: boolean;
+  /** Present when the record came with a relation: mother, father or guardian. */
+  kind?: string;
+
+  static from(
+    person: Person,
+    roles: Role[],
+    classIds: number[],
+    readable: boolean,
+    manageable: boolean,
+  ): PersonRecord {
+    return Object.assign(new PersonRecord(), {
+      id: person.id,
+      lastName: person.lastName,
+      firstName: person.firstName,
+      middleName: person.middleName ?? null,
+      fullName: person.fullName,
+      shortName: person.shortName,
+      roles,
+      person,
+      classIds,
+      readable,
+      manageable,
+    });
+  }
+}
+
+@ObjectType({ description: 'A guardian of a pupil, or a child of a guardian' })
+export class FamilyLink {
+  @Field(() => PersonRecord) person!: PersonRecord;
+  @Field({ description: 'mother, father or guardian' }) kind!: string;
+}
+
+@ObjectType({ description: "A class's pupils with everything their class teacher looks after" })
+export class ClassRoster {
+  @Field(() => ClassGroup) classGroup!: ClassGroup;
+  @Field(() => [PersonRecord], { description: 'Pupils in the class today, by name' })
+  pupils!: PersonRecord[];
+  @Field(() => [PersonRecord], { description: 'Pupils who left or moved this school year' })
+  former!: PersonRecord[];
+  @Field({ description: 'Whether the viewer may register and edit pupils of this class' })
+  manageable!: boolean;
+}
+
+@ObjectType()
+export class ImportProblem {
+  @Field() field!: string;
+  @Field() reason!: string;
+  @Field() message!: string;
+}
+
+@ObjectType()
+export class ImportPreviewRow {
+  @Field(() => Int) rowNumber!: number;
+  @Field() pupilName!: string;
+  @Field(() => LocalDate, { nullable: true }) birthDate!: string | null;
+  @Field(() => [String]) guardianNames!: string[];
+  @Field(() => [ImportProblem]) problems!: ImportProblem[];
+}
+
+@ObjectType()
+export class FileProblem {
+  @Field() reason!: string;
+  @Field() message!: string;
+}
+
+@ObjectType({ description: 'What an import would do; nothing is written' })
+export class ImportPreview {
+  @Field(() => [ImportPreviewRow]) rows!: ImportPreviewRow[];
+  @Field(() => [FileProblem]) fileProblems!: FileProblem[];
+  @Field({ description: 'True when every row can be imported' }) valid!: boolean;
+  @Field(() => Int) pupilCount!: number;
+  @Field(() => Int) guardianCount!: number;
+}
+
+@ObjectType()
+export class ImportResult {
+  @Field(() => Int) pupilsCreated!: number;
+  @Field(() => Int) guardiansCreated!: number;
+  @Field(() => Int) guardiansLinked!: number;
+}
+
+@ObjectType({ description: 'A file for download, Base64-encoded' })
+export class FileDownload {
+  @Field() filename!: string;
+  @Field() contentType!: string;
+  @Field() base64!: string;
+}
+
+@ObjectType({ description: 'One read of personal data by staff (152-FZ)' })
+export class PersonalDataAccessEntry {
+  @Field(() => ID) id!: string;
+  @Field(() => Date) at!: Date;
+  @Field(() => ID) readerId!: number;
+  @Field() readerName!: string;
+  @Field(() => ID) subjectId!: number;
+  @Field() subjectName!: string;
+  @Field(() => [String]) fields!: string[];
+}

@@ -9,7 +9,7 @@ import { createApp, type App } from '../src/app.js';
 import { setLogLevel } from '../src/log.js';
 import { seedDemoSchool } from '../src/seed/demo.js';
 
-setLogLevel('silent');
+setLogLevel((process.env.TEST_LOG_LEVEL as 'silent' | undefined) ?? 'silent');
 
 /** The date the tests' demo school is seeded for, and the server's pinned today. */
 export const DEMO_TODAY = '2026-11-28';

@@ -7,6 +7,7 @@ import { UserAccount } from '../modules/people/user-account.entity.js';
 import { Person } from '../modules/people/person.entity.js';
 import { generateSchool } from './generate.js';
 import { fillJournal } from './journal.js';
+import { fillPersonalData } from './personal.js';
 import { todayIn } from '../graphql/validate.js';
 import { childName } from './names.js';
 import { Faker, ru, base } from '@faker-js/faker';
@@ -83,5 +84,11 @@ export async function seedDemoSchool(orm: MikroORM, today = new Date()): Promise
       today: todayIn(g.school.timeZone, today),
       closeFirstPeriod: true,
     });
+    await fillPersonalData(
+      tem,
+      g.school.id,
+      todayIn(g.school.timeZone, today),
+      schoolYearStart(today),
+    );
   });
 }

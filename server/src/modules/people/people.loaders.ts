@@ -14,7 +14,9 @@ import {
 } from './people.types.js';
 import { ClassGroup } from '../school/class-group.entity.js';
 
-const ids = (keys: readonly number[]) => [...keys];
+// A PostgreSQL array literal: knex would spread a JS array into a list of parameters.
+export const pgIntArray = (keys: readonly number[]) =>
+  `{${keys.map((k) => Math.trunc(k)).join(',')}}`;
 
 /** The classes each person belongs to on a day: as a pupil, or as a guardian of a pupil there. */
 export async function classIdsOf(
@@ -30,7 +32,7 @@ export async function classIdsOf(
        select g.guardian_id, e.class_group_id from guardianship g join enrollment e on e.pupil_id = g.pupil_id
         where g.guardian_id = any(?::int[]) and e.starts_on <= ? and (e.ends_on is null or e.ends_on >= ?)
      ) x group by x.person_id`,
-    [ids(personIds), today, today, ids(personIds), today, today],
+    [pgIntArray(personIds), today, today, pgIntArray(personIds), today, today],
   );
   return new Map(rows.map((r) => [r.person_id, r.classes]));
 }
@@ -51,10 +53,10 @@ export class PeopleLoaders {
     const viewer = this.viewer;
     if (!viewer) return keys.map(() => null);
     const [people, roles, classes] = await Promise.all([
-      this.em.find(Person, { id: { $in: ids(keys) }, school: viewer.schoolId }),
+      this.em.find(Person, { id: { $in: [...keys] }, school: viewer.schoolId }),
       this.em.execute<{ person_id: number; roles: Role[] }[]>(
         `select person_id, array_agg(role::text order by role) as roles from role_grant where person_id = any(?::int[]) group by person_id`,
-        [ids(keys)],
+        [pgIntArray(keys)],
       ),
       classIdsOf(this.em, keys, this.today),
     ]);
@@ -79,7 +81,7 @@ export class PeopleLoaders {
   readonly guardians = new DataLoader<number, { id: number; kind: string }[]>(async (keys) => {
     const rows = await this.em.execute<{ pupil_id: number; guardian_id: number; kind: string }[]>(
       `select pupil_id, guardian_id, kind from guardianship where pupil_id = any(?::int[]) order by kind desc, guardian_id`,
-      [ids(keys)],
+      [pgIntArray(keys)],
     );
     return keys.map((k) =>
       rows.filter((r) => r.pupil_id === k).map((r) => ({ id: r.guardian_id, kind: r.kind })),
@@ -89,7 +91,7 @@ export class PeopleLoaders {
   readonly children = new DataLoader<number, { id: number; kind: string }[]>(async (keys) => {
     const rows = await this.em.execute<{ pupil_id: number; guardian_id: number; kind: string }[]>(
       `select pupil_id, guardian_id, kind from guardianship where guardian_id = any(?::int[]) order by pupil_id`,
-      [ids(keys)],
+      [pgIntArray(keys)],
     );
     return keys.map((k) =>
       rows.filter((r) => r.guardian_id === k).map((r) => ({ id: r.pupil_id, kind: r.kind })),
@@ -110,7 +112,7 @@ export class PeopleLoaders {
       `select id, pupil_id, class_group_id, to_char(starts_on, 'YYYY-MM-DD') as starts_on,
               to_char(ends_on, 'YYYY-MM-DD') as ends_on, leave_reason
          from enrollment where pupil_id = any(?::int[]) order by starts_on, id`,
-      [ids(keys)],
+      [pgIntArray(keys)],
     );
     const classes = await this.em.find(ClassGroup, {
       id: { $in: [...new Set(rows.map((r) => r.class_group_id))] },
@@ -149,7 +151,7 @@ export class PeopleLoaders {
               concat_ws(' ', p.last_name, p.first_name, p.middle_name) as given_by_name
          from consent c left join person p on p.id = c.given_by_id
         where c.subject_id = any(?::int[]) order by c.given_on, c.id`,
-      [ids(keys)],
+      [pgIntArray(keys)],
     );
     return keys.map((k) =>
       rows
@@ -187,7 +189,7 @@ export class PeopleLoaders {
          from user_account a
          left join lateral (select * from access_code c where c.account_id = a.id order by c.issued_at desc, c.id desc limit 1) c on true
         where a.person_id = any(?::int[])`,
-      [ids(keys)],
+      [pgIntArray(keys)],
     );
     const now = Date.now();
     return keys.map((k) => {

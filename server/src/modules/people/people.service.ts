@@ -15,7 +15,7 @@ import type { Scope } from '../../scope.js';
 import { checkKind, checkPersonInput } from './person-fields.js';
 import type { ConsentInput, GuardianInput, MovePupilInput, PersonInput } from './people.inputs.js';
 import { ClassRoster, LeaveReason, PersonRecord, PersonalDataAccessEntry } from './people.types.js';
-import type { PeopleLoaders } from './people.loaders.js';
+import { pgIntArray, type PeopleLoaders } from './people.loaders.js';
 
 /** R-4.2.1: a record not confirmed for this long is flagged to the class teacher. */
 export const CONFIRM_EVERY_DAYS = 30;
@@ -190,7 +190,7 @@ export class PeopleService {
     return em.transactional(async (tem) => {
       await tem.execute(
         `update person set record_confirmed_at = now(), record_confirmed_by = ? where id = any(?::int[])`,
-        [viewer!.personId, personIds],
+        [viewer!.personId, pgIntArray(personIds)],
       );
       for (const id of personIds) audit(tem, viewer!, 'person', id, 'confirm', null, null);
       return personIds.length;

@@ -1,0 +1,444 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeOf, createTestApp, type GqlClient, type TestApp } from './helpers.js';
+
+/**
+ * People (R-3.2.2, R-3.4, R-4.2.1) and personal data (R-3.7, R-3.8, 152-FZ): who registers whom,
+ * who sees which personal field through every path, and the log of staff reads.
+ */
+let t: TestApp;
+const c: Record<string, GqlClient> = {};
+const ROLES = [
+  'sysadmin',
+  'director',
+  'deputy',
+  'teacher',
+  'classteacher',
+  'parent',
+  'pupil',
+] as const;
+let ids: {
+  c7: string;
+  c3: string;
+  c8: string;
+  pupil: string;
+  younger: string;
+  parent: string;
+  otherParent: string;
+  otherPupil: string;
+  other3: string;
+  teacher: string;
+};
+
+const one = async (sql: string, params: unknown[] = []) =>
+  String((await t.sql<{ id: number }>(sql, params))[0].id);
+
+beforeAll(async () => {
+  t = await createTestApp();
+  for (const r of ROLES) c[r] = await t.as(r);
+  ids = {
+    c7: await one(`select id from class_group where grade = 7`),
+    c3: await one(`select id from class_group where grade = 3`),
+    c8: await one(`select id from class_group where grade = 8`),
+    pupil: await one(`select person_id as id from user_account where login = 'pupil'`),
+    parent: await one(`select person_id as id from user_account where login = 'parent'`),
+    younger: await one(
+      `select g.pupil_id as id from guardianship g join enrollment e on e.pupil_id = g.pupil_id
+        join class_group c on c.id = e.class_group_id
+        where g.guardian_id = (select person_id from user_account where login = 'parent') and c.grade = 3`,
+    ),
+    otherParent: await one(
+      `select g.guardian_id as id from guardianship g where g.pupil_id = (select person_id from user_account where login = 'pupil')
+          and g.guardian_id <> (select person_id from user_account where login = 'parent')`,
+    ),
+    otherPupil: await one(
+      `select e.pupil_id as id from enrollment e join class_group c on c.id = e.class_group_id
+        where c.grade = 7 and e.pupil_id <> (select person_id from user_account where login = 'pupil')
+          and not exists(select 1 from guardianship g where g.pupil_id = e.pupil_id
+                           and g.guardian_id = (select person_id from user_account where login = 'parent'))
+        order by e.pupil_id limit 1`,
+    ),
+    other3: await one(
+      `select e.pupil_id as id from enrollment e join class_group c on c.id = e.class_group_id
+        where c.grade = 3 and not exists(select 1 from guardianship g where g.pupil_id = e.pupil_id
+                           and g.guardian_id = (select person_id from user_account where login = 'parent'))
+        order by e.pupil_id limit 1`,
+    ),
+    teacher: await one(`select person_id as id from user_account where login = 'teacher'`),
+  };
+});
+afterAll(() => t.close());
+
+const PERSON = `id fullName birthDate phone email address document sex
+  guardians { kind person { id fullName phone children { person { id phone } } } }
+  children { person { id birthDate } } enrollments { classGroup { id } startsOn endsOn leaveReason }
+  consents { id active document } consentMissing needsConfirmation access { state login } canEdit`;
+const personQuery = `query($id:ID!){person(id:$id){${PERSON}}}`;
+const rosterQuery = `query($id:ID!){classRoster(classGroupId:$id){manageable pupils{${PERSON}} former{id fullName}}}`;
+const pupilInput = {
+  lastName: 'Новикова',
+  firstName: 'Дарья',
+  middleName: 'Олеговна',
+  sex: 'F',
+  birthDate: '2013-05-14',
+  phone: '8 (912) 345-67-89',
+  address: 'д. Берёзовка, ул. Лесная, 3',
+};
+const register = (who: GqlClient, cls: string, input: Record<string, unknown> = pupilInput) =>
+  who.request<{ registerPupil: { id: string; phone: string; needsConfirmation: boolean } }>(
+    `mutation($c:ID!,$i:PersonInput!){registerPupil(classGroupId:$c,input:$i){id phone needsConfirmation}}`,
+    { c: cls, i: input },
+  );
+const count = async (table: string) =>
+  Number((await t.sql<{ n: string }>(`select count(*) as n from ${table}`))[0].n);
+
+describe('registration (R-3.2.2)', () => {
+  it('lets the class teacher register a pupil of own class, normalising the phone', async () => {
+    const r = await register(c.classteacher, ids.c7);
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.registerPupil.phone).toBe('+79123456789');
+    expect(r.data!.registerPupil.needsConfirmation).toBe(false);
+    const roster = await c.classteacher.request<{
+      classRoster: { pupils: { id: string }[] };
+    }>(rosterQuery, { id: ids.c7 });
+    expect(roster.data!.classRoster.pupils.map((p) => p.id)).toContain(r.data!.registerPupil.id);
+  });
+
+  it('refuses every other role, and the class teacher for another class, writing nothing', async () => {
+    const before = await count('person');
+    for (const who of ['sysadmin', 'director', 'deputy', 'teacher', 'parent', 'pupil'] as const) {
+      const r = await register(c[who], ids.c7);
+      expect(codeOf(r), who).toBe('FORBIDDEN');
+    }
+    expect(codeOf(await register(c.classteacher, ids.c3))).toBe('FORBIDDEN');
+    expect(codeOf(await register(t.client(), ids.c7))).toMatch(/FORBIDDEN|UNAUTHENTICATED/);
+    expect(await count('person')).toBe(before);
+  });
+
+  it('answers bad input with the field and writes nothing', async () => {
+    const before = await count('person');
+    for (const [field, value, reason] of [
+      ['phone', '12345', 'INVALID_PHONE'],
+      ['email', 'not-an-email', 'INVALID_EMAIL'],
+      ['lastName', '  ', 'REQUIRED'],
+      ['firstName', 'Дарья2', 'INVALID_NAME'],
+      ['birthDate', '2030-01-01', 'DATE_OUT_OF_RANGE'],
+    ] as const) {
+      const r = await register(c.classteacher, ids.c7, { ...pupilInput, [field]: value });
+      expect(codeOf(r), field).toBe('BAD_USER_INPUT');
+      expect(r.errors![0].extensions).toMatchObject({ field, reason });
+    }
+    expect(await count('person')).toBe(before);
+  });
+
+  it('adds a parent, and links the same parent (name and phone) to a second child instead of a copy', async () => {
+    const a = await register(c.classteacher, ids.c7, { ...pupilInput, firstName: 'Анна' });
+    const b = await register(c.classteacher, ids.c7, { ...pupilInput, firstName: 'Вера' });
+    const parent = {
+      lastName: 'Новиков',
+      firstName: 'Олег',
+      middleName: 'Петрович',
+      phone: '+7 916 000-11-22',
+      kind: 'father',
+    };
+    const add = (pupilId: string) =>
+      c.classteacher.request<{
+        addGuardian: { guardians: { kind: string; person: { id: string; phone: string } }[] };
+      }>(
+        `mutation($p:ID!,$i:GuardianInput!){addGuardian(pupilId:$p,input:$i){guardians{kind person{id phone}}}}`,
+        { p: pupilId, i: parent },
+      );
+    const first = await add(a.data!.registerPupil.id);
+    expect(first.errors).toBeUndefined();
+    const second = await add(b.data!.registerPupil.id);
+    expect(second.data!.addGuardian.guardians[0].person.id).toBe(
+      first.data!.addGuardian.guardians[0].person.id,
+    );
+    expect(second.data!.addGuardian.guardians[0].person.phone).toBe('+79160001122');
+    const again = await add(b.data!.registerPupil.id);
+    expect(again.errors![0].extensions).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'ALREADY_LINKED',
+    });
+    const bad = await c.classteacher.request(
+      `mutation($p:ID!,$i:GuardianInput!){addGuardian(pupilId:$p,input:$i){id}}`,
+      { p: a.data!.registerPupil.id, i: { ...parent, phone: null, kind: 'uncle' } },
+    );
+    expect(bad.errors![0].extensions).toMatchObject({ field: 'kind', reason: 'INVALID_KIND' });
+    // Another class's pupil: not the class teacher's to touch.
+    const foreign = await c.classteacher.request(
+      `mutation($p:ID!,$i:GuardianInput!){addGuardian(pupilId:$p,input:$i){id}}`,
+      { p: ids.other3, i: parent },
+    );
+    expect(codeOf(foreign)).toBe('NOT_FOUND');
+  });
+
+  it('edits records of own class only; unlinks a parent', async () => {
+    const r = await c.classteacher.request<{ updatePersonRecord: { phone: string } }>(
+      `mutation($id:ID!,$i:PersonInput!){updatePersonRecord(id:$id,input:$i){phone}}`,
+      { id: ids.otherParent, i: { lastName: 'Иванов', firstName: 'Иван', phone: '9031112233' } },
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.updatePersonRecord.phone).toBe('+79031112233');
+    const audit = await t.sql<{ after: { fields: string[] } }>(
+      `select after from audit_event where entity = 'person' and entity_id = ? and action = 'update'`,
+      [Number(ids.otherParent)],
+    );
+    // The audit names the fields, never their values.
+    expect(JSON.stringify(audit)).not.toContain('9031112233');
+    expect(audit[0].after.fields).toContain('phone');
+    for (const who of ['teacher', 'parent', 'director', 'sysadmin'] as const) {
+      const x = await c[who].request(
+        `mutation($id:ID!,$i:PersonInput!){updatePersonRecord(id:$id,input:$i){id}}`,
+        { id: ids.otherPupil, i: { lastName: 'X', firstName: 'Y' } },
+      );
+      expect(codeOf(x), who).toMatch(/FORBIDDEN|NOT_FOUND/);
+    }
+    // Staff records stay with the SYSADMIN.
+    const staff = await c.classteacher.request(
+      `mutation($id:ID!,$i:PersonInput!){updatePersonRecord(id:$id,input:$i){id}}`,
+      { id: ids.teacher, i: { lastName: 'X', firstName: 'Y' } },
+    );
+    expect(codeOf(staff)).toBe('FORBIDDEN');
+  });
+
+  it('transfers a pupil to another class, keeping the history, and records leaving school', async () => {
+    const p = await register(c.classteacher, ids.c7, { ...pupilInput, firstName: 'Галина' });
+    const id = p.data!.registerPupil.id;
+    await t.sql(`update enrollment set starts_on = '2026-09-01' where pupil_id = ?`, [Number(id)]);
+    const moved = await c.classteacher.request<{
+      movePupil: {
+        enrollments: {
+          classGroup: { id: string };
+          endsOn: string | null;
+          leaveReason: string | null;
+        }[];
+      };
+    }>(
+      `mutation($p:ID!,$i:MovePupilInput!){movePupil(pupilId:$p,input:$i){enrollments{classGroup{id} endsOn leaveReason}}}`,
+      { p: id, i: { reason: 'TRANSFERRED', on: '2026-11-28', toClassGroupId: ids.c8 } },
+    );
+    expect(moved.errors).toBeUndefined();
+    // Now in 8А, the pupil's personal data are no longer the 7А class teacher's to read.
+    expect(moved.data!.movePupil.enrollments).toBeNull();
+    const history = await c.director.request<{
+      person: {
+        enrollments: {
+          classGroup: { id: string };
+          endsOn: string | null;
+          leaveReason: string | null;
+        }[];
+      };
+    }>(`query($id:ID!){person(id:$id){enrollments{classGroup{id} endsOn leaveReason}}}`, { id });
+    expect(history.data!.person.enrollments).toEqual([
+      { classGroup: { id: ids.c7 }, endsOn: '2026-11-27', leaveReason: 'TRANSFERRED' },
+      { classGroup: { id: ids.c8 }, endsOn: null, leaveReason: null },
+    ]);
+    const roster = await c.classteacher.request<{
+      classRoster: { pupils: { id: string }[]; former: { id: string }[] };
+    }>(rosterQuery, { id: ids.c7 });
+    expect(roster.data!.classRoster.pupils.map((x) => x.id)).not.toContain(id);
+    expect(roster.data!.classRoster.former.map((x) => x.id)).toContain(id);
+    // Now in 8А: no longer the 7А class teacher's pupil.
+    const again = await c.classteacher.request(
+      `mutation($p:ID!,$i:MovePupilInput!){movePupil(pupilId:$p,input:$i){id}}`,
+      { p: id, i: { reason: 'LEFT_SCHOOL', on: '2026-11-28' } },
+    );
+    expect(codeOf(again)).toBe('NOT_FOUND');
+    const q = await register(c.classteacher, ids.c7, { ...pupilInput, firstName: 'Дина' });
+    await t.sql(`update enrollment set starts_on = '2026-09-01' where pupil_id = ?`, [
+      Number(q.data!.registerPupil.id),
+    ]);
+    const left = await c.classteacher.request<{
+      movePupil: { enrollments: { endsOn: string; leaveReason: string }[] };
+    }>(
+      `mutation($p:ID!,$i:MovePupilInput!){movePupil(pupilId:$p,input:$i){enrollments{endsOn leaveReason}}}`,
+      { p: q.data!.registerPupil.id, i: { reason: 'LEFT_SCHOOL', on: '2026-11-20' } },
+    );
+    expect(left.errors).toBeUndefined();
+    const gone = await c.director.request<{
+      person: { enrollments: { endsOn: string; leaveReason: string }[] };
+    }>(`query($id:ID!){person(id:$id){enrollments{endsOn leaveReason}}}`, {
+      id: q.data!.registerPupil.id,
+    });
+    expect(gone.data!.person.enrollments).toEqual([
+      { endsOn: '2026-11-19', leaveReason: 'LEFT_SCHOOL' },
+    ]);
+  });
+
+  it('flags records unconfirmed for a month and pupils without consent; confirming and consenting clear them', async () => {
+    await t.sql(`update person set record_confirmed_at = now() - interval '40 days' where id = ?`, [
+      Number(ids.otherPupil),
+    ]);
+    await t.sql(`delete from consent where subject_id = ?`, [Number(ids.otherPupil)]);
+    const flags = async () =>
+      (
+        await c.classteacher.request<{
+          person: {
+            needsConfirmation: boolean;
+            consentMissing: boolean;
+            guardians: { person: { id: string } }[];
+          };
+        }>(
+          `query($id:ID!){person(id:$id){needsConfirmation consentMissing guardians{person{id}}}}`,
+          {
+            id: ids.otherPupil,
+          },
+        )
+      ).data!.person;
+    const before = await flags();
+    expect(before).toMatchObject({ needsConfirmation: true, consentMissing: true });
+    const n = await c.classteacher.request<{ confirmPersonRecords: number }>(
+      `mutation($ids:[ID!]!){confirmPersonRecords(ids:$ids)}`,
+      { ids: [ids.otherPupil] },
+    );
+    expect(n.data!.confirmPersonRecords).toBe(1);
+    const guardian = before.guardians[0]?.person.id ?? null;
+    const consent = await c.classteacher.request<{
+      recordConsent: { consents: { id: string; active: boolean }[] };
+    }>(
+      `mutation($p:ID!,$i:ConsentInput!){recordConsent(pupilId:$p,input:$i){consents{id active}}}`,
+      {
+        p: ids.otherPupil,
+        i: { givenById: guardian, document: 'Согласие № 77', givenOn: '2026-09-01' },
+      },
+    );
+    expect(consent.errors).toBeUndefined();
+    expect(await flags()).toMatchObject({ needsConfirmation: false, consentMissing: false });
+    // Consent "given" by someone who is not a guardian is refused.
+    const wrong = await c.classteacher.request(
+      `mutation($p:ID!,$i:ConsentInput!){recordConsent(pupilId:$p,input:$i){id}}`,
+      { p: ids.otherPupil, i: { givenById: ids.parent, document: 'X', givenOn: '2026-09-01' } },
+    );
+    expect(wrong.errors![0].extensions).toMatchObject({ reason: 'NOT_A_GUARDIAN' });
+    const revoked = await c.classteacher.request(
+      `mutation($id:ID!,$on:LocalDate!){revokeConsent(id:$id,on:$on){id}}`,
+      { id: consent.data!.recordConsent.consents[0].id, on: '2026-11-28' },
+    );
+    expect(revoked.errors).toBeUndefined();
+    expect((await flags()).consentMissing).toBe(true);
+    // Only the class teacher confirms and records consents.
+    for (const who of ['teacher', 'director', 'parent'] as const) {
+      const x = await c[who].request(`mutation($ids:[ID!]!){confirmPersonRecords(ids:$ids)}`, {
+        ids: [ids.otherPupil],
+      });
+      expect(codeOf(x), who).toBe('FORBIDDEN');
+    }
+  });
+});
+
+describe('personal data (R-3.7, R-3.8)', () => {
+  const read = (who: GqlClient, id: string) =>
+    who.request<{
+      person: {
+        phone: string | null;
+        birthDate: string | null;
+        guardians:
+          | {
+              person: {
+                id: string;
+                phone: string | null;
+                children: { person: { id: string; phone: string | null } }[] | null;
+              };
+            }[]
+          | null;
+        children: { person: { id: string; birthDate: string | null } }[] | null;
+      };
+    }>(personQuery, { id });
+
+  it('shows a pupil’s personal data to the pupil, the guardians, the class teacher and the administration', async () => {
+    for (const who of [
+      'pupil',
+      'parent',
+      'classteacher',
+      'director',
+      'deputy',
+      'sysadmin',
+    ] as const) {
+      const r = await read(c[who], ids.pupil);
+      expect(r.errors, who).toBeUndefined();
+      expect(r.data!.person.birthDate, who).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
+  });
+
+  it('hides it from a teacher of the pupil, from other families, and from other classes’ teachers', async () => {
+    expect(codeOf(await read(c.teacher, ids.pupil))).toBe('NOT_FOUND');
+    expect(codeOf(await read(c.parent, ids.otherPupil))).toBe('NOT_FOUND');
+    expect(codeOf(await read(c.pupil, ids.otherPupil))).toBe('NOT_FOUND');
+    expect(codeOf(await read(c.classteacher, ids.other3))).toBe('NOT_FOUND');
+    expect(codeOf(await read(t.client(), ids.pupil))).toMatch(/NOT_FOUND|UNAUTHENTICATED/);
+    expect(codeOf(await c.teacher.request(rosterQuery, { id: ids.c7 }))).toBe('FORBIDDEN');
+    expect(codeOf(await c.parent.request(rosterQuery, { id: ids.c7 }))).toBe('FORBIDDEN');
+    expect(codeOf(await c.classteacher.request(rosterQuery, { id: ids.c3 }))).toBe('FORBIDDEN');
+  });
+
+  it('guards every nested person separately', async () => {
+    // The pupil sees own data, but not the parents' phones; a parent sees own phone, not the other parent's.
+    const own = await read(c.pupil, ids.pupil);
+    const phones = own.data!.person.guardians!.map((g) => g.person.phone);
+    expect(phones.every((p) => p === null)).toBe(true);
+    const byParent = await read(c.parent, ids.pupil);
+    const gs = byParent.data!.person.guardians!;
+    expect(gs.find((g) => g.person.id === ids.parent)!.person.phone).toMatch(/^\+7/);
+    expect(gs.find((g) => g.person.id === ids.otherParent)!.person.phone).toBeNull();
+    // The class teacher of 7А sees the parent's phone, but not the younger child's (3А) data, even
+    // when reached through the parent.
+    const byTeacher = await c.classteacher.request<{
+      classRoster: {
+        pupils: {
+          id: string;
+          guardians: {
+            person: {
+              id: string;
+              phone: string | null;
+              children: { person: { id: string; birthDate: string | null } }[];
+            };
+          }[];
+        }[];
+      };
+    }>(
+      `query($id:ID!){classRoster(classGroupId:$id){pupils{id guardians{person{id phone children{person{id birthDate}}}}}}}`,
+      { id: ids.c7 },
+    );
+    const me = byTeacher.data!.classRoster.pupils.find((p) => p.id === ids.pupil)!;
+    const mother = me.guardians.find((g) => g.person.id === ids.parent)!;
+    expect(mother.person.phone).toMatch(/^\+7/);
+    const kids = mother.person.children.map((k) => [k.person.id, k.person.birthDate]);
+    expect(kids.find(([id]) => id === ids.pupil)![1]).not.toBeNull();
+    expect(kids.find(([id]) => id === ids.younger)![1]).toBeNull();
+  });
+
+  it('logs staff reads of others’ personal data, for the DIRECTOR alone to review', async () => {
+    await t.sql(`delete from personal_data_access`);
+    await read(c.director, ids.otherPupil);
+    await c.classteacher.request(`query($id:ID!){person(id:$id){phone}}`, { id: ids.otherPupil });
+    await read(c.parent, ids.pupil); // a parent reading their own child: not logged
+    await read(c.pupil, ids.pupil); // oneself: not logged
+    await read(c.teacher, ids.pupil); // refused: nothing was read
+    const log = await c.director.request<{
+      personalDataAccessLog: { readerName: string; subjectId: string; fields: string[] }[];
+    }>(`{personalDataAccessLog{readerName subjectId fields}}`);
+    expect(log.errors).toBeUndefined();
+    const all = log.data!.personalDataAccessLog;
+    const entries = all.filter((e) => e.subjectId === ids.otherPupil);
+    expect(entries).toHaveLength(2);
+    // The director's query reached the parents' phones too: logged under each parent.
+    const parents = all.filter((e) => e.subjectId !== ids.otherPupil);
+    expect(parents.length).toBeGreaterThan(0);
+    expect(parents.every((e) => e.fields.includes('phone'))).toBe(true);
+    expect(entries.find((e) => e.fields.length === 1)!.fields).toEqual(['phone']);
+    expect(entries.find((e) => e.fields.length > 1)!.fields).toEqual(
+      expect.arrayContaining(['address', 'birthDate', 'phone', 'guardians']),
+    );
+    for (const who of [
+      'sysadmin',
+      'deputy',
+      'classteacher',
+      'teacher',
+      'parent',
+      'pupil',
+    ] as const) {
+      const r = await c[who].request(`{personalDataAccessLog{id}}`);
+      expect(codeOf(r), who).toBe('FORBIDDEN');
+    }
+  });
+});

@@ -442,3 +442,84 @@ describe('personal data (R-3.7, R-3.8)', () => {
     }
   });
 });
+
+describe('class list import (R-3.2.2)', () => {
+  const HEAD =
+    'Фамилия;Имя;Отчество;Пол;Дата рождения;Родитель 1: фамилия;Родитель 1: имя;Родитель 1: кем приходится;Родитель 1: телефон';
+  const csv = (rows: string[]) =>
+    Buffer.from('\ufeff' + [HEAD, ...rows].join('\r\n'), 'utf8').toString('base64');
+  const good = [
+    'Орлова;Мария;Ивановна;Ж;01.02.2013;Орлов;Иван;отец;+7 915 111-22-33',
+    'Орлов;Пётр;Иванович;М;03.04.2014;Орлов;Иван;отец;+7 915 111-22-33',
+    'Соколова;Ева;;Ж;2013-06-07;;;;',
+  ];
+  const preview = (who: GqlClient, file: string) =>
+    who.request<{
+      previewClassImport: {
+        valid: boolean;
+        pupilCount: number;
+        rows: { rowNumber: number; problems: { field: string; reason: string }[] }[];
+        fileProblems: { reason: string }[];
+      };
+    }>(
+      `query($c:ID!,$f:String!){previewClassImport(classGroupId:$c,fileBase64:$f,filename:"list.csv"){valid pupilCount rows{rowNumber problems{field reason}} fileProblems{reason}}}`,
+      { c: ids.c7, f: file },
+    );
+  const commit = (who: GqlClient, file: string) =>
+    who.request<{
+      importClassList: { pupilsCreated: number; guardiansCreated: number; guardiansLinked: number };
+    }>(
+      `mutation($c:ID!,$f:String!){importClassList(classGroupId:$c,fileBase64:$f,filename:"list.csv"){pupilsCreated guardiansCreated guardiansLinked}}`,
+      { c: ids.c7, f: file },
+    );
+
+  it('previews each row’s problems and imports nothing while any row is wrong', async () => {
+    const bad = csv([...good, 'Кузнецов;;;X;31.02.2013;Кузнецова;Анна;тётя;123']);
+    const p = await preview(c.classteacher, bad);
+    expect(p.errors).toBeUndefined();
+    expect(p.data!.previewClassImport.valid).toBe(false);
+    const row = p.data!.previewClassImport.rows.find((r) => r.rowNumber === 5)!;
+    expect(row.problems.map((x) => x.reason)).toEqual(
+      expect.arrayContaining(['REQUIRED', 'INVALID_SEX', 'INVALID_DATE', 'INVALID_PHONE']),
+    );
+    expect(p.data!.previewClassImport.rows.filter((r) => r.problems.length === 0)).toHaveLength(3);
+    const before = await count('person');
+    const r = await commit(c.classteacher, bad);
+    expect(codeOf(r)).toBe('BAD_USER_INPUT');
+    const entries = r.errors![0].extensions!.entries as { index: number; field: string }[];
+    expect(entries.every((e) => e.index === 5)).toBe(true);
+    expect(entries.map((e) => e.field)).toContain('firstName');
+    expect(await count('person')).toBe(before);
+  });
+
+  it('imports a good file whole, one parent for two siblings, and refuses pupils already there', async () => {
+    const before = await count('person');
+    const r = await commit(c.classteacher, csv(good));
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.importClassList).toEqual({
+      pupilsCreated: 3,
+      guardiansCreated: 1,
+      guardiansLinked: 1,
+    });
+    expect(await count('person')).toBe(before + 4);
+    const again = await preview(c.classteacher, csv(good));
+    expect(
+      again.data!.previewClassImport.rows.every((x) =>
+        x.problems.some((p) => p.reason === 'ALREADY_IN_CLASS'),
+      ),
+    ).toBe(true);
+  });
+
+  it('is the class teacher’s alone', async () => {
+    for (const who of ['sysadmin', 'director', 'teacher', 'parent', 'pupil'] as const) {
+      expect(codeOf(await preview(c[who], csv(good))), who).toMatch(/FORBIDDEN|NOT_FOUND/);
+      expect(codeOf(await commit(c[who], csv(good))), who).toMatch(/FORBIDDEN|NOT_FOUND/);
+    }
+    const tpl = await c.classteacher.request<{ classListTemplate: { base64: string } }>(
+      `{classListTemplate(format:"xlsx"){base64}}`,
+    );
+    expect(
+      Buffer.from(tpl.data!.classListTemplate.base64, 'base64').subarray(0, 2).toString(),
+    ).toBe('PK');
+  });
+});

@@ -138,4 +138,4 @@ export class GqlClient {
   }
 }
 
-export const codeOf = (r: GqlResult) => r.errors?.[0]?.extensions?.code;
+export const codeOf = (r: Pick<GqlResult, 'errors'>) => r.errors?.[0]?.extensions?.code;

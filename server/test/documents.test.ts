@@ -84,7 +84,7 @@ describe('access slips', () => {
     expect(text).toContain('Ученик, класс 5А');
     expect(text).toContain('Код действует до: 15.12.2026');
     expect(text).toContain('https://school17.example.ru');
-    expect(text).toContain('Активировать по коду');
+    expect(text).toContain('Первый вход по коду доступа');
     expect(text).toMatch(/Получил\(а\): _+ Дата: _+ Подпись: _+/);
   });
 
@@ -92,7 +92,7 @@ describe('access slips', () => {
     const text = await pdfText(await renderAccessSlips(data, 'en'));
     expect(text).toContain('Иванова Анна Сергеевна');
     expect(text).toContain('Activation code');
-    expect(text).toContain('Activate with a code');
+    expect(text).toContain('First sign-in with an access code');
     expect(text).toContain('valid until: 2026-12-15');
     expect(text).toMatch(/Received by: _+ Date: _+ Signature: _+/);
     expect(text).not.toContain('Подпись');

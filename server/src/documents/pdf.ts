@@ -46,7 +46,7 @@ const TEXTS = {
     howTo: 'Как войти в первый раз',
     steps: (url: string) => [
       `Откройте ${url}`,
-      'Выберите «Активировать по коду».',
+      'Выберите «Первый вход по коду доступа» на странице входа.',
       'Введите логин и код активации.',
       'Придумайте пароль. Дальше входите по логину и паролю.',
     ],
@@ -87,7 +87,7 @@ const TEXTS = {
     howTo: 'How to sign in the first time',
     steps: (url: string) => [
       `Open ${url}`,
-      'Choose "Activate with a code".',
+      'On the sign-in page choose "First sign-in with an access code".',
       'Enter the login and the activation code.',
       'Choose a password. From then on, sign in with the login and password.',
     ],

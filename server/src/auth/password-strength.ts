@@ -26,14 +26,18 @@ export function passwordStrength(password: string, knownWords: string[] = []): S
 }
 
 /** Refuses a weak password with a typed error the form shows beside the password field. */
-export function requireStrongPassword(password: string, knownWords: string[]): void {
+export function requireStrongPassword(
+  password: string,
+  knownWords: string[],
+  field = 'password',
+): void {
   if (password.length < MIN_LENGTH) {
-    throw badInput('password', 'PASSWORD_TOO_SHORT', `Use at least ${MIN_LENGTH} characters`);
+    throw badInput(field, 'PASSWORD_TOO_SHORT', `Use at least ${MIN_LENGTH} characters`);
   }
   if (password.length > MAX_LENGTH) {
-    throw badInput('password', 'TOO_LONG', `Use at most ${MAX_LENGTH} characters`);
+    throw badInput(field, 'TOO_LONG', `Use at most ${MAX_LENGTH} characters`);
   }
   if (!passwordStrength(password, knownWords).acceptable) {
-    throw badInput('password', 'PASSWORD_TOO_WEAK', 'This password is too easy to guess');
+    throw badInput(field, 'PASSWORD_TOO_WEAK', 'This password is too easy to guess');
   }
 }

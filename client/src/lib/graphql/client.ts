@@ -7,7 +7,7 @@ import type { Client } from 'graphql-ws';
 import { isUnauthenticated } from './errors';
 
 /** Operations whose UNAUTHENTICATED answer is expected and handled where they are sent. */
-const SIGN_IN_OPERATIONS = new Set(['Login', 'Me']);
+const SIGN_IN_OPERATIONS = new Set(['Login', 'Me', 'ActivateAccount']);
 
 interface ClientOptions {
   /** Called when the session ends under a running page (expired or signed out elsewhere). */

@@ -413,7 +413,11 @@ export class AccessService {
       throw badInput('currentPassword', 'WRONG_PASSWORD', 'The current password is wrong');
     }
     const person = await em.findOneOrFail(Person, viewer.personId);
-    requireStrongPassword(next, [viewer.login, person.lastName, person.firstName, current]);
+    requireStrongPassword(
+      next,
+      [viewer.login, person.lastName, person.firstName, current],
+      'newPassword',
+    );
     const passwordHash = await hashPassword(next);
     await em.transactional(async (tem) => {
       await tem.execute(

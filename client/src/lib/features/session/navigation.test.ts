@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isActive, navigationFor } from './navigation';
+import { adminPageRoles, isActive, menuFor, navigationFor } from './navigation';
 
 describe('navigationFor', () => {
   it('gives a system administrator the admin screens', () => {
@@ -58,5 +58,26 @@ describe('isActive', () => {
     expect(isActive('/', '/admin/classes')).toBe(false);
     expect(isActive('/', '/')).toBe(true);
     expect(isActive('/diary', '/diary/181')).toBe(true);
+  });
+});
+
+describe('menuFor', () => {
+  it('adds the personal data access log for the director only', () => {
+    expect(menuFor(['DIRECTOR']).map((entry) => entry.href)).toEqual([
+      '/',
+      '/periods',
+      '/admin/personal-data-log',
+    ]);
+    for (const role of ['SYSADMIN', 'DEPUTY', 'TEACHER', 'PARENT', 'STUDENT'] as const) {
+      expect(menuFor([role])).toEqual(navigationFor([role]));
+    }
+  });
+});
+
+describe('adminPageRoles', () => {
+  it('leaves the admin pages to the SYSADMIN but the access log to the director', () => {
+    expect(adminPageRoles('/admin/staff')).toEqual(['SYSADMIN']);
+    expect(adminPageRoles('/admin/personal-data-log')).toEqual(['DIRECTOR']);
+    expect(adminPageRoles('/admin/personal-data-logs')).toEqual(['SYSADMIN']);
   });
 });

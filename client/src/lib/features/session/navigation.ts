@@ -35,6 +35,35 @@ const ENTRIES_BY_ROLE: Record<Role, NavEntry[]> = {
   STUDENT: [HOME, DIARY],
 };
 
+/** Who read whose personal data (152-FZ): the director's, though it lives among the admin pages. */
+const PERSONAL_DATA_LOG: NavEntry = {
+  href: '/admin/personal-data-log',
+  label: 'nav.personalDataLog',
+};
+
+/** Admin pages that are not the SYSADMIN's, with the roles that may open them. */
+const ADMIN_PAGE_ROLES: { href: string; roles: Role[] }[] = [
+  { href: PERSONAL_DATA_LOG.href, roles: ['DIRECTOR'] },
+];
+
+/** The roles that may open an admin page: the SYSADMIN, unless the page is someone else's. */
+export function adminPageRoles(pathname: string): Role[] {
+  return ADMIN_PAGE_ROLES.find((entry) => isActive(entry.href, pathname))?.roles ?? ['SYSADMIN'];
+}
+
+/**
+ * Oversight pages outside a role's daily work, shown after its entries: the personal data
+ * access log for the director.
+ */
+export function oversightFor(roles: readonly Role[]): NavEntry[] {
+  return roles.includes('DIRECTOR') ? [PERSONAL_DATA_LOG] : [];
+}
+
+/** The whole menu: a role's entries (`navigationFor`), then its oversight pages. */
+export function menuFor(roles: readonly Role[]): NavEntry[] {
+  return [...navigationFor(roles), ...oversightFor(roles)];
+}
+
 /** Navigation for a person with these roles: the union of each role's entries, in order. */
 export function navigationFor(roles: readonly Role[]): NavEntry[] {
   const seen = new Set<string>();

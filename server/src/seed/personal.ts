@@ -30,6 +30,13 @@ export async function fillPersonalData(
       where p.school_id = ? and e.pupil_id = p.id`,
     [startYear, schoolId],
   );
+  // A family lives together: each parent at their (first) child's address.
+  await em.execute(
+    `update person p set address = (select c.address from guardianship g join person c on c.id = g.pupil_id
+                                      where g.guardian_id = p.id order by g.pupil_id limit 1)
+      where p.school_id = ? and exists(select 1 from guardianship g where g.guardian_id = p.id)`,
+    [schoolId],
+  );
   await em.execute(
     `update person p set
         record_confirmed_at = (?::date - case when p.id % 7 = 0 then 40 else p.id % 25 end) + time '10:00',

@@ -116,12 +116,22 @@ describe('access codes (R-3.3)', () => {
     expect((await fresh.login(code.login, STRONG)).errors).toBeUndefined();
 
     const register = await c.classteacher.request<{
-      accessCodeRegister: { personId: string; issuedBy: string; activatedAt: string | null }[];
-    }>(`query($c:ID!){accessCodeRegister(classGroupId:$c){personId issuedBy activatedAt}}`, {
-      c: ids.c7,
-    });
+      accessCodeRegister: {
+        personId: string;
+        issuedBy: string;
+        activatedAt: string | null;
+        className: string | null;
+      }[];
+    }>(
+      `query($c:ID!){accessCodeRegister(classGroupId:$c){personId issuedBy activatedAt className}}`,
+      {
+        c: ids.c7,
+      },
+    );
     const line = register.data!.accessCodeRegister.find((x) => x.personId === parentId)!;
     expect(line.activatedAt).not.toBeNull();
+    // A parent is listed with the child's class.
+    expect(line.className).toContain('7');
     expect(line.issuedBy).toContain(' ');
     const audit = await t.sql<{ action: string }>(
       `select action from audit_event where entity = 'access_code' order by id`,

@@ -247,8 +247,9 @@ export class AccessService {
            or (?::int is null and not ?::boolean)))
        select c.id, c.person_id, concat_ws(' ', p.last_name, p.first_name, p.middle_name) as full_name,
               array(select g.role::text from role_grant g where g.person_id = p.id) as roles,
-              (select concat(cg.grade, cg.letter) from enrollment e join class_group cg on cg.id = e.class_group_id
-                where e.pupil_id = p.id and e.starts_on <= ? and (e.ends_on is null or e.ends_on >= ?) limit 1) as class_name,
+              (select string_agg(distinct concat(cg.grade, cg.letter), ', ') from enrollment e join class_group cg on cg.id = e.class_group_id
+                where (e.pupil_id = p.id or e.pupil_id in (select g.pupil_id from guardianship g where g.guardian_id = p.id))
+                  and e.starts_on <= ? and (e.ends_on is null or e.ends_on >= ?)) as class_name,
               a.login, concat_ws(' ', ib.last_name, ib.first_name, ib.middle_name) as issued_by,
               c.issued_at, c.expires_at, c.activated_at, c.revoked_at, c.revoked_reason
          from access_code c join people on people.id = c.person_id

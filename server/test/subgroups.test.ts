@@ -241,3 +241,376 @@ describe('splitting a class', () => {
     ).toBe('NOT_FOUND');
   });
 });
+
+/** Editing and deleting splits; runs after the English split above (1 группа: a, b; a has a 5). */
+const SPLITS = `query($c:ID!){subgroupSplits(classGroupId:$c){id subjectName canEdit
+  groups{id name courseId teacherId pupils{id}}}}`;
+const UPDATE = `mutation($id:ID!,$i:SubgroupSplitChangeInput!){updateSubgroupSplit(id:$id,input:$i){id
+  groups{id name courseId teacherId pupils{id}}}}`;
+const DELETE = 'mutation($id:ID!){deleteSubgroupSplit(id:$id)}';
+
+interface Group {
+  id: string;
+  name: string;
+  courseId: string;
+  teacherId: string;
+  pupils: { id: string }[];
+}
+interface Split {
+  id: string;
+  subjectName: string;
+  canEdit: boolean;
+  groups: Group[];
+}
+
+const splitsNow = async (client = classteacher) =>
+  (await client.request<{ subgroupSplits: Split[] }>(SPLITS, { c: ids.class7 })).data!
+    .subgroupSplits;
+const englishSplit = async () =>
+  (await splitsNow()).find((s) => s.subjectName.startsWith('Иностранный'))!;
+/** The split as an edit: each group by id, with its name, teacher and pupils, changed by `change`. */
+const asChange = (split: Split, change: (groups: Change[]) => void = () => {}) => {
+  const groups = split.groups.map((g) => ({
+    id: g.id,
+    name: g.name,
+    teacherId: g.teacherId,
+    pupilIds: g.pupils.map((p) => p.id),
+  }));
+  change(groups);
+  return { id: split.id, i: { groups } };
+};
+type Change = { id: string; name: string; teacherId: string; pupilIds: string[] };
+const move = (groups: Change[], pupil: string, to: number) => {
+  for (const g of groups) g.pupilIds = g.pupilIds.filter((p) => p !== pupil);
+  groups[to].pupilIds.push(pupil);
+};
+const pageOf = async (courseId: string) => {
+  const r = await (
+    await t.as('director')
+  ).request<{ journalPage: { pupils: { id: string }[] } }>(
+    'query($c:ID!,$p:ID!){journalPage(courseId:$c,periodId:$p){pupils{id}}}',
+    { c: courseId, p: ids.q2 },
+  );
+  return r.data!.journalPage.pupils.map((p) => p.id).sort();
+};
+
+describe('changing and deleting a split', () => {
+  it('refuses everyone but the SYSADMIN, the class teacher and the subject teacher', async () => {
+    const before = await englishSplit();
+    expect(before.canEdit).toBe(true);
+    // The algebra teacher also teaches the second group: still not theirs to change.
+    for (const login of ['director', 'deputy', 'teacher', 'history', 'parent', 'pupil']) {
+      const client = await t.as(login);
+      const rename = asChange(before, (g) => (g[0].name = 'Чужая'));
+      expect({ login, code: codeOf(await client.request(UPDATE, rename)) }).toEqual({
+        login,
+        code: 'NOT_FOUND',
+      });
+      expect({ login, code: codeOf(await client.request(DELETE, { id: before.id })) }).toEqual({
+        login,
+        code: 'NOT_FOUND',
+      });
+    }
+    // Those who may read the splits see that they may not change them.
+    for (const login of ['director', 'teacher']) {
+      expect((await splitsNow(await t.as(login)))[0].canEdit).toBe(false);
+    }
+    expect(await englishSplit()).toEqual(before);
+    expect(
+      await t.sql(
+        `select 1 from audit_event where entity = 'subgroup_split' and action <> 'create'`,
+      ),
+    ).toEqual([]);
+  });
+
+  it('refuses a change that breaks the rules of a split, and changes nothing', async () => {
+    const before = await englishSplit();
+    const [a, b, ...rest] = ids.pupils;
+    const parentId = await one(`select person_id id from user_account where login = 'parent'`);
+    const invalid: [ReturnType<typeof asChange>, Record<string, unknown>][] = [
+      [asChange(before, (g) => (g[0].pupilIds = [a])), { reason: 'SPLIT_INVALID' }],
+      [asChange(before, (g) => g[1].pupilIds.push(a)), { reason: 'SPLIT_INVALID' }],
+      [asChange(before, (g) => g[0].pupilIds.push(ids.outsider)), { reason: 'SPLIT_INVALID' }],
+      [asChange(before, (g) => (g[1].name = '  ')), { reason: 'REQUIRED', field: 'groups.1.name' }],
+      [
+        asChange(before, (g) => (g[1].name = g[0].name.toUpperCase())),
+        { code: 'CONFLICT', reason: 'NAME_TAKEN' },
+      ],
+      [
+        asChange(before, (g) => (g[0].teacherId = parentId)),
+        { reason: 'NOT_A_TEACHER', field: 'groups.0.teacherId' },
+      ],
+      // Groups are changed, not added or removed.
+      [
+        asChange(before, (g) => g.splice(1, 1, { ...g[1], id: g[0].id })),
+        { reason: 'GROUPS_CHANGED', field: 'groups' },
+      ],
+      [
+        asChange(before, (g) => {
+          g[0].pupilIds.push(...g[1].pupilIds);
+          g.pop();
+        }),
+        { reason: 'GROUPS_CHANGED' },
+      ],
+    ];
+    for (const [vars, expected] of invalid) {
+      const r = await classteacher.request(UPDATE, vars);
+      expect(r.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', ...expected });
+    }
+    const reasons = async (vars: ReturnType<typeof asChange>) =>
+      (
+        (await classteacher.request(UPDATE, vars)).errors![0].extensions!.entries as {
+          reason: string;
+          pupilIds: string[];
+        }[]
+      ).map((e) => [e.reason, e.pupilIds]);
+    expect(await reasons(invalid[0][0])).toEqual([['PUPIL_LEFT_OUT', [b]]]);
+    expect(await reasons(invalid[1][0])).toEqual([['PUPIL_IN_TWO_GROUPS', [a]]]);
+    expect(await reasons(invalid[2][0])).toEqual([['NOT_ENROLLED', [ids.outsider]]]);
+    expect(rest.length).toBeGreaterThan(1);
+    expect(await englishSplit()).toEqual(before);
+  });
+
+  it('moves a pupil, renames a group and gives it another teacher', async () => {
+    const before = await englishSplit();
+    const [, b] = ids.pupils;
+    expect(before.groups.map((g) => g.name)).toEqual(['1 группа', '2 группа']);
+    const r = await classteacher.request<{ updateSubgroupSplit: Split }>(
+      UPDATE,
+      asChange(before, (g) => {
+        move(g, b, 1);
+        g[1].name = ' Вторая ';
+        g[0].teacherId = ids.teacher;
+      }),
+    );
+    expect(r.errors).toBeUndefined();
+    const [g1, g2] = r.data!.updateSubgroupSplit.groups;
+    expect([g1.name, g2.name]).toEqual(['1 группа', 'Вторая']);
+    expect(g1.teacherId).toBe(ids.teacher);
+    expect(g2.teacherId).toBe(before.groups[1].teacherId);
+    expect(g1.pupils.map((p) => p.id)).not.toContain(b);
+    expect(g2.pupils.map((p) => p.id)).toContain(b);
+    // The same courses: each group keeps its journal page, whose pupils follow the change.
+    expect([g1.courseId, g2.courseId]).toEqual(before.groups.map((g) => g.courseId));
+    expect(await pageOf(g2.courseId)).toContain(b);
+    expect(await pageOf(g1.courseId)).not.toContain(b);
+    const [event] = await t.sql<{ before: { groups: unknown[] }; after: { groups: unknown[] } }>(
+      `select before, after from audit_event where entity = 'subgroup_split' and action = 'update'`,
+    );
+    expect(event.before.groups).toHaveLength(2);
+    expect(event.after.groups).toContainEqual(
+      expect.objectContaining({ id: Number(g2.id), name: 'Вторая' }),
+    );
+
+    // The subject's teacher may change the split too: the groups swap their names.
+    const english = await t.as('english');
+    const swapped = await english.request<{ updateSubgroupSplit: Split }>(
+      UPDATE,
+      asChange(await englishSplit(), (g) => {
+        [g[0].name, g[1].name] = [g[1].name, g[0].name];
+        g[0].teacherId = ids.englishTeacher;
+      }),
+    );
+    expect(swapped.errors).toBeUndefined();
+    expect(
+      swapped.data!.updateSubgroupSplit.groups.map((g) => [g.name, g.courseId]).sort(),
+    ).toEqual([
+      ['1 группа', g2.courseId],
+      ['Вторая', g1.courseId],
+    ]);
+    // And the SYSADMIN: back to the first names.
+    const back = await (
+      await t.as('sysadmin')
+    ).request(
+      UPDATE,
+      asChange(await englishSplit(), (g) => {
+        for (const group of g) group.name = group.id === g1.id ? '1 группа' : '2 группа';
+      }),
+    );
+    expect(back.errors).toBeUndefined();
+    expect((await englishSplit()).groups.map((g) => g.id)).toEqual([g1.id, g2.id]);
+  });
+
+  it('refuses to move pupils with marks or attendance in their group, unless told to', async () => {
+    const before = await englishSplit();
+    const [g1, g2] = before.groups;
+    const a = ids.pupils[0];
+    expect(g1.pupils.map((p) => p.id)).toContain(a); // a has a 5 in group 1's journal.
+    // An absence for a pupil of group 2, in a lesson of group 2 (taught by `teacher`).
+    const c = g2.pupils[0].id;
+    const teacher = await t.as('teacher');
+    const lesson = await teacher.request<{ addLesson: { id: string } }>(
+      'mutation($i:NewLessonInput!){addLesson(input:$i){id}}',
+      { i: { courseId: g2.courseId, date: DEMO_TODAY, number: 9 } },
+    );
+    const code = await one(`select id from attendance_code where kind = 'ABSENT' limit 1`);
+    const absent = await teacher.request(
+      'mutation($c:[AttendanceChangeInput!]!){saveAttendance(changes:$c){id}}',
+      { c: [{ lessonId: lesson.data!.addLesson.id, pupilId: c, codeId: code }] },
+    );
+    expect(absent.errors).toBeUndefined();
+
+    const swap = asChange(before, (g) => {
+      move(g, a, 1);
+      move(g, c, 0);
+    });
+    const refused = await classteacher.request(UPDATE, swap);
+    expect(refused.errors?.[0].extensions).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'HAS_JOURNAL_ENTRIES',
+      entries: [
+        { index: 0, reason: 'HAS_JOURNAL_ENTRIES', pupilIds: [a] },
+        { index: 1, reason: 'HAS_JOURNAL_ENTRIES', pupilIds: [c] },
+      ],
+    });
+    expect(await englishSplit()).toEqual(before);
+
+    // With force the pupils move; their entries stay in the old groups' journals, untouched.
+    const entries = () =>
+      t.sql(
+        `select l.course_id, m.pupil_id, m.value, m.removed_at from mark m join lesson l on l.id = m.lesson_id
+          where l.course_id in (?, ?)
+         union all
+         select l.course_id, a.pupil_id, a.code_id::text, null from attendance a join lesson l on l.id = a.lesson_id
+          where l.course_id in (?, ?) order by 1, 2`,
+        [g1.courseId, g2.courseId, g1.courseId, g2.courseId],
+      );
+    const kept = await entries();
+    expect(kept).toHaveLength(2);
+    const forced = await classteacher.request<{ updateSubgroupSplit: Split }>(UPDATE, {
+      ...swap,
+      i: { ...swap.i, force: true },
+    });
+    expect(forced.errors).toBeUndefined();
+    const [n1, n2] = forced.data!.updateSubgroupSplit.groups;
+    expect(n2.pupils.map((p) => p.id)).toContain(a);
+    expect(n1.pupils.map((p) => p.id)).toContain(c);
+    expect(await entries()).toEqual(kept);
+    // The old group's page lists its members only; the class summary still counts the mark.
+    expect(await pageOf(g1.courseId)).not.toContain(a);
+    const summary = await classteacher.request<{
+      classSummary: { cells: { pupilId: string; courseId: string; marks: number }[] };
+    }>(
+      'query($c:ID!,$p:ID!){classSummary(classGroupId:$c,periodId:$p){cells{pupilId courseId marks}}}',
+      {
+        c: ids.class7,
+        p: ids.q2,
+      },
+    );
+    expect(
+      summary.data!.classSummary.cells.find((x) => x.pupilId === a && x.courseId === g1.courseId)
+        ?.marks,
+    ).toBe(1);
+    const [event] = await t.sql<{ after: { entriesLeftBehind: unknown } }>(
+      `select after from audit_event where entity = 'subgroup_split' and action = 'update' order by id desc limit 1`,
+    );
+    expect(event.after.entriesLeftBehind).toEqual([
+      { groupId: Number(g1.id), pupilIds: [Number(a)] },
+      { groupId: Number(g2.id), pupilIds: [Number(c)] },
+    ]);
+
+    // Moved back, the pupil finds the mark on the page again.
+    const home = await classteacher.request(
+      UPDATE,
+      asChange(await englishSplit(), (g) => {
+        move(g, a, 0);
+        move(g, c, 1);
+      }),
+    );
+    expect(home.errors).toBeUndefined();
+    expect(await pageOf(g1.courseId)).toContain(a);
+  });
+
+  it('refuses to delete a split whose journals have marks or attendance', async () => {
+    const before = await englishSplit();
+    const r = await classteacher.request(DELETE, { id: before.id });
+    expect(r.errors?.[0].extensions).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'HAS_JOURNAL_ENTRIES',
+      entries: [
+        { index: 0, pupilIds: [ids.pupils[0]] },
+        { index: 1, pupilIds: [expect.any(String)] },
+      ],
+    });
+    expect(await englishSplit()).toEqual(before);
+    expect(await t.sql(`select 1 from course where subgroup_id is not null`)).toHaveLength(2);
+  });
+
+  it("deletes a split with its groups' courses, lessons and timetable, and nothing else", async () => {
+    const [a, ...rest] = ids.pupils;
+    const informatics = await one(`select id from subject where name = 'Информатика'`);
+    const wholeClass = await one(
+      `select id from course where class_group_id = ${Number(ids.class7)} and subject_id = ${Number(informatics)} and subgroup_id is null`,
+    );
+    const created = await classteacher.request<{ createSubgroupSplit: Split }>(CREATE, {
+      i: {
+        classGroupId: ids.class7,
+        subjectId: informatics,
+        periodId: ids.q2,
+        groups: [
+          { name: 'А', teacherId: ids.teacher, pupilIds: [a] },
+          { name: 'Б', teacherId: ids.englishTeacher, pupilIds: rest },
+        ],
+      },
+    });
+    expect(created.errors).toBeUndefined();
+    const split = created.data!.createSubgroupSplit;
+    const courses = split.groups.map((g) => g.courseId);
+    // A lesson with a topic, a slot, and a mark given and then removed: nothing that counts.
+    const teacher = await t.as('teacher');
+    const lesson = await teacher.request<{ addLesson: { id: string } }>(
+      'mutation($i:NewLessonInput!){addLesson(input:$i){id}}',
+      { i: { courseId: courses[0], date: DEMO_TODAY, number: 8 } },
+    );
+    const lessonId = lesson.data!.addLesson.id;
+    const answer = await one(`select id from work_type where name = 'Ответ на уроке'`);
+    const given = await teacher.request<{
+      saveMarks: { saved: { id: string; version: number }[] };
+    }>('mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id version}}}', {
+      c: [{ lessonId, pupilId: a, value: '4', workTypeId: answer }],
+    });
+    const [mark] = given.data!.saveMarks.saved;
+    const removed = await teacher.request(
+      'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}',
+      { c: [{ id: mark.id, version: mark.version, remove: true }] },
+    );
+    expect(removed.errors).toBeUndefined();
+    const slot = await (
+      await t.as('sysadmin')
+    ).request('mutation($i:TimetableSlotInput!){addTimetableSlot(input:$i){id}}', {
+      i: {
+        courseId: courses[1],
+        weekday: 5,
+        lessonNumber: 7,
+        validFrom: '2026-11-05',
+        validTo: '2026-12-29',
+      },
+    });
+    expect(slot.errors).toBeUndefined();
+
+    const r = await classteacher.request<{ deleteSubgroupSplit: boolean }>(DELETE, {
+      id: split.id,
+    });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.deleteSubgroupSplit).toBe(true);
+    const left = async (table: string, column = 'course_id') =>
+      (await t.sql(`select 1 from ${table} where ${column} in (?, ?)`, courses)).length;
+    expect(await left('course', 'id')).toBe(0);
+    expect(await left('lesson')).toBe(0);
+    expect(await left('timetable_slot')).toBe(0);
+    expect(await t.sql(`select 1 from subgroup_split where id = ?`, [split.id])).toEqual([]);
+    expect(await t.sql(`select 1 from subgroup where split_id = ?`, [split.id])).toEqual([]);
+    // The whole-class course and the other split stay.
+    expect(await t.sql(`select 1 from course where id = ?`, [wholeClass])).toHaveLength(1);
+    expect((await splitsNow()).map((s) => s.subjectName)).toEqual([
+      'Иностранный язык (английский)',
+    ]);
+    const [event] = await t.sql<{ before: { groups: { name: string }[] } }>(
+      `select before from audit_event where entity = 'subgroup_split' and action = 'remove' and entity_id = ?`,
+      [split.id],
+    );
+    expect(event.before.groups.map((g) => g.name)).toEqual(['А', 'Б']);
+    // Gone: deleting again finds nothing.
+    expect(codeOf(await classteacher.request(DELETE, { id: split.id }))).toBe('NOT_FOUND');
+  });
+});

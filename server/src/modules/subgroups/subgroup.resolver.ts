@@ -1,6 +1,10 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context.js';
-import { SubgroupSplitInfo, SubgroupSplitInput } from './subgroup.service.js';
+import {
+  SubgroupSplitChangeInput,
+  SubgroupSplitInfo,
+  SubgroupSplitInput,
+} from './subgroup.service.js';
 
 @Resolver()
 export class SubgroupResolver {
@@ -20,5 +24,28 @@ export class SubgroupResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<SubgroupSplitInfo> {
     return ctx.services.subgroups.create(ctx, input);
+  }
+
+  @Mutation(() => SubgroupSplitInfo, {
+    description:
+      "Renames a split's groups, changes their teachers and moves pupils between them; pupils with journal entries in their group move only with force",
+  })
+  updateSubgroupSplit(
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: SubgroupSplitChangeInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<SubgroupSplitInfo> {
+    return ctx.services.subgroups.update(ctx, id, input);
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      "Deletes a split with its groups' journal pages, lessons and timetable slots, while those hold no marks or attendance",
+  })
+  deleteSubgroupSplit(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<boolean> {
+    return ctx.services.subgroups.delete(ctx, id);
   }
 }

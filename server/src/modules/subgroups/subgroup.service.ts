@@ -6,6 +6,7 @@ import type { Viewer } from '../../auth/viewer.js';
 import type { Scope } from '../../scope.js';
 import { audit } from '../audit/audit.js';
 import { Course } from '../school/course.entity.js';
+import { pgIntArray } from '../people/people.loaders.js';
 import { requireTeacher } from '../people/staff.lookup.js';
 import { Subgroup, SubgroupMember, SubgroupSplit } from './subgroup.entity.js';
 
@@ -27,6 +28,33 @@ export class SubgroupSplitInput {
   @Field(() => [SubgroupInput]) groups!: SubgroupInput[];
 }
 
+@InputType()
+export class SubgroupChangeInput {
+  @Field(() => ID, {
+    description: 'A group of the split: groups are changed, not added or removed',
+  })
+  id!: string;
+  @Field() name!: string;
+  @Field(() => ID) teacherId!: string;
+  @Field(() => [ID]) pupilIds!: string[];
+}
+
+@InputType({
+  description:
+    "A split's groups renamed, given other teachers or other pupils; every pupil still in exactly one group",
+})
+export class SubgroupSplitChangeInput {
+  @Field(() => [SubgroupChangeInput], { description: 'Each group of the split, once' })
+  groups!: SubgroupChangeInput[];
+
+  @Field({
+    defaultValue: false,
+    description:
+      "Move pupils who have marks or attendance in their group's journal anyway: those entries stay where they are, in the old group's journal",
+  })
+  force!: boolean;
+}
+
 @ObjectType({ simpleResolvers: true })
 export class SubgroupPupil {
   @Field(() => ID) id!: number;
@@ -38,6 +66,7 @@ export class SubgroupInfo {
   @Field(() => ID) id!: number;
   @Field() name!: string;
   @Field(() => ID, { description: "The subgroup's journal page" }) courseId!: number;
+  @Field(() => ID) teacherId!: number;
   @Field() teacherName!: string;
   @Field(() => [SubgroupPupil]) pupils!: SubgroupPupil[];
 }
@@ -45,10 +74,13 @@ export class SubgroupInfo {
 @ObjectType({ simpleResolvers: true })
 export class SubgroupSplitInfo {
   @Field(() => ID) id!: number;
+  @Field(() => ID) subjectId!: number;
   @Field() subjectName!: string;
   @Field(() => ID) periodId!: number;
   @Field() periodName!: string;
   @Field(() => [SubgroupInfo]) groups!: SubgroupInfo[];
+  @Field({ description: 'Whether the viewer may change or delete the split' })
+  canEdit!: boolean;
 }
 
 interface ClassFacts {
@@ -61,7 +93,31 @@ interface ClassFacts {
   hours: number | null;
 }
 
-/** Splitting a class into subgroups (R-4.2.3): by the class teacher, the subject's teacher or the SYSADMIN. */
+interface SplitFacts extends ClassFacts {
+  split_id: number;
+  subject_id: number;
+  period_id: number;
+}
+
+/** A group of a split as stored: its course and members. */
+interface StoredGroup {
+  id: number;
+  name: string;
+  course_id: number;
+  teacher_id: number;
+  pupil_ids: number[];
+}
+
+interface GroupPlan {
+  name: string;
+  teacherId: number;
+  pupilIds: number[];
+}
+
+/**
+ * Splitting a class into subgroups (R-4.2.3), changing and deleting a split: by the class teacher,
+ * the subject's teacher or the SYSADMIN.
+ */
 export class SubgroupService {
   async splits({ em, viewer }: Scope, classGroupId: string): Promise<SubgroupSplitInfo[]> {
     policy.require(viewer, Permission.SchoolRead);
@@ -80,7 +136,7 @@ export class SubgroupService {
       viewer.ledClassIds.includes(classId) ||
       teachesThere.length > 0;
     if (!row.ok || !allowed) throw notFound();
-    return this.load(em, classId);
+    return this.load(em, viewer, classId);
   }
 
   async create({ em, viewer }: Scope, input: SubgroupSplitInput): Promise<SubgroupSplitInfo> {
@@ -115,7 +171,7 @@ export class SubgroupService {
           'The class is already split for this subject and period',
         );
       }
-      const groups = await this.checkGroups(tem, viewer, facts, input);
+      const groups = await this.checkGroups(tem, viewer, facts, input.groups);
       const split = tem.create(SubgroupSplit, {
         school: viewer.schoolId,
         classGroup: classId,
@@ -142,8 +198,264 @@ export class SubgroupService {
         groups: groups.map((g) => ({ name: g.name, teacherId: g.teacherId, pupilIds: g.pupilIds })),
       });
       await tem.flush();
-      return (await this.load(tem, classId)).find((s) => s.id === split.id)!;
+      return (await this.load(tem, viewer, classId)).find((s) => s.id === split.id)!;
     });
+  }
+
+  /**
+   * Renames groups, gives them other teachers and moves pupils between them, under the rules of
+   * creation. A pupil who leaves a group with marks, attendance or a period mark in its journal is
+   * refused (CONFLICT `HAS_JOURNAL_ENTRIES`, naming them) unless `force`: then those entries stay
+   * untouched in the old group's journal, and the audit record names them.
+   */
+  async update(
+    { em, viewer }: Scope,
+    id: string,
+    input: SubgroupSplitChangeInput,
+  ): Promise<SubgroupSplitInfo> {
+    policy.require(viewer, Permission.SchoolRead);
+    const splitId = parseId('id', id);
+    return em.transactional(async (tem) => {
+      const facts = await this.lockSplit(tem, viewer, splitId);
+      const stored = await this.storedGroups(tem, splitId);
+      const byId = new Map(stored.map((g) => [g.id, g]));
+      const inputIds = input.groups.map((g, i) => parseId(`groups.${i}.id`, g.id));
+      if (
+        new Set(inputIds).size !== inputIds.length ||
+        inputIds.length !== stored.length ||
+        inputIds.some((g) => !byId.has(g))
+      ) {
+        throw badInput(
+          'groups',
+          'GROUPS_CHANGED',
+          'List each group of the split once: groups are not added or removed by a change',
+        );
+      }
+      const plans = await this.checkGroups(tem, viewer, facts, input.groups);
+      const targets = inputIds.map((gid, i) => ({ old: byId.get(gid)!, plan: plans[i] }));
+
+      // Who leaves which group, and which of them leave journal entries behind.
+      const leaving = targets.map(({ old, plan }) => {
+        const staying = new Set(plan.pupilIds);
+        return old.pupil_ids.filter((p) => !staying.has(p));
+      });
+      const entries = await this.journalEntries(
+        tem,
+        stored.map((g) => g.course_id),
+      );
+      const leavingWithEntries = targets.map(({ old }, i) =>
+        leaving[i].filter((p) => entries.get(old.course_id)?.has(p)),
+      );
+      const problems: EntryProblem[] = leavingWithEntries.flatMap((pupils, index) =>
+        pupils.length === 0
+          ? []
+          : [
+              {
+                index,
+                reason: 'HAS_JOURNAL_ENTRIES',
+                message: `${pupils.length} pupils to move have marks or attendance in this group's journal`,
+                field: 'pupilIds',
+                pupilIds: pupils.map(String),
+              },
+            ],
+      );
+      if (problems.length > 0 && !input.force) {
+        throw new DomainError(
+          'CONFLICT',
+          "Pupils to move have marks or attendance in their group's journal; move them with force to leave those entries there",
+          { reason: 'HAS_JOURNAL_ENTRIES', field: 'groups', entries: problems },
+        );
+      }
+
+      // Names: changed ones first to a name no trimmed name can be, so that groups may swap names.
+      const renamed = targets.filter(({ old, plan }) => old.name !== plan.name);
+      if (renamed.length > 0) {
+        await tem.execute(`update subgroup set name = chr(10) || id where id = any(?::int[])`, [
+          pgIntArray(renamed.map((t) => t.old.id)),
+        ]);
+        for (const { old, plan } of renamed) {
+          await tem.execute(`update subgroup set name = ? where id = ?`, [plan.name, old.id]);
+        }
+      }
+      for (const { old, plan } of targets) {
+        if (old.teacher_id !== plan.teacherId) {
+          await tem.execute(`update course set teacher_id = ? where id = ?`, [
+            plan.teacherId,
+            old.course_id,
+          ]);
+        }
+      }
+      const joining = targets.flatMap(({ old, plan }) => {
+        const was = new Set(old.pupil_ids);
+        return plan.pupilIds.filter((p) => !was.has(p)).map((p) => [old.id, p] as const);
+      });
+      const moved = leaving.flat();
+      if (moved.length > 0) {
+        await tem.execute(
+          `delete from subgroup_member where subgroup_id = any(?::int[]) and pupil_id = any(?::int[])`,
+          [pgIntArray(stored.map((g) => g.id)), pgIntArray(moved)],
+        );
+      }
+      if (joining.length > 0) {
+        await tem.execute(
+          `insert into subgroup_member (school_id, subgroup_id, pupil_id)
+           select ?, x.g, x.p from unnest(?::int[], ?::int[]) as x(g, p)`,
+          [
+            viewer.schoolId,
+            pgIntArray(joining.map(([g]) => g)),
+            pgIntArray(joining.map(([, p]) => p)),
+          ],
+        );
+      }
+      audit(
+        tem,
+        viewer,
+        'subgroup_split',
+        splitId,
+        'update',
+        { groups: stored.map(describeStored) },
+        {
+          groups: targets.map(({ old, plan }) => ({ id: old.id, ...plan })),
+          ...(problems.length > 0
+            ? {
+                entriesLeftBehind: targets.flatMap(({ old }, i) =>
+                  leavingWithEntries[i].length > 0
+                    ? [{ groupId: old.id, pupilIds: leavingWithEntries[i] }]
+                    : [],
+                ),
+              }
+            : {}),
+        },
+      );
+      await tem.flush();
+      return (await this.load(tem, viewer, facts.class_id)).find((s) => s.id === splitId)!;
+    });
+  }
+
+  /**
+   * Deletes a split with its groups' courses, their timetable slots and lessons, while none of
+   * those journals holds a mark, an attendance entry or a period mark (CONFLICT
+   * `HAS_JOURNAL_ENTRIES` otherwise). The whole-class course is untouched.
+   */
+  async delete({ em, viewer }: Scope, id: string): Promise<boolean> {
+    policy.require(viewer, Permission.SchoolRead);
+    const splitId = parseId('id', id);
+    return em.transactional(async (tem) => {
+      const facts = await this.lockSplit(tem, viewer, splitId);
+      const stored = await this.storedGroups(tem, splitId);
+      const courseIds = pgIntArray(stored.map((g) => g.course_id));
+      // A mark or absence written meanwhile waits for this transaction, or is seen below.
+      await tem.execute(`select id from course where id = any(?::int[]) for update`, [courseIds]);
+      await tem.execute(`select id from lesson where course_id = any(?::int[]) for update`, [
+        courseIds,
+      ]);
+      const entries = await this.journalEntries(
+        tem,
+        stored.map((g) => g.course_id),
+      );
+      const problems: EntryProblem[] = stored.flatMap((g, index) => {
+        const pupils = [...(entries.get(g.course_id) ?? [])];
+        return pupils.length === 0
+          ? []
+          : [
+              {
+                index,
+                reason: 'HAS_JOURNAL_ENTRIES',
+                message: `${pupils.length} pupils have marks or attendance in this group's journal`,
+                field: 'pupilIds',
+                pupilIds: pupils.map(String),
+              },
+            ];
+      });
+      if (problems.length > 0) {
+        throw new DomainError(
+          'CONFLICT',
+          "The groups' journals have marks or attendance: the split cannot be deleted",
+          { reason: 'HAS_JOURNAL_ENTRIES', entries: problems },
+        );
+      }
+      await tem.execute(`delete from timetable_slot where course_id = any(?::int[])`, [courseIds]);
+      // Removed marks and cleared attendance go with their lessons; their history is in the audit.
+      await tem.execute(`delete from lesson where course_id = any(?::int[])`, [courseIds]);
+      await tem.execute(`delete from period_mark where course_id = any(?::int[])`, [courseIds]);
+      await tem.execute(`delete from course where id = any(?::int[])`, [courseIds]);
+      await tem.execute(`delete from subgroup_split where id = ? and school_id = ?`, [
+        splitId,
+        viewer.schoolId,
+      ]);
+      audit(
+        tem,
+        viewer,
+        'subgroup_split',
+        splitId,
+        'remove',
+        {
+          classGroupId: facts.class_id,
+          subjectId: facts.subject_id,
+          periodId: facts.period_id,
+          groups: stored.map(describeStored),
+        },
+        null,
+      );
+      await tem.flush();
+      return true;
+    });
+  }
+
+  /** The split's class and period, its row locked for this transaction; NOT_FOUND unless the viewer may manage it. */
+  private async lockSplit(em: Scope['em'], viewer: Viewer, splitId: number): Promise<SplitFacts> {
+    const [facts] = await em.execute<SplitFacts[]>(
+      `select sp.id as split_id, sp.subject_id, sp.period_id, c.id as class_id, c.academic_year_id as year_id,
+              p.starts_on::text, p.ends_on::text,
+              co.id as course_id, co.teacher_id as course_teacher_id, co.hours_per_week as hours
+         from subgroup_split sp join class_group c on c.id = sp.class_group_id
+         join study_period p on p.id = sp.period_id
+         left join course co on co.class_group_id = c.id and co.subject_id = sp.subject_id and co.subgroup_id is null
+        where sp.id = ? and sp.school_id = ?
+          for update of sp`,
+      [splitId, viewer.schoolId],
+    );
+    if (!facts || !mayManage(viewer, facts)) throw notFound();
+    return facts;
+  }
+
+  private async storedGroups(em: Scope['em'], splitId: number): Promise<StoredGroup[]> {
+    return em.execute<StoredGroup[]>(
+      `select g.id, g.name, co.id as course_id, co.teacher_id,
+              coalesce((select array_agg(m.pupil_id order by m.pupil_id) from subgroup_member m where m.subgroup_id = g.id), '{}') as pupil_ids
+         from subgroup g join course co on co.subgroup_id = g.id
+        where g.split_id = ? order by g.name, g.id`,
+      [splitId],
+    );
+  }
+
+  /**
+   * Who has something in each of these journals: a mark not removed, an attendance entry not
+   * cleared, or a period mark. By course, the pupils.
+   */
+  private async journalEntries(
+    em: Scope['em'],
+    courseIds: number[],
+  ): Promise<Map<number, Set<number>>> {
+    const ids = pgIntArray(courseIds);
+    const rows = await em.execute<{ course_id: number; pupil_id: number }[]>(
+      `select l.course_id, m.pupil_id from mark m join lesson l on l.id = m.lesson_id
+        where l.course_id = any(?::int[]) and m.removed_at is null
+       union
+       select l.course_id, a.pupil_id from attendance a join lesson l on l.id = a.lesson_id
+        where l.course_id = any(?::int[]) and a.code_id is not null
+       union
+       select pm.course_id, pm.pupil_id from period_mark pm
+        where pm.course_id = any(?::int[]) and pm.value is not null
+       order by 1, 2`,
+      [ids, ids, ids],
+    );
+    const byCourse = new Map<number, Set<number>>();
+    for (const r of rows) {
+      if (!byCourse.has(r.course_id)) byCourse.set(r.course_id, new Set());
+      byCourse.get(r.course_id)!.add(r.pupil_id);
+    }
+    return byCourse;
   }
 
   /** Names unique, teachers real, and the class's pupils of the period each in exactly one group. */
@@ -151,12 +463,12 @@ export class SubgroupService {
     em: Scope['em'],
     viewer: Viewer,
     facts: ClassFacts,
-    input: SubgroupSplitInput,
-  ) {
-    if (input.groups.length < 2) {
+    input: readonly { name: string; teacherId: string; pupilIds: string[] }[],
+  ): Promise<GroupPlan[]> {
+    if (input.length < 2) {
       throw badInput('groups', 'TOO_FEW_GROUPS', 'A split has at least two groups');
     }
-    const names = input.groups.map((g, i) => requiredText(`groups.${i}.name`, g.name, 50));
+    const names = input.map((g, i) => requiredText(`groups.${i}.name`, g.name, 50));
     if (new Set(names.map((n) => n.toLowerCase())).size !== names.length) {
       throw conflict('groups', 'NAME_TAKEN', 'Each group needs its own name');
     }
@@ -170,8 +482,8 @@ export class SubgroupService {
     );
     const seen = new Map<number, number>();
     const problems: EntryProblem[] = [];
-    const groups = [];
-    for (const [i, g] of input.groups.entries()) {
+    const groups: GroupPlan[] = [];
+    for (const [i, g] of input.entries()) {
       const teacherId = await requireTeacher(
         em,
         viewer.schoolId,
@@ -225,24 +537,45 @@ export class SubgroupService {
     return groups;
   }
 
-  private async load(em: Scope['em'], classId: number): Promise<SubgroupSplitInfo[]> {
-    const rows = await em.execute<{ split: SubgroupSplitInfo }[]>(
-      `select json_build_object('id', sp.id, 'subjectName', s.name, 'periodId', p.id, 'periodName', p.name,
+  private async load(
+    em: Scope['em'],
+    viewer: Viewer,
+    classId: number,
+  ): Promise<SubgroupSplitInfo[]> {
+    const rows = await em.execute<
+      { split: SubgroupSplitInfo; subject_teacher_id: number | null }[]
+    >(
+      `select json_build_object('id', sp.id, 'subjectId', s.id, 'subjectName', s.name, 'periodId', p.id, 'periodName', p.name,
               'groups', (select json_agg(json_build_object('id', g.id, 'name', g.name, 'courseId', co.id,
-                  'teacherName', concat_ws(' ', t.last_name, t.first_name, t.middle_name),
+                  'teacherId', t.id, 'teacherName', concat_ws(' ', t.last_name, t.first_name, t.middle_name),
                   'pupils', coalesce((select json_agg(json_build_object('id', pe.id, 'fullName', concat_ws(' ', pe.last_name, pe.first_name, pe.middle_name))
                              order by pe.last_name, pe.first_name) from subgroup_member m join person pe on pe.id = m.pupil_id where m.subgroup_id = g.id), '[]'))
                   order by g.name)
-                from subgroup g join course co on co.subgroup_id = g.id join person t on t.id = co.teacher_id where g.split_id = sp.id)) as split
+                from subgroup g join course co on co.subgroup_id = g.id join person t on t.id = co.teacher_id where g.split_id = sp.id)) as split,
+              (select wc.teacher_id from course wc
+                where wc.class_group_id = sp.class_group_id and wc.subject_id = sp.subject_id and wc.subgroup_id is null) as subject_teacher_id
          from subgroup_split sp join subject s on s.id = sp.subject_id join study_period p on p.id = sp.period_id
-        where sp.class_group_id = ? order by p.starts_on, s.name`,
-      [classId],
+        where sp.class_group_id = ? and sp.school_id = ? order by p.starts_on, s.name`,
+      [classId, viewer.schoolId],
     );
-    return rows.map((r) => r.split);
+    return rows.map((r) => ({
+      ...r.split,
+      canEdit: mayManage(viewer, { class_id: classId, course_teacher_id: r.subject_teacher_id }),
+    }));
   }
 }
 
-function mayManage(viewer: Viewer, facts: ClassFacts): boolean {
+const describeStored = (g: StoredGroup) => ({
+  id: g.id,
+  name: g.name,
+  teacherId: g.teacher_id,
+  pupilIds: g.pupil_ids,
+});
+
+function mayManage(
+  viewer: Viewer,
+  facts: Pick<ClassFacts, 'class_id' | 'course_teacher_id'>,
+): boolean {
   return (
     policy.can(viewer, Permission.StructureManage) ||
     viewer.ledClassIds.includes(facts.class_id) ||

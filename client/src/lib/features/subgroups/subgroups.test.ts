@@ -2,9 +2,15 @@ import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import {
+  assignmentOf,
+  changedGroups,
+  deleteSplitError,
   distributeEvenly,
+  draftsOf,
   groupSizes,
   isSplit,
+  journalConflict,
+  movedFrom,
   splitErrors,
   splitGroups,
   subgroupsPath,
@@ -193,5 +199,88 @@ describe('splitErrors', () => {
 describe('subgroupsPath', () => {
   it("is the class's subgroups page", () => {
     expect(subgroupsPath('7')).toBe('/class/7/subgroups');
+  });
+});
+
+describe('changing a split', () => {
+  const stored = {
+    id: '9',
+    groups: [
+      { id: '31', name: 'Первая', teacherId: '6', pupils: [{ id: '192' }, { id: '189' }] },
+      { id: '32', name: 'Вторая', teacherId: '5', pupils: [{ id: '186' }, { id: '181' }] },
+    ],
+  };
+
+  it('starts from the stored groups, pupils and teachers', () => {
+    expect(assignmentOf(stored)).toEqual({ '192': 0, '189': 0, '186': 1, '181': 1 });
+    expect(draftsOf(stored, (n) => `${n} группа`)).toEqual([
+      { name: 'Первая', teacherId: '6' },
+      { name: 'Вторая', teacherId: '5' },
+      { name: '3 группа', teacherId: '' },
+    ]);
+  });
+
+  it('sends each stored group by id, with its pupils in list order', () => {
+    const drafts = draftsOf(stored, (n) => `${n} группа`);
+    drafts[1].name = ' Английский-2 ';
+    const assignment = { ...assignmentOf(stored), '189': 1, '183': 0 };
+    expect(changedGroups(stored, drafts, pupils, assignment)).toEqual([
+      { id: '31', name: 'Первая', teacherId: '6', pupilIds: ['192', '183'] },
+      { id: '32', name: 'Английский-2', teacherId: '5', pupilIds: ['186', '189', '181'] },
+    ]);
+  });
+
+  it('tells which pupils the edit moves, and from where', () => {
+    const original = assignmentOf(stored);
+    const assignment = { ...original, '189': 1, '183': 0 };
+    expect(movedFrom(original, assignment, '189')).toBe(0);
+    expect(movedFrom(original, assignment, '192')).toBeUndefined();
+    // A pupil new to the class was in no group: placing them is no move.
+    expect(movedFrom(original, assignment, '183')).toBeUndefined();
+  });
+});
+
+describe('journal entries in the way', () => {
+  const hasEntries = refused({
+    message: 'Pupils to move have marks or attendance in their group',
+    extensions: {
+      code: 'CONFLICT',
+      reason: 'HAS_JOURNAL_ENTRIES',
+      field: 'groups',
+      entries: [
+        { index: 0, reason: 'HAS_JOURNAL_ENTRIES', message: '1 pupils', pupilIds: ['192'] },
+        { index: 1, reason: 'HAS_JOURNAL_ENTRIES', message: '2 pupils', pupilIds: ['186', 181] },
+      ],
+    },
+  });
+
+  it('names the pupils to move by their old group, and nothing else', () => {
+    expect(journalConflict(hasEntries)).toEqual([
+      { group: 0, pupilIds: ['192'] },
+      { group: 1, pupilIds: ['186', '181'] },
+    ]);
+    expect(splitErrors(hasEntries)).toEqual({
+      group: {},
+      entries: [],
+      journal: [
+        { group: 0, pupilIds: ['192'] },
+        { group: 1, pupilIds: ['186', '181'] },
+      ],
+    });
+    const other = refused({ message: 'x', extensions: { code: 'CONFLICT', reason: 'NAME_TAKEN' } });
+    expect(journalConflict(other)).toBeUndefined();
+    expect(journalConflict(new Error('offline'))).toBeUndefined();
+  });
+
+  it('words the refusals the general dictionary does not know', () => {
+    const changed = refused({
+      message: 'List each group of the split once',
+      extensions: { code: 'BAD_USER_INPUT', field: 'groups', reason: 'GROUPS_CHANGED' },
+    });
+    expect(splitErrors(changed).groups).toEqual({ key: 'subgroups.errors.groupsChanged' });
+    expect(deleteSplitError(hasEntries)).toEqual({ key: 'subgroups.errors.cannotDelete' });
+    expect(
+      deleteSplitError(refused({ message: 'Not found', extensions: { code: 'NOT_FOUND' } })),
+    ).toEqual({ key: 'errors.code.NOT_FOUND' });
   });
 });

@@ -1,4 +1,5 @@
 /** Splitting a class into subgroups for a subject and a study period (R-4.2.3). */
+import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { batchFailure, describeError, type UiMessage } from '../../graphql/errors';
 import { byText } from '../../format';
 
@@ -75,6 +76,61 @@ export function splitGroups(
   }));
 }
 
+/** A split as the server lists it: its groups with their teachers and pupils. */
+export interface StoredSplit {
+  id: string;
+  groups: readonly {
+    id: string;
+    name: string;
+    teacherId: string;
+    pupils: readonly { id: string }[];
+  }[];
+}
+
+/** Each pupil's group in a stored split, by the group's index. */
+export function assignmentOf(split: StoredSplit): Assignment {
+  const assignment: Assignment = {};
+  split.groups.forEach((group, index) => {
+    for (const pupil of group.pupils) assignment[pupil.id] = index;
+  });
+  return assignment;
+}
+
+/** The form's group drafts (three at least, as for a new split), the stored groups first. */
+export function draftsOf(split: StoredSplit, fallback: (number: number) => string): GroupDraft[] {
+  const count = Math.max(3, split.groups.length);
+  return Array.from({ length: count }, (_, index) => {
+    const group = split.groups[index];
+    const number = index + 1;
+    return group
+      ? { name: group.name, teacherId: group.teacherId }
+      : { name: fallback(number), teacherId: '' };
+  });
+}
+
+/** The change to send for a stored split: each of its groups by id, in the stored order. */
+export function changedGroups(
+  split: StoredSplit,
+  groups: readonly GroupDraft[],
+  pupils: readonly { id: string }[],
+  assignment: Assignment,
+): { id: string; name: string; teacherId: string; pupilIds: string[] }[] {
+  return splitGroups(groups, split.groups.length, pupils, assignment).map((group, index) => ({
+    id: split.groups[index].id,
+    ...group,
+  }));
+}
+
+/** The group a pupil was in before the edit, when the edit puts them elsewhere. */
+export function movedFrom(
+  original: Assignment,
+  assignment: Assignment,
+  pupilId: string,
+): number | undefined {
+  const was = original[pupilId];
+  return was !== undefined && assignment[pupilId] !== was ? was : undefined;
+}
+
 interface CourseLike<
   T extends { id: string; fullName: string } = { id: string; fullName: string },
 > {
@@ -123,7 +179,39 @@ export interface SplitErrors {
   group: Record<number, { name?: UiMessage; teacherId?: UiMessage }>;
   /** The pupils' problems the server listed (`group` absent: the split as a whole). */
   entries: { group?: number; message: UiMessage }[];
+  /**
+   * Pupils who would leave a group whose journal has their marks or attendance, by the index of
+   * that group: moved only when the person confirms (`force`).
+   */
+  journal?: { group: number; pupilIds: string[] }[];
   general?: UiMessage;
+}
+
+/** Reasons of the split's own, which the general dictionary does not know. */
+const SPLIT_REASONS: Record<string, string> = {
+  GROUPS_CHANGED: 'subgroups.errors.groupsChanged',
+  HAS_JOURNAL_ENTRIES: 'subgroups.errors.hasEntries',
+};
+
+/** The first error's extensions, as the server sent them. */
+function extensionsOf(error: unknown): Record<string, unknown> | undefined {
+  return CombinedGraphQLErrors.is(error) ? error.errors[0]?.extensions : undefined;
+}
+
+/** The pupils a HAS_JOURNAL_ENTRIES refusal names, by group; undefined for any other error. */
+export function journalConflict(
+  error: unknown,
+): { group: number; pupilIds: string[] }[] | undefined {
+  const extensions = extensionsOf(error);
+  if (extensions?.reason !== 'HAS_JOURNAL_ENTRIES' || !Array.isArray(extensions.entries)) {
+    return undefined;
+  }
+  return extensions.entries.flatMap((entry: unknown) => {
+    if (!entry || typeof entry !== 'object') return [];
+    const { index, pupilIds } = entry as Record<string, unknown>;
+    if (typeof index !== 'number' || !Array.isArray(pupilIds)) return [];
+    return [{ group: index, pupilIds: pupilIds.map(String) }];
+  });
 }
 
 /** Reasons whose general wording says less than the split's own. */
@@ -137,6 +225,12 @@ const reword = (message: UiMessage): UiMessage =>
 
 /** Sorts what the server said about a split into the places the form shows it. */
 export function splitErrors(error: unknown): SplitErrors {
+  const journal = journalConflict(error);
+  if (journal) return { group: {}, entries: [], journal };
+  const reason = extensionsOf(error)?.reason;
+  if (typeof reason === 'string' && SPLIT_REASONS[reason]) {
+    return { group: {}, entries: [], groups: { key: SPLIT_REASONS[reason] } };
+  }
   const described = describeError(error);
   const result: SplitErrors = { group: {}, entries: [], general: described.general };
   for (const [path, message] of Object.entries(described.fields)) {
@@ -161,4 +255,13 @@ export function splitErrors(error: unknown): SplitErrors {
     }));
   }
   return result;
+}
+
+/** Why a split was not deleted: its journals hold entries, or the general reason. */
+export function deleteSplitError(error: unknown): UiMessage {
+  if (extensionsOf(error)?.reason === 'HAS_JOURNAL_ENTRIES') {
+    return { key: 'subgroups.errors.cannotDelete' };
+  }
+  const described = describeError(error);
+  return described.general ?? Object.values(described.fields)[0] ?? { key: 'errors.code.CONFLICT' };
 }

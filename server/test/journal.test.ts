@@ -148,7 +148,8 @@ describe('the journal page', () => {
       q: string,
       ...rest: unknown[]
     ) => {
-      statements.push(String(q));
+      // The event bus polls on the same connection once a second: not the page's statements.
+      if (!/from domain_event/.test(String(q))) statements.push(String(q));
       return (original as (...a: unknown[]) => unknown)(q, ...rest);
     }) as typeof conn.execute;
     try {

@@ -162,7 +162,7 @@ describe('the journal page', () => {
       statements.length = 0;
       await director.request(PAGE, { c: ids.otherCourse, p: ids.q1 }); // Russian: 5 hours a week
       expect(small).toBeLessThanOrEqual(5);
-      expect(statements.length).toBe(small);
+      expect(statements.length, statements.join('\n---\n')).toBe(small);
     } finally {
       (conn as unknown as { execute: typeof conn.execute }).execute = original;
     }

@@ -5,9 +5,21 @@
  * its diary. Teachers update lesson topics as fast as the server takes them; each update reaches
  * one class's pupils and parents. Baseline in the same run: a bare `ws` server sending the same
  * payload bytes to the same number of sockets in the same order, as fast as it can.
+ *
+ * The teachers write through the API of the process that holds the sockets, so that process pays
+ * for the writes (HTTP, GraphQL, transaction, audit, outbox) as well as for the delivery. With
+ * BENCH_WRITER=separate they write through a second server process on the same database instead,
+ * as behind a load balancer, and the events cross through PostgreSQL (NOTIFY, then a read of the
+ * outbox): the measured process then only delivers, though both still share the machine's cores
+ * with PostgreSQL and with this process's clients.
+ *
+ * Then, "delivery alone": the same topic updates written straight into the outbox as fast as the
+ * sockets' process hands them out, to measure delivery without the API's write path. Every
+ * request is answered before the baseline runs, so that it has the machine to itself.
  */
 import { randomBytes, createHash } from 'node:crypto';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import WebSocket, { WebSocketServer } from 'ws';
@@ -23,6 +35,11 @@ interface Audience {
 }
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/** BENCH_WRITER=separate: the teachers write through a second server process. */
+const SAME_PROCESS = process.env.BENCH_WRITER !== 'separate';
+const t0 = Date.now();
+const note = (msg: string) =>
+  process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${msg}\n`);
 
 /** Sessions for the pupils and both parents of 25 classes, and for each class's teacher. */
 async function audiences(orm: MikroORM): Promise<Audience[]> {
@@ -91,6 +108,16 @@ function rssKb(pid: number): number {
   );
 }
 
+/** CPU time (user + system) a process has used so far, in ms (Linux). */
+function cpuMs(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -144,9 +171,8 @@ async function connectAll(
   return sockets;
 }
 
-export async function fanout(orm: MikroORM, url: string): Promise<void> {
-  const aud = await audiences(orm);
-  const clients = aud.reduce((n, a) => n + a.sockets.length, 0);
+/** One of our servers in its own process on the benchmark database: prints its port when ready. */
+async function startServer(url: string): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(
     process.execPath,
     ['--import', '@swc-node/register/esm-register', 'bench/servers/ours.ts', url],
@@ -155,37 +181,66 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
-  const port = await new Promise<number>((resolve) =>
+  const port = await new Promise<number>((resolve, reject) => {
     readline
       .createInterface({ input: child.stdout! })
-      .once('line', (l) => resolve((JSON.parse(l) as { port: number }).port)),
-  );
+      .once('line', (l) => resolve((JSON.parse(l) as { port: number }).port));
+    child.once('exit', (code) => reject(new Error(`a server exited (${code})`)));
+  });
+  return { child, port };
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+export async function fanout(orm: MikroORM, url: string): Promise<void> {
+  const aud = await audiences(orm);
+  const clients = aud.reduce((n, a) => n + a.sockets.length, 0);
+  // The process that holds the sockets, and (with BENCH_WRITER=separate) the one the teachers
+  // write through: two processes of one deployment, sharing events through PostgreSQL.
+  const [ours, writer] = await Promise.all([
+    startServer(url),
+    SAME_PROCESS ? undefined : startServer(url),
+  ]);
+  const child = ours.child;
+  const port = ours.port;
+  const writePort = writer?.port ?? port;
   try {
     await new Promise((r) => setTimeout(r, 1000));
     const before = rssKb(child.pid!);
     let received = 0;
     const latencies: number[] = [];
     let measuring = false;
+    note(`server up; ${clients} clients connecting`);
     const sockets = await connectAll(port, aud, (_a, at) => {
       received++;
       if (measuring) latencies.push(Date.now() - at);
     });
     await new Promise((r) => setTimeout(r, 2000));
     const kbPerConn = Math.round((rssKb(child.pid!) - before) / clients);
+    note(`connected; ${kbPerConn} KB per connection; saturation`);
 
     // Saturation: topic updates, a few in flight at a time, round-robin over the classes.
     // Versions advance with each update: read the current one first, then keep it in step.
     const versions = new Map<number, number>();
-    for (const a of aud) {
+    const readVersion = async (a: Audience) => {
       const [row] = await orm.em
         .fork()
         .execute<{ version: number }[]>(`select version from lesson where id = ?`, [a.lessonId]);
       versions.set(a.lessonId, row.version);
-    }
+    };
+    for (const a of aud) await readVersion(a);
+    let writes = 0;
+    let failed = 0;
     const updateVersioned = async (a: Audience, n: number) => {
       const v = versions.get(a.lessonId)!;
       versions.set(a.lessonId, v + 1);
-      const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      writes++;
+      const res = await fetch(`http://127.0.0.1:${writePort}/graphql`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -197,15 +252,27 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
           variables: { id: String(a.lessonId), t: `Тема ${n}`, v },
         }),
       });
-      await res.text();
+      const body = (await res.json()) as { errors?: unknown };
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
     };
+    const cpu = () => ({
+      ours: cpuMs(child.pid!),
+      writer: writer ? cpuMs(writer.child.pid!) : 0,
+      bench: process.cpuUsage(),
+    });
+    const cpu0 = cpu();
     received = 0;
     measuring = true;
     const start = Date.now();
     let n = 0;
     const workers = Array.from({ length: aud.length }, (_, w) =>
       (async () => {
-        while (Date.now() - start < SECONDS * 1000) await updateVersioned(aud[w], n++);
+        while (Date.now() - start < SECONDS * 1000) {
+          await updateVersioned(aud[w], n++).catch(async (e: Error) => {
+            if (failed++ < 3) note(`a write failed: ${e.message}`);
+            await readVersion(aud[w]);
+          });
+        }
       })(),
     );
     await Promise.all(workers);
@@ -217,10 +284,19 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
 
     // Marks at a steady 200 per second (8 a second from each of 25 teachers), each reaching the
     // pupil and the pupil's parents: p95 from commit to arrival.
+    const writesPerS = Math.round(writes / SECONDS);
+    const cpu1 = cpu();
+    const benchCpu = process.cpuUsage(cpu0.bench);
+    note(
+      `saturation done: ${writesPerS} writes/s, ${Math.round(oursMsgs)} msgs/s; CPU ms: sockets' process ${cpu1.ours - cpu0.ours}, ` +
+        `writer ${cpu1.writer - cpu0.writer}, this process ${Math.round((benchCpu.user + benchCpu.system) / 1000)}; marks`,
+    );
     latencies.length = 0;
     measuring = true;
     const mstart = Date.now();
     let sent = 0;
+    const pending = new Set<Promise<unknown>>();
+    const answerTimes: number[] = [];
     const markWorkers = aud.map((a, w) =>
       (async () => {
         const pupils = [...new Set(a.sockets.map((s) => s.pupilId))];
@@ -228,7 +304,8 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
           const due = mstart + k * 125 + w * 5;
           if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
           sent++;
-          void fetch(`http://127.0.0.1:${port}/graphql`, {
+          const asked = Date.now();
+          const answered = fetch(`http://127.0.0.1:${writePort}/graphql`, {
             method: 'POST',
             headers: {
               'content-type': 'application/json',
@@ -247,17 +324,92 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
                 ],
               },
             }),
-          }).then((r) => r.text());
+          })
+            .then((r) => r.text())
+            .then(() => answerTimes.push(Date.now() - asked))
+            .catch((e: Error) => {
+              if (failed++ < 3) note(`a mark failed: ${e.message} ${String(e.cause)}`);
+            });
+          pending.add(answered);
+          void answered.finally(() => pending.delete(answered));
         }
       })(),
     );
     await Promise.all(markWorkers);
+    // Every mark is answered before the figures are taken, and before the baseline, which must
+    // not share the machine with our servers still at work.
+    const backlog = pending.size;
+    const waitStart = Date.now();
+    while (pending.size > 0 && Date.now() - waitStart < 120_000) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (backlog > 0) {
+      note(`${backlog} marks were still unanswered; waited ${Date.now() - waitStart} ms for them`);
+    }
     await new Promise((r) => setTimeout(r, 1500));
     measuring = false;
     const marksP95 = percentile(latencies, 95);
+    const marksAnswerP95 = percentile(answerTimes, 95);
     const marksRate = Math.round(sent / SECONDS);
+
+    // Delivery alone: the same topic updates, written straight into the outbox (one statement per
+    // round of 25, with its NOTIFY) as fast as the sockets' process hands them out, so that the
+    // API's write path is left out. Copies of the saturation's own events: same audiences, same
+    // payload shape. At most two rounds are in flight.
+    note(`marks done; delivery alone`);
+    const templates = await orm.em.fork().execute<
+      {
+        school_id: number;
+        pupil_ids: string;
+        course_id: number;
+        payload: Record<string, unknown>;
+      }[]
+    >(
+      `select distinct on (e.course_id) e.school_id, e.pupil_ids::text, e.course_id, e.payload
+         from domain_event e where e.type = 'LESSON_UPDATED'
+          and e.course_id in (select course_id from lesson where id in (${aud.map(() => '?').join(',')}))
+        order by e.course_id, e.id desc`,
+      aud.map((a) => a.lessonId),
+    );
+    const perRound = aud.reduce((n, a) => n + a.sockets.length, 0);
+    latencies.length = 0;
+    received = 0;
+    measuring = true;
+    let expected = 0;
+    let rounds = 0;
+    const dstart = Date.now();
+    const em = orm.em.fork();
+    while (Date.now() - dstart < SECONDS * 1000 && templates.length === aud.length) {
+      if (expected - received > perRound) {
+        await new Promise((r) => setTimeout(r, 1));
+        continue;
+      }
+      const params = templates.flatMap((t) => [
+        t.school_id,
+        t.pupil_ids,
+        t.course_id,
+        JSON.stringify({ ...t.payload, topic: `Тема ${rounds}` }),
+      ]);
+      rounds++;
+      expected += perRound;
+      await em.execute(
+        `with e as (insert into domain_event (school_id, type, pupil_ids, course_id, payload)
+                    values ${templates.map(() => `(?, 'LESSON_UPDATED', ?::int[], ?, ?::jsonb)`).join(', ')})
+         select pg_notify('otmetka_events', '')`,
+        params,
+      );
+    }
+    const ddeadline = Date.now() + 5000;
+    while (received < expected && Date.now() < ddeadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const deliveryMsgs = received / ((Date.now() - dstart) / 1000);
+    const deliveryP95 = percentile(latencies, 95);
+    measuring = false;
+    if (templates.length !== aud.length) note('delivery alone: no events to copy');
     for (const s of sockets) s.terminate();
 
+    note(`delivery alone done: ${Math.round(deliveryMsgs)} msgs/s; baseline`);
     // Baseline: the same number of sockets, the same payload bytes, class by class, as fast as it can.
     const sample = JSON.stringify({
       id: '1',
@@ -315,13 +467,21 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
         p95_ms: ours.p95,
         p99_ms: ours.p99,
         kb_per_conn: kbPerConn,
+        writes_per_s: writesPerS,
         marks_per_s: marksRate,
         marks_p95_ms: marksP95,
+        marks_answer_p95_ms: marksAnswerP95,
+        failed,
+        delivery_msgs_s: Math.round(deliveryMsgs),
+        delivery_p95_ms: deliveryP95,
       },
       baseline: { msgs_s: Math.round(baseMsgs) },
     });
     console.log(
-      `${clients} clients in ${aud.length} classes; ${SECONDS} s each; ratio = ours / baseline (messages per second)`,
+      `${clients} clients in ${aud.length} classes; ${SECONDS} s each; ratio = ours / baseline (messages per second); ` +
+        (SAME_PROCESS
+          ? 'writes through the process that holds the sockets'
+          : 'writes through a second process, events through PostgreSQL'),
     );
     console.log(
       `BENCH ${JSON.stringify({
@@ -332,13 +492,18 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
         ratio: Math.round((oursMsgs / baseMsgs) * 1000) / 1000,
         p95_ms: ours.p95,
         marks_p95_ms: marksP95,
+        marks_answer_p95_ms: marksAnswerP95,
         kb_per_conn: kbPerConn,
+        delivery_msgs_s: Math.round(deliveryMsgs),
+        delivery_ratio: Math.round((deliveryMsgs / baseMsgs) * 1000) / 1000,
+        delivery_p95_ms: deliveryP95,
+        writer: SAME_PROCESS ? 'same' : 'separate',
+        writes_s: writesPerS,
+        failed,
       })}`,
     );
   } finally {
-    // Let our server close its connections before the database goes away.
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
+    // Let our servers close their connections before the database goes away.
+    await Promise.all([stopServer(child), writer && stopServer(writer.child)]);
   }
 }

@@ -7,7 +7,14 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { parse, specifiedRules, validate, type ValidationRule } from 'graphql';
+import {
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLError,
+  type ValidationRule,
+} from 'graphql';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { parse as parseCookies } from 'cookie';
@@ -22,7 +29,7 @@ import { loadViewer, type Viewer } from './auth/viewer.js';
 import { SESSION_COOKIE } from './auth/session.service.js';
 import { log } from './log.js';
 import { EventBus } from './events/event-bus.js';
-import { fastSubscribe } from './events/fast-subscribe.js';
+import { fastSubscribe, type Subscriber, type SubscriberContext } from './events/fast-subscribe.js';
 
 const MAX_TOKENS = 3000;
 
@@ -57,30 +64,39 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
     blockFieldSuggestion: { enabled: config.isProduction },
   }).protect();
 
+  // The same limits as over HTTP: a socket is no way around them. Thousands of sockets send the
+  // same few documents, so each is parsed and validated once and then shared.
+  const documents = new CheckedDocuments((query) => {
+    const document = parse(query, { maxTokens: MAX_TOKENS });
+    const errors = validate(schema, document, [
+      ...specifiedRules,
+      ...(armor.validationRules as ValidationRule[]),
+    ]);
+    return errors.length > 0 ? errors : document;
+  });
   const wss = new WebSocketServer({ noServer: true });
   const wsCleanup = useServer(
     {
       schema,
       subscribe: fastSubscribe,
-      context: (ctx) =>
-        requestContext(
-          orm,
-          services,
-          (ctx.extra.request as AuthedRequest).viewer,
-          ctx.extra.request,
-        ),
+      context: (ctx, id) =>
+        socketContext(orm, services, ctx.extra.request as AuthedRequest, {
+          socket: ctx.extra.socket,
+          id,
+        }),
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors
           ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) }
           : result,
       onSubscribe: (_ctx, _id, payload) => {
-        // The same limits as over HTTP: a socket is no way around them.
-        const document = parse(payload.query, { maxTokens: MAX_TOKENS });
-        const errors = validate(schema, document, [
-          ...specifiedRules,
-          ...(armor.validationRules as ValidationRule[]),
-        ]);
-        return errors.length > 0 ? errors : undefined;
+        const checked = documents.check(payload.query);
+        if (Array.isArray(checked)) return checked;
+        return {
+          schema,
+          document: checked as DocumentNode,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+        };
       },
     },
     wss,
@@ -220,6 +236,28 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
 
 type AuthedRequest = http.IncomingMessage & { viewer?: Viewer | null };
 
+/**
+ * Parsed and validated documents by their text, the most recent few hundred. A document that does
+ * not parse is not kept: its error is thrown again each time, as before.
+ */
+class CheckedDocuments {
+  private readonly cache = new Map<string, DocumentNode | readonly GraphQLError[]>();
+
+  constructor(
+    private readonly check_: (query: string) => DocumentNode | readonly GraphQLError[],
+    private readonly max = 500,
+  ) {}
+
+  check(query: string): DocumentNode | readonly GraphQLError[] {
+    let checked = this.cache.get(query);
+    if (checked) return checked;
+    checked = this.check_(query);
+    if (this.cache.size >= this.max) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(query, checked);
+    return checked;
+  }
+}
+
 function requestContext(
   orm: MikroORM,
   services: Services,
@@ -236,6 +274,42 @@ function requestContext(
     clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
     userAgent: req.headers['user-agent'],
     origin: typeof req.headers.origin === 'string' ? req.headers.origin : undefined,
+  };
+}
+
+/**
+ * A socket subscription's context. Its unit of work and loaders are made on first use (a live
+ * feed needs one or two queries to start, graphql-js's ordinary path perhaps more) and let go
+ * once a live feed has started (`release`), so that an idle socket holds none of them.
+ */
+function socketContext(
+  orm: MikroORM,
+  services: Services,
+  req: AuthedRequest,
+  subscriber: Subscriber,
+): SubscriberContext {
+  let made: RequestContext | undefined;
+  const full = () => (made ??= requestContext(orm, services, req.viewer, req));
+  return {
+    viewer: req.viewer ?? null,
+    services,
+    get em() {
+      return full().em;
+    },
+    get loaders() {
+      return full().loaders;
+    },
+    get clientAddress() {
+      return full().clientAddress;
+    },
+    get userAgent() {
+      return full().userAgent;
+    },
+    get origin() {
+      return full().origin;
+    },
+    subscriber,
+    release: () => (made = undefined),
   };
 }
 

@@ -200,6 +200,88 @@ describe('live diary', () => {
   });
 });
 
+describe('delivery', () => {
+  const NOTIFICATIONS = 'subscription{notifications{id type payload courseId}}';
+
+  it('delivers journal events to the teacher and notifications to the parent', async () => {
+    const teacherSocket = await socketAs('teacher');
+    const parentSocket = await socketAs('parent');
+    const journal = collect(teacherSocket.client, JOURNAL, { c: ids.course });
+    const notes = collect(parentSocket.client, NOTIFICATIONS, {});
+    const other = collect(teacherSocket.client, JOURNAL, {
+      c: await one(
+        `select co.id from course co where co.teacher_id = (select person_id from user_account where login = 'teacher') and co.id <> ? limit 1`,
+        [ids.course],
+      ),
+    });
+    await settle();
+    await teacher.request(SAVE, { c: [mark(ids.child7, '5')] });
+    await teacher.request(SAVE, { c: [mark(ids.classmate, '3')] });
+    await journal.until(2);
+    await notes.until(1);
+    await settle();
+    expect([journal.errors, notes.errors, other.errors]).toEqual([[], [], []]);
+    expect(journal.events.map((e) => JSON.parse(e.payload).value)).toEqual(['5', '3']);
+    expect(notes.events.map((e) => JSON.parse(e.payload).value)).toEqual(['5']);
+    expect(notes.events[0]).toMatchObject({ type: 'MARK_SAVED', courseId: ids.course });
+    expect(other.events).toEqual([]);
+    await teacherSocket.client.dispose();
+    await parentSocket.client.dispose();
+  });
+
+  it('answers each subscription of a socket with its own id, aliases and fields', async () => {
+    const { client } = await socketAs('parent');
+    const aliased = collect(
+      client,
+      'subscription($p:ID!){d:diaryEvents(pupilId:$p){n:id kind:type __typename}}',
+      { p: ids.child7 },
+    );
+    const plain = collect(client, DIARY, { p: ids.child7 });
+    // A fragment takes graphql-js's ordinary path; it must see the same events.
+    const fragment = collect(
+      client,
+      'subscription($p:ID!){diaryEvents(pupilId:$p){...E}} fragment E on LiveEvent{id type payload}',
+      { p: ids.child7 },
+    );
+    await settle();
+    await teacher.request(SAVE, { c: [mark(ids.child7, '4')] });
+    await aliased.until(1);
+    await plain.until(1);
+    await fragment.until(1);
+    expect([aliased.errors, plain.errors, fragment.errors]).toEqual([[], [], []]);
+    const [a] = aliased.events as unknown as Record<string, string>[];
+    expect(Object.keys(a).sort()).toEqual(['__typename', 'kind', 'n']);
+    expect(a).toMatchObject({ n: plain.events[0].id, kind: 'MARK_SAVED', __typename: 'LiveEvent' });
+    expect(fragment.events).toEqual(plain.events);
+    expect(JSON.parse(plain.events[0].payload)).toMatchObject({ value: '4' });
+    await client.dispose();
+  });
+
+  it('stops sending when the client completes a subscription or leaves, and lets go of it', async () => {
+    const bus = t.app.services.bus;
+    await settle();
+    const before = bus.listeners;
+    const { client } = await socketAs('parent');
+    const kept = collect(client, DIARY, { p: ids.child7 });
+    const ended = collect(client, DIARY, { p: ids.child7 });
+    const journal = collect(client, JOURNAL, { c: ids.course }); // refused: never listens
+    await settle();
+    expect(bus.listeners).toBe(before + 2);
+    ended.dispose();
+    await settle();
+    expect(bus.listeners).toBe(before + 1);
+    await teacher.request(SAVE, { c: [mark(ids.child7, '3')] });
+    await kept.until(1);
+    await settle();
+    expect(kept.events).toHaveLength(1);
+    expect(ended.events).toEqual([]);
+    expect(JSON.stringify(journal.errors)).toContain('NOT_FOUND');
+    await client.dispose();
+    await settle();
+    expect(bus.listeners).toBe(before);
+  });
+});
+
 describe('retention', () => {
   it('prunes old events and asks clients resuming from before them to refetch', async () => {
     const [school] = await t.sql<{ id: number }>(`select id from school limit 1`);

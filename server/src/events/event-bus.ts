@@ -28,6 +28,23 @@ select id::text, school_id as "schoolId", type, pupil_ids as "pupilIds", course_
  order by id limit ?`;
 
 const MAX = '9223372036854775807';
+const BATCH = 500;
+/** The same read for `pg` itself, which numbers its parameters. */
+const READ_SQL_PG = READ_SQL.replace('?::bigint', '$1::bigint')
+  .replace('?::bigint', '$2::bigint')
+  .replace('limit ?', 'limit $3');
+
+export type BusListener = (e: BusEvent) => void;
+
+/**
+ * Whom a listener is for: the events about any of these pupils or of any of these courses. The
+ * bus hands an event only to the listeners of its own pupils and course (and to those that listen
+ * to everything), so one event costs its audience, not the number of sockets of the process.
+ */
+export interface BusAudience {
+  pupils?: Iterable<number>;
+  courses?: Iterable<number>;
+}
 
 /**
  * One per server process: wakes on PostgreSQL NOTIFY (and polls as a safety net), reads new
@@ -36,7 +53,13 @@ const MAX = '9223372036854775807';
  */
 export class EventBus {
   private last = 0n;
-  private readonly listeners = new Set<(e: BusEvent) => void>();
+  /** Listeners to every event (closing sockets on SESSION_REVOKED, and the like). */
+  private readonly everyone = new Set<BusListener>();
+  private readonly byPupil = new Map<number, Set<BusListener>>();
+  private readonly byCourse = new Map<number, Set<BusListener>>();
+  private subscribers = 0;
+  /** The PostgreSQL connection that LISTENs is up (without Redis). */
+  private listening = false;
   private client: pg.Client | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -70,12 +93,15 @@ export class EventBus {
       this.redis = { sub, pub };
     } else {
       this.client = new pg.Client({ connectionString: this.url });
-      this.client.on('error', (e) =>
-        log.warn('event listener connection failed', { error: e.message }),
-      );
+      this.client.on('error', (e) => {
+        this.listening = false;
+        log.warn('event listener connection failed', { error: e.message });
+      });
+      this.client.on('end', () => (this.listening = false));
       this.client.on('notification', () => this.wake());
       await this.client.connect();
       await this.client.query(`listen ${EVENTS_CHANNEL}`);
+      this.listening = true;
     }
     this.timer = setInterval(() => this.wake(), this.opts.pollMs ?? 1000);
     this.timer.unref();
@@ -83,10 +109,13 @@ export class EventBus {
     this.pruneTimer.unref();
   }
 
-  /** After a write committed: with Redis, tell every process (PostgreSQL's NOTIFY did it otherwise). */
+  /**
+   * After a write committed: with Redis, tell every process. Otherwise PostgreSQL's NOTIFY has done
+   * it, this process included, unless its listening connection is gone: then wake up here.
+   */
   announce(): void {
     if (this.redis) void this.redis.pub.publish(EVENTS_CHANNEL, '').catch(() => {});
-    else this.wake();
+    else if (!this.listening) this.wake();
   }
 
   /** Drops events older than the retention; clients resuming from before them must refetch. */
@@ -116,9 +145,45 @@ export class EventBus {
     return this.last.toString();
   }
 
-  subscribe(listener: (e: BusEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /**
+   * Without an audience the listener hears every event; with one, only the events that name one
+   * of its pupils or courses (each event once, however many of them it names). Listeners still
+   * check each event themselves: the audience only spares them the others.
+   */
+  subscribe(listener: BusListener, audience?: BusAudience): () => void {
+    this.subscribers++;
+    let subscribed = true;
+    const done = () => {
+      if (subscribed) this.subscribers--;
+      subscribed = false;
+    };
+    if (!audience) {
+      this.everyone.add(listener);
+      return () => {
+        this.everyone.delete(listener);
+        done();
+      };
+    }
+    const keys: [Map<number, Set<BusListener>>, number][] = [];
+    for (const p of audience.pupils ?? []) keys.push([this.byPupil, p]);
+    for (const c of audience.courses ?? []) keys.push([this.byCourse, c]);
+    for (const [index, key] of keys) {
+      let set = index.get(key);
+      if (!set) index.set(key, (set = new Set()));
+      set.add(listener);
+    }
+    return () => {
+      for (const [index, key] of keys) {
+        const set = index.get(key);
+        if (set?.delete(listener) && set.size === 0) index.delete(key);
+      }
+      done();
+    };
+  }
+
+  /** How many listeners this process has: one per live subscription, and a few of its own. */
+  get listeners(): number {
+    return this.subscribers;
   }
 
   /** Reads right away; several wake-ups while a read runs make one more read. */
@@ -154,14 +219,56 @@ export class EventBus {
 
   private async drain(): Promise<void> {
     for (;;) {
-      const rows = await this.em
-        .fork()
-        .execute<BusEvent[]>(READ_SQL, [this.last.toString(), MAX, 500]);
+      const rows = await this.read(this.last.toString());
       for (const e of rows) {
         this.last = BigInt(e.id);
-        for (const l of this.listeners) l(e);
+        this.dispatch(e);
       }
-      if (rows.length < 500) return;
+      if (rows.length < BATCH) return;
     }
+  }
+
+  /**
+   * Reads on the listening connection while it lives (one process reads on every write, so the
+   * ORM's work per statement counts), else through the pool.
+   */
+  private async read(after: string): Promise<BusEvent[]> {
+    if (this.client && this.listening) {
+      try {
+        return (await this.client.query<BusEvent>(READ_SQL_PG, [after, MAX, BATCH])).rows;
+      } catch (e) {
+        log.warn('reading events on the listening connection failed', {
+          error: (e as Error).message,
+        });
+      }
+    }
+    return this.em.fork().execute<BusEvent[]>(READ_SQL, [after, MAX, BATCH]);
+  }
+
+  /** Hands one event to its audience: each listener once, in the order they subscribed per key. */
+  private dispatch(e: BusEvent): void {
+    for (const l of this.everyone) call(l, e);
+    let only: Set<BusListener> | undefined;
+    let merged: Set<BusListener> | undefined;
+    const add = (set: Set<BusListener> | undefined) => {
+      if (!set) return;
+      if (!only) only = set;
+      else {
+        merged ??= new Set(only);
+        for (const l of set) merged.add(l);
+      }
+    };
+    for (const p of e.pupilIds ?? []) add(this.byPupil.get(p));
+    if (e.courseId != null) add(this.byCourse.get(e.courseId));
+    for (const l of merged ?? only ?? []) call(l, e);
+  }
+}
+
+/** One listener failing must not keep the event from the others (nor stop the reader). */
+function call(listener: BusListener, e: BusEvent): void {
+  try {
+    listener(e);
+  } catch (err) {
+    log.warn('an event listener failed', { error: (err as Error).message, event: e.id });
   }
 }

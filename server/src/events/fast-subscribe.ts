@@ -7,16 +7,40 @@ import {
   type ExecutionResult,
   type FieldNode,
 } from 'graphql';
+import type { WebSocket } from 'ws';
 import type { RequestContext } from '../graphql/context.js';
+import type { LiveSink } from './live.service.js';
 import type { LiveEvent } from './live.types.js';
 
 const LIVE_FIELDS = new Set(['id', 'type', 'courseId', 'payload', 'at', '__typename']);
 
 /**
- * graphql-ws runs the subscription document for every subscriber and every event; with thousands
- * of parents that dominates. Our live subscriptions return flat `LiveEvent`s, so for them the
- * result is built once per event and selection and the same object goes to every socket. Anything
- * else (fragments, directives, other fields) takes graphql-js's ordinary path.
+ * A socket's limit of unsent bytes: a client that reads nothing for this long is closed, and
+ * resumes with `after` when it comes back (1013, "try again later"), instead of the server
+ * holding its messages without end.
+ */
+const MAX_BUFFERED = 4 * 1024 * 1024;
+
+/** The graphql-ws subscription a context was made for (app.ts): its socket and message id. */
+export interface Subscriber {
+  socket: WebSocket;
+  id: string;
+}
+
+export type SubscriberContext = RequestContext & {
+  subscriber?: Subscriber;
+  /** Lets go of the context's unit of work once the subscription no longer needs it. */
+  release?: () => void;
+};
+
+/**
+ * graphql-ws runs the subscription document for every subscriber and every event, then
+ * serialises a whole frame per socket; with thousands of parents that dominates. Our live
+ * subscriptions return flat `LiveEvent`s, so for them the JSON of the result is built once per
+ * event and selection, and each socket gets `{"id":…,"type":"next","payload":` + that + `}`
+ * written straight to it, without a promise per message (docs/decisions/0016). graphql-ws still
+ * handles subscribe, validation, errors and complete: the iterator it gets stays pending until
+ * `return()`. Anything else (fragments, directives, other fields) takes graphql-js's ordinary path.
  */
 export async function fastSubscribe(
   args: ExecutionArgs,
@@ -35,7 +59,7 @@ export async function fastSubscribe(
   ) {
     return graphqlSubscribe(args);
   }
-  const ctx = args.contextValue as RequestContext;
+  const ctx = args.contextValue as SubscriberContext;
   const argOf = (name: string): string | null => {
     const node = root.arguments?.find((a) => a.name.value === name)?.value;
     if (!node) return null;
@@ -46,29 +70,31 @@ export async function fastSubscribe(
     return node.kind === Kind.STRING || node.kind === Kind.INT ? node.value : null;
   };
   const key = (root.alias ?? root.name).value;
-  let source: AsyncIterable<LiveEvent>;
+  const live = ctx.services.live;
+  let open: (sink: LiveSink) => Promise<() => void>;
+  switch (root.name.value) {
+    case 'diaryEvents':
+      open = (sink) =>
+        live.openDiary(ctx, required(argOf('pupilId'), 'pupilId'), argOf('after'), sink);
+      break;
+    case 'journalEvents':
+      open = (sink) =>
+        live.openJournal(ctx, required(argOf('courseId'), 'courseId'), argOf('after'), sink);
+      break;
+    case 'notifications':
+      open = (sink) => live.openNotifications(ctx, argOf('after'), sink);
+      break;
+    default:
+      return graphqlSubscribe(args);
+  }
+  const selection = new Selection(
+    key,
+    fields.map((f) => [(f.alias ?? f.name).value, f.name.value] as const),
+  );
   try {
-    switch (root.name.value) {
-      case 'diaryEvents':
-        source = await ctx.services.live.diary(
-          ctx,
-          required(argOf('pupilId'), 'pupilId'),
-          argOf('after'),
-        );
-        break;
-      case 'journalEvents':
-        source = await ctx.services.live.journal(
-          ctx,
-          required(argOf('courseId'), 'courseId'),
-          argOf('after'),
-        );
-        break;
-      case 'notifications':
-        source = await ctx.services.live.notifications(ctx, argOf('after'));
-        break;
-      default:
-        return graphqlSubscribe(args);
-    }
+    return ctx.subscriber
+      ? await toSocket(ctx.subscriber, selection, open)
+      : await toIterator(selection, open);
   } catch (e) {
     const error = new GraphQLError((e as Error).message, {
       path: [key],
@@ -76,50 +102,128 @@ export async function fastSubscribe(
     });
     // Formatted like every other error by the socket's onNext (app.ts).
     return { errors: [error], data: null };
+  } finally {
+    // The context's unit of work served the checks above; the subscription needs none of it.
+    ctx.release?.();
   }
-  const shape = fields.map((f) => [(f.alias ?? f.name).value, f.name.value] as const);
-  const signature = shape.map(([a, n]) => `${a}:${n}`).join(',');
-  const iterator = source[Symbol.asyncIterator]();
+}
+
+/** What a subscription asked for: the root field's key and the fields of `LiveEvent`. */
+class Selection {
+  /** Selections are few (the client's documents), so the cache key is short and shared. */
+  readonly signature: string;
+
+  constructor(
+    readonly key: string,
+    readonly shape: (readonly [alias: string, name: string])[],
+  ) {
+    this.signature = `${key}|${shape.map(([a, n]) => `${a}:${n}`).join(',')}`;
+  }
+
+  result(e: LiveEvent): ExecutionResult {
+    const value: Record<string, unknown> = {};
+    for (const [alias, name] of this.shape) {
+      if (name === '__typename') value[alias] = 'LiveEvent';
+      else if (name === 'courseId') value[alias] = e.courseId == null ? null : String(e.courseId);
+      else value[alias] = e[name as 'id' | 'type' | 'payload' | 'at'];
+    }
+    return { data: { [this.key]: value } };
+  }
+
+  /** The JSON of the frame's payload, made once per event and selection in this process. */
+  json(e: LiveEvent): string {
+    let bySelection = prepared.get(e);
+    if (!bySelection) prepared.set(e, (bySelection = new Map()));
+    let json = bySelection.get(this.signature);
+    if (json === undefined) {
+      json = JSON.stringify(this.result(e));
+      bySelection.set(this.signature, json);
+    }
+    return json;
+  }
+}
+
+/** Per event (the same object for every subscription: live.service.ts), per selection. */
+const prepared = new WeakMap<LiveEvent, Map<string, string>>();
+
+/** Frames written straight to the socket; graphql-ws gets an iterator that only waits to end. */
+async function toSocket(
+  { socket, id }: Subscriber,
+  selection: Selection,
+  open: (sink: LiveSink) => Promise<() => void>,
+): Promise<AsyncIterableIterator<ExecutionResult>> {
+  const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  const end = await open((e) => {
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > MAX_BUFFERED) {
+      socket.close(1013, 'Too far behind: resume later');
+      return;
+    }
+    socket.send(prefix + selection.json(e) + '}');
+  });
+  return pending(end);
+}
+
+/**
+ * An iterator that yields nothing and finishes when graphql-ws calls `return()` (the client
+ * completed, or the socket closed). It is its own iterable with a `return`, which graphql-ws
+ * needs to see to end it (`isAsyncGenerator`).
+ */
+function pending(end: () => void): AsyncIterableIterator<ExecutionResult> {
+  let finish: (() => void) | undefined;
+  let done = false;
+  const over: IteratorReturnResult<undefined> = { done: true, value: undefined };
   return {
+    next() {
+      return done ? Promise.resolve(over) : new Promise((r) => (finish = () => r(over)));
+    },
+    return() {
+      if (!done) {
+        done = true;
+        end();
+        finish?.();
+      }
+      return Promise.resolve(over);
+    },
     [Symbol.asyncIterator]() {
-      return {
-        async next(): Promise<IteratorResult<ExecutionResult>> {
-          const r = await iterator.next();
-          if (r.done) return { done: true, value: undefined };
-          return { done: false, value: resultFor(r.value, key, shape, signature) };
-        },
-        async return(): Promise<IteratorResult<ExecutionResult>> {
-          await iterator.return?.();
-          return { done: true, value: undefined };
-        },
-      };
+      return this;
     },
   };
 }
 
-/** One result per event and selection, shared by every subscription of this process. */
-const shared = new Map<string, ExecutionResult>();
-
-function resultFor(
-  e: LiveEvent,
-  key: string,
-  shape: (readonly [string, string])[],
-  signature: string,
-): ExecutionResult {
-  const cacheKey = `${e.id}|${key}|${signature}`;
-  let result = shared.get(cacheKey);
-  if (!result) {
-    const value: Record<string, unknown> = {};
-    for (const [alias, name] of shape) {
-      if (name === '__typename') value[alias] = 'LiveEvent';
-      else if (name === 'courseId') value[alias] = e.courseId == null ? null : String(e.courseId);
-      else value[alias] = (e as unknown as Record<string, unknown>)[name];
-    }
-    result = { data: { [key]: value } };
-    shared.set(cacheKey, result);
-    if (shared.size > 5000) shared.delete(shared.keys().next().value!);
-  }
-  return result;
+/** Without a socket (not through graphql-ws): results, shared per event and selection. */
+async function toIterator(
+  selection: Selection,
+  open: (sink: LiveSink) => Promise<() => void>,
+): Promise<AsyncIterableIterator<ExecutionResult>> {
+  const queue: LiveEvent[] = [];
+  let wake: (() => void) | undefined;
+  const end = await open((e) => {
+    queue.push(e);
+    wake?.();
+  });
+  let done = false;
+  const iterator: AsyncIterableIterator<ExecutionResult> = {
+    async next(): Promise<IteratorResult<ExecutionResult>> {
+      for (;;) {
+        if (done) return { done: true, value: undefined };
+        const e = queue.shift();
+        if (e) return { done: false, value: selection.result(e) };
+        await new Promise<void>((r) => (wake = r));
+        wake = undefined;
+      }
+    },
+    async return(): Promise<IteratorResult<ExecutionResult>> {
+      done = true;
+      end();
+      wake?.();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+  return iterator;
 }
 
 function required(value: string | null, name: string): string {

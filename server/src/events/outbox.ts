@@ -25,16 +25,20 @@ export async function publish(
 ): Promise<void> {
   if (events.length === 0) return;
   const values = events.map(() => '(?, ?, ?::int[], ?, ?, ?::jsonb)').join(', ');
+  // One statement, one round trip: a data-modifying WITH runs whether or not it is read.
   await em.execute(
-    `insert into domain_event (school_id, type, pupil_ids, course_id, class_group_id, payload) values ${values}`,
-    events.flatMap((e) => [
-      schoolId,
-      e.type,
-      intArray(e.pupilIds),
-      e.courseId ?? null,
-      e.classGroupId ?? null,
-      JSON.stringify(e.payload),
-    ]),
+    `with e as (insert into domain_event (school_id, type, pupil_ids, course_id, class_group_id, payload) values ${values})
+     select pg_notify(?, '')`,
+    [
+      ...events.flatMap((e) => [
+        schoolId,
+        e.type,
+        intArray(e.pupilIds),
+        e.courseId ?? null,
+        e.classGroupId ?? null,
+        JSON.stringify(e.payload),
+      ]),
+      EVENTS_CHANNEL,
+    ],
   );
-  await em.execute(`select pg_notify(?, '')`, [EVENTS_CHANNEL]);
 }

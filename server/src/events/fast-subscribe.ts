@@ -38,7 +38,7 @@ export type SubscriberContext = RequestContext & {
  * serialises a whole frame per socket; with thousands of parents that dominates. Our live
  * subscriptions return flat `LiveEvent`s, so for them the JSON of the result is built once per
  * event and selection, and each socket gets `{"id":…,"type":"next","payload":` + that + `}`
- * written straight to it, without a promise per message (docs/decisions/0016). graphql-ws still
+ * written straight to it, without a promise per message (docs/decisions/0019). graphql-ws still
  * handles subscribe, validation, errors and complete: the iterator it gets stays pending until
  * `return()`. Anything else (fragments, directives, other fields) takes graphql-js's ordinary path.
  */

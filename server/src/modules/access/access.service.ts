@@ -4,7 +4,7 @@ import { AccessCode } from './access-code.entity.js';
 import { hashCode, loginBase, newAccessCode } from './codes.js';
 import { IssuedCode, IssuedCodes, AccessCodeEntry, SessionInfo } from './access.types.js';
 import { Person } from '../people/person.entity.js';
-import { Role } from '../people/role-grant.entity.js';
+import { Role, hasStaffRole } from '../people/role-grant.entity.js';
 import { UserAccount } from '../people/user-account.entity.js';
 import { LOGIN_PATTERN } from '../people/staff.service.js';
 import { FileDownload, PersonRecord } from '../people/people.types.js';
@@ -426,11 +426,7 @@ export class AccessService {
         [passwordHash, account.id],
       );
       // Other sign-ins end: whoever knew the old password is out.
-      const others = await tem.execute<{ id: number }[]>(
-        `select id from session where account_id = ? and id <> ? and revoked_at is null`,
-        [account.id, viewer.sessionId],
-      );
-      for (const s of others) await this.sessions.revoke(tem, s.id);
+      await this.sessions.revokeOthers(tem, account.id, viewer.sessionId);
       audit(tem, viewer, 'user_account', account.id, 'password', null, null);
     });
     return true;
@@ -470,16 +466,11 @@ export class AccessService {
 
   async endOtherSessions({ em, viewer }: Scope): Promise<number> {
     if (!viewer) throw unauthenticated();
-    const others = await em.execute<{ id: number }[]>(
-      `select id from session where account_id = ? and id <> ? and revoked_at is null`,
-      [viewer.accountId, viewer.sessionId],
-    );
-    for (const s of others) await this.sessions.revoke(em, s.id);
-    return others.length;
+    return this.sessions.revokeOthers(em, viewer.accountId, viewer.sessionId);
   }
 
   private mayIssue(viewer: Viewer, r: PersonRecord): boolean {
-    const staff = r.roles.some((x) => x !== Role.STUDENT && x !== Role.PARENT);
+    const staff = hasStaffRole(r.roles);
     return staff ? policy.can(viewer, Permission.StaffManage) : r.manageable;
   }
 

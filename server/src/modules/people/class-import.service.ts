@@ -3,10 +3,8 @@ import { Role, RoleGrant } from './role-grant.entity.js';
 import { Enrollment } from './enrollment.entity.js';
 import { ClassGroup } from '../school/class-group.entity.js';
 import { AcademicYear } from '../school/academic-year.entity.js';
-import type { Viewer } from '../../auth/viewer.js';
 import { audit } from '../audit/audit.js';
 import { DomainError, badInput, notFound, type EntryProblem } from '../../errors.js';
-import { parseId } from '../../graphql/validate.js';
 import type { Scope } from '../../scope.js';
 import {
   classListTemplate,
@@ -15,7 +13,7 @@ import {
   type ParsedClassList,
 } from '../../documents/class-list.js';
 import { checkPersonInput } from './person-fields.js';
-import { addGuardianTo } from './people.service.js';
+import { addGuardianTo, requireLedClass } from './people.service.js';
 import {
   FileDownload,
   FileProblem,
@@ -137,19 +135,9 @@ export class ClassImportService {
     return Object.assign(new ImportResult(), result);
   }
 
-  private async ledClass({ em, viewer }: Scope, id: string): Promise<ClassGroup> {
+  private ledClass({ em, viewer }: Scope, id: string): Promise<ClassGroup> {
     if (!viewer) throw notFound();
-    const cls = await em.findOne(ClassGroup, {
-      id: parseId('classGroupId', id),
-      school: viewer.schoolId,
-    });
-    if (!cls) throw notFound();
-    if (!(viewer as Viewer).ledClassIds.includes(cls.id)) {
-      throw new DomainError('FORBIDDEN', 'Only the class teacher registers pupils of a class', {
-        reason: 'NOT_CLASS_TEACHER',
-      });
-    }
-    return cls;
+    return requireLedClass(em, viewer, id);
   }
 
   /** Parses the file and adds what only the database knows: pupils already in the class. */

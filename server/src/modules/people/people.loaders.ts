@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Person } from './person.entity.js';
-import { Role } from './role-grant.entity.js';
+import { Role, hasStaffRole } from './role-grant.entity.js';
 import { policy } from '../../auth/policy.js';
 import type { Viewer } from '../../auth/viewer.js';
 import {
@@ -67,7 +67,7 @@ export class PeopleLoaders {
       if (!p) return null;
       const r = roleMap.get(id) ?? [];
       const subject = { id, classIds: classes.get(id) ?? [] };
-      const isStaff = r.some((x) => x !== Role.STUDENT && x !== Role.PARENT);
+      const isStaff = hasStaffRole(r);
       return PersonRecord.from(
         p,
         r,

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Person } from './person.entity.js';
-import { Role, RoleGrant } from './role-grant.entity.js';
+import { Role, RoleGrant, hasStaffRole } from './role-grant.entity.js';
 import { Guardianship } from './guardianship.entity.js';
 import { Enrollment } from './enrollment.entity.js';
 import { Consent } from './consent.entity.js';
@@ -74,7 +74,7 @@ export class PeopleService {
     if (!viewer) throw forbidden();
     const fields = checkPersonInput(input, today);
     return em.transactional(async (tem) => {
-      const cls = await this.ledClass(tem, viewer, classGroupId);
+      const cls = await requireLedClass(tem, viewer, classGroupId);
       const year = await tem.findOneOrFail(AcademicYear, cls.academicYear.id);
       const startsOn = today < year.startsOn ? year.startsOn : today;
       const pupil = tem.create(Person, {
@@ -150,7 +150,7 @@ export class PeopleService {
   ): Promise<number> {
     const record = await loaders.record.load(parseId('id', id));
     if (!record) throw notFound();
-    const isStaff = record.roles.some((r) => r !== Role.STUDENT && r !== Role.PARENT);
+    const isStaff = hasStaffRole(record.roles);
     if (isStaff) policy.require(viewer, Permission.StaffManage);
     else if (!record.manageable) throw record.readable ? forbidden() : notFound();
     const fields = checkPersonInput(input, loaders.today);
@@ -360,20 +360,6 @@ export class PeopleService {
     );
   }
 
-  private async ledClass(em: EntityManager, viewer: Viewer, id: string): Promise<ClassGroup> {
-    const cls = await em.findOne(ClassGroup, {
-      id: parseId('classGroupId', id),
-      school: viewer.schoolId,
-    });
-    if (!cls) throw notFound();
-    if (!viewer.ledClassIds.includes(cls.id)) {
-      throw new DomainError('FORBIDDEN', 'Only the class teacher registers pupils of a class', {
-        reason: 'NOT_CLASS_TEACHER',
-      });
-    }
-    return cls;
-  }
-
   /** A pupil of a class the viewer leads; NOT_FOUND for pupils the viewer cannot even see. */
   private async managedPupil(
     loaders: PeopleLoaders,
@@ -430,4 +416,23 @@ export async function addGuardianTo(
   await em.flush();
   audit(em, viewer, 'person', guardian.id, 'create', { pupilId, kind }, null);
   return { id: guardian.id, linkedExisting: false };
+}
+
+/** A class of the viewer's school that the viewer leads: only its class teacher registers its pupils. */
+export async function requireLedClass(
+  em: EntityManager,
+  viewer: Viewer,
+  id: string,
+): Promise<ClassGroup> {
+  const cls = await em.findOne(ClassGroup, {
+    id: parseId('classGroupId', id),
+    school: viewer.schoolId,
+  });
+  if (!cls) throw notFound();
+  if (!viewer.ledClassIds.includes(cls.id)) {
+    throw new DomainError('FORBIDDEN', 'Only the class teacher registers pupils of a class', {
+      reason: 'NOT_CLASS_TEACHER',
+    });
+  }
+  return cls;
 }

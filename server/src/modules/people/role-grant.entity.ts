@@ -30,6 +30,9 @@ export const STAFF_ROLES: readonly Role[] = [
   Role.TEACHER,
 ];
 
+/** Whether any of these roles makes the person a member of staff. */
+export const hasStaffRole = (roles: readonly Role[]) => roles.some((r) => STAFF_ROLES.includes(r));
+
 @Entity({ tableName: 'role_grant' })
 @TenantFilter()
 @Unique({ properties: ['person', 'role'] })

@@ -24,6 +24,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { OUTBOX_LOCK } from '../src/events/outbox.js';
 
 interface Audience {
   classId: number;
@@ -392,12 +393,16 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
       ]);
       rounds++;
       expected += perRound;
-      await em.execute(
-        `with e as (insert into domain_event (school_id, type, pupil_ids, course_id, payload)
-                    values ${templates.map(() => `(?, 'LESSON_UPDATED', ?::int[], ?, ?::jsonb)`).join(', ')})
-         select pg_notify('otmetka_events', '')`,
-        params,
-      );
+      // As `publish` writes: under the outbox lock, one statement for the rows and the NOTIFY.
+      await em.transactional(async (tem) => {
+        await tem.execute(`select pg_advisory_xact_lock(?)`, [OUTBOX_LOCK]);
+        await tem.execute(
+          `with e as (insert into domain_event (school_id, type, pupil_ids, course_id, payload)
+                      values ${templates.map(() => `(?, 'LESSON_UPDATED', ?::int[], ?, ?::jsonb)`).join(', ')})
+           select pg_notify('otmetka_events', '')`,
+          params,
+        );
+      });
     }
     const ddeadline = Date.now() + 5000;
     while (received < expected && Date.now() < ddeadline) {

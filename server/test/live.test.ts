@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
 import { createTestApp, DEMO_TODAY, GqlClient, type TestApp } from './helpers.js';
+import { publish } from '../src/events/outbox.js';
 
 /** Live updates (R-2.4): outbox, per-event authorization, resume, several processes, sessions. */
 let t: TestApp;
@@ -279,6 +280,69 @@ describe('delivery', () => {
     await client.dispose();
     await settle();
     expect(bus.listeners).toBe(before);
+  });
+});
+
+describe('order', () => {
+  it('never skips an event whose transaction drew its id first and committed last', async () => {
+    const [{ id: schoolId }] = await t.sql<{ id: number }>(`select id from school limit 1`);
+    const heard: { id: string; type: string }[] = [];
+    const stop = t.app.services.bus.subscribe((e) => {
+      if (e.type.startsWith('ORDER_')) heard.push({ id: e.id, type: e.type });
+    });
+    // C takes its transaction id first, A draws its event id first: the shape in which a reader
+    // that trusted transaction ids would read C's event and move past A's before A commits.
+    const c = t.orm.em.fork();
+    const a = t.orm.em.fork();
+    await c.begin();
+    await c.execute(`select pg_current_xact_id()`);
+    await a.begin();
+    await publish(a, schoolId, [{ type: 'ORDER_A', payload: {} }]);
+    const cDone = (async () => {
+      await publish(c, schoolId, [{ type: 'ORDER_C', payload: {} }]);
+      await c.commit();
+    })();
+    await settle();
+    t.app.services.bus.wake();
+    await settle();
+    await a.commit();
+    await cDone;
+    const deadline = Date.now() + 5000;
+    while (heard.length < 2 && Date.now() < deadline) await settle();
+    stop();
+    expect(heard.map((e) => e.type)).toEqual(['ORDER_A', 'ORDER_C']);
+    expect(BigInt(heard[0].id)).toBeLessThan(BigInt(heard[1].id));
+  });
+
+  it('delivers every event of many concurrent writers once, in id order', async () => {
+    const [{ id: schoolId }] = await t.sql<{ id: number }>(`select id from school limit 1`);
+    const heard: string[] = [];
+    const stop = t.app.services.bus.subscribe((e) => {
+      if (e.type === 'ORDER_MANY') heard.push(e.id);
+    });
+    const writers = 12;
+    const each = 15;
+    await Promise.all(
+      Array.from({ length: writers }, async () => {
+        for (let i = 0; i < each; i++) {
+          await t.orm.em.fork().transactional(async (tem) => {
+            await tem.execute(`select pg_current_xact_id()`);
+            await new Promise((r) => setTimeout(r, Math.random() * 5));
+            await publish(tem, schoolId, [{ type: 'ORDER_MANY', payload: {} }]);
+          });
+        }
+      }),
+    );
+    const deadline = Date.now() + 10_000;
+    while (heard.length < writers * each && Date.now() < deadline) await settle();
+    stop();
+    const [{ n }] = await t.sql<{ n: string }>(
+      `select count(*)::text n from domain_event where type = 'ORDER_MANY'`,
+    );
+    expect(heard.length).toBe(Number(n));
+    expect(heard.length).toBe(writers * each);
+    expect(new Set(heard).size).toBe(heard.length);
+    expect(heard).toEqual([...heard].sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1)));
   });
 });
 

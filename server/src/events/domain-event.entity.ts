@@ -12,12 +12,12 @@ import { School } from '../modules/school/school.entity.js';
 
 /**
  * The outbox: a row per change that others should hear of, written in the change's transaction.
- * `xactId` lets readers deliver in commit-safe order (see events/event-bus.ts).
+ * Ids are drawn under the outbox lock, so their order is the commit order (see events/outbox.ts).
  */
 @Entity({ tableName: 'domain_event' })
 @Index({ properties: ['createdAt'] })
 export class DomainEvent {
-  [OptionalProps]?: 'xactId' | 'createdAt' | 'pupilIds' | 'courseId' | 'classGroupId';
+  [OptionalProps]?: 'createdAt' | 'pupilIds' | 'courseId' | 'classGroupId';
 
   @PrimaryKey({ type: 'bigint' })
   id!: string;
@@ -40,9 +40,6 @@ export class DomainEvent {
 
   @Property({ type: 'json' })
   payload!: Record<string, unknown>;
-
-  @Property({ columnType: 'xid8', type: 'string', defaultRaw: 'pg_current_xact_id()' })
-  xactId!: string;
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();

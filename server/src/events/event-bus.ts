@@ -16,15 +16,15 @@ export interface BusEvent {
 }
 
 /**
- * Reads events in commit-safe order: only events whose transaction is older than every
- * transaction still open (`xact_id < pg_snapshot_xmin(...)`). A sequence value is taken at
- * insert, not at commit, so without this a reader that saw id 11 could miss id 10 committed later.
+ * Reads events by id. Ids are drawn under the outbox lock, held until commit (`publish`), so ids
+ * are in commit order: once id 12 is visible, every smaller id is committed or rolled back, and a
+ * reader that advances its cursor to 12 never skips an event that commits later.
  */
 const READ_SQL = `
 select id::text, school_id as "schoolId", type, pupil_ids as "pupilIds", course_id as "courseId",
        class_group_id as "classGroupId", payload, created_at as "createdAt"
   from domain_event
- where id > ?::bigint and id <= ?::bigint and xact_id < pg_snapshot_xmin(pg_current_snapshot())
+ where id > ?::bigint and id <= ?::bigint
  order by id limit ?`;
 
 const MAX = '9223372036854775807';
@@ -79,9 +79,7 @@ export class EventBus {
   async start(): Promise<void> {
     const [row] = await this.em
       .fork()
-      .execute<{ last: string | null }[]>(
-        `select max(id)::text as last from domain_event where xact_id < pg_snapshot_xmin(pg_current_snapshot())`,
-      );
+      .execute<{ last: string | null }[]>(`select max(id)::text as last from domain_event`);
     this.last = BigInt(row.last ?? '0');
     if (this.opts.redisUrl) {
       // Redis carries the wake-ups between processes; the table stays the source of truth.

@@ -4,6 +4,7 @@ import { Migration20261128130246_journal } from './Migration20261128130246_journ
 import { Migration20261128132712_subgroups } from './Migration20261128132712_subgroups.js';
 import { Migration20261128133746_outbox } from './Migration20261128133746_outbox.js';
 import { Migration20261128150039_people_access } from './Migration20261128150039_people_access.js';
+import { Migration20261128180501_outbox_lock } from './Migration20261128180501_outbox_lock.js';
 
 /** Every committed migration, in order. Listed explicitly so that tests and the build agree. */
 export const migrationsList = [
@@ -16,4 +17,5 @@ export const migrationsList = [
     name: 'Migration20261128150039_people_access',
     class: Migration20261128150039_people_access,
   },
+  { name: 'Migration20261128180501_outbox_lock', class: Migration20261128180501_outbox_lock },
 ];

@@ -24,7 +24,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { OUTBOX_LOCK } from '../src/events/outbox.js';
+import { publish } from '../src/events/outbox.js';
 
 interface Audience {
   classId: number;
@@ -361,12 +361,12 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
     const templates = await orm.em.fork().execute<
       {
         school_id: number;
-        pupil_ids: string;
+        pupil_ids: number[];
         course_id: number;
         payload: Record<string, unknown>;
       }[]
     >(
-      `select distinct on (e.course_id) e.school_id, e.pupil_ids::text, e.course_id, e.payload
+      `select distinct on (e.course_id) e.school_id, e.pupil_ids, e.course_id, e.payload
          from domain_event e where e.type = 'LESSON_UPDATED'
           and e.course_id in (select course_id from lesson where id in (${aud.map(() => '?').join(',')}))
         order by e.course_id, e.id desc`,
@@ -385,24 +385,19 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
         await new Promise((r) => setTimeout(r, 1));
         continue;
       }
-      const params = templates.flatMap((t) => [
-        t.school_id,
-        t.pupil_ids,
-        t.course_id,
-        JSON.stringify({ ...t.payload, topic: `Тема ${rounds}` }),
-      ]);
       rounds++;
       expected += perRound;
-      // As `publish` writes: under the outbox lock, one statement for the rows and the NOTIFY.
-      await em.transactional(async (tem) => {
-        await tem.execute(`select pg_advisory_xact_lock(?)`, [OUTBOX_LOCK]);
-        await tem.execute(
-          `with e as (insert into domain_event (school_id, type, pupil_ids, course_id, payload)
-                      values ${templates.map(() => `(?, 'LESSON_UPDATED', ?::int[], ?, ?::jsonb)`).join(', ')})
-           select pg_notify('otmetka_events', '')`,
-          params,
-        );
-      });
+      // Written as the API writes them (`publish`: the outbox lock, the rows and NOTIFY).
+      await publish(
+        em,
+        templates[0].school_id,
+        templates.map((t) => ({
+          type: 'LESSON_UPDATED',
+          pupilIds: t.pupil_ids,
+          courseId: t.course_id,
+          payload: { ...t.payload, topic: `Тема ${rounds}` },
+        })),
+      );
     }
     const ddeadline = Date.now() + 5000;
     while (received < expected && Date.now() < ddeadline) {

@@ -160,6 +160,12 @@ describe('splitting a class', () => {
         i: { courseId: g1.courseId, date: DEMO_TODAY, number: 9 },
       },
     );
+    // Its live event is addressed to the group's members only.
+    const [event] = await t.sql<{ pupil_ids: number[] }>(
+      `select pupil_ids from domain_event where type = 'LESSON_UPDATED' and payload->>'id' = ?`,
+      [lesson.data!.addLesson.id],
+    );
+    expect(event.pupil_ids.map(String).sort()).toEqual([a, b].sort());
     const answer = await one(`select id from work_type where name = 'Ответ на уроке'`);
     const bad = await english.request(
       'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}',

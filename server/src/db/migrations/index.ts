@@ -5,6 +5,7 @@ import { Migration20261128132712_subgroups } from './Migration20261128132712_sub
 import { Migration20261128133746_outbox } from './Migration20261128133746_outbox.js';
 import { Migration20261128150039_people_access } from './Migration20261128150039_people_access.js';
 import { Migration20261128180501_outbox_lock } from './Migration20261128180501_outbox_lock.js';
+import { Migration20261128181500_outbox_function } from './Migration20261128181500_outbox_function.js';
 
 /** Every committed migration, in order. Listed explicitly so that tests and the build agree. */
 export const migrationsList = [
@@ -18,4 +19,8 @@ export const migrationsList = [
     class: Migration20261128150039_people_access,
   },
   { name: 'Migration20261128180501_outbox_lock', class: Migration20261128180501_outbox_lock },
+  {
+    name: 'Migration20261128181500_outbox_function',
+    class: Migration20261128181500_outbox_function,
+  },
 ];

@@ -500,16 +500,10 @@ export async function publishLesson(
   schoolId: number,
   lesson: Lesson,
 ): Promise<void> {
-  const rows = await em.execute<{ pupil_id: number }[]>(
-    `select distinct e.pupil_id from lesson l join course co on co.id = l.course_id
-       join enrollment e on e.class_group_id = co.class_group_id and e.starts_on <= l.date and (e.ends_on is null or e.ends_on >= l.date)
-      where l.id = ? and (co.subgroup_id is null or exists(select 1 from subgroup_member sm where sm.subgroup_id = co.subgroup_id and sm.pupil_id = e.pupil_id))`,
-    [lesson.id],
-  );
   await publish(em, schoolId, [
     {
       type: 'LESSON_UPDATED',
-      pupilIds: rows.map((r) => r.pupil_id),
+      pupilsOfLesson: lesson.id,
       courseId: lesson.course.id,
       payload: withStringIds(lessonDto(lesson)),
     },

@@ -124,10 +124,10 @@ export class JournalWriteService {
     return em.transactional(async (tem) => {
       const school = await tem.findOneOrFail(School, viewer.schoolId);
       const today = this.clock.today(school.timeZone);
-      const existing = await tem.find(Mark, {
-        id: { $in: changes.filter((c) => c.id).map((c) => Number(c.id) || 0) },
-        school: viewer.schoolId,
-      });
+      const markIds = changes.filter((c) => c.id).map((c) => Number(c.id) || 0);
+      const existing = markIds.length
+        ? await tem.find(Mark, { id: { $in: markIds }, school: viewer.schoolId })
+        : [];
       const marks = new Map(existing.map((m) => [m.id, m]));
       const lessonIds = changes
         .map((c) => (c.id ? marks.get(Number(c.id))?.lesson.id : Number(c.lessonId) || 0))
@@ -261,7 +261,7 @@ export class JournalWriteService {
           gone ? null : markSnapshot(mark),
         );
       }
-      await tem.flush();
+      // `publish` flushes the audit entries before it takes the outbox lock.
       const courseOf = (m: Mark) => lessons.get(m.lesson.id)?.courseId;
       await publish(tem, viewer.schoolId, [
         ...saved.map((m) => ({
@@ -403,7 +403,6 @@ export class JournalWriteService {
           reason: row.reason,
         });
       }
-      await tem.flush();
       await publish(
         tem,
         viewer.schoolId,

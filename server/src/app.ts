@@ -55,7 +55,8 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
   const server = http.createServer(expressApp);
 
   const armor = new ApolloArmor({
-    maxDepth: { n: 10 },
+    // Fragments count by what they select, not once more for the spread: typed documents use many.
+    maxDepth: { n: 10, flattenFragments: true },
     maxAliases: { n: 20 },
     maxDirectives: { n: 20 },
     // Token limits come from graphql-js's own parser (parseOptions below): armor's answers 500.

@@ -38,6 +38,26 @@ describe('query limits and error hygiene', () => {
     expect(fine.errors).toBeUndefined();
   });
 
+  it('refuses a query nested too deep, counting fragments by what they select', async () => {
+    const c = await t.as('sysadmin');
+    // Family links go round (a guardian's children's guardians…): 11 levels.
+    const deep = `{ classRoster(classGroupId: "1") { pupils { guardians { person { children { person {
+      guardians { person { children { person { id } } } } } } } } } } }`;
+    const r = await c.request(deep);
+    expect(r.errors?.[0].message).toMatch(/depth/i);
+    expect(r.data ?? null).toBeNull();
+    // Depth 5 through four fragments: allowed (a spread is not a level of its own).
+    const fragments = `{ courses { ...A } }
+      fragment A on Course { classGroup { ...B } }
+      fragment B on ClassGroup { academicYear { ...C } }
+      fragment C on AcademicYear { periods { ...D } }
+      fragment D on StudyPeriod { id ...E }
+      fragment E on StudyPeriod { name ...F }
+      fragment F on StudyPeriod { startsOn }`;
+    const ok = await c.request(fragments);
+    expect(ok.errors).toBeUndefined();
+  });
+
   it('answers a syntax error with 400 and no internals', async () => {
     const r = await raw(t.url, JSON.stringify({ query: '{ me { ' }));
     expect(r.status).toBe(400);

@@ -314,6 +314,38 @@ describe('order', () => {
     expect(BigInt(heard[0].id)).toBeLessThan(BigInt(heard[1].id));
   });
 
+  it('reads in numeric order when ids gain a digit', async () => {
+    const [{ id: schoolId }] = await t.sql<{ id: number }>(`select id from school limit 1`);
+    const [{ next }] = await t.sql<{ next: string }>(
+      `select nextval(pg_get_serial_sequence('domain_event', 'id'))::text as next`,
+    );
+    // The next ids run from …97 to …02 of the next power of ten: '100…' sorts before '99…' as text.
+    await t.sql(`select setval(pg_get_serial_sequence('domain_event', 'id'), ?)`, [
+      10n ** BigInt(next.length + 1) - 4n,
+    ]);
+    const heard: string[] = [];
+    const stop = t.app.services.bus.subscribe((e) => {
+      if (e.type === 'ORDER_DIGITS') heard.push(e.id);
+    });
+    await t.orm.em.fork().transactional((tem) =>
+      publish(
+        tem,
+        schoolId,
+        Array.from({ length: 6 }, () => ({ type: 'ORDER_DIGITS', payload: {} })),
+      ),
+    );
+    await settle();
+    await t.orm.em
+      .fork()
+      .transactional((tem) => publish(tem, schoolId, [{ type: 'ORDER_DIGITS', payload: {} }]));
+    const deadline = Date.now() + 5000;
+    while (heard.length < 7 && Date.now() < deadline) await settle();
+    await settle();
+    stop();
+    const first = 10n ** BigInt(next.length + 1) - 3n;
+    expect(heard).toEqual(Array.from({ length: 7 }, (_, i) => String(first + BigInt(i))));
+  });
+
   it('delivers every event of many concurrent writers once, in id order', async () => {
     const [{ id: schoolId }] = await t.sql<{ id: number }>(`select id from school limit 1`);
     const heard: string[] = [];

@@ -18,14 +18,15 @@ export interface BusEvent {
 /**
  * Reads events by id. Ids are drawn under the outbox lock, held until commit (`publish`), so ids
  * are in commit order: once id 12 is visible, every smaller id is committed or rolled back, and a
- * reader that advances its cursor to 12 never skips an event that commits later.
+ * reader that advances its cursor to 12 never skips an event that commits later. The order is
+ * the column's, not the text alias's (`order by id` would sort '100' before '99').
  */
 const READ_SQL = `
 select id::text, school_id as "schoolId", type, pupil_ids as "pupilIds", course_id as "courseId",
        class_group_id as "classGroupId", payload, created_at as "createdAt"
   from domain_event
  where id > ?::bigint and id <= ?::bigint
- order by id limit ?`;
+ order by domain_event.id limit ?`;
 
 const MAX = '9223372036854775807';
 const BATCH = 500;

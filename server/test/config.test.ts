@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { todayIn } from '../src/graphql/validate.js';
 
 describe('configuration', () => {
   it('has working defaults', () => {
@@ -28,5 +29,16 @@ describe('configuration', () => {
 
   it('takes a relative DATA_DIR from where the command was typed', () => {
     expect(loadConfig({ DATA_DIR: 'x', INIT_CWD: '/srv/otmetka' }).dataDir).toBe('/srv/otmetka/x');
+  });
+});
+
+describe("a school's today", () => {
+  it('is the date in its own time zone, for each zone asked', () => {
+    const lateEvening = new Date('2026-11-28T22:30:00Z');
+    expect(todayIn('Europe/Moscow', lateEvening)).toBe('2026-11-29');
+    expect(todayIn('America/New_York', lateEvening)).toBe('2026-11-28');
+    expect(todayIn('Asia/Vladivostok', new Date('2026-12-31T14:00:00Z'))).toBe('2027-01-01');
+    expect(todayIn('Europe/Moscow', new Date('2026-11-28T20:00:00Z'))).toBe('2026-11-28');
+    expect(() => todayIn('Nowhere/Atlantis')).toThrow(RangeError);
   });
 });

@@ -48,12 +48,21 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
+/** One formatter per time zone: making one costs far more than using it (~0.1 ms each). */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** Today's date (YYYY-MM-DD) in a time zone. */
 export function todayIn(timeZone: string, now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    // Time zones come from school settings (validated): a handful per server.
+    dayFormats.set(timeZone, format);
+  }
+  return format.format(now);
 }

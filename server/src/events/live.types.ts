@@ -12,5 +12,6 @@ export class LiveEvent {
   type!: string;
   @Field(() => ID, { nullable: true }) courseId!: number | null;
   @Field(() => String, { description: 'The details, as JSON' }) payload!: string;
-  @Field() at!: string;
+  @Field({ description: 'When the change was written (ISO 8601), just before its commit' })
+  at!: string;
 }

@@ -5,6 +5,8 @@ import { Migration } from '@mikro-orm/migrations';
  * (so ids are drawn in commit order, decision 20), inserts the events and sends NOTIFY, which
  * PostgreSQL delivers on commit only. An event with `pupilsOfLesson` is addressed to the pupils
  * of that lesson: those enrolled in its class on its date and, for a subgroup's course, members.
+ * `created_at` (the event's `at`) is the time of writing, just before the commit (publish comes
+ * last), not the transaction's start.
  */
 export class Migration20261128181500_outbox_function extends Migration {
   override async up(): Promise<void> {
@@ -13,7 +15,7 @@ create function outbox_publish(p_school integer, p_events jsonb) returns void
 language plpgsql as $fn$
 begin
   perform pg_advisory_xact_lock(1869901163);
-  insert into domain_event (school_id, type, pupil_ids, course_id, class_group_id, payload)
+  insert into domain_event (school_id, type, pupil_ids, course_id, class_group_id, payload, created_at)
   select p_school,
          e->>'type',
          case
@@ -30,7 +32,8 @@ begin
          end,
          (e->>'courseId')::integer,
          (e->>'classGroupId')::integer,
-         coalesce(e->'payload', '{}'::jsonb)
+         coalesce(e->'payload', '{}'::jsonb),
+         clock_timestamp()
     from jsonb_array_elements(p_events) with ordinality as x(e, n)
    order by x.n;
   perform pg_notify('otmetka_events', '');

@@ -9,7 +9,7 @@ import {
 } from 'graphql';
 import type { WebSocket } from 'ws';
 import type { RequestContext } from '../graphql/context.js';
-import type { LiveSink } from './live.service.js';
+import { feedIterator, type LiveSink } from './live.service.js';
 import type { LiveEvent } from './live.types.js';
 
 const LIVE_FIELDS = new Set(['id', 'type', 'courseId', 'payload', 'at', '__typename']);
@@ -94,7 +94,8 @@ export async function fastSubscribe(
   try {
     return ctx.subscriber
       ? await toSocket(ctx.subscriber, selection, open)
-      : await toIterator(selection, open);
+      : // Without a socket (not through graphql-ws): results, shared per event and selection.
+        await feedIterator(open, (e) => selection.result(e));
   } catch (e) {
     const error = new GraphQLError((e as Error).message, {
       path: [key],
@@ -189,41 +190,6 @@ function pending(end: () => void): AsyncIterableIterator<ExecutionResult> {
       return this;
     },
   };
-}
-
-/** Without a socket (not through graphql-ws): results, shared per event and selection. */
-async function toIterator(
-  selection: Selection,
-  open: (sink: LiveSink) => Promise<() => void>,
-): Promise<AsyncIterableIterator<ExecutionResult>> {
-  const queue: LiveEvent[] = [];
-  let wake: (() => void) | undefined;
-  const end = await open((e) => {
-    queue.push(e);
-    wake?.();
-  });
-  let done = false;
-  const iterator: AsyncIterableIterator<ExecutionResult> = {
-    async next(): Promise<IteratorResult<ExecutionResult>> {
-      for (;;) {
-        if (done) return { done: true, value: undefined };
-        const e = queue.shift();
-        if (e) return { done: false, value: selection.result(e) };
-        await new Promise<void>((r) => (wake = r));
-        wake = undefined;
-      }
-    },
-    async return(): Promise<IteratorResult<ExecutionResult>> {
-      done = true;
-      end();
-      wake?.();
-      return { done: true, value: undefined };
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-  return iterator;
 }
 
 function required(value: string | null, name: string): string {

@@ -71,15 +71,15 @@ export class LiveService {
   }
 
   async diary(scope: Scope, pupilId: string, after: string | null) {
-    return this.iterate((sink) => this.openDiary(scope, pupilId, after, sink));
+    return feedIterator((sink) => this.openDiary(scope, pupilId, after, sink));
   }
 
   async journal(scope: Scope, courseId: string, after: string | null) {
-    return this.iterate((sink) => this.openJournal(scope, courseId, after, sink));
+    return feedIterator((sink) => this.openJournal(scope, courseId, after, sink));
   }
 
   async notifications(scope: Scope, after: string | null) {
-    return this.iterate((sink) => this.openNotifications(scope, after, sink));
+    return feedIterator((sink) => this.openNotifications(scope, after, sink));
   }
 
   private async diaryFeed({ em, viewer }: Scope, pupilId: string): Promise<Feed> {
@@ -169,41 +169,43 @@ export class LiveService {
     }
     return end;
   }
+}
 
-  /**
-   * The feed as an async iterator. A hand-made one rather than a generator: `return()` must end a
-   * waiting subscription at once when the client leaves or the server stops.
-   */
-  private async iterate(
-    start: (sink: LiveSink) => Promise<() => void>,
-  ): Promise<AsyncIterableIterator<LiveEvent>> {
-    const queue: LiveEvent[] = [];
-    let wake: (() => void) | undefined;
-    const end = await start((e) => {
-      queue.push(e);
+/**
+ * A feed as an async iterator, each event mapped on its way out. A hand-made one rather than a
+ * generator: `return()` must end a waiting subscription at once when the client leaves or the
+ * server stops.
+ */
+export async function feedIterator<T = LiveEvent>(
+  start: (sink: LiveSink) => Promise<() => void>,
+  map: (e: LiveEvent) => T = (e) => e as T,
+): Promise<AsyncIterableIterator<T>> {
+  const queue: LiveEvent[] = [];
+  let wake: (() => void) | undefined;
+  const end = await start((e) => {
+    queue.push(e);
+    wake?.();
+  });
+  let done = false;
+  const iterator: AsyncIterableIterator<T> = {
+    async next(): Promise<IteratorResult<T>> {
+      for (;;) {
+        if (done) return { done: true, value: undefined };
+        const e = queue.shift();
+        if (e) return { done: false, value: map(e) };
+        await new Promise<void>((r) => (wake = r));
+        wake = undefined;
+      }
+    },
+    async return(): Promise<IteratorResult<T>> {
+      done = true;
+      end();
       wake?.();
-    });
-    let done = false;
-    const iterator: AsyncIterableIterator<LiveEvent> = {
-      async next() {
-        for (;;) {
-          if (done) return { done: true, value: undefined };
-          const e = queue.shift();
-          if (e) return { done: false, value: e };
-          await new Promise<void>((r) => (wake = r));
-          wake = undefined;
-        }
-      },
-      async return() {
-        done = true;
-        end();
-        wake?.();
-        return { done: true, value: undefined };
-      },
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
-    return iterator;
-  }
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+  return iterator;
 }

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  graphql,
   DEMO_PASSWORD,
   launchBrowser,
   openPage,
@@ -34,21 +35,6 @@ async function open(options: Parameters<typeof openPage>[1] = {}): Promise<Page>
   const { context, page } = await openPage(browser, options);
   contexts.push(context);
   return page;
-}
-
-/** A GraphQL request with the page's cookies, as the app itself would send it. */
-async function graphql<T>(
-  page: Page,
-  query: string,
-  variables: Record<string, unknown> = {},
-): Promise<T> {
-  const response = await page.request.post('/graphql', {
-    data: { query, variables },
-    headers: { origin: inject('baseUrl') },
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors?.length) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
-  return body.data as T;
 }
 
 async function signInByApi(page: Page, login: string, password = DEMO_PASSWORD): Promise<void> {

@@ -57,3 +57,18 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS_DIR, { recursive: true });
   await page.screenshot({ path: join(SHOTS_DIR, `${name}.png`), fullPage: true });
 }
+
+/** A GraphQL request with the page's cookies, as the app itself would send it. */
+export async function graphql<T>(
+  page: Page,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
+  const response = await page.request.post('/graphql', {
+    data: { query, variables },
+    headers: { origin: inject('baseUrl') },
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown[] };
+  if (body.errors?.length) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
+  return body.data as T;
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, openPage, PHONE, screenshot, signIn, signInAs } from './browser';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { graphql, launchBrowser, openPage, PHONE, screenshot, signIn, signInAs } from './browser';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -23,20 +23,10 @@ afterEach(async () => {
   await context?.close();
 });
 
-/** A GraphQL request with the page's cookies, as the app itself would send it. */
-async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await page.request.post('/graphql', {
-    data: { query, variables },
-    headers: { origin: inject('baseUrl') },
-  });
-  const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
-  if (body.errors) throw new Error(`GraphQL: ${body.errors.map((e) => e.message).join('; ')}`);
-  return body.data as T;
-}
-
 /** The id of the class the class teacher leads (7А in the demo school). */
 async function ledClassId(): Promise<string> {
   const data = await graphql<{ me: { ledClasses: { id: string; name: string }[] } }>(
+    page,
     '{ me { ledClasses { id name } } }',
   );
   expect(data.me.ledClasses[0]?.name).toBe('7А');
@@ -320,6 +310,7 @@ describe('class roster', () => {
     // The parent chooses a password with the code (the activation page is not this test's).
     const password = 'Zelenyi-Slon-2026!';
     const activated = await graphql<{ activateAccount: { login: string } }>(
+      page,
       'mutation($l:String!,$c:String!,$p:String!){activateAccount(login:$l,code:$c,password:$p){login}}',
       { l: login, c: code, p: password },
     );
@@ -354,6 +345,7 @@ describe('class roster', () => {
   it('lets the director read the roster without changing it', async () => {
     await signInAs(page, 'director');
     const classes = await graphql<{ classGroups: { id: string; name: string }[] }>(
+      page,
       '{ classGroups { id name } }',
     );
     const id = classes.classGroups.find((group) => group.name === '7А')!.id;

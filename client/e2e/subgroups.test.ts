@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { DESKTOP, launchBrowser, openPage, PHONE, screenshot, signInAs } from './browser';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { graphql, DESKTOP, launchBrowser, openPage, PHONE, screenshot, signInAs } from './browser';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -21,17 +21,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await context?.close();
 });
-
-/** A GraphQL request with the page's cookies, as the app itself would send it. */
-async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await page.request.post('/graphql', {
-    data: { query, variables },
-    headers: { origin: inject('baseUrl') },
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors?.length) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
-  return body.data as T;
-}
 
 /** Chooses the option whose text starts with `text` (labels of periods carry their dates). */
 async function selectStartingWith(select: Locator, text: string): Promise<string> {
@@ -74,6 +63,7 @@ interface StoredSplit {
 
 async function splitOf(classGroupId: string, subject: string): Promise<StoredSplit> {
   const data = await graphql<{ subgroupSplits: StoredSplit[] }>(
+    page,
     `
       query ($c: ID!) {
         subgroupSplits(classGroupId: $c) {
@@ -119,14 +109,17 @@ describe('changing and deleting subgroups', () => {
     const period = await graphql<{
       journalPage: { startsOn: string; workTypes: { id: string; active: boolean }[] };
     }>(
+      page,
       'query ($c: ID!, $p: ID!) { journalPage(courseId: $c, periodId: $p) { startsOn workTypes { id active } } }',
       { c: first.courseId, p: stored.periodId },
     );
     const lesson = await graphql<{ addLesson: { id: string } }>(
+      page,
       'mutation ($i: NewLessonInput!) { addLesson(input: $i) { id } }',
       { i: { courseId: first.courseId, date: period.journalPage.startsOn, number: 9 } },
     );
     const given = await graphql<{ saveMarks: { saved: { id: string; version: number }[] } }>(
+      page,
       'mutation ($c: [MarkChangeInput!]!) { saveMarks(changes: $c) { saved { id version } } }',
       {
         c: [
@@ -208,6 +201,7 @@ describe('changing and deleting subgroups', () => {
     // The mark removed, literature's split can go too (and leaves the class as it was).
     const [mark] = given.saveMarks.saved;
     await graphql(
+      page,
       'mutation ($c: [MarkChangeInput!]!) { saveMarks(changes: $c) { saved { id } } }',
       { c: [{ id: mark.id, version: mark.version, remove: true }] },
     );

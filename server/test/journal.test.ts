@@ -90,7 +90,13 @@ type Page = {
 };
 type Saved = {
   saveMarks: {
-    saved: { id: string; value: string; version: number; comment: string | null }[];
+    saved: {
+      id: string;
+      value: string;
+      version: number;
+      comment: string | null;
+      workTypeId: string;
+    }[];
     removedIds: string[];
   };
 };
@@ -290,6 +296,94 @@ describe('writing marks', () => {
     expect(row.value).toBe('5');
   });
 
+  it('refuses the whole batch when a mark changes between its read and its write', async () => {
+    const created = await teacher.request<Saved>(SAVE, {
+      c: [{ lessonId: ids.pastLesson, pupilId: ids.pupil, value: '3', workTypeId: ids.answer }],
+    });
+    const mark = created.data!.saveMarks.saved[0];
+    const [marksBefore] = await t.sql(`select count(*) n from mark`);
+    // Another writer has changed the mark and not yet committed: the batch reads version 1,
+    // passes its checks, and its write waits for the row.
+    const other = t.orm.em.fork();
+    await other.begin();
+    await other.execute(`update mark set value = '2', version = version + 1 where id = ?`, [
+      mark.id,
+    ]);
+    const pending = teacher.request<Saved>(SAVE, {
+      c: [
+        { lessonId: ids.pastLesson, pupilId: ids.pupil, value: '5', workTypeId: ids.test },
+        { id: mark.id, version: 1, value: '4' },
+      ],
+    });
+    const waiting = async () =>
+      (
+        await t.sql<{ n: string }>(
+          `select count(*) n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`,
+        )
+      )[0].n === '1';
+    const deadline = Date.now() + 5000;
+    while (!(await waiting()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await other.commit();
+    const r = await pending;
+    expect(codeOf(r)).toBe('CONFLICT');
+    expect(entries(r).map((e) => [e.index, e.reason])).toEqual([[1, 'VERSION_CONFLICT']]);
+    const [row] = await t.sql<{ value: string; version: number }>(
+      `select value, version from mark where id = ?`,
+      [mark.id],
+    );
+    expect(row).toEqual({ value: '2', version: 2 });
+    expect((await t.sql(`select count(*) n from mark`))[0]).toEqual(marksBefore);
+    const history = await t.sql<{ action: string }>(
+      `select action from audit_event where entity = 'mark' and entity_id = ?`,
+      [mark.id],
+    );
+    expect(history.map((h) => h.action)).toEqual(['create']);
+  });
+
+  it('answers a mixed batch in its own order, and refuses a mark named twice', async () => {
+    const first = await teacher.request<Saved>(SAVE, {
+      c: [{ lessonId: ids.pastLesson, pupilId: ids.pupil, value: '3', workTypeId: ids.answer }],
+    });
+    const old = first.data!.saveMarks.saved[0];
+    const r = await teacher.request<Saved>(SAVE, {
+      c: [
+        { lessonId: ids.pastLesson, pupilId: ids.pupil, value: '5', workTypeId: ids.test },
+        { id: old.id, version: 1, value: '4', comment: 'Исправил' },
+        { lessonId: ids.pastLesson, pupilId: ids.pupil, value: '5', workTypeId: ids.test },
+        { lessonId: ids.pastLesson, pupilId: ids.pupil, value: '2', workTypeId: ids.answer },
+      ],
+    });
+    const saved = r.data!.saveMarks.saved;
+    expect(saved.map((m) => [m.value, m.version, m.comment])).toEqual([
+      ['5', 1, null],
+      ['4', 2, 'Исправил'],
+      ['5', 1, null],
+      ['2', 1, null],
+    ]);
+    expect(saved[1].id).toBe(old.id);
+    expect(new Set(saved.map((m) => m.id)).size).toBe(4);
+    for (const m of saved) {
+      const [row] = await t.sql<{ value: string; work_type_id: number }>(
+        `select value, work_type_id from mark where id = ?`,
+        [m.id],
+      );
+      expect(row).toEqual({ value: m.value, work_type_id: Number(m.workTypeId) });
+    }
+    const before = await t.sql(`select count(*) n from audit_event`);
+    const twice = await teacher.request(SAVE, {
+      c: [
+        { id: old.id, version: 2, value: '5' },
+        { id: old.id, version: 2, remove: true },
+        { remove: true, version: 1 },
+      ],
+    });
+    expect(entries(twice).map((e) => [e.index, e.reason])).toEqual([
+      [1, 'DUPLICATE'],
+      [2, 'NOT_FOUND'],
+    ]);
+    expect(await t.sql(`select count(*) n from audit_event`)).toEqual(before);
+  });
+
   it('lets only the DIRECTOR or DEPUTY reopen a closed period, with a reason, and close it again', async () => {
     const mark = { lessonId: ids.q1Lesson, pupilId: ids.pupil, value: '5', workTypeId: ids.answer };
     const UNLOCK = 'mutation($p:ID!,$r:String!){unlockPeriod(periodId:$p,reason:$r){lockedAt}}';
@@ -429,24 +523,168 @@ describe('attendance and lessons', () => {
     expect(entries(r).map((e) => e.reason)).toEqual(['UNKNOWN_ATTENDANCE_CODE', 'NOT_ENROLLED']);
     expect(await t.sql(`select count(*) n from attendance`)).toEqual(before);
   });
+});
 
-  it("sets a lesson's topic and homework, refusing a stale version", async () => {
-    const page = await teacher.request<Page>(PAGE, { c: ids.course, p: ids.q2 });
-    const lesson = page.data!.journalPage.lessons.find((l) => l.id === ids.pastLesson)!;
-    const q =
-      'mutation($id:ID!,$i:LessonInput!){updateLesson(id:$id,input:$i){topic homework version}}';
-    const ok = await teacher.request(q, {
-      id: lesson.id,
-      i: { topic: 'Системы уравнений', homework: '№ 1–5', version: lesson.version },
+describe("a lesson's topic and homework (R-3.5)", () => {
+  const UPDATE =
+    'mutation($id:ID!,$i:LessonInput!){updateLesson(id:$id,input:$i){id topic homework version}}';
+  type Updated = {
+    updateLesson: { id: string; topic: string | null; homework: string | null; version: number };
+  };
+  const versionOf = async (id: string) =>
+    (await t.sql<{ version: number }>(`select version from lesson where id = ?`, [id]))[0].version;
+  const written = async (id: string) => ({
+    audit: (
+      await t.sql<{ n: string }>(
+        `select count(*) n from audit_event where entity = 'lesson' and entity_id = ?`,
+        [id],
+      )
+    )[0].n,
+    events: (
+      await t.sql<{ n: string }>(
+        `select count(*) n from domain_event where type = 'LESSON_UPDATED' and payload->>'id' = ?`,
+        [id],
+      )
+    )[0].n,
+  });
+
+  it('sets them, with the history and an event for the pupils of the lesson and its page', async () => {
+    const v = await versionOf(ids.pastLesson);
+    const ok = await teacher.request<Updated>(UPDATE, {
+      id: ids.pastLesson,
+      i: { topic: '  Системы уравнений ', homework: '№ 1–5', version: v },
     });
     expect(ok.data).toEqual({
-      updateLesson: { topic: 'Системы уравнений', homework: '№ 1–5', version: lesson.version + 1 },
+      updateLesson: {
+        id: ids.pastLesson,
+        topic: 'Системы уравнений',
+        homework: '№ 1–5',
+        version: v + 1,
+      },
     });
-    const stale = await teacher.request(q, {
-      id: lesson.id,
-      i: { topic: 'X', version: lesson.version },
+    // Only the homework: the topic stays.
+    const hw = await teacher.request<Updated>(UPDATE, {
+      id: ids.pastLesson,
+      i: { homework: '№ 6', version: v + 1 },
+    });
+    expect(hw.data!.updateLesson).toMatchObject({ topic: 'Системы уравнений', homework: '№ 6' });
+    const [row] = await t.sql<{ topic: string; homework: string; version: number }>(
+      `select topic, homework, version from lesson where id = ?`,
+      [ids.pastLesson],
+    );
+    expect(row).toEqual({ topic: 'Системы уравнений', homework: '№ 6', version: v + 2 });
+    const history = await t.sql<{
+      action: string;
+      before: unknown;
+      after: unknown;
+      actor_id: number;
+    }>(
+      `select action, before, after, actor_id from audit_event where entity = 'lesson' and entity_id = ? order by id desc limit 2`,
+      [ids.pastLesson],
+    );
+    const teacherId = await one(`select person_id as id from user_account where login = 'teacher'`);
+    expect(history.reverse()).toEqual([
+      {
+        action: 'update',
+        before: expect.any(Object),
+        after: { topic: 'Системы уравнений', homework: '№ 1–5' },
+        actor_id: Number(teacherId),
+      },
+      {
+        action: 'update',
+        before: { topic: 'Системы уравнений', homework: '№ 1–5' },
+        after: { topic: 'Системы уравнений', homework: '№ 6' },
+        actor_id: Number(teacherId),
+      },
+    ]);
+    const [event] = await t.sql<{
+      course_id: number;
+      pupil_ids: number[];
+      payload: Record<string, unknown>;
+    }>(
+      `select course_id, pupil_ids, payload from domain_event where type = 'LESSON_UPDATED' and payload->>'id' = ? order by id desc limit 1`,
+      [ids.pastLesson],
+    );
+    expect(event.course_id).toBe(Number(ids.course));
+    expect(event.pupil_ids).toContain(Number(ids.pupil));
+    expect(event.pupil_ids).not.toContain(Number(ids.outsider));
+    expect(event.payload).toMatchObject({
+      id: ids.pastLesson,
+      topic: 'Системы уравнений',
+      homework: '№ 6',
+      version: v + 2,
+    });
+  });
+
+  it('refuses a stale version with the current lesson, writing nothing', async () => {
+    const v = await versionOf(ids.pastLesson);
+    const before = await written(ids.pastLesson);
+    const stale = await teacher.request(UPDATE, {
+      id: ids.pastLesson,
+      i: { topic: 'X', version: v - 1 },
     });
     expect(codeOf(stale)).toBe('CONFLICT');
+    const entries = stale.errors![0].extensions!.entries as {
+      current: { id: string; version: number };
+    }[];
+    expect(entries[0].current).toMatchObject({ id: ids.pastLesson, version: v });
+    expect(await versionOf(ids.pastLesson)).toBe(v);
+    expect(await written(ids.pastLesson)).toEqual(before);
+  });
+
+  it('lets only one of two writers of the same version through', async () => {
+    const v = await versionOf(ids.pastLesson);
+    const before = await written(ids.pastLesson);
+    const other = await t.as('teacher');
+    const results = await Promise.all(
+      [teacher, other, teacher, other].map((c, k) =>
+        c.request<Updated>(UPDATE, { id: ids.pastLesson, i: { topic: `Тема ${k}`, version: v } }),
+      ),
+    );
+    const codes = results.map((r) => codeOf(r) ?? 'OK').sort();
+    expect(codes).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'OK']);
+    const winner = results.find((r) => !r.errors)!.data!.updateLesson;
+    expect(await versionOf(ids.pastLesson)).toBe(v + 1);
+    const [row] = await t.sql<{ topic: string }>(`select topic from lesson where id = ?`, [
+      ids.pastLesson,
+    ]);
+    expect(row.topic).toBe(winner.topic);
+    const after = await written(ids.pastLesson);
+    expect([
+      Number(after.audit) - Number(before.audit),
+      Number(after.events) - Number(before.events),
+    ]).toEqual([1, 1]);
+  });
+
+  it('refuses others, closed periods, unknown lessons and overlong text, writing nothing', async () => {
+    const v = await versionOf(ids.pastLesson);
+    const before = await written(ids.pastLesson);
+    const ask = async (login: string | GqlClient, id: string, i: Record<string, unknown>) =>
+      codeOf(
+        await (typeof login === 'string' ? await t.as(login) : login).request(UPDATE, { id, i }),
+      );
+    for (const login of ['classteacher', 'director', 'parent', 'pupil', 'sysadmin']) {
+      expect({ login, code: await ask(login, ids.pastLesson, { topic: 'X', version: v }) }).toEqual(
+        {
+          login,
+          code: login === 'classteacher' ? 'NOT_FOUND' : 'FORBIDDEN',
+        },
+      );
+    }
+    expect(await ask(teacher, ids.pastLesson, { topic: 'x'.repeat(501), version: v })).toBe(
+      'BAD_USER_INPUT',
+    );
+    expect(await ask(teacher, '999999999', { topic: 'X', version: 1 })).toBe('NOT_FOUND');
+    expect(await versionOf(ids.pastLesson)).toBe(v);
+    expect(await written(ids.pastLesson)).toEqual(before);
+    const q1 = await teacher.request(UPDATE, {
+      id: ids.q1Lesson,
+      i: { topic: 'X', version: await versionOf(ids.q1Lesson) },
+    });
+    expect(q1.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'PERIOD_LOCKED',
+    });
   });
 });
 

@@ -34,17 +34,22 @@ export async function publish(
 ): Promise<void> {
   if (events.length === 0) return;
   await em.flush();
-  await em.execute(`select outbox_publish(?, ?::jsonb)`, [
-    schoolId,
-    JSON.stringify(
-      events.map((e) => ({
-        type: e.type,
-        pupilIds: e.pupilIds?.map((i) => Math.trunc(i)),
-        pupilsOfLesson: e.pupilsOfLesson,
-        courseId: e.courseId,
-        classGroupId: e.classGroupId,
-        payload: e.payload,
-      })),
-    ),
-  ]);
+  await em.execute(`select outbox_publish(?, ?::jsonb)`, [schoolId, outboxArgument(events)]);
+}
+
+/**
+ * The events as `outbox_publish(school, events)` takes them, for a statement that publishes
+ * along with its own write (which must be the last of its transaction, as `publish` is).
+ */
+export function outboxArgument(events: NewEvent[]): string {
+  return JSON.stringify(
+    events.map((e) => ({
+      type: e.type,
+      pupilIds: e.pupilIds?.map((i) => Math.trunc(i)),
+      pupilsOfLesson: e.pupilsOfLesson,
+      courseId: e.courseId,
+      classGroupId: e.classGroupId,
+      payload: e.payload,
+    })),
+  );
 }

@@ -6,20 +6,24 @@ import type { Clock } from '../../clock.js';
 import type { Viewer } from '../../auth/viewer.js';
 import type { Scope } from '../../scope.js';
 import { School } from '../school/school.entity.js';
-import { audit } from '../audit/audit.js';
-import { publish } from '../../events/outbox.js';
-import { Mark } from './mark.entity.js';
+import { audit, auditAndPublish } from '../audit/audit.js';
+import { outboxArgument, publish, type NewEvent } from '../../events/outbox.js';
 import { Attendance } from './attendance.entity.js';
 import { Lesson } from './lesson.entity.js';
 import type { JournalAttendance, JournalLesson, JournalMark } from './journal.types.js';
 import type { AttendanceChangeInput, LessonInput, MarkChangeInput } from './journal.inputs.js';
 
-/** What the rules need to know of a lesson, read for a whole batch in one query. */
+/** A lesson with what the rules need to know of it, read for a whole batch in one query. */
 interface LessonFacts {
   id: number;
   date: string;
+  number: number;
+  topic: string | null;
+  homework: string | null;
+  note: string | null;
   cancelled: boolean;
   substituteId: number | null;
+  version: number;
   classGroupId: number;
   courseId: number;
   teacherId: number;
@@ -33,23 +37,38 @@ const problem = (index: number, reason: string, message: string, field?: string)
   field,
 });
 
-async function lessonFacts(
-  em: EntityManager,
-  schoolId: number,
-  ids: number[],
-): Promise<Map<number, LessonFacts>> {
-  if (ids.length === 0) return new Map();
-  const rows = await em.execute<LessonFacts[]>(
-    `select l.id, l.date::text as date, l.cancelled, l.substitute_id as "substituteId", co.class_group_id as "classGroupId",
-            co.teacher_id as "teacherId", co.id as "courseId",
+function lessonRows(em: EntityManager, schoolId: number, ids: number[]): Promise<LessonFacts[]> {
+  return em.execute<LessonFacts[]>(
+    `select l.id, l.date::text as date, l.number, l.topic, l.homework, l.note, l.cancelled, l.substitute_id as "substituteId",
+            l.version, co.class_group_id as "classGroupId", co.teacher_id as "teacherId", co.id as "courseId",
             exists(select 1 from study_period sp where sp.academic_year_id = co.academic_year_id
                     and l.date between sp.starts_on and sp.ends_on and sp.locked_at is not null) as locked
        from lesson l join course co on co.id = l.course_id
       where l.school_id = ? and l.id in (${ids.map(() => '?').join(',')})`,
     [schoolId, ...ids],
   );
-  return new Map(rows.map((r) => [r.id, r]));
 }
+
+async function lessonFacts(
+  em: EntityManager,
+  schoolId: number,
+  ids: number[],
+): Promise<Map<number, LessonFacts>> {
+  if (ids.length === 0) return new Map();
+  return new Map((await lessonRows(em, schoolId, ids)).map((r) => [r.id, r]));
+}
+
+const lessonRowDto = (l: LessonFacts): JournalLesson => ({
+  id: l.id,
+  date: l.date,
+  number: l.number,
+  topic: l.topic,
+  homework: l.homework,
+  note: l.note,
+  cancelled: l.cancelled,
+  substituteId: l.substituteId,
+  version: l.version,
+});
 
 /** The (pupil, lesson) pairs in which the pupil was enrolled in the lesson's class on its date. */
 async function enrolledPairs(
@@ -86,29 +105,38 @@ function lessonRefusal(
   return null;
 }
 
-const markDto = (m: Mark): JournalMark => ({
+const markDto = (m: JournalMark): JournalMark => ({
   id: m.id,
-  lessonId: m.lesson.id,
-  pupilId: m.pupil.id,
+  lessonId: m.lessonId,
+  pupilId: m.pupilId,
   value: m.value,
-  score: m.score ?? null,
-  workTypeId: m.workType.id,
+  score: m.score,
+  workTypeId: m.workTypeId,
   comment: m.comment,
   version: m.version,
 });
 
-const markSnapshot = (m: Mark) => ({
-  value: m.value,
-  workTypeId: m.workType.id,
-  comment: m.comment,
-});
+/** A mark's columns as `JournalMark` names them. */
+const MARK_COLUMNS = `id, lesson_id as "lessonId", pupil_id as "pupilId", value, score, work_type_id as "workTypeId", comment, version`;
+
+/** What the rules of marks need of the school. */
+interface MarkRules {
+  timeZone: string;
+  scaleMin: number;
+  scaleMax: number;
+  markSymbols: { code: string }[];
+  activeWorkTypes: number[];
+}
 
 export class JournalWriteService {
   constructor(private readonly clock: Clock) {}
 
   /**
    * Writes a batch of mark changes atomically: every entry is checked first, and one wrong entry
-   * refuses the whole batch with each wrong entry named (R-3.5).
+   * refuses the whole batch with each wrong entry named (R-3.5). The journal's most frequent write,
+   * so it is plain SQL in one transaction: the reads the rules need, one statement for the marks
+   * (each change only if its version still matches), one for the history and the events
+   * (decision 21).
    */
   async saveMarks(
     { em, viewer }: Scope,
@@ -122,25 +150,29 @@ export class JournalWriteService {
       });
     }
     return em.transactional(async (tem) => {
-      const school = await tem.findOneOrFail(School, viewer.schoolId);
+      const [school] = await tem.execute<MarkRules[]>(
+        `select s.time_zone as "timeZone", s.scale_min as "scaleMin", s.scale_max as "scaleMax", s.mark_symbols as "markSymbols",
+                array(select w.id from work_type w where w.school_id = s.id and w.active) as "activeWorkTypes"
+           from school s where s.id = ?`,
+        [viewer.schoolId],
+      );
       const today = this.clock.today(school.timeZone);
       const markIds = changes.filter((c) => c.id).map((c) => Number(c.id) || 0);
-      const existing = markIds.length
-        ? await tem.find(Mark, { id: { $in: markIds }, school: viewer.schoolId })
-        : [];
-      const marks = new Map(existing.map((m) => [m.id, m]));
+      const marks = new Map(
+        (markIds.length
+          ? await tem.execute<(JournalMark & { removed: boolean })[]>(
+              `select ${MARK_COLUMNS}, removed_at is not null as removed from mark
+                where school_id = ? and id in (${markIds.map(() => '?').join(',')})`,
+              [viewer.schoolId, ...markIds],
+            )
+          : []
+        ).map((m) => [m.id, m]),
+      );
       const lessonIds = changes
-        .map((c) => (c.id ? marks.get(Number(c.id))?.lesson.id : Number(c.lessonId) || 0))
+        .map((c) => (c.id ? marks.get(Number(c.id))?.lessonId : Number(c.lessonId) || 0))
         .filter((x): x is number => !!x);
       const lessons = await lessonFacts(tem, viewer.schoolId, [...new Set(lessonIds)]);
-      const workTypes = new Map(
-        (
-          await tem.execute<{ id: number; active: boolean }[]>(
-            `select id, active from work_type where school_id = ?`,
-            [viewer.schoolId],
-          )
-        ).map((w) => [w.id, w.active]),
-      );
+      const activeWorkTypes = new Set(school.activeWorkTypes);
       const newOnes = changes.flatMap((c) =>
         c.id ? [] : [{ pupilId: Number(c.pupilId) || 0, lessonId: Number(c.lessonId) || 0 }],
       );
@@ -149,12 +181,19 @@ export class JournalWriteService {
 
       const problems: EntryProblem[] = [];
       const conflicts: EntryProblem[] = [];
+      const seen = new Set<number>();
       changes.forEach((c, index) => {
         const current = c.id ? marks.get(Number(c.id)) : undefined;
-        if (c.id && (!current || current.removedAt)) {
+        if ((c.id && (!current || current.removed)) || (c.remove && !c.id)) {
           return problems.push(problem(index, 'NOT_FOUND', 'No such mark', 'id'));
         }
-        const lesson = lessons.get(current ? current.lesson.id : Number(c.lessonId));
+        if (current && seen.has(current.id)) {
+          return problems.push(
+            problem(index, 'DUPLICATE', 'The same mark twice in one batch', 'id'),
+          );
+        }
+        if (current) seen.add(current.id);
+        const lesson = lessons.get(current ? current.lessonId : Number(c.lessonId));
         const refusal = lessonRefusal(viewer, lesson, today);
         if (refusal) return problems.push(problem(index, refusal[0], refusal[1], 'lessonId'));
         if (current && c.version !== current.version) {
@@ -185,8 +224,8 @@ export class JournalWriteService {
             ),
           );
         }
-        const workTypeId = c.workTypeId ? Number(c.workTypeId) : current?.workType.id;
-        if (!workTypeId || workTypes.get(workTypeId) !== true) {
+        const workTypeId = c.workTypeId ? Number(c.workTypeId) : current?.workTypeId;
+        if (!workTypeId || !activeWorkTypes.has(workTypeId)) {
           return problems.push(
             problem(index, 'UNKNOWN_WORK_TYPE', 'Choose a work type of this school', 'workTypeId'),
           );
@@ -212,76 +251,115 @@ export class JournalWriteService {
         );
       }
 
-      const saved: Mark[] = [];
-      const removed: Mark[] = [];
-      const before = new Map<Mark, ReturnType<typeof markSnapshot> | null>();
-      for (const c of changes) {
+      // What each change writes, in the batch's order.
+      const rows = changes.map((c, k) => {
         const current = c.id ? marks.get(Number(c.id))! : undefined;
         if (current && c.remove) {
-          before.set(current, markSnapshot(current));
-          current.removedAt = new Date();
-          removed.push(current);
-          continue;
+          return { k, id: current.id, version: current.version, remove: true };
         }
         const value = c.value?.trim() ?? current!.value;
-        const fields = {
+        return {
+          k,
+          id: current?.id ?? null,
+          version: current?.version ?? null,
+          remove: false,
+          lessonId: current?.lessonId ?? Number(c.lessonId),
+          pupilId: current?.pupilId ?? Number(c.pupilId),
           value,
           score: /^\d+$/.test(value) ? Number(value) : null,
-          workType: c.workTypeId ? Number(c.workTypeId) : current!.workType.id,
+          workTypeId: c.workTypeId ? Number(c.workTypeId) : current!.workTypeId,
           comment:
             c.comment !== undefined
               ? optionalText('comment', c.comment, 500)
               : (current?.comment ?? null),
         };
-        if (current) {
-          before.set(current, markSnapshot(current));
-          tem.assign(current, fields);
-          saved.push(current);
-        } else {
-          const mark = tem.create(Mark, {
-            school: viewer.schoolId,
-            lesson: Number(c.lessonId),
-            pupil: Number(c.pupilId),
-            ...fields,
-          });
-          before.set(mark, null);
-          saved.push(mark);
-        }
-      }
-      await tem.flush();
-      for (const [mark, prior] of before) {
-        const gone = removed.includes(mark);
-        audit(
-          tem,
-          viewer,
-          'mark',
-          mark.id,
-          gone ? 'remove' : prior ? 'update' : 'create',
-          prior,
-          gone ? null : markSnapshot(mark),
+      });
+      const written = await tem.execute<(JournalMark & { k: number | null })[]>(
+        `with c as (select * from jsonb_to_recordset(?::jsonb) as c(k int, id int, version int, remove boolean,
+                      "lessonId" int, "pupilId" int, value text, score int, "workTypeId" int, comment text)),
+              gone as (update mark m set removed_at = now(), version = m.version + 1, updated_at = now()
+                         from c where c.remove and m.id = c.id and m.school_id = ? and m.version = c.version and m.removed_at is null
+                       returning c.k, m.*),
+              changed as (update mark m set value = c.value, score = c.score, work_type_id = c."workTypeId", comment = c.comment,
+                                version = m.version + 1, updated_at = now()
+                            from c where not c.remove and m.id = c.id and m.school_id = ? and m.version = c.version and m.removed_at is null
+                          returning c.k, m.*),
+              made as (insert into mark (school_id, lesson_id, pupil_id, value, score, work_type_id, comment)
+                       select ?, c."lessonId", c."pupilId", c.value, c.score, c."workTypeId", c.comment from c where c.id is null
+                       returning null::int as k, mark.*)
+         select k, ${MARK_COLUMNS} from (select * from gone union all select * from changed union all select * from made) w`,
+        [JSON.stringify(rows), viewer.schoolId, viewer.schoolId, viewer.schoolId],
+      );
+      // Another writer may have changed a mark between the read and the write: refuse it all.
+      const touched = new Map(written.filter((w) => w.k !== null).map((w) => [w.k!, w]));
+      const lost = rows.filter((r) => r.id !== null && !touched.has(r.k));
+      if (lost.length > 0) {
+        throw new DomainError(
+          'CONFLICT',
+          'Some marks were changed by someone else; nothing was saved',
+          {
+            reason: 'VERSION_CONFLICT',
+            entries: lost.map((r) => problem(r.k, 'VERSION_CONFLICT', 'Changed by someone else')),
+          },
         );
       }
-      // `publish` flushes the audit entries before it takes the outbox lock.
-      const courseOf = (m: Mark) => lessons.get(m.lesson.id)?.courseId;
-      await publish(tem, viewer.schoolId, [
-        ...saved.map((m) => ({
-          type: 'MARK_SAVED',
-          pupilIds: [m.pupil.id],
-          courseId: courseOf(m),
-          payload: { ...withStringIds(markDto(m)), date: lessons.get(m.lesson.id)?.date },
-        })),
-        ...removed.map((m) => ({
-          type: 'MARK_REMOVED',
-          pupilIds: [m.pupil.id],
-          courseId: courseOf(m),
-          payload: {
-            markId: String(m.id),
-            lessonId: String(m.lesson.id),
-            pupilId: String(m.pupil.id),
-          },
-        })),
-      ]);
-      return { saved: saved.map(markDto), removedIds: removed.map((m) => m.id) };
+      // New marks come back without their place in the batch: match them by what they hold
+      // (two new marks alike in every field are interchangeable).
+      const made = written.filter((w) => w.k === null);
+      const result = rows.map((r) => {
+        if (r.id !== null) return touched.get(r.k)!;
+        const i = made.findIndex(
+          (m) =>
+            m.lessonId === r.lessonId &&
+            m.pupilId === r.pupilId &&
+            m.value === r.value &&
+            m.workTypeId === r.workTypeId &&
+            m.comment === r.comment,
+        );
+        return made.splice(i, 1)[0];
+      });
+
+      const savedRows = result.filter((_, k) => !rows[k].remove);
+      const removedRows = result.filter((_, k) => rows[k].remove);
+      const snapshot = (m: JournalMark) => ({
+        value: m.value,
+        workTypeId: m.workTypeId,
+        comment: m.comment,
+      });
+      const courseOf = (m: JournalMark) => lessons.get(m.lessonId)?.courseId;
+      await auditAndPublish(
+        tem,
+        viewer,
+        result.map((m, k) => {
+          const prior = rows[k].id !== null ? marks.get(rows[k].id!)! : null;
+          return {
+            entity: 'mark',
+            entityId: m.id,
+            action: rows[k].remove ? 'remove' : prior ? 'update' : 'create',
+            before: prior && snapshot(prior),
+            after: rows[k].remove ? null : snapshot(m),
+          };
+        }),
+        [
+          ...savedRows.map((m) => ({
+            type: 'MARK_SAVED',
+            pupilIds: [m.pupilId],
+            courseId: courseOf(m),
+            payload: { ...withStringIds(markDto(m)), date: lessons.get(m.lessonId)?.date },
+          })),
+          ...removedRows.map((m) => ({
+            type: 'MARK_REMOVED',
+            pupilIds: [m.pupilId],
+            courseId: courseOf(m),
+            payload: {
+              markId: String(m.id),
+              lessonId: String(m.lessonId),
+              pupilId: String(m.pupilId),
+            },
+          })),
+        ],
+      );
+      return { saved: savedRows.map(markDto), removedIds: removedRows.map((m) => m.id) };
     });
   }
 
@@ -417,43 +495,65 @@ export class JournalWriteService {
     });
   }
 
-  /** Topic and homework of a lesson (R-3.5), by its teacher or substitute. */
+  /**
+   * Topic and homework of a lesson (R-3.5), by its teacher or substitute. The journal's most
+   * frequent live write, so it takes two statements: one read of the lesson with what the rules
+   * need, and one statement that updates it (if its version still matches), records the audit
+   * entry and publishes the event, atomic on its own (decision 21).
+   */
   async updateLesson(
     { em, viewer }: Scope,
     id: string,
     input: LessonInput,
   ): Promise<JournalLesson> {
     policy.require(viewer, Permission.JournalWrite);
-    return em.transactional(async (tem) => {
-      const lesson = await tem.findOne(Lesson, { id: Number(id) || 0, school: viewer.schoolId });
-      const facts = lesson
-        ? (await lessonFacts(tem, viewer.schoolId, [lesson.id])).get(lesson.id)
-        : undefined;
-      const refusal = lessonRefusal(viewer, facts, '9999-12-31');
-      if (!lesson || refusal?.[0] === 'NOT_FOUND') throw notFound();
-      if (refusal) throw new DomainError('BAD_USER_INPUT', refusal[1], { reason: refusal[0] });
-      if (lesson.version !== input.version) {
-        throw versionConflict(
-          'The lesson was changed by someone else',
-          withStringIds(lessonDto(lesson)),
-        );
-      }
-      const prior = { topic: lesson.topic ?? null, homework: lesson.homework ?? null };
-      tem.assign(lesson, {
-        topic: input.topic !== undefined ? optionalText('topic', input.topic, 500) : lesson.topic,
-        homework:
-          input.homework !== undefined
-            ? optionalText('homework', input.homework, 4000)
-            : lesson.homework,
-      });
-      await tem.flush();
-      audit(tem, viewer, 'lesson', lesson.id, 'update', prior, {
-        topic: lesson.topic ?? null,
-        homework: lesson.homework ?? null,
-      });
-      await publishLesson(tem, viewer.schoolId, lesson);
-      return lessonDto(lesson);
-    });
+    const lessonId = Number(id) || 0;
+    const [row] = await lessonRows(em, viewer.schoolId, [lessonId]);
+    const refusal = lessonRefusal(viewer, row, '9999-12-31');
+    if (!row || refusal?.[0] === 'NOT_FOUND') throw notFound();
+    if (refusal) throw new DomainError('BAD_USER_INPUT', refusal[1], { reason: refusal[0] });
+    const current = lessonRowDto(row);
+    if (current.version !== input.version) {
+      throw versionConflict('The lesson was changed by someone else', withStringIds(current));
+    }
+    const prior = { topic: current.topic, homework: current.homework };
+    const next = {
+      topic: input.topic !== undefined ? optionalText('topic', input.topic, 500) : current.topic,
+      homework:
+        input.homework !== undefined
+          ? optionalText('homework', input.homework, 4000)
+          : current.homework,
+    };
+    const after: JournalLesson = { ...current, ...next, version: current.version + 1 };
+    const written = await em.execute<{ id: number }[]>(
+      `with u as (update lesson set topic = ?, homework = ?, version = version + 1, updated_at = now()
+                   where id = ? and school_id = ? and version = ? returning id),
+            a as (insert into audit_event (school_id, actor_id, entity, entity_id, action, before, after)
+                  select ?, ?, 'lesson', u.id, 'update', ?::jsonb, ?::jsonb from u)
+       select u.id, outbox_publish(?, ?::jsonb) from u`,
+      [
+        next.topic,
+        next.homework,
+        lessonId,
+        viewer.schoolId,
+        current.version,
+        viewer.schoolId,
+        viewer.personId,
+        JSON.stringify(prior),
+        JSON.stringify(next),
+        viewer.schoolId,
+        outboxArgument([lessonEvent(lessonId, row.courseId, after)]),
+      ],
+    );
+    if (written.length === 0) {
+      const [now] = await lessonRows(em, viewer.schoolId, [lessonId]);
+      if (!now) throw notFound();
+      throw versionConflict(
+        'The lesson was changed by someone else',
+        withStringIds(lessonRowDto(now)),
+      );
+    }
+    return after;
   }
 }
 
@@ -499,12 +599,13 @@ export async function publishLesson(
   schoolId: number,
   lesson: Lesson,
 ): Promise<void> {
-  await publish(em, schoolId, [
-    {
-      type: 'LESSON_UPDATED',
-      pupilsOfLesson: lesson.id,
-      courseId: lesson.course.id,
-      payload: withStringIds(lessonDto(lesson)),
-    },
-  ]);
+  await publish(em, schoolId, [lessonEvent(lesson.id, lesson.course.id, lessonDto(lesson))]);
 }
+
+/** A lesson's change, for its pupils (those enrolled that day, members of its subgroup) and its page. */
+const lessonEvent = (id: number, courseId: number, lesson: JournalLesson): NewEvent => ({
+  type: 'LESSON_UPDATED',
+  pupilsOfLesson: id,
+  courseId,
+  payload: withStringIds(lesson),
+});

@@ -176,7 +176,16 @@ async function connectAll(
 async function startServer(url: string): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(
     process.execPath,
-    ['--import', '@swc-node/register/esm-register', 'bench/servers/ours.ts', url],
+    [
+      '--import',
+      '@swc-node/register/esm-register',
+      // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each server process, written when it stops.
+      ...(process.env.BENCH_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+        : []),
+      'bench/servers/ours.ts',
+      url,
+    ],
     {
       cwd: path.resolve(import.meta.dirname, '..'),
       stdio: ['ignore', 'pipe', 'inherit'],

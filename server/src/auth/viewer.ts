@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash } from 'node:crypto';
 import { Role } from '../modules/people/role-grant.entity.js';
+import { prepared } from '../db/prepared.js';
 
 /** Who is asking, built once per request (or per socket) from the session. */
 export interface Viewer {
@@ -38,7 +39,8 @@ interface Row {
 
 /** One query: the session, its account and every set the policy needs. */
 export async function loadViewer(em: EntityManager, token: string): Promise<Viewer | null> {
-  const rows = await em.execute<Row[]>(
+  const rows = await prepared<Row>(
+    em,
     `select s.id as session_id, s.school_id, s.expires_at, s.last_seen_at,
             a.id as account_id, a.person_id, a.login,
             array(select g.role::text from role_grant g where g.person_id = a.person_id) as roles,

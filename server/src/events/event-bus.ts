@@ -234,7 +234,13 @@ export class EventBus {
   private async read(after: string): Promise<BusEvent[]> {
     if (this.client && this.listening) {
       try {
-        return (await this.client.query<BusEvent>(READ_SQL_PG, [after, MAX, BATCH])).rows;
+        return (
+          await this.client.query<BusEvent>({
+            name: 'otm_read_events',
+            text: READ_SQL_PG,
+            values: [after, MAX, BATCH],
+          })
+        ).rows;
       } catch (e) {
         log.warn('reading events on the listening connection failed', {
           error: (e as Error).message,

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { prepared } from '../db/prepared.js';
 
 export const EVENTS_CHANNEL = 'otmetka_events';
 
@@ -34,7 +35,7 @@ export async function publish(
 ): Promise<void> {
   if (events.length === 0) return;
   await em.flush();
-  await em.execute(`select outbox_publish(?, ?::jsonb)`, [schoolId, outboxArgument(events)]);
+  await prepared(em, `select outbox_publish(?, ?::jsonb)`, [schoolId, outboxArgument(events)]);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditEvent } from './audit-event.entity.js';
 import type { Viewer } from '../../auth/viewer.js';
+import { prepared } from '../../db/prepared.js';
 import { outboxArgument, type NewEvent } from '../../events/outbox.js';
 
 /** Records a change in the caller's transaction: who, what, before, after, and why. */
@@ -48,7 +49,8 @@ export async function auditAndPublish(
   events: NewEvent[],
 ): Promise<void> {
   await em.flush();
-  await em.execute(
+  await prepared(
+    em,
     `with a as (insert into audit_event (school_id, actor_id, entity, entity_id, action, before, after, reason)
                 select ?, ?, x.entity, x."entityId", x.action, x.before, x.after, x.reason
                   from jsonb_to_recordset(?::jsonb) as x(entity text, "entityId" int, action text, before jsonb, after jsonb, reason text))

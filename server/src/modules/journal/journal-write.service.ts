@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Permission, policy } from '../../auth/policy.js';
 import { DomainError, notFound, type EntryProblem, versionConflict } from '../../errors.js';
 import { optionalText } from '../../graphql/validate.js';
+import { prepared } from '../../db/prepared.js';
 import type { Clock } from '../../clock.js';
 import type { Viewer } from '../../auth/viewer.js';
 import type { Scope } from '../../scope.js';
@@ -38,14 +39,15 @@ const problem = (index: number, reason: string, message: string, field?: string)
 });
 
 function lessonRows(em: EntityManager, schoolId: number, ids: number[]): Promise<LessonFacts[]> {
-  return em.execute<LessonFacts[]>(
+  return prepared<LessonFacts>(
+    em,
     `select l.id, l.date::text as date, l.number, l.topic, l.homework, l.note, l.cancelled, l.substitute_id as "substituteId",
             l.version, co.class_group_id as "classGroupId", co.teacher_id as "teacherId", co.id as "courseId",
             exists(select 1 from study_period sp where sp.academic_year_id = co.academic_year_id
                     and l.date between sp.starts_on and sp.ends_on and sp.locked_at is not null) as locked
        from lesson l join course co on co.id = l.course_id
-      where l.school_id = ? and l.id in (${ids.map(() => '?').join(',')})`,
-    [schoolId, ...ids],
+      where l.school_id = ? and l.id = any(?::int[])`,
+    [schoolId, ids],
   );
 }
 
@@ -76,14 +78,14 @@ async function enrolledPairs(
   pairs: { pupilId: number; lessonId: number }[],
 ): Promise<Set<string>> {
   if (pairs.length === 0) return new Set();
-  const values = pairs.map(() => '(?::int, ?::int)').join(',');
-  const rows = await em.execute<{ pupil_id: number; lesson_id: number }[]>(
-    `select distinct v.pupil_id, v.lesson_id from (values ${values}) v(pupil_id, lesson_id)
+  const rows = await prepared<{ pupil_id: number; lesson_id: number }>(
+    em,
+    `select distinct v.pupil_id, v.lesson_id from unnest(?::int[], ?::int[]) v(pupil_id, lesson_id)
        join lesson l on l.id = v.lesson_id join course co on co.id = l.course_id
        join enrollment e on e.pupil_id = v.pupil_id and e.class_group_id = co.class_group_id
         and e.starts_on <= l.date and (e.ends_on is null or e.ends_on >= l.date)
       where (co.subgroup_id is null or exists(select 1 from subgroup_member sm where sm.subgroup_id = co.subgroup_id and sm.pupil_id = v.pupil_id))`,
-    pairs.flatMap((p) => [p.pupilId, p.lessonId]),
+    [pairs.map((p) => p.pupilId), pairs.map((p) => p.lessonId)],
   );
   return new Set(rows.map((r) => `${r.pupil_id}:${r.lesson_id}`));
 }
@@ -150,7 +152,8 @@ export class JournalWriteService {
       });
     }
     return em.transactional(async (tem) => {
-      const [school] = await tem.execute<MarkRules[]>(
+      const [school] = await prepared<MarkRules>(
+        tem,
         `select s.time_zone as "timeZone", s.scale_min as "scaleMin", s.scale_max as "scaleMax", s.mark_symbols as "markSymbols",
                 array(select w.id from work_type w where w.school_id = s.id and w.active) as "activeWorkTypes"
            from school s where s.id = ?`,
@@ -160,10 +163,11 @@ export class JournalWriteService {
       const markIds = changes.filter((c) => c.id).map((c) => Number(c.id) || 0);
       const marks = new Map(
         (markIds.length
-          ? await tem.execute<(JournalMark & { removed: boolean })[]>(
+          ? await prepared<JournalMark & { removed: boolean }>(
+              tem,
               `select ${MARK_COLUMNS}, removed_at is not null as removed from mark
-                where school_id = ? and id in (${markIds.map(() => '?').join(',')})`,
-              [viewer.schoolId, ...markIds],
+                where school_id = ? and id = any(?::int[])`,
+              [viewer.schoolId, markIds],
             )
           : []
         ).map((m) => [m.id, m]),
@@ -274,7 +278,8 @@ export class JournalWriteService {
               : (current?.comment ?? null),
         };
       });
-      const written = await tem.execute<(JournalMark & { k: number | null })[]>(
+      const written = await prepared<JournalMark & { k: number | null }>(
+        tem,
         `with c as (select * from jsonb_to_recordset(?::jsonb) as c(k int, id int, version int, remove boolean,
                       "lessonId" int, "pupilId" int, value text, score int, "workTypeId" int, comment text)),
               gone as (update mark m set removed_at = now(), version = m.version + 1, updated_at = now()
@@ -525,7 +530,8 @@ export class JournalWriteService {
           : current.homework,
     };
     const after: JournalLesson = { ...current, ...next, version: current.version + 1 };
-    const written = await em.execute<{ id: number }[]>(
+    const written = await prepared<{ id: number }>(
+      em,
       `with u as (update lesson set topic = ?, homework = ?, version = version + 1, updated_at = now()
                    where id = ? and school_id = ? and version = ? returning id),
             a as (insert into audit_event (school_id, actor_id, entity, entity_id, action, before, after)

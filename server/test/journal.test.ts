@@ -327,6 +327,7 @@ describe('writing marks', () => {
     const r = await pending;
     expect(codeOf(r)).toBe('CONFLICT');
     expect(entries(r).map((e) => [e.index, e.reason])).toEqual([[1, 'VERSION_CONFLICT']]);
+    expect(entries(r)[0]).toMatchObject({ current: { id: mark.id, value: '2', version: 2 } });
     const [row] = await t.sql<{ value: string; version: number }>(
       `select value, version from mark where id = ?`,
       [mark.id],

@@ -299,12 +299,24 @@ export class JournalWriteService {
       const touched = new Map(written.filter((w) => w.k !== null).map((w) => [w.k!, w]));
       const lost = rows.filter((r) => r.id !== null && !touched.has(r.k));
       if (lost.length > 0) {
+        const now = new Map(
+          (
+            await prepared<JournalMark>(
+              tem,
+              `select ${MARK_COLUMNS} from mark where school_id = ? and id = any(?::int[])`,
+              [viewer.schoolId, lost.map((r) => r.id)],
+            )
+          ).map((m) => [m.id, m]),
+        );
         throw new DomainError(
           'CONFLICT',
           'Some marks were changed by someone else; nothing was saved',
           {
             reason: 'VERSION_CONFLICT',
-            entries: lost.map((r) => problem(r.k, 'VERSION_CONFLICT', 'Changed by someone else')),
+            entries: lost.map((r) => ({
+              ...problem(r.k, 'VERSION_CONFLICT', 'Changed by someone else'),
+              current: now.has(r.id!) ? withStringIds(markDto(now.get(r.id!)!)) : null,
+            })),
           },
         );
       }
@@ -321,6 +333,7 @@ export class JournalWriteService {
             m.workTypeId === r.workTypeId &&
             m.comment === r.comment,
         );
+        if (i < 0) throw new Error('a new mark did not come back from its insert');
         return made.splice(i, 1)[0];
       });
 

@@ -33,12 +33,13 @@ async function ledClassId(): Promise<string> {
   return data.me.ledClasses[0].id;
 }
 
-/** A day from today in the browser's (and the school's) calendar: "2026-11-29" for 1. */
+/**
+ * A day from today in the school's calendar (the demo school keeps Moscow time, which is a day
+ * ahead of UTC from 21:00 UTC): "2026-11-29" for 1.
+ */
 function isoDate(days: number): string {
-  const date = new Date();
-  date.setDate(date.getDate() + days);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Moscow' }).format(new Date());
+  return new Date(Date.parse(`${today}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** As the demo school year counts ages: a pupil of about 12 now. */

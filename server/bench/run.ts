@@ -1,5 +1,5 @@
 /**
- * npm run bench -- <journal|diary>
+ * npm run bench -- <journal|diary|fanout|writes>
  *
  * Measures one read through the real HTTP endpoint with a real session, against a baseline in the
  * same run: the same data read by one hand-written SQL statement through `pg` and sent as JSON by
@@ -17,6 +17,7 @@ import { loadConfig } from '../src/config.js';
 import { createApp } from '../src/app.js';
 import { BENCH_PASSWORD, openBenchData } from './setup.js';
 import { fanout } from './fanout.js';
+import { writes } from './writes.js';
 
 interface Scenario {
   name: 'journal' | 'diary';
@@ -91,7 +92,7 @@ async function diaryScenario(orm: MikroORM): Promise<Scenario> {
               order by sp.starts_on offset 2 limit 1) as monday
        from user_account a join guardianship g on g.guardian_id = a.person_id where a.login = 'bench.parent' limit 1`,
   );
-  const sunday = new Date(Date.parse(`${row.monday}T00:00:00Z`) + 5 * 86_400_000)
+  const sunday = new Date(Date.parse(`${row.monday}T00:00:00Z`) + 6 * 86_400_000)
     .toISOString()
     .slice(0, 10);
   return {
@@ -170,14 +171,14 @@ async function sqlPerRequest(orm: MikroORM, s: Scenario): Promise<number> {
 
 async function main() {
   const name = process.argv[2];
-  if (name !== 'journal' && name !== 'diary' && name !== 'fanout') {
-    console.error('Usage: npm run bench -- <journal|diary|fanout>');
+  if (name !== 'journal' && name !== 'diary' && name !== 'fanout' && name !== 'writes') {
+    console.error('Usage: npm run bench -- <journal|diary|fanout|writes>');
     process.exit(2);
   }
-  if (name === 'fanout') {
+  if (name === 'fanout' || name === 'writes') {
     const { server, orm, url } = await openBenchData();
     try {
-      await fanout(orm, url);
+      await (name === 'fanout' ? fanout(orm, url) : writes(orm, url));
     } finally {
       await orm.close(true);
       await server.stop();

@@ -81,6 +81,28 @@ describe('the diary', () => {
     expect(other.data!.diaryWeek.pupil.className).toBe('3А');
   });
 
+  it('adds the Sunday when a lesson falls on it', async () => {
+    const [course] = await t.sql<{ id: number; school_id: number }>(
+      `select co.id, co.school_id from course co where co.class_group_id = ? and co.subgroup_id is null order by co.id limit 1`,
+      [ids.class7],
+    );
+    const [lesson] = await t.sql<{ id: number }>(
+      `insert into lesson (school_id, course_id, date, number, topic) values (?, ?, '2026-11-29', 1, 'Олимпиада') returning id`,
+      [course.school_id, course.id],
+    );
+    try {
+      const r = await parent.request<Week>(WEEK, { p: ids.child7, d: '2026-11-29' });
+      const days = r.data!.diaryWeek.days;
+      expect(days.map((d) => d.date).slice(-2)).toEqual(['2026-11-28', '2026-11-29']);
+      expect(days[6].lessons.map((l) => l.topic)).toEqual(['Олимпиада']);
+      // Not the child of another class.
+      const other = await parent.request<Week>(WEEK, { p: ids.child3, d: '2026-11-29' });
+      expect(other.data!.diaryWeek.days).toHaveLength(6);
+    } finally {
+      await t.sql(`delete from lesson where id = ?`, [lesson.id]);
+    }
+  });
+
   it('names the holiday on a day off', async () => {
     const r = await parent.request<{
       diaryWeek: { days: { date: string; holiday: string | null; lessons: unknown[] }[] };

@@ -101,12 +101,15 @@ select (select row_to_json(pupil) from pupil) as pupil,
 from params`;
 
 export class DiaryService {
-  /** The Monday-to-Saturday week that contains `date`: two SQL statements with the session. */
+  /**
+   * The week that contains `date`, Monday to Saturday, and Sunday too when a lesson falls on it (a
+   * lesson added on a Sunday must reach the family): two SQL statements with the session.
+   */
   async week({ em, viewer }: Scope, pupilId: string, date: string): Promise<DiaryWeek> {
     if (!viewer) throw unauthenticated();
     const weekday = (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7;
     const weekStart = addDays(date, -weekday);
-    const weekEnd = addDays(weekStart, 5);
+    const weekEnd = addDays(weekStart, 6);
     const [row] = await em.execute<{ pupil: PupilRow | null; days: DiaryWeek['days'] }[]>(
       WEEK_SQL,
       [weekStart, weekEnd, parseId('pupilId', pupilId), viewer.schoolId, weekStart],
@@ -116,13 +119,15 @@ export class DiaryService {
     return {
       pupil,
       weekStart,
-      days: row.days.map((d) => ({
-        ...d,
-        lessons: d.lessons.map((l) => ({
-          ...l,
-          marks: l.marks.map((m) => ({ ...m, weight: Number(m.weight) })),
+      days: row.days
+        .filter((d, i) => i < 6 || d.lessons.length > 0)
+        .map((d) => ({
+          ...d,
+          lessons: d.lessons.map((l) => ({
+            ...l,
+            marks: l.marks.map((m) => ({ ...m, weight: Number(m.weight) })),
+          })),
         })),
-      })),
     };
   }
 

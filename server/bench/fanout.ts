@@ -116,7 +116,7 @@ function rssKb(pid: number): number {
 }
 
 /** CPU time (user + system) a process has used so far, in ms (Linux). */
-function cpuMs(pid: number): number {
+export function cpuMs(pid: number): number {
   try {
     const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return (Number(f[11]) + Number(f[12])) * 10;
@@ -178,8 +178,15 @@ async function connectAll(
   return sockets;
 }
 
-/** One of our servers in its own process on the benchmark database: prints its port when ready. */
-async function startServer(url: string): Promise<{ child: ChildProcess; port: number }> {
+/**
+ * One of our servers (or another script of `bench/servers/`) in its own process on the benchmark
+ * database: prints its port when ready.
+ */
+export async function startServer(
+  url: string,
+  script = 'bench/servers/ours.ts',
+  args: string[] = [],
+): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(
     process.execPath,
     [
@@ -189,8 +196,9 @@ async function startServer(url: string): Promise<{ child: ChildProcess; port: nu
       ...(process.env.BENCH_CPU_PROF
         ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
         : []),
-      'bench/servers/ours.ts',
+      script,
       url,
+      ...args,
     ],
     {
       cwd: path.resolve(import.meta.dirname, '..'),
@@ -206,7 +214,7 @@ async function startServer(url: string): Promise<{ child: ChildProcess; port: nu
   return { child, port };
 }
 
-async function stopServer(child: ChildProcess): Promise<void> {
+export async function stopServer(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');

@@ -14,6 +14,17 @@ import { Lesson } from './lesson.entity.js';
 import type { JournalAttendance, JournalLesson, JournalMark } from './journal.types.js';
 import type { AttendanceChangeInput, LessonInput, MarkChangeInput } from './journal.inputs.js';
 
+/**
+ * `updateLesson`'s write: the topic and homework if the version still matches, the audit row and
+ * the event, in one statement (decision 21). Parameters: topic, homework, lesson, school, version
+ * read, school, actor, before, after, school, events.
+ */
+export const LESSON_WRITE_SQL = `with u as (update lesson set topic = ?, homework = ?, version = version + 1, updated_at = now()
+                   where id = ? and school_id = ? and version = ? returning id),
+            a as (insert into audit_event (school_id, actor_id, entity, entity_id, action, before, after)
+                  select ?, ?, 'lesson', u.id, 'update', ?::jsonb, ?::jsonb from u)
+       select u.id, outbox_publish(?, ?::jsonb) from u`;
+
 /** A lesson with what the rules need to know of it, read for a whole batch in one query. */
 interface LessonFacts {
   id: number;
@@ -543,27 +554,19 @@ export class JournalWriteService {
           : current.homework,
     };
     const after: JournalLesson = { ...current, ...next, version: current.version + 1 };
-    const written = await prepared<{ id: number }>(
-      em,
-      `with u as (update lesson set topic = ?, homework = ?, version = version + 1, updated_at = now()
-                   where id = ? and school_id = ? and version = ? returning id),
-            a as (insert into audit_event (school_id, actor_id, entity, entity_id, action, before, after)
-                  select ?, ?, 'lesson', u.id, 'update', ?::jsonb, ?::jsonb from u)
-       select u.id, outbox_publish(?, ?::jsonb) from u`,
-      [
-        next.topic,
-        next.homework,
-        lessonId,
-        viewer.schoolId,
-        current.version,
-        viewer.schoolId,
-        viewer.personId,
-        JSON.stringify(prior),
-        JSON.stringify(next),
-        viewer.schoolId,
-        outboxArgument([lessonEvent(lessonId, row.courseId, after)]),
-      ],
-    );
+    const written = await prepared<{ id: number }>(em, LESSON_WRITE_SQL, [
+      next.topic,
+      next.homework,
+      lessonId,
+      viewer.schoolId,
+      current.version,
+      viewer.schoolId,
+      viewer.personId,
+      JSON.stringify(prior),
+      JSON.stringify(next),
+      viewer.schoolId,
+      outboxArgument([lessonEvent(lessonId, row.courseId, after)]),
+    ]);
     if (written.length === 0) {
       const [now] = await lessonRows(em, viewer.schoolId, [lessonId]);
       if (!now) throw notFound();

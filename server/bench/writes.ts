@@ -1,0 +1,215 @@
+/**
+ * npm run bench -- writes
+ *
+ * The journal's hot writes through the API, 25 teachers each with one request in flight, against
+ * a server process of ours alone on the benchmark database: topic updates (`updateLesson`), then
+ * single-mark `saveMarks`. Baseline in the same run: a bare node:http server making each topic
+ * update with the very statement `updateLesson` ends with (`bench/servers/baseline-writes.ts`), so
+ * the ratio is what the session, GraphQL, the read of the lesson and the policy cost. Also CPU per
+ * request of the server process and of PostgreSQL (all its processes, from /proc: run it on a quiet
+ * machine). Last line: BENCH {...}.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { cpuMs, startServer, stopServer } from './fanout.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+
+interface Teacher {
+  token: string;
+  teacherId: number;
+  schoolId: number;
+  courseId: number;
+  lessonId: number;
+  heldLessonId: number;
+  pupilId: number;
+  workTypeId: number;
+}
+
+/** CPU time of every PostgreSQL process so far, in ms (Linux). */
+function databaseCpuMs(): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(f[11]) + Number(f[12])) * 10;
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return total;
+}
+
+async function teachers(orm: MikroORM): Promise<Teacher[]> {
+  const em = orm.em.fork();
+  const rows = await em.execute<Omit<Teacher, 'token'>[]>(
+    `select co.teacher_id as "teacherId", c.school_id as "schoolId", co.id as "courseId",
+            (select l.id from lesson l where l.course_id = co.id order by l.date desc limit 1) as "lessonId",
+            (select l.id from lesson l where l.course_id = co.id and l.date <= current_date and not l.cancelled
+              and not exists(select 1 from study_period p where l.date between p.starts_on and p.ends_on and p.locked_at is not null)
+              order by l.date desc limit 1) as "heldLessonId",
+            (select e.pupil_id from enrollment e where e.class_group_id = c.id order by e.pupil_id limit 1) as "pupilId",
+            (select w.id from work_type w where w.school_id = c.school_id and w.active order by w.sort limit 1) as "workTypeId"
+       from class_group c join school s on s.id = c.school_id and s.name like 'Бенчмарк%'
+       join lateral (select co.* from course co where co.class_group_id = c.id and co.subgroup_id is null order by co.id limit 1) co on true
+      order by c.grade desc, c.letter limit 25`,
+  );
+  const out: Teacher[] = [];
+  for (const r of rows) {
+    const token = randomBytes(24).toString('base64url');
+    await em.execute(
+      `with a as (insert into user_account (school_id, person_id, login, password_hash, active, created_at)
+                  select school_id, id, 'bench.p' || id, 'x', true, now() from person where id = ?
+                  on conflict (person_id) do update set active = true returning id, school_id)
+       insert into session (school_id, account_id, token_hash, created_at, last_seen_at, expires_at)
+       select school_id, id, ?, now(), now(), now() + interval '1 day' from a`,
+      [r.teacherId, createHash('sha256').update(token).digest('hex')],
+    );
+    out.push({ ...r, token });
+  }
+  return out;
+}
+
+/** 25 closed loops for SECONDS: requests per second and CPU per request. */
+async function drive(
+  pid: number,
+  send: (t: Teacher, n: number) => Promise<void>,
+  all: Teacher[],
+): Promise<{ rps: number; serverMs: number; databaseMs: number; failed: number }> {
+  let n = 0;
+  for (const t of all) await send(t, n++); // warm-up, one each
+  const server0 = cpuMs(pid);
+  const db0 = databaseCpuMs();
+  const start = Date.now();
+  let done = 0;
+  let failed = 0;
+  await Promise.all(
+    all.map(async (t) => {
+      while (Date.now() - start < SECONDS * 1000) {
+        await send(t, n++).then(
+          () => done++,
+          () => failed++,
+        );
+      }
+    }),
+  );
+  const seconds = (Date.now() - start) / 1000;
+  const round = (x: number) => Math.round(x * 100) / 100;
+  return {
+    rps: Math.round(done / seconds),
+    serverMs: round((cpuMs(pid) - server0) / done),
+    databaseMs: round((databaseCpuMs() - db0) / done),
+    failed,
+  };
+}
+
+export async function writes(orm: MikroORM, url: string): Promise<void> {
+  const all = await teachers(orm);
+  const versions = new Map<number, number>();
+  const readVersions = async () => {
+    for (const t of all) {
+      const [row] = await orm.em
+        .fork()
+        .execute<{ version: number }[]>(`select version from lesson where id = ?`, [t.lessonId]);
+      versions.set(t.lessonId, row.version);
+    }
+  };
+  const post = async (port: number, body: unknown, cookie?: string) => {
+    const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+      body: JSON.stringify(body),
+    });
+    const answer = (await res.json()) as { errors?: unknown };
+    if (answer.errors) throw new Error(JSON.stringify(answer.errors));
+  };
+  const nextVersion = (t: Teacher) => {
+    const v = versions.get(t.lessonId)!;
+    versions.set(t.lessonId, v + 1);
+    return v;
+  };
+
+  const ours = await startServer(url);
+  const meta = Object.fromEntries(
+    all.map((t) => [
+      t.lessonId,
+      { schoolId: t.schoolId, teacherId: t.teacherId, courseId: t.courseId },
+    ]),
+  );
+  const base = await startServer(url, 'bench/servers/baseline-writes.ts', [JSON.stringify(meta)]);
+  try {
+    await readVersions();
+    const lessons = await drive(
+      ours.child.pid!,
+      (t, n) =>
+        post(
+          ours.port,
+          {
+            query:
+              'mutation($id:ID!,$t:String,$v:Int!){updateLesson(id:$id,input:{topic:$t,version:$v}){id}}',
+            variables: { id: String(t.lessonId), t: `Тема ${n}`, v: nextVersion(t) },
+          },
+          `otmetka_session=${t.token}`,
+        ),
+      all,
+    );
+    const marks = await drive(
+      ours.child.pid!,
+      (t, n) =>
+        post(
+          ours.port,
+          {
+            query: 'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}',
+            variables: {
+              c: [
+                {
+                  lessonId: String(t.heldLessonId),
+                  pupilId: String(t.pupilId),
+                  value: String(2 + (n % 4)),
+                  workTypeId: String(t.workTypeId),
+                },
+              ],
+            },
+          },
+          `otmetka_session=${t.token}`,
+        ),
+      all,
+    );
+    await readVersions();
+    const baseline = await drive(
+      base.child.pid!,
+      (t, n) => post(base.port, { id: t.lessonId, topic: `Тема ${n}`, version: nextVersion(t) }),
+      all,
+    );
+    console.table({
+      'ours: updateLesson': lessons,
+      'ours: saveMarks (1 mark)': marks,
+      'baseline: the same update statement': baseline,
+    });
+    console.log(
+      `25 teachers, one request each in flight, ${SECONDS} s each; ratio = ours / baseline (topic updates per second); CPU ms per request`,
+    );
+    console.log(
+      `BENCH ${JSON.stringify({
+        name: 'writes',
+        ours_rps: lessons.rps,
+        baseline_rps: baseline.rps,
+        ratio: Math.round((lessons.rps / baseline.rps) * 1000) / 1000,
+        ours_cpu_ms: lessons.serverMs,
+        ours_db_cpu_ms: lessons.databaseMs,
+        baseline_cpu_ms: baseline.serverMs,
+        baseline_db_cpu_ms: baseline.databaseMs,
+        marks_rps: marks.rps,
+        marks_cpu_ms: marks.serverMs,
+        marks_db_cpu_ms: marks.databaseMs,
+        failed: lessons.failed + marks.failed + baseline.failed,
+      })}`,
+    );
+  } finally {
+    await Promise.all([stopServer(ours.child), stopServer(base.child)]);
+  }
+}

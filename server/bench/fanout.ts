@@ -21,7 +21,6 @@
  * sockets' process hands them out, to measure delivery without the API's write path. Every
  * request is answered before the baseline runs, so that it has the machine to itself.
  */
-import { randomBytes, createHash } from 'node:crypto';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -29,6 +28,7 @@ import readline from 'node:readline';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { publish } from '../src/events/outbox.js';
+import { benchSession } from './setup.js';
 
 interface Audience {
   classId: number;
@@ -71,18 +71,7 @@ async function audiences(orm: MikroORM): Promise<Audience[]> {
        join lateral (select co.* from course co where co.class_group_id = c.id and co.subgroup_id is null order by co.id limit 1) co on true
       order by c.grade desc, c.letter limit 25`,
   );
-  const tokenFor = async (personId: number) => {
-    const token = randomBytes(24).toString('base64url');
-    await em.execute(
-      `with a as (insert into user_account (school_id, person_id, login, password_hash, active, created_at)
-                  select school_id, id, 'bench.p' || id, 'x', true, now() from person where id = ?
-                  on conflict (person_id) do update set active = true returning id, school_id)
-       insert into session (school_id, account_id, token_hash, created_at, last_seen_at, expires_at)
-       select school_id, id, ?, now(), now(), now() + interval '1 day' from a`,
-      [personId, createHash('sha256').update(token).digest('hex')],
-    );
-    return token;
-  };
+  const tokenFor = (personId: number) => benchSession(em, personId);
   const out: Audience[] = [];
   for (const c of classes) {
     const people = await em.execute<{ person_id: number; pupil_id: number }[]>(

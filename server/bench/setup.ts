@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { createHash, randomBytes } from 'node:crypto';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig } from '../src/config.js';
 import { openDatabaseServer, type AdminServer } from '../src/db/database.js';
 import { migrate, openOrm } from '../src/db/orm.js';
@@ -71,4 +72,21 @@ export async function openBenchData(): Promise<{
     console.log(`Generated in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
   }
   return { server, orm, url };
+}
+
+/**
+ * A session for a person of the benchmark school (an account is made or switched on first):
+ * answers the token for the `otmetka_session` cookie, without a password hash per sign-in.
+ */
+export async function benchSession(em: EntityManager, personId: number): Promise<string> {
+  const token = randomBytes(24).toString('base64url');
+  await em.execute(
+    `with a as (insert into user_account (school_id, person_id, login, password_hash, active, created_at)
+                select school_id, id, 'bench.p' || id, 'x', true, now() from person where id = ?
+                on conflict (person_id) do update set active = true returning id, school_id)
+     insert into session (school_id, account_id, token_hash, created_at, last_seen_at, expires_at)
+     select school_id, id, ?, now(), now(), now() + interval '1 day' from a`,
+    [personId, createHash('sha256').update(token).digest('hex')],
+  );
+  return token;
 }

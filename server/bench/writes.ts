@@ -9,10 +9,10 @@
  * request of the server process and of PostgreSQL (all its processes, from /proc: run it on a quiet
  * machine). Last line: BENCH {...}.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { cpuMs, startServer, stopServer } from './fanout.js';
+import { benchSession } from './setup.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 
@@ -60,15 +60,7 @@ async function teachers(orm: MikroORM): Promise<Teacher[]> {
   );
   const out: Teacher[] = [];
   for (const r of rows) {
-    const token = randomBytes(24).toString('base64url');
-    await em.execute(
-      `with a as (insert into user_account (school_id, person_id, login, password_hash, active, created_at)
-                  select school_id, id, 'bench.p' || id, 'x', true, now() from person where id = ?
-                  on conflict (person_id) do update set active = true returning id, school_id)
-       insert into session (school_id, account_id, token_hash, created_at, last_seen_at, expires_at)
-       select school_id, id, ?, now(), now(), now() + interval '1 day' from a`,
-      [r.teacherId, createHash('sha256').update(token).digest('hex')],
-    );
+    const token = await benchSession(em, r.teacherId);
     out.push({ ...r, token });
   }
   return out;

@@ -5,8 +5,8 @@
  * argv: databaseUrl, JSON { [lessonId]: { schoolId, teacherId, courseId } }.
  * Body: { "id": lessonId, "topic": text, "version": n }.
  */
-import http from 'node:http';
 import pg from 'pg';
+import { serveBare } from './bare.js';
 import { LESSON_WRITE_SQL } from '../../src/modules/journal/journal-write.service.js';
 
 const [url, lessonsJson] = process.argv.slice(2);
@@ -18,61 +18,28 @@ let i = 0;
 const text = LESSON_WRITE_SQL.replace(/\?/g, () => `$${++i}`);
 const pool = new pg.Pool({ connectionString: url, max: 10 });
 
-const server = http.createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => {
-    const { id, topic, version } = JSON.parse(Buffer.concat(chunks).toString()) as {
-      id: number;
-      topic: string;
-      version: number;
-    };
-    const l = lessons[id];
-    const payload = { id: String(id), topic, homework: null, version: version + 1 };
-    pool
-      .query({
-        name: 'write',
-        text,
-        values: [
-          topic,
-          null,
-          id,
-          l.schoolId,
-          version,
-          l.schoolId,
-          l.teacherId,
-          JSON.stringify({ topic: null, homework: null }),
-          JSON.stringify({ topic, homework: null }),
-          l.schoolId,
-          JSON.stringify([
-            { type: 'LESSON_UPDATED', pupilsOfLesson: id, courseId: l.courseId, payload },
-          ]),
-        ],
-      })
-      .then(
-        (r) => {
-          const body = JSON.stringify(
-            r.rowCount ? { data: { updateLesson: { id: String(id) } } } : { errors: [{}] },
-          );
-          res.writeHead(200, {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-          });
-          res.end(body);
-        },
-        () => {
-          res.writeHead(500);
-          res.end();
-        },
-      );
+serveBare(pool, async (body) => {
+  const { id, topic, version } = JSON.parse(body) as { id: number; topic: string; version: number };
+  const l = lessons[id];
+  const payload = { id: String(id), topic, homework: null, version: version + 1 };
+  const r = await pool.query({
+    name: 'write',
+    text,
+    values: [
+      topic,
+      null,
+      id,
+      l.schoolId,
+      version,
+      l.schoolId,
+      l.teacherId,
+      JSON.stringify({ topic: null, homework: null }),
+      JSON.stringify({ topic, homework: null }),
+      l.schoolId,
+      JSON.stringify([
+        { type: 'LESSON_UPDATED', pupilsOfLesson: id, courseId: l.courseId, payload },
+      ]),
+    ],
   });
-});
-server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(
-    JSON.stringify({ port: (server.address() as import('node:net').AddressInfo).port }) + '\n',
-  );
-});
-process.on('SIGTERM', () => {
-  server.close();
-  void pool.end().then(() => process.exit(0));
+  return r.rowCount ? { data: { updateLesson: { id: String(id) } } } : { errors: [{}] };
 });

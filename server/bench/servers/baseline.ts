@@ -3,8 +3,8 @@
  * statement through `pg`, returned as JSON. No sessions, no GraphQL, no ORM.
  * argv: databaseUrl, sql name (journal | diary), JSON array of parameters.
  */
-import http from 'node:http';
 import pg from 'pg';
+import { serveBare } from './bare.js';
 import { PAGE_SQL } from '../../src/modules/journal/journal.service.js';
 import { WEEK_SQL } from '../../src/modules/diary/diary.service.js';
 
@@ -15,28 +15,4 @@ const sql = knexStyle.replace(/\?/g, () => `$${++i}`);
 const params = JSON.parse(paramsJson) as unknown[];
 const pool = new pg.Pool({ connectionString: url, max: 10 });
 
-const server = http.createServer((_req, res) => {
-  pool.query(sql, params).then(
-    (r) => {
-      const body = JSON.stringify(r.rows);
-      res.writeHead(200, {
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(body),
-      });
-      res.end(body);
-    },
-    () => {
-      res.writeHead(500);
-      res.end();
-    },
-  );
-});
-server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(
-    JSON.stringify({ port: (server.address() as import('node:net').AddressInfo).port }) + '\n',
-  );
-});
-process.on('SIGTERM', () => {
-  server.close();
-  void pool.end().then(() => process.exit(0));
-});
+serveBare(pool, async () => (await pool.query(sql, params)).rows);

@@ -132,6 +132,19 @@ const markDto = (m: JournalMark): JournalMark => ({
 /** A mark's columns as `JournalMark` names them. */
 const MARK_COLUMNS = `id, lesson_id as "lessonId", pupil_id as "pupilId", value, score, work_type_id as "workTypeId", comment, version`;
 
+/** Marks by id, tombstones included (`removed`). */
+function markRows(
+  em: EntityManager,
+  schoolId: number,
+  ids: number[],
+): Promise<(JournalMark & { removed: boolean })[]> {
+  return prepared(
+    em,
+    `select ${MARK_COLUMNS}, removed_at is not null as removed from mark where school_id = ? and id = any(?::int[])`,
+    [schoolId, ids],
+  );
+}
+
 /** What the rules of marks need of the school. */
 interface MarkRules {
   timeZone: string;
@@ -173,15 +186,7 @@ export class JournalWriteService {
       const today = this.clock.today(school.timeZone);
       const markIds = changes.filter((c) => c.id).map((c) => Number(c.id) || 0);
       const marks = new Map(
-        (markIds.length
-          ? await prepared<JournalMark & { removed: boolean }>(
-              tem,
-              `select ${MARK_COLUMNS}, removed_at is not null as removed from mark
-                where school_id = ? and id = any(?::int[])`,
-              [viewer.schoolId, markIds],
-            )
-          : []
-        ).map((m) => [m.id, m]),
+        (markIds.length ? await markRows(tem, viewer.schoolId, markIds) : []).map((m) => [m.id, m]),
       );
       const lessonIds = changes
         .map((c) => (c.id ? marks.get(Number(c.id))?.lessonId : Number(c.lessonId) || 0))
@@ -312,10 +317,10 @@ export class JournalWriteService {
       if (lost.length > 0) {
         const now = new Map(
           (
-            await prepared<JournalMark>(
+            await markRows(
               tem,
-              `select ${MARK_COLUMNS} from mark where school_id = ? and id = any(?::int[])`,
-              [viewer.schoolId, lost.map((r) => r.id)],
+              viewer.schoolId,
+              lost.map((r) => r.id!),
             )
           ).map((m) => [m.id, m]),
         );

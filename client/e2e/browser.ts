@@ -25,7 +25,11 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A fresh context (own cookies and storage) on the test server, in Russian unless told. */
+/**
+ * A fresh context (own cookies and storage) on the test server, in Russian and in the school's
+ * time zone, as its users are: "today" in the page then agrees with the server's whatever hour CI
+ * runs at (from 21:00 UTC Moscow is a day ahead).
+ */
 export async function openPage(
   browser: Browser,
   options: { viewport?: { width: number; height: number } } = {},
@@ -34,6 +38,7 @@ export async function openPage(
     baseURL: inject('baseUrl'),
     viewport: options.viewport ?? DESKTOP,
     locale: 'ru-RU',
+    timezoneId: 'Europe/Moscow',
   });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();

@@ -3,8 +3,9 @@
  *
  * N authenticated graphql-ws clients (the pupils and parents of 25 classes), each subscribed to
  * its diary. Teachers update lesson topics as fast as the server takes them; each update reaches
- * one class's pupils and parents. Baseline in the same run: a bare `ws` server sending the same
- * payload bytes to the same number of sockets in the same order, as fast as it can.
+ * one class's pupils and parents. Baseline in the same run: a bare `ws` server in its own process
+ * (`servers/baseline-fanout.ts`) sending the bytes of our server's first message to the same
+ * number of sockets in the same order, as fast as it can (decision 23).
  *
  * The teachers write through the API of the process that holds the sockets, so that process pays
  * for the writes (HTTP, GraphQL, transaction, audit, outbox) as well as for the delivery. With
@@ -22,10 +23,11 @@
  * request is answered before the baseline runs, so that it has the machine to itself.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import WebSocket, { WebSocketServer } from 'ws';
+import WebSocket from 'ws';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { publish } from '../src/events/outbox.js';
 import { benchSession } from './setup.js';
@@ -44,6 +46,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SAME_PROCESS = process.env.BENCH_WRITER !== 'separate';
 /** BENCH_MARK_BATCH_MS: how long a teacher's page collects marks before it sends them (0: one request per mark). */
 const MARK_BATCH_MS = Number(process.env.BENCH_MARK_BATCH_MS ?? 300);
+/** BENCH_ROUNDS: how many rounds of 25 events "delivery alone" keeps in flight (4; 2 was bound by latency). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const t0 = Date.now();
 const note = (msg: string) =>
   process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${msg}\n`);
@@ -114,9 +118,90 @@ export function cpuMs(pid: number): number {
   }
 }
 
+/** CPU time of each PostgreSQL process so far, in ms, by process id (Linux). */
+export type DatabaseCpu = Map<string, number>;
+export function databaseCpu(): DatabaseCpu {
+  const out: DatabaseCpu = new Map();
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(pid, (Number(f[11]) + Number(f[12])) * 10);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return out;
+}
+
+/**
+ * PostgreSQL's CPU since `before`: processes alive now, counted from `before` or from their start.
+ * A process that ended meanwhile (a closed connection's backend) is not counted.
+ */
+export function databaseCpuSince(before: DatabaseCpu): number {
+  let total = 0;
+  for (const [pid, ms] of databaseCpu()) total += ms - (before.get(pid) ?? 0);
+  return total;
+}
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/**
+ * The teachers' requests, through node:http with kept-alive connections: `fetch` cost this
+ * process ~1 ms of CPU per request, CPU the clients and the servers share on this machine.
+ */
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+function postGraphQL(
+  port: number,
+  token: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<{ errors?: unknown }> {
+  const body = JSON.stringify({ query, variables });
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/graphql',
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          cookie: `otmetka_session=${token}`,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          try {
+            resolve(JSON.parse(Buffer.concat(chunks).toString()) as { errors?: unknown });
+          } catch (e) {
+            reject(e as Error);
+          }
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** The first `next` message a client received from our server, byte for byte: the baseline sends it. */
+let firstFrame: string | undefined;
+
+/** A graphql-ws message as the clients read it. */
+interface NextMessage {
+  type: string;
+  payload?: { data?: { diaryEvents: { at: string } } };
 }
 
 /** Opens one graphql-ws subscription per socket; resolves when all are acknowledged. */
@@ -137,10 +222,7 @@ async function connectAll(
         new Promise((resolve, reject) => {
           ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init' })));
           ws.on('message', (raw) => {
-            const msg = JSON.parse(raw.toString()) as {
-              type: string;
-              payload?: { data?: { diaryEvents: { at: string } } };
-            };
+            const msg = JSON.parse(raw.toString()) as NextMessage;
             if (msg.type === 'connection_ack') {
               ws.send(
                 JSON.stringify({
@@ -154,6 +236,7 @@ async function connectAll(
               );
               setTimeout(resolve, 0);
             } else if (msg.type === 'next') {
+              firstFrame ??= raw.toString();
               onNext(a, Date.parse(msg.payload!.data!.diaryEvents.at));
             }
           });
@@ -175,7 +258,7 @@ export async function startServer(
   url: string,
   script = 'bench/servers/ours.ts',
   args: string[] = [],
-): Promise<{ child: ChildProcess; port: number }> {
+): Promise<{ child: ChildProcess; port: number; lines: readline.Interface }> {
   const child = spawn(
     process.execPath,
     [
@@ -191,16 +274,15 @@ export async function startServer(
     ],
     {
       cwd: path.resolve(import.meta.dirname, '..'),
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'inherit'],
     },
   );
+  const lines = readline.createInterface({ input: child.stdout! });
   const port = await new Promise<number>((resolve, reject) => {
-    readline
-      .createInterface({ input: child.stdout! })
-      .once('line', (l) => resolve((JSON.parse(l) as { port: number }).port));
+    lines.once('line', (l) => resolve((JSON.parse(l) as { port: number }).port));
     child.once('exit', (code) => reject(new Error(`a server exited (${code})`)));
   });
-  return { child, port };
+  return { child, port, lines };
 }
 
 export async function stopServer(child: ChildProcess): Promise<void> {
@@ -253,24 +335,18 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
       const v = versions.get(a.lessonId)!;
       versions.set(a.lessonId, v + 1);
       writes++;
-      const res = await fetch(`http://127.0.0.1:${writePort}/graphql`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          cookie: `otmetka_session=${a.teacherToken}`,
-        },
-        body: JSON.stringify({
-          query:
-            'mutation($id:ID!,$t:String,$v:Int!){updateLesson(id:$id,input:{topic:$t,version:$v}){id}}',
-          variables: { id: String(a.lessonId), t: `Тема ${n}`, v },
-        }),
-      });
-      const body = (await res.json()) as { errors?: unknown };
+      const body = await postGraphQL(
+        writePort,
+        a.teacherToken,
+        'mutation($id:ID!,$t:String,$v:Int!){updateLesson(id:$id,input:{topic:$t,version:$v}){id}}',
+        { id: String(a.lessonId), t: `Тема ${n}`, v },
+      );
       if (body.errors) throw new Error(JSON.stringify(body.errors));
     };
     const cpu = () => ({
       ours: cpuMs(child.pid!),
       writer: writer ? cpuMs(writer.child.pid!) : 0,
+      db: databaseCpu(),
       bench: process.cpuUsage(),
     });
     const cpu0 = cpu();
@@ -302,7 +378,7 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
     const benchCpu = process.cpuUsage(cpu0.bench);
     note(
       `saturation done: ${writesPerS} writes/s, ${Math.round(oursMsgs)} msgs/s; CPU ms: sockets' process ${cpu1.ours - cpu0.ours}, ` +
-        `writer ${cpu1.writer - cpu0.writer}, this process ${Math.round((benchCpu.user + benchCpu.system) / 1000)}; marks`,
+        `writer ${cpu1.writer - cpu0.writer}, PostgreSQL ${databaseCpuSince(cpu0.db)}, this process ${Math.round((benchCpu.user + benchCpu.system) / 1000)}; marks`,
     );
     latencies.length = 0;
     measuring = true;
@@ -326,21 +402,18 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
           if (c.length === 0) return;
           requests++;
           const asked = Date.now();
-          const answered = fetch(`http://127.0.0.1:${writePort}/graphql`, {
-            method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              cookie: `otmetka_session=${a.teacherToken}`,
-            },
-            body: JSON.stringify({
-              query: 'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}',
-              variables: { c },
-            }),
-          })
-            .then((r) => r.text())
-            .then(() => answerTimes.push(Date.now() - asked))
+          const answered = postGraphQL(
+            writePort,
+            a.teacherToken,
+            'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}',
+            { c },
+          )
+            .then((body) => {
+              if (body.errors) throw new Error(JSON.stringify(body.errors));
+              answerTimes.push(Date.now() - asked);
+            })
             .catch((e: Error) => {
-              if (failed++ < 3) note(`a mark failed: ${e.message} ${String(e.cause)}`);
+              if (failed++ < 3) note(`a mark failed: ${e.message}`);
             });
           pending.add(answered);
           void answered.finally(() => pending.delete(answered));
@@ -382,7 +455,7 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
     // Delivery alone: the same topic updates, written straight into the outbox (one statement per
     // round of 25, with its NOTIFY) as fast as the sockets' process hands them out, so that the
     // API's write path is left out. Copies of the saturation's own events: same audiences, same
-    // payload shape. At most two rounds are in flight.
+    // payload shape. At most ROUNDS rounds are in flight.
     note(`marks done; delivery alone`);
     const templates = await orm.em.fork().execute<
       {
@@ -404,10 +477,11 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
     measuring = true;
     let expected = 0;
     let rounds = 0;
+    const dcpu0 = cpu();
     const dstart = Date.now();
     const em = orm.em.fork();
     while (Date.now() - dstart < SECONDS * 1000 && templates.length === aud.length) {
-      if (expected - received > perRound) {
+      if (expected - received > perRound * (ROUNDS - 1)) {
         await new Promise((r) => setTimeout(r, 1));
         continue;
       }
@@ -435,56 +509,61 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
     if (templates.length !== aud.length) note('delivery alone: no events to copy');
     for (const s of sockets) s.terminate();
 
-    note(`delivery alone done: ${Math.round(deliveryMsgs)} msgs/s; baseline`);
-    // Baseline: the same number of sockets, the same payload bytes, class by class, as fast as it can.
-    const sample = JSON.stringify({
-      id: '1',
-      type: 'next',
-      payload: {
-        data: {
-          diaryEvents: {
-            id: '1',
-            type: 'LESSON_UPDATED',
-            payload: '{"topic":"Тема 1"}',
-            at: new Date().toISOString(),
-          },
+    let baseMsgs = NaN;
+    const dcpu1 = cpu();
+    const dbench = process.cpuUsage(dcpu0.bench);
+    note(
+      `delivery alone done: ${Math.round(deliveryMsgs)} msgs/s; CPU ms: sockets' process ${dcpu1.ours - dcpu0.ours}, ` +
+        `PostgreSQL ${databaseCpuSince(dcpu0.db)}, ` +
+        `this process ${Math.round((dbench.user + dbench.system) / 1000)}; baseline`,
+    );
+    // Baseline: a bare `ws` server in its own process, as ours is, sending the same bytes (the
+    // first message our server sent in the saturation, as it came) to the same number of sockets,
+    // class by class, as fast as it can. Its clients here do what ours do with each message
+    // (parse it, read `at`).
+    const sample =
+      firstFrame ??
+      JSON.stringify({
+        id: '1',
+        type: 'next',
+        payload: {
+          data: { diaryEvents: { id: '1', type: 'LESSON_UPDATED', payload: '{}', at: '' } },
         },
-      },
-    });
-    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-    await new Promise((r) => wss.once('listening', r));
-    const basePort = (wss.address() as import('node:net').AddressInfo).port;
+      });
+    const base = await startServer(url, 'bench/servers/baseline-fanout.ts', [sample]);
     let baseReceived = 0;
     const baseSockets: WebSocket[] = [];
-    const groups: WebSocket[][] = aud.map(() => []);
-    const serverSide: WebSocket[] = [];
-    wss.on('connection', (ws) => serverSide.push(ws));
-    for (const [i, a] of aud.entries()) {
-      for (let k = 0; k < a.sockets.length; k++) {
-        const ws = new WebSocket(`ws://127.0.0.1:${basePort}`);
-        ws.on('message', () => baseReceived++);
-        await new Promise((r) => ws.once('open', r));
-        baseSockets.push(ws);
-        groups[i].push(ws);
+    try {
+      for (const [i, a] of aud.entries()) {
+        for (let k = 0; k < a.sockets.length; k++) {
+          const ws = new WebSocket(`ws://127.0.0.1:${base.port}/${i}`);
+          ws.on('message', (raw) => {
+            const msg = JSON.parse(raw.toString()) as NextMessage;
+            if (msg.type === 'next' && Date.parse(msg.payload!.data!.diaryEvents.at) > 0) {
+              baseReceived++;
+            }
+          });
+          await new Promise((r) => ws.once('open', r));
+          baseSockets.push(ws);
+        }
       }
+      await new Promise((r) => setTimeout(r, 500));
+      const done = new Promise((r) => base.lines.once('line', r));
+      const bcpu0 = { base: cpuMs(base.child.pid!), bench: process.cpuUsage() };
+      const bstart = Date.now();
+      base.child.stdin!.write(`go ${SECONDS}\n`);
+      await done;
+      await new Promise((r) => setTimeout(r, 1000));
+      baseMsgs = baseReceived / ((Date.now() - bstart) / 1000);
+      const bbench = process.cpuUsage(bcpu0.bench);
+      note(
+        `baseline done: ${Math.round(baseMsgs)} msgs/s of ${Buffer.byteLength(sample)} bytes; CPU ms: its process ${cpuMs(base.child.pid!) - bcpu0.base}, ` +
+          `this process ${Math.round((bbench.user + bbench.system) / 1000)}`,
+      );
+    } finally {
+      for (const s of baseSockets) s.terminate();
+      await stopServer(base.child);
     }
-    while (serverSide.length < baseSockets.length) await new Promise((r) => setTimeout(r, 10));
-    const serverGroups: WebSocket[][] = [];
-    let offset = 0;
-    for (const g of groups) {
-      serverGroups.push(serverSide.slice(offset, offset + g.length));
-      offset += g.length;
-    }
-    const bstart = Date.now();
-    let i = 0;
-    while (Date.now() - bstart < SECONDS * 1000) {
-      for (const ws of serverGroups[i++ % serverGroups.length]) ws.send(sample);
-      if (i % 25 === 0) await new Promise((r) => setImmediate(r));
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-    const baseMsgs = baseReceived / ((Date.now() - bstart) / 1000);
-    for (const s of baseSockets) s.terminate();
-    wss.close();
 
     console.table({
       ours: {

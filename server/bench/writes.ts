@@ -9,9 +9,8 @@
  * request of the server process and of PostgreSQL (all its processes, from /proc: run it on a quiet
  * machine). Last line: BENCH {...}.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { cpuMs, startServer, stopServer } from './fanout.js';
+import { cpuMs, databaseCpu, databaseCpuSince, startServer, stopServer } from './fanout.js';
 import { benchSession } from './setup.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -25,23 +24,6 @@ interface Teacher {
   heldLessonId: number;
   pupilId: number;
   workTypeId: number;
-}
-
-/** CPU time of every PostgreSQL process so far, in ms (Linux). */
-function databaseCpuMs(): number {
-  let total = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (!stat.includes('(postgres)')) continue;
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(f[11]) + Number(f[12])) * 10;
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  return total;
 }
 
 async function teachers(orm: MikroORM): Promise<Teacher[]> {
@@ -75,7 +57,7 @@ async function drive(
   let n = 0;
   for (const t of all) await send(t, n++); // warm-up, one each
   const server0 = cpuMs(pid);
-  const db0 = databaseCpuMs();
+  const db0 = databaseCpu();
   const start = Date.now();
   let done = 0;
   let failed = 0;
@@ -94,7 +76,7 @@ async function drive(
   return {
     rps: Math.round(done / seconds),
     serverMs: round((cpuMs(pid) - server0) / done),
-    databaseMs: round((databaseCpuMs() - db0) / done),
+    databaseMs: round(databaseCpuSince(db0) / done),
     failed,
   };
 }

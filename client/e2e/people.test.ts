@@ -148,6 +148,69 @@ describe('class roster', () => {
     );
   });
 
+  it('deletes a pupil registered by mistake, and says why one with marks cannot be', async () => {
+    await signInAs(page, 'classteacher');
+    const classGroupId = await ledClassId();
+    await graphql(
+      page,
+      `
+        mutation ($c: ID!, $i: PersonInput!) {
+          registerPupil(classGroupId: $c, input: $i) {
+            id
+          }
+        }
+      `,
+      { c: classGroupId, i: { lastName: 'Дублева', firstName: 'Анна', sex: 'F' } },
+    );
+    await openRoster(classGroupId);
+
+    // A pupil with marks (the demo pupil): refused, in Russian, and the record stays.
+    const roster = await graphql<{
+      classRoster: { pupils: { fullName: string; access: { login: string | null } | null }[] };
+    }>(
+      page,
+      `
+        query ($c: ID!) {
+          classRoster(classGroupId: $c) {
+            pupils {
+              fullName
+              access {
+                login
+              }
+            }
+          }
+        }
+      `,
+      {
+        c: classGroupId,
+      },
+    );
+    const markedName = roster.classRoster.pupils.find((p) => p.access?.login === 'pupil')!.fullName;
+    await pupilRow(markedName).getByTestId('pupil-open').click();
+    await page.getByTestId('pupil-delete').click();
+    await page.getByTestId('delete-confirm').click();
+    const refusal = page.getByTestId('pupil-dialog').getByTestId('form-error');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain('есть отметки или пропуски');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('pupil-dialog').waitFor({ state: 'hidden' });
+    expect(await pupilRow(markedName).count()).toBe(1);
+
+    // The mistaken one goes, with a notice.
+    await pupilRow('Дублева Анна').getByTestId('pupil-open').click();
+    await page.getByTestId('pupil-delete').click();
+    expect(await page.getByTestId('pupil-dialog').textContent()).toContain(
+      'Удалить запись ученика «Дублева Анна»',
+    );
+    await screenshot(page, 'people-delete');
+    await page.getByTestId('delete-confirm').click();
+    await page.getByTestId('pupil-dialog').waitFor({ state: 'hidden' });
+    expect(await page.getByTestId('roster-notice').textContent()).toContain(
+      'Запись ученика Дублева Анна удалена',
+    );
+    await pupilRow('Дублева Анна').waitFor({ state: 'detached' });
+  });
+
   it('imports a class list from CSV: a file with a bad row is refused, a good one comes in', async () => {
     await signInAs(page, 'classteacher');
     const classGroupId = await ledClassId();

@@ -172,6 +172,93 @@ describe('registration (R-3.2.2)', () => {
     expect(codeOf(foreign)).toBe('NOT_FOUND');
   });
 
+  it('deletes a pupil registered by mistake with the parents registered for that pupil alone', async () => {
+    const del = (who: GqlClient, id: string) =>
+      who.request<{ deletePupil: string }>(`mutation($p:ID!){deletePupil(pupilId:$p)}`, { p: id });
+    const addParent = (pupilId: string, firstName: string, phone: string) =>
+      c.classteacher.request<{ addGuardian: { guardians: { person: { id: string } }[] } }>(
+        `mutation($p:ID!,$i:GuardianInput!){addGuardian(pupilId:$p,input:$i){guardians{person{id}}}}`,
+        { p: pupilId, i: { lastName: 'Ошибкин', firstName, phone, kind: 'mother' } },
+      );
+    const exists = async (id: string) =>
+      (await t.sql(`select 1 from person where id = ?`, [Number(id)])).length === 1;
+    const mistaken = (await register(c.classteacher, ids.c7, { ...pupilInput, lastName: 'Дубль' }))
+      .data!.registerPupil.id;
+    const sibling = (await register(c.classteacher, ids.c7, { ...pupilInput, lastName: 'Сестра' }))
+      .data!.registerPupil.id;
+    // One parent for this pupil alone, one shared with the sibling.
+    const own = (await addParent(mistaken, 'Ольга', '9160000001')).data!.addGuardian.guardians[0]
+      .person.id;
+    await addParent(sibling, 'Ирина', '9160000002');
+    const shared = (await addParent(mistaken, 'Ирина', '9160000002'))
+      .data!.addGuardian.guardians.map((g) => g.person.id)
+      .find((id) => id !== own)!;
+
+    // Nobody else may: every other role, and the class teacher of another class.
+    const before = await count('person');
+    for (const who of ['sysadmin', 'director', 'deputy', 'teacher', 'parent', 'pupil'] as const) {
+      expect(codeOf(await del(c[who], mistaken)), who).toMatch(/FORBIDDEN|NOT_FOUND/);
+    }
+    expect(codeOf(await del(t.client(), mistaken))).toMatch(/FORBIDDEN|UNAUTHENTICATED/);
+    expect(codeOf(await del(c.classteacher, ids.other3))).toMatch(/FORBIDDEN|NOT_FOUND/);
+    // A parent or a member of staff is not a pupil.
+    expect(codeOf(await del(c.classteacher, own))).toBe('NOT_FOUND');
+    expect(await count('person')).toBe(before);
+
+    const r = await del(c.classteacher, mistaken);
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.deletePupil).toBe(mistaken);
+    expect(await exists(mistaken)).toBe(false);
+    expect(await exists(own)).toBe(false);
+    expect(await exists(shared)).toBe(true);
+    expect(await exists(sibling)).toBe(true);
+    const [entry] = await t.sql<{ actor_id: number; after: { guardiansDeleted: number[] } }>(
+      `select actor_id, after from audit_event where entity = 'person' and entity_id = ? and action = 'remove'`,
+      [Number(mistaken)],
+    );
+    expect(entry.after.guardiansDeleted).toEqual([Number(own)]);
+    // The audit keeps ids, never the person's data.
+    expect(JSON.stringify(entry)).not.toContain('Дубль');
+    expect(codeOf(await del(c.classteacher, mistaken))).toBe('NOT_FOUND');
+  });
+
+  it('refuses to delete a pupil something rests on, deleting nothing', async () => {
+    const del = (id: string) =>
+      c.classteacher.request(`mutation($p:ID!){deletePupil(pupilId:$p)}`, { p: id });
+    const reasonOf = (r: Awaited<ReturnType<typeof del>>) => r.errors?.[0].extensions;
+    // Marks and absences in the journal.
+    const marked = await t.sql<{ n: string }>(`select count(*) as n from mark where pupil_id = ?`, [
+      Number(ids.pupil),
+    ]);
+    expect(Number(marked[0].n)).toBeGreaterThan(0);
+    expect(reasonOf(await del(ids.pupil))).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'HAS_JOURNAL_ENTRIES',
+    });
+    // An account already used.
+    const signedIn = (await register(c.classteacher, ids.c7, { ...pupilInput, lastName: 'Вошла' }))
+      .data!.registerPupil.id;
+    await t.sql(
+      `insert into user_account (school_id, person_id, login, password_hash, created_at)
+       select school_id, id, 'voshla', 'x', now() from person where id = ?`,
+      [Number(signedIn)],
+    );
+    expect(reasonOf(await del(signedIn))).toMatchObject({ reason: 'HAS_ACCOUNT' });
+    // History in another class (transferred in).
+    const transferred = (
+      await register(c.classteacher, ids.c7, { ...pupilInput, lastName: 'Переведён' })
+    ).data!.registerPupil.id;
+    await t.sql(
+      `insert into enrollment (school_id, pupil_id, class_group_id, starts_on, ends_on, leave_reason)
+       select school_id, ?, ?, '2020-09-01', '2021-05-31', 'TRANSFERRED' from class_group where id = ?`,
+      [Number(transferred), Number(ids.c3), Number(ids.c3)],
+    );
+    expect(reasonOf(await del(transferred))).toMatchObject({ reason: 'HAS_HISTORY' });
+    for (const id of [ids.pupil, signedIn, transferred]) {
+      expect((await t.sql(`select 1 from person where id = ?`, [Number(id)])).length, id).toBe(1);
+    }
+  });
+
   it('edits records of own class only; unlinks a parent', async () => {
     const r = await c.classteacher.request<{ updatePersonRecord: { phone: string } }>(
       `mutation($id:ID!,$i:PersonInput!){updatePersonRecord(id:$id,input:$i){phone}}`,

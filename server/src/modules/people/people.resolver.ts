@@ -194,6 +194,17 @@ export class PeopleResolver {
     );
   }
 
+  @Mutation(() => ID, {
+    description:
+      'Deletes a pupil registered by mistake, with parents registered for that pupil alone, while nothing rests on the record (journal entries, another class, a used account); answers the deleted id',
+  })
+  async deletePupil(
+    @Arg('pupilId', () => ID) pupilId: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<string> {
+    return String(await ctx.services.people.deletePupil(ctx, await peopleOf(ctx), pupilId));
+  }
+
   @Mutation(() => PersonRecord)
   async recordConsent(
     @Arg('pupilId', () => ID) pupilId: string,

@@ -255,6 +255,85 @@ export class PeopleService {
     });
   }
 
+  /**
+   * Deletes a pupil registered by mistake (a duplicate, a wrong line of a class list), with the
+   * parents registered for that pupil alone. Only while nothing rests on the record: no mark,
+   * absence or period mark, no enrolment in a class the viewer does not lead, no account ever
+   * used. Otherwise the pupil is moved out (`movePupil`), which keeps the history.
+   */
+  async deletePupil(
+    { em, viewer }: Scope,
+    loaders: PeopleLoaders,
+    pupilId: string,
+  ): Promise<number> {
+    const pupil = await this.managedPupil(loaders, viewer, pupilId);
+    return em.transactional(async (tem) => {
+      // A mark or absence being written takes a key-share lock on the pupil's row: locking it
+      // first means one written before is seen below, and one written after finds no pupil.
+      await tem.execute(`select id from person where id = ? for update`, [pupil.id]);
+      const [facts] = await tem.execute<
+        { journal: boolean; elsewhere: boolean; account: boolean; guardians: number[] }[]
+      >(
+        `select exists(select 1 from mark where pupil_id = ?)
+                  or exists(select 1 from attendance where pupil_id = ?)
+                  or exists(select 1 from period_mark where pupil_id = ?) as journal,
+                exists(select 1 from enrollment e where e.pupil_id = ?
+                        and e.class_group_id <> all(?::int[])) as elsewhere,
+                exists(select 1 from user_account a where a.person_id = ?
+                        and (a.password_hash is not null
+                             or exists(select 1 from access_code c where c.account_id = a.id
+                                        and c.activated_at is not null))) as account,
+                array(select g.guardian_id from guardianship g where g.pupil_id = ?
+                        and not exists(select 1 from guardianship o
+                                        where o.guardian_id = g.guardian_id and o.pupil_id <> g.pupil_id)
+                        and not exists(select 1 from role_grant r
+                                        where r.person_id = g.guardian_id and r.role <> 'PARENT')
+                        and not exists(select 1 from user_account a where a.person_id = g.guardian_id
+                                        and (a.password_hash is not null
+                                             or exists(select 1 from access_code c where c.account_id = a.id
+                                                        and c.activated_at is not null)))) as guardians`,
+        [
+          pupil.id,
+          pupil.id,
+          pupil.id,
+          pupil.id,
+          pgIntArray([...viewer!.ledClassIds]),
+          pupil.id,
+          pupil.id,
+        ],
+      );
+      if (facts.journal) {
+        throw conflict(
+          undefined,
+          'HAS_JOURNAL_ENTRIES',
+          'The pupil has marks or absences in the journal; move the pupil out instead',
+        );
+      }
+      if (facts.elsewhere) {
+        throw conflict(
+          undefined,
+          'HAS_HISTORY',
+          'The pupil has been in another class; move the pupil out instead',
+        );
+      }
+      if (facts.account) {
+        throw conflict(
+          undefined,
+          'HAS_ACCOUNT',
+          'The pupil has already signed in; move the pupil out instead',
+        );
+      }
+      // The audit keeps who deleted which record and when, not the person's data.
+      audit(tem, viewer!, 'person', pupil.id, 'remove', null, {
+        guardiansDeleted: facts.guardians,
+      });
+      await tem.execute(`delete from person where id = any(?::int[])`, [
+        pgIntArray([pupil.id, ...facts.guardians]),
+      ]);
+      return pupil.id;
+    });
+  }
+
   async recordConsent(
     { em, viewer }: Scope,
     loaders: PeopleLoaders,

@@ -180,6 +180,9 @@ export const PEOPLE_REASONS = [
   'NOT_CLASS_TEACHER',
   'SAME_CLASS',
   'CODE_CLOSED',
+  'HAS_JOURNAL_ENTRIES',
+  'HAS_HISTORY',
+  'HAS_ACCOUNT',
 ] as const;
 
 const includes = (list: readonly string[], value: unknown): value is string =>

@@ -120,6 +120,11 @@ describe('phone-sized screen', () => {
     await page.getByTestId('page-staff').waitFor();
     expect(await staffLink.isVisible()).toBe(false);
     await page.getByTestId('staff-table').waitFor();
+    // Tables become cards: no header row, each cell labelled with its column.
+    expect(await page.getByTestId('staff-table').locator('thead').isVisible()).toBe(false);
+    const login = page.getByTestId('staff-table').locator('tbody tr').first().locator('td').nth(1);
+    expect(await login.getAttribute('data-label')).toBe('Логин');
+    expect((await login.boundingBox())!.x).toBeLessThan(40);
     await screenshot(page, 'phone-staff');
   });
 });

@@ -32,11 +32,13 @@ export function launchBrowser(): Promise<Browser> {
  */
 export async function openPage(
   browser: Browser,
-  options: { viewport?: { width: number; height: number } } = {},
+  options: { viewport?: { width: number; height: number }; touch?: boolean } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     baseURL: inject('baseUrl'),
     viewport: options.viewport ?? DESKTOP,
+    // A phone's touch screen: taps, and `(hover: none) and (pointer: coarse)` match.
+    ...(options.touch ? { hasTouch: true, isMobile: true } : {}),
     locale: 'ru-RU',
     timezoneId: 'Europe/Moscow',
   });

@@ -79,6 +79,25 @@ async function emptyPair(): Promise<{ pupil: string; first: string; second: stri
 }
 
 describe('class journal', () => {
+  it('takes a mark by touch on a phone, and tells how', async () => {
+    await context.close();
+    ({ context, page } = await openPage(browser, { viewport: PHONE, touch: true }));
+    await signInAs(page, 'teacher');
+    await openFirstJournal();
+    const help = page.locator('.help:visible');
+    expect(await help.count()).toBe(1);
+    expect(await help.textContent()).toContain('Нажмите на ячейку');
+    const { pupil, first } = await emptyPair();
+    const target = cell(pupil, first);
+    await target.tap();
+    await page
+      .getByRole('group', { name: 'Выставить в выбранную ячейку' })
+      .getByRole('button', { name: '4', exact: true })
+      .tap();
+    await expect.poll(() => target.textContent()).toBe('4');
+    await expect.poll(() => target.getAttribute('data-state')).toBe('saved');
+  });
+
   it('saves a mark and an absence as the teacher types them', async () => {
     await signInAs(page, 'teacher');
     await openFirstJournal();

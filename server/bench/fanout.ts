@@ -22,14 +22,11 @@
  * sockets' process hands them out, to measure delivery without the API's write path. Every
  * request is answered before the baseline runs, so that it has the machine to itself.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import readline from 'node:readline';
 import WebSocket from 'ws';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { publish } from '../src/events/outbox.js';
+import { cpuMeter, rssKb, startServer, stopServer } from './processes.js';
 import { benchSession } from './setup.js';
 
 interface Audience {
@@ -98,52 +95,6 @@ async function audiences(orm: MikroORM): Promise<Audience[]> {
     });
   }
   return out;
-}
-
-function rssKb(pid: number): number {
-  return Number(
-    execFileSync('ps', ['-o', 'rss=', '-p', String(pid)])
-      .toString()
-      .trim(),
-  );
-}
-
-/** CPU time (user + system) a process has used so far, in ms (Linux). */
-export function cpuMs(pid: number): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(f[11]) + Number(f[12])) * 10;
-  } catch {
-    return NaN;
-  }
-}
-
-/** CPU time of each PostgreSQL process so far, in ms, by process id (Linux). */
-export type DatabaseCpu = Map<string, number>;
-export function databaseCpu(): DatabaseCpu {
-  const out: DatabaseCpu = new Map();
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (!stat.includes('(postgres)')) continue;
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(pid, (Number(f[11]) + Number(f[12])) * 10);
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  return out;
-}
-
-/**
- * PostgreSQL's CPU since `before`: processes alive now, counted from `before` or from their start.
- * A process that ended meanwhile (a closed connection's backend) is not counted.
- */
-export function databaseCpuSince(before: DatabaseCpu): number {
-  let total = 0;
-  for (const [pid, ms] of databaseCpu()) total += ms - (before.get(pid) ?? 0);
-  return total;
 }
 
 function percentile(values: number[], p: number): number {
@@ -250,48 +201,6 @@ async function connectAll(
   return sockets;
 }
 
-/**
- * One of our servers (or another script of `bench/servers/`) in its own process on the benchmark
- * database: prints its port when ready.
- */
-export async function startServer(
-  url: string,
-  script = 'bench/servers/ours.ts',
-  args: string[] = [],
-): Promise<{ child: ChildProcess; port: number; lines: readline.Interface }> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      '@swc-node/register/esm-register',
-      // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each server process, written when it stops.
-      ...(process.env.BENCH_CPU_PROF
-        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
-        : []),
-      script,
-      url,
-      ...args,
-    ],
-    {
-      cwd: path.resolve(import.meta.dirname, '..'),
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
-  );
-  const lines = readline.createInterface({ input: child.stdout! });
-  const port = await new Promise<number>((resolve, reject) => {
-    lines.once('line', (l) => resolve((JSON.parse(l) as { port: number }).port));
-    child.once('exit', (code) => reject(new Error(`a server exited (${code})`)));
-  });
-  return { child, port, lines };
-}
-
-export async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
 export async function fanout(orm: MikroORM, url: string): Promise<void> {
   const aud = await audiences(orm);
   const clients = aud.reduce((n, a) => n + a.sockets.length, 0);
@@ -343,13 +252,7 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
       );
       if (body.errors) throw new Error(JSON.stringify(body.errors));
     };
-    const cpu = () => ({
-      ours: cpuMs(child.pid!),
-      writer: writer ? cpuMs(writer.child.pid!) : 0,
-      db: databaseCpu(),
-      bench: process.cpuUsage(),
-    });
-    const cpu0 = cpu();
+    const saturationCpu = cpuMeter({ ours: child.pid, writer: writer?.child.pid });
     received = 0;
     measuring = true;
     const start = Date.now();
@@ -374,11 +277,10 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
     // Marks at a steady 200 per second (8 a second from each of 25 teachers), each reaching the
     // pupil and the pupil's parents: p95 from commit to arrival.
     const writesPerS = Math.round(writes / SECONDS);
-    const cpu1 = cpu();
-    const benchCpu = process.cpuUsage(cpu0.bench);
+    const used = saturationCpu();
     note(
-      `saturation done: ${writesPerS} writes/s, ${Math.round(oursMsgs)} msgs/s; CPU ms: sockets' process ${cpu1.ours - cpu0.ours}, ` +
-        `writer ${cpu1.writer - cpu0.writer}, PostgreSQL ${databaseCpuSince(cpu0.db)}, this process ${Math.round((benchCpu.user + benchCpu.system) / 1000)}; marks`,
+      `saturation done: ${writesPerS} writes/s, ${Math.round(oursMsgs)} msgs/s; CPU ms: sockets' process ${used.ours}, ` +
+        `writer ${used.writer}, PostgreSQL ${used.postgres}, this process ${used.self}; marks`,
     );
     latencies.length = 0;
     measuring = true;
@@ -477,7 +379,7 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
     measuring = true;
     let expected = 0;
     let rounds = 0;
-    const dcpu0 = cpu();
+    const deliveryCpu = cpuMeter({ ours: child.pid });
     const dstart = Date.now();
     const em = orm.em.fork();
     while (Date.now() - dstart < SECONDS * 1000 && templates.length === aud.length) {
@@ -510,12 +412,10 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
     for (const s of sockets) s.terminate();
 
     let baseMsgs = NaN;
-    const dcpu1 = cpu();
-    const dbench = process.cpuUsage(dcpu0.bench);
+    const dused = deliveryCpu();
     note(
-      `delivery alone done: ${Math.round(deliveryMsgs)} msgs/s; CPU ms: sockets' process ${dcpu1.ours - dcpu0.ours}, ` +
-        `PostgreSQL ${databaseCpuSince(dcpu0.db)}, ` +
-        `this process ${Math.round((dbench.user + dbench.system) / 1000)}; baseline`,
+      `delivery alone done: ${Math.round(deliveryMsgs)} msgs/s; CPU ms: sockets' process ${dused.ours}, ` +
+        `PostgreSQL ${dused.postgres}, this process ${dused.self}; baseline`,
     );
     // Baseline: a bare `ws` server in its own process, as ours is, sending the same bytes (the
     // first message our server sent in the saturation, as it came) to the same number of sockets,
@@ -549,16 +449,16 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
       }
       await new Promise((r) => setTimeout(r, 500));
       const done = new Promise((r) => base.lines.once('line', r));
-      const bcpu0 = { base: cpuMs(base.child.pid!), bench: process.cpuUsage() };
+      const baselineCpu = cpuMeter({ base: base.child.pid });
       const bstart = Date.now();
       base.child.stdin!.write(`go ${SECONDS}\n`);
       await done;
       await new Promise((r) => setTimeout(r, 1000));
       baseMsgs = baseReceived / ((Date.now() - bstart) / 1000);
-      const bbench = process.cpuUsage(bcpu0.bench);
+      const bused = baselineCpu();
       note(
-        `baseline done: ${Math.round(baseMsgs)} msgs/s of ${Buffer.byteLength(sample)} bytes; CPU ms: its process ${cpuMs(base.child.pid!) - bcpu0.base}, ` +
-          `this process ${Math.round((bbench.user + bbench.system) / 1000)}`,
+        `baseline done: ${Math.round(baseMsgs)} msgs/s of ${Buffer.byteLength(sample)} bytes; ` +
+          `CPU ms: its process ${bused.base}, this process ${bused.self}`,
       );
     } finally {
       for (const s of baseSockets) s.terminate();

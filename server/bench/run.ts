@@ -8,15 +8,13 @@
  * the concurrency. The last line is `BENCH {...}`.
  */
 import 'reflect-metadata';
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import readline from 'node:readline';
 import autocannon from 'autocannon';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig } from '../src/config.js';
 import { createApp } from '../src/app.js';
 import { BENCH_PASSWORD, openBenchData } from './setup.js';
 import { fanout } from './fanout.js';
+import { startServer, stopServer } from './processes.js';
 import { writes } from './writes.js';
 
 interface Scenario {
@@ -105,20 +103,6 @@ async function diaryScenario(orm: MikroORM): Promise<Scenario> {
   };
 }
 
-function startServer(args: string[]): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', ...args], {
-    cwd: path.resolve(import.meta.dirname, '..'),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    const lines = readline.createInterface({ input: child.stdout! });
-    lines.once('line', (line) =>
-      resolve({ child, port: (JSON.parse(line) as { port: number }).port }),
-    );
-    child.once('exit', (code) => reject(new Error(`server exited (${code})`)));
-  });
-}
-
 async function signIn(port: number, login: string): Promise<string> {
   const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: 'POST',
@@ -189,10 +173,8 @@ async function main() {
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
   const { server, orm, url } = await openBenchData();
   const scenario = name === 'journal' ? await journalScenario(orm) : await diaryScenario(orm);
-  const ours = await startServer(['bench/servers/ours.ts', url]);
-  const base = await startServer([
-    'bench/servers/baseline.ts',
-    url,
+  const ours = await startServer(url);
+  const base = await startServer(url, 'bench/servers/baseline.ts', [
     name,
     JSON.stringify(scenario.sqlParams),
   ]);
@@ -264,8 +246,7 @@ async function main() {
       })}`,
     );
   } finally {
-    ours.child.kill('SIGTERM');
-    base.child.kill('SIGTERM');
+    await Promise.all([stopServer(ours.child), stopServer(base.child)]);
     await orm.close(true);
     await server.stop();
   }

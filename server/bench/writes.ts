@@ -10,7 +10,7 @@
  * machine). Last line: BENCH {...}.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { cpuMs, databaseCpu, databaseCpuSince, startServer, stopServer } from './fanout.js';
+import { cpuMeter, startServer, stopServer } from './processes.js';
 import { benchSession } from './setup.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -56,8 +56,7 @@ async function drive(
 ): Promise<{ rps: number; serverMs: number; databaseMs: number; failed: number }> {
   let n = 0;
   for (const t of all) await send(t, n++); // warm-up, one each
-  const server0 = cpuMs(pid);
-  const db0 = databaseCpu();
+  const cpu = cpuMeter({ server: pid });
   const start = Date.now();
   let done = 0;
   let failed = 0;
@@ -72,11 +71,12 @@ async function drive(
     }),
   );
   const seconds = (Date.now() - start) / 1000;
+  const used = cpu();
   const round = (x: number) => Math.round(x * 100) / 100;
   return {
     rps: Math.round(done / seconds),
-    serverMs: round((cpuMs(pid) - server0) / done),
-    databaseMs: round(databaseCpuSince(db0) / done),
+    serverMs: round(used.server / done),
+    databaseMs: round(used.postgres / done),
     failed,
   };
 }

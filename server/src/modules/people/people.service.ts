@@ -274,33 +274,31 @@ export class PeopleService {
       const [facts] = await tem.execute<
         { journal: boolean; elsewhere: boolean; account: boolean; guardians: number[] }[]
       >(
-        `select exists(select 1 from mark where pupil_id = ?)
-                  or exists(select 1 from attendance where pupil_id = ?)
-                  or exists(select 1 from period_mark where pupil_id = ?) as journal,
-                exists(select 1 from enrollment e where e.pupil_id = ?
+        `with p as (select ?::int as id),
+              -- The pupil's and the parents' accounts someone has signed in with (a password
+              -- chosen, a code spent).
+              used as (select a.person_id from user_account a
+                        where a.person_id in (select id from p
+                                              union all
+                                              select guardian_id from guardianship, p where pupil_id = p.id)
+                          and (a.password_hash is not null
+                               or exists(select 1 from access_code c
+                                          where c.account_id = a.id and c.activated_at is not null)))
+         select exists(select 1 from mark where pupil_id = p.id)
+                  or exists(select 1 from attendance where pupil_id = p.id)
+                  or exists(select 1 from period_mark where pupil_id = p.id) as journal,
+                exists(select 1 from enrollment e where e.pupil_id = p.id
                         and e.class_group_id <> all(?::int[])) as elsewhere,
-                exists(select 1 from user_account a where a.person_id = ?
-                        and (a.password_hash is not null
-                             or exists(select 1 from access_code c where c.account_id = a.id
-                                        and c.activated_at is not null))) as account,
-                array(select g.guardian_id from guardianship g where g.pupil_id = ?
+                exists(select 1 from used where used.person_id = p.id) as account,
+                -- Parents of this pupil alone, never signed in, with no other role.
+                array(select g.guardian_id from guardianship g where g.pupil_id = p.id
                         and not exists(select 1 from guardianship o
-                                        where o.guardian_id = g.guardian_id and o.pupil_id <> g.pupil_id)
+                                        where o.guardian_id = g.guardian_id and o.pupil_id <> p.id)
                         and not exists(select 1 from role_grant r
                                         where r.person_id = g.guardian_id and r.role <> 'PARENT')
-                        and not exists(select 1 from user_account a where a.person_id = g.guardian_id
-                                        and (a.password_hash is not null
-                                             or exists(select 1 from access_code c where c.account_id = a.id
-                                                        and c.activated_at is not null)))) as guardians`,
-        [
-          pupil.id,
-          pupil.id,
-          pupil.id,
-          pupil.id,
-          pgIntArray([...viewer!.ledClassIds]),
-          pupil.id,
-          pupil.id,
-        ],
+                        and not exists(select 1 from used where used.person_id = g.guardian_id)) as guardians
+           from p`,
+        [pupil.id, pgIntArray([...viewer!.ledClassIds])],
       );
       if (facts.journal) {
         throw conflict(

@@ -51,6 +51,36 @@ async function loadEmbeddedPostgres() {
   return { EmbeddedPostgres: mod.default, binaries };
 }
 
+/**
+ * Run as root, PostgreSQL runs as the `postgres` user (`ids`, or a user not made yet), which must
+ * be able to enter every directory on the way to its binaries and its data. A checkout in a
+ * private directory (as `mktemp -d` makes) would otherwise fail deep inside initdb with EACCES;
+ * this says which directory and what to do instead.
+ */
+export async function requireReachableByPostgres(
+  targets: string[],
+  ids: { uid: number; gid: number } | undefined,
+): Promise<void> {
+  for (const target of targets) {
+    for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
+      const st = await fs.stat(dir).catch(() => undefined);
+      const enters =
+        !st ||
+        (st.mode & 0o001) !== 0 ||
+        (ids !== undefined && st.uid === ids.uid && (st.mode & 0o100) !== 0) ||
+        (ids !== undefined && st.gid === ids.gid && (st.mode & 0o010) !== 0);
+      if (!enters) {
+        throw new Error(
+          `Run as root, PostgreSQL runs as the "postgres" user, which cannot enter ${dir}. ` +
+            `Run Otmetka as an ordinary user, let others through that directory (chmod o+x ${dir}), ` +
+            `or set DATABASE_URL to a PostgreSQL server.`,
+        );
+      }
+      if (dir === path.dirname(dir)) break;
+    }
+  }
+}
+
 function postgresIds(): Promise<{ uid: number; gid: number } | undefined> {
   if (process.getuid?.() !== 0) return Promise.resolve(undefined);
   return new Promise((resolve, reject) => {
@@ -84,6 +114,12 @@ export async function startEmbedded(dataDir: string): Promise<EmbeddedServer> {
     .then(() => true)
     .catch(() => false);
   const isRoot = process.getuid?.() === 0;
+  if (isRoot) {
+    await requireReachableByPostgres(
+      [path.dirname(binaries.postgres), pgDir],
+      await postgresIds().catch(() => undefined),
+    );
+  }
   if (!initialised || !state) {
     // A half-made cluster from an interrupted first start is thrown away and made again.
     await fs.rm(pgDir, { recursive: true, force: true });

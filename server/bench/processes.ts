@@ -101,6 +101,8 @@ export async function startServer(
     ],
     {
       cwd: path.resolve(import.meta.dirname, '..'),
+      // As deployed (README): graphql-js and Express read it from the environment, not our config.
+      env: { ...process.env, NODE_ENV: 'production' },
       stdio: ['pipe', 'pipe', 'inherit'],
     },
   );

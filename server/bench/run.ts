@@ -1,5 +1,5 @@
 /**
- * npm run bench -- <journal|diary|fanout|writes>
+ * npm run bench -- <journal|diary|fanout|writes|requests>
  *
  * Measures one read through the real HTTP endpoint with a real session, against a baseline in the
  * same run: the same data read by one hand-written SQL statement through `pg` and sent as JSON by
@@ -16,6 +16,7 @@ import { BENCH_PASSWORD, openBenchData } from './setup.js';
 import { fanout } from './fanout.js';
 import { startServer, stopServer } from './processes.js';
 import { writes } from './writes.js';
+import { requests } from './requests.js';
 
 interface Scenario {
   name: 'journal' | 'diary';
@@ -155,14 +156,15 @@ async function sqlPerRequest(orm: MikroORM, s: Scenario): Promise<number> {
 
 async function main() {
   const name = process.argv[2];
-  if (name !== 'journal' && name !== 'diary' && name !== 'fanout' && name !== 'writes') {
-    console.error('Usage: npm run bench -- <journal|diary|fanout|writes>');
+  const separate = { fanout, writes, requests } as const;
+  if (name !== 'journal' && name !== 'diary' && !(name in separate)) {
+    console.error('Usage: npm run bench -- <journal|diary|fanout|writes|requests>');
     process.exit(2);
   }
-  if (name === 'fanout' || name === 'writes') {
+  if (name in separate) {
     const { server, orm, url } = await openBenchData();
     try {
-      await (name === 'fanout' ? fanout(orm, url) : writes(orm, url));
+      await separate[name as keyof typeof separate](orm, url);
     } finally {
       await orm.close(true);
       await server.stop();

@@ -93,7 +93,7 @@ export async function createTestApp(
 export interface GqlResult<T = Record<string, unknown>> {
   status: number;
   data?: T | null;
-  errors?: { message: string; extensions?: Record<string, unknown> }[];
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
   headers: Headers;
 }
 

@@ -152,6 +152,30 @@ describe('two schools', () => {
     expect(r.data!.me.children.length).toBeGreaterThan(0);
   });
 
+  it("never shows another school's row through a reference, even one that points across schools", async () => {
+    // Data that should not exist (writes check the school of every id they are given): one of
+    // school B's courses made to point at school A's teacher. References are not joined only to
+    // re-check their school (decision 24); the row is read, with the filter, where it is shown.
+    const [course] = await t.sql<{ id: number; teacher_id: number }>(
+      `select c.id, c.teacher_id from course c join school s on s.id = c.school_id where s.name = 'Вторая школа' order by c.id limit 1`,
+    );
+    const [teacherA] = await t.sql<{ full_name: string }>(
+      `select last_name || ' ' || first_name as full_name from person where id = ?`,
+      [Number(aIds.teacher)],
+    );
+    await t.sql(`update course set teacher_id = ? where id = ?`, [Number(aIds.teacher), course.id]);
+    try {
+      const r = await b.request<{ courses: { id: string; teacher: { fullName: string } }[] }>(
+        '{ courses { id teacher { fullName } } }',
+      );
+      expect(JSON.stringify(r)).not.toContain(teacherA.full_name);
+      // The teacher is not found in school B; the field cannot be null, so the answer fails there.
+      expect(r.errors?.map((e) => e.path)).toEqual([['courses', expect.any(Number), 'teacher']]);
+    } finally {
+      await t.sql(`update course set teacher_id = ? where id = ?`, [course.teacher_id, course.id]);
+    }
+  });
+
   it('throws instead of reading across schools when a query forgets the school', async () => {
     const { ClassGroup } = await import('../src/modules/school/class-group.entity.js');
     await expect(t.orm.em.fork().find(ClassGroup, {})).rejects.toThrow();

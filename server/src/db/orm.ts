@@ -15,6 +15,10 @@ export function ormOptions(clientUrl: string, extra: Partial<Options> = {}): Opt
     allowGlobalContext: false,
     debug: false,
     pool: { min: 0, max: 10 },
+    // The tenant filter applies where a row is read, not to every reference a row holds: without
+    // this, each many-to-one is joined only to re-check its school, which made PostgreSQL plan
+    // eight-table joins for a list of courses (docs/decisions/0024).
+    autoJoinRefsForFilters: false,
     migrations: {
       tableName: 'mikro_orm_migrations',
       migrationsList,

@@ -211,6 +211,38 @@ describe('class roster', () => {
     await pupilRow('Дублева Анна').waitFor({ state: 'detached' });
   });
 
+  it('withdraws a pupil’s unused code from the pupil card', async () => {
+    await signInAs(page, 'classteacher');
+    const classGroupId = await ledClassId();
+    const { registerPupil } = await graphql<{ registerPupil: { id: string } }>(
+      page,
+      'mutation($c:ID!,$i:PersonInput!){registerPupil(classGroupId:$c,input:$i){id}}',
+      { c: classGroupId, i: { lastName: 'Кодова', firstName: 'Вера', sex: 'F' } },
+    );
+    await graphql(page, 'mutation($p:[ID!]!){issueAccessCodes(personIds:$p){codes{login}}}', {
+      p: [registerPupil.id],
+    });
+    await openRoster(classGroupId);
+    await pupilRow('Кодова Вера').getByTestId('pupil-open').click();
+    const card = page.getByTestId('pupil-card');
+    expect(await card.getByTestId('access-state').getAttribute('data-state')).toBe('CODE_ISSUED');
+    await card.getByTestId('code-revoke').click();
+    expect(await page.getByTestId('pupil-dialog').textContent()).toContain('Кодова Вера');
+    await page.getByTestId('code-revoke-confirm').click();
+    await expect
+      .poll(() => card.getByTestId('access-state').getAttribute('data-state'))
+      .not.toBe('CODE_ISSUED');
+    expect(await card.getByTestId('code-revoke').count()).toBe(0);
+    const { accessCodeRegister } = await graphql<{
+      accessCodeRegister: { personId: string; revokedReason: string | null }[];
+    }>(page, 'query($c:ID!){accessCodeRegister(classGroupId:$c){personId revokedReason}}', {
+      c: classGroupId,
+    });
+    expect(accessCodeRegister.filter((e) => e.personId === registerPupil.id)).toEqual([
+      { personId: registerPupil.id, revokedReason: 'REVOKED' },
+    ]);
+  });
+
   it('imports a class list from CSV: a file with a bad row is refused, a good one comes in', async () => {
     await signInAs(page, 'classteacher');
     const classGroupId = await ledClassId();

@@ -169,6 +169,35 @@ describe('access codes (R-3.3)', () => {
     expect((await activate(t.client(), second.login, second.code, STRONG)).errors).toBeUndefined();
   });
 
+  it('names the open code in the person’s access, to withdraw it; none once expired or withdrawn', async () => {
+    const parentId = await newParent();
+    const access = async () =>
+      (
+        await c.classteacher.request<{
+          person: { access: { state: string; openCodeId: string | null } };
+        }>(`query($id:ID!){person(id:$id){access{state openCodeId}}}`, { id: parentId })
+      ).data!.person.access;
+    await issue(c.classteacher, [parentId]);
+    await issue(c.classteacher, [parentId]);
+    const [newest] = await t.sql<{ id: number }>(
+      `select id from access_code where person_id = ? order by id desc limit 1`,
+      [Number(parentId)],
+    );
+    expect(await access()).toEqual({ state: 'CODE_ISSUED', openCodeId: String(newest.id) });
+    await t.sql(`update access_code set expires_at = now() - interval '1 minute' where id = ?`, [
+      newest.id,
+    ]);
+    expect(await access()).toEqual({ state: 'CODE_EXPIRED', openCodeId: null });
+    await t.sql(`update access_code set expires_at = now() + interval '1 day' where id = ?`, [
+      newest.id,
+    ]);
+    const revoked = await c.classteacher.request(`mutation($id:ID!){revokeAccessCode(id:$id)}`, {
+      id: (await access()).openCodeId,
+    });
+    expect(revoked.errors).toBeUndefined();
+    expect((await access()).openCodeId).toBeNull();
+  });
+
   it('reissuing to someone who can sign in ends their sessions and password', async () => {
     const parentId = await one(`select person_id as id from user_account where login = 'parent'`);
     const parent = await t.as('parent');

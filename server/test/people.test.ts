@@ -546,10 +546,10 @@ describe('class list import (R-3.2.2)', () => {
         valid: boolean;
         pupilCount: number;
         rows: { rowNumber: number; problems: { field: string; reason: string }[] }[];
-        fileProblems: { reason: string }[];
+        fileProblems: { reason: string; column: string | null }[];
       };
     }>(
-      `query($c:ID!,$f:String!){previewClassImport(classGroupId:$c,fileBase64:$f,filename:"list.csv"){valid pupilCount rows{rowNumber problems{field reason}} fileProblems{reason}}}`,
+      `query($c:ID!,$f:String!){previewClassImport(classGroupId:$c,fileBase64:$f,filename:"list.csv"){valid pupilCount rows{rowNumber problems{field reason}} fileProblems{reason column}}}`,
       { c: ids.c7, f: file },
     );
   const commit = (who: GqlClient, file: string) =>
@@ -577,6 +577,22 @@ describe('class list import (R-3.2.2)', () => {
     expect(entries.every((e) => e.index === 5)).toBe(true);
     expect(entries.map((e) => e.field)).toContain('firstName');
     expect(await count('person')).toBe(before);
+  });
+
+  it('names the column of each problem with the file: unknown, repeated, missing, without a header', async () => {
+    const file = Buffer.from(
+      '\ufeff' + ['Фамилия;Любимый предмет;Пол;Пол;', 'Орлова;физика;Ж;Ж;лишнее'].join('\r\n'),
+      'utf8',
+    ).toString('base64');
+    const p = await preview(c.classteacher, file);
+    expect(p.errors).toBeUndefined();
+    expect(p.data!.previewClassImport.valid).toBe(false);
+    expect(p.data!.previewClassImport.fileProblems).toEqual([
+      { reason: 'UNKNOWN_COLUMN', column: 'Любимый предмет' },
+      { reason: 'DUPLICATE_COLUMN', column: 'Пол' },
+      { reason: 'UNKNOWN_COLUMN', column: 'E' },
+      { reason: 'MISSING_COLUMN', column: 'Имя' },
+    ]);
   });
 
   it('imports a good file whole, one parent for two siblings, and refuses pupils already there', async () => {

@@ -71,7 +71,11 @@ export class ClassImportService {
     return Object.assign(new ImportPreview(), {
       rows,
       fileProblems: parsed.fileProblems.map((p) =>
-        Object.assign(new FileProblem(), { reason: p.reason, message: p.message }),
+        Object.assign(new FileProblem(), {
+          reason: p.reason,
+          message: p.message,
+          column: p.column ?? null,
+        }),
       ),
       valid:
         parsed.fileProblems.length === 0 &&

@@ -178,6 +178,7 @@ export class PeopleLoaders {
         login: string;
         has_password: boolean;
         password_changed_at: Date | null;
+        code_id: number | null;
         issued_at: Date | null;
         expires_at: Date | null;
         activated_at: Date | null;
@@ -185,7 +186,7 @@ export class PeopleLoaders {
       }[]
     >(
       `select a.person_id, a.login, a.password_hash is not null as has_password, a.password_changed_at,
-              c.issued_at, c.expires_at, c.activated_at, c.revoked_at
+              c.id as code_id, c.issued_at, c.expires_at, c.activated_at, c.revoked_at
          from user_account a
          left join lateral (select * from access_code c where c.account_id = a.id order by c.issued_at desc, c.id desc limit 1) c on true
         where a.person_id = any(?::int[])`,
@@ -194,17 +195,20 @@ export class PeopleLoaders {
     const now = Date.now();
     return keys.map((k) => {
       const r = rows.find((x) => x.person_id === k);
-      const status = Object.assign(new AccessStatus(), {
+      const status: AccessStatus = Object.assign(new AccessStatus(), {
         state: AccessState.NONE,
         login: r?.login ?? null,
         codeIssuedAt: r?.issued_at ? new Date(r.issued_at) : null,
         codeExpiresAt: r?.expires_at ? new Date(r.expires_at) : null,
         activatedAt: r?.activated_at ? new Date(r.activated_at) : null,
+        openCodeId: null,
       });
       if (!r) return status;
       const open = r.issued_at && !r.activated_at && !r.revoked_at;
-      if (open && new Date(r.expires_at!).getTime() > now) status.state = AccessState.CODE_ISSUED;
-      else if (r.has_password) status.state = AccessState.ACTIVE;
+      if (open && new Date(r.expires_at!).getTime() > now) {
+        status.state = AccessState.CODE_ISSUED;
+        status.openCodeId = r.code_id;
+      } else if (r.has_password) status.state = AccessState.ACTIVE;
       else if (open) status.state = AccessState.CODE_EXPIRED;
       return status;
     });

@@ -31,6 +31,11 @@ export class AccessStatus {
   @Field(() => Date, { nullable: true }) codeIssuedAt!: Date | null;
   @Field(() => Date, { nullable: true }) codeExpiresAt!: Date | null;
   @Field(() => Date, { nullable: true }) activatedAt!: Date | null;
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The code that can still be used to sign in for the first time (CODE_ISSUED)',
+  })
+  openCodeId!: number | null;
 }
 
 @ObjectType({ description: 'A period of a pupil in a class' })
@@ -138,6 +143,12 @@ export class ImportPreviewRow {
 export class FileProblem {
   @Field() reason!: string;
   @Field() message!: string;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The column's header as written in the file (its letter if it has none; a missing one as the template writes it)",
+  })
+  column!: string | null;
 }
 
 @ObjectType({ description: 'What an import would do; nothing is written' })

@@ -9,7 +9,6 @@ import {
   describePeopleError,
   formatPhone,
   importEntries,
-  openCodeOf,
   parentsOf,
   peopleReason,
   problemDetail,
@@ -107,16 +106,6 @@ describe('codes', () => {
     expect(codeStatus(entry({ revokedAt: 'x', revokedReason: 'REVOKED' }), now)).toBe('REVOKED');
     expect(codeStatus(entry({ revokedAt: 'x', revokedReason: 'REISSUED' }), now)).toBe('REISSUED');
     expect(codeStatus(entry({ expiresAt: '2026-11-01T00:00:00Z' }), now)).toBe('EXPIRED');
-  });
-
-  it('finds the code a person may still use', () => {
-    const entries = [
-      entry({ id: '3', personId: '6' }),
-      entry({ id: '2', revokedAt: 'x', revokedReason: 'REISSUED' }),
-      entry({ id: '1' }),
-    ];
-    expect(openCodeOf(entries, '5', now)?.id).toBe('1');
-    expect(openCodeOf(entries, '7', now)).toBeUndefined();
   });
 });
 

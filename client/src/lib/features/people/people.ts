@@ -137,15 +137,6 @@ export function codeStatus(
   return 'OPEN';
 }
 
-/** The code a person may still activate (the newest open one), to withdraw it. */
-export function openCodeOf<E extends CodeEntry>(
-  entries: readonly E[],
-  personId: string,
-  now = Date.now(),
-): E | undefined {
-  return entries.find((e) => e.personId === personId && codeStatus(e, now) === 'OPEN');
-}
-
 // ---------------------------------------------------------------------------------------------
 // The server's reasons
 

@@ -291,6 +291,19 @@ describe('class roster', () => {
     await screenshot(page, 'people-import-preview-phone');
     await page.setViewportSize({ width: 1280, height: 800 });
 
+    // A file whose columns are wrong: each problem names its column.
+    await input.setInputFiles({
+      name: 'список.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('\ufeffФамилия;Рост;;Имя\r\nОрлов;150;лишнее;Глеб\r\n', 'utf8'),
+    });
+    await expect
+      .poll(() => page.getByTestId('import-file-problem').allTextContents())
+      .toEqual([
+        expect.stringMatching(/^\s*Неизвестный столбец:\s*«Рост»\s*$/),
+        expect.stringMatching(/^\s*Столбец заполнен, но без заголовка:\s*«C»\s*$/),
+      ]);
+
     await input.setInputFiles({
       name: 'список-7А.csv',
       mimeType: 'text/csv',

@@ -590,7 +590,7 @@ describe('class list import (R-3.2.2)', () => {
     expect(p.data!.previewClassImport.fileProblems).toEqual([
       { reason: 'UNKNOWN_COLUMN', column: 'Любимый предмет' },
       { reason: 'DUPLICATE_COLUMN', column: 'Пол' },
-      { reason: 'UNKNOWN_COLUMN', column: 'E' },
+      { reason: 'UNNAMED_COLUMN', column: 'E' },
       { reason: 'MISSING_COLUMN', column: 'Имя' },
     ]);
   });

@@ -46,9 +46,10 @@ export interface ImportRow {
 }
 
 /**
- * reason: UNREADABLE_FILE, EMPTY_FILE, UNKNOWN_COLUMN, DUPLICATE_COLUMN, MISSING_COLUMN,
- * TOO_MANY_ROWS. `column` is the header the problem is about, as written in the file (or, for a
- * missing column, as the template writes it).
+ * reason: UNREADABLE_FILE, EMPTY_FILE, UNKNOWN_COLUMN, UNNAMED_COLUMN (values under no header),
+ * DUPLICATE_COLUMN, MISSING_COLUMN, TOO_MANY_ROWS. `column` is the header the problem is about, as
+ * written in the file (its letter for an unnamed one; for a missing column, as the template writes
+ * it).
  */
 export interface FileProblem {
   reason: string;
@@ -565,7 +566,7 @@ export async function parseClassList(
     if (!title) {
       if (dataRows.some((r) => text(r.cells[i]) !== '')) {
         fileProblems.push({
-          reason: 'UNKNOWN_COLUMN',
+          reason: 'UNNAMED_COLUMN',
           message: `Column ${columnLetter(i)} has values but no header`,
           column: columnLetter(i),
         });

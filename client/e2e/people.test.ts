@@ -303,6 +303,7 @@ describe('class roster', () => {
         expect.stringMatching(/^\s*Неизвестный столбец:\s*«Рост»\s*$/),
         expect.stringMatching(/^\s*Столбец заполнен, но без заголовка:\s*«C»\s*$/),
       ]);
+    await screenshot(page, 'people-import-file-problems');
 
     await input.setInputFiles({
       name: 'список-7А.csv',

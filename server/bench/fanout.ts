@@ -22,12 +22,12 @@
  * sockets' process hands them out, to measure delivery without the API's write path. Every
  * request is answered before the baseline runs, so that it has the machine to itself.
  */
-import http from 'node:http';
 import WebSocket from 'ws';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { publish } from '../src/events/outbox.js';
 import { cpuMeter, rssKb, startServer, stopServer } from './processes.js';
 import { benchSession } from './setup.js';
+import { postGraphQL } from './http.js';
 
 interface Audience {
   classId: number;
@@ -100,50 +100,6 @@ async function audiences(orm: MikroORM): Promise<Audience[]> {
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
-/**
- * The teachers' requests, through node:http with kept-alive connections: `fetch` cost this
- * process ~1 ms of CPU per request, CPU the clients and the servers share on this machine.
- */
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-function postGraphQL(
-  port: number,
-  token: string,
-  query: string,
-  variables: Record<string, unknown>,
-): Promise<{ errors?: unknown }> {
-  const body = JSON.stringify({ query, variables });
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/graphql',
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          cookie: `otmetka_session=${token}`,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          try {
-            resolve(JSON.parse(Buffer.concat(chunks).toString()) as { errors?: unknown });
-          } catch (e) {
-            reject(e as Error);
-          }
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 /** The first `next` message a client received from our server, byte for byte: the baseline sends it. */

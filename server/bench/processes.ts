@@ -120,3 +120,38 @@ export async function stopServer(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   await exited;
 }
+
+/**
+ * Closed loops for `seconds`, each sending its next request when the last is answered: requests
+ * answered per second, failures, and CPU per answered request of the process `pid` and of
+ * PostgreSQL.
+ */
+export async function closedLoops(
+  pid: number,
+  loops: (() => Promise<unknown>)[],
+  seconds: number,
+): Promise<{ rps: number; serverMs: number; databaseMs: number; failed: number }> {
+  const cpu = cpuMeter({ server: pid });
+  const start = Date.now();
+  let done = 0;
+  let failed = 0;
+  await Promise.all(
+    loops.map(async (send) => {
+      while (Date.now() - start < seconds * 1000) {
+        await send().then(
+          () => done++,
+          () => failed++,
+        );
+      }
+    }),
+  );
+  const elapsed = (Date.now() - start) / 1000;
+  const used = cpu();
+  const round = (x: number) => Math.round(x * 100) / 100;
+  return {
+    rps: Math.round(done / elapsed),
+    serverMs: round(used.server / done),
+    databaseMs: round(used.postgres / done),
+    failed,
+  };
+}

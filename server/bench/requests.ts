@@ -9,71 +9,22 @@
  * CPU per request of the server process and of PostgreSQL, read from /proc (a quiet machine).
  * Last line: BENCH {...}.
  */
-import http from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { cpuMeter, startServer, stopServer } from './processes.js';
+import { closedLoops, startServer, stopServer } from './processes.js';
 import { benchSession } from './setup.js';
+import { closeConnections, graphQLOk } from './http.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-
-function post(port: number, token: string, query: string): Promise<void> {
-  const body = JSON.stringify({ query });
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/graphql',
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          cookie: `otmetka_session=${token}`,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const answer = JSON.parse(Buffer.concat(chunks).toString()) as { errors?: unknown };
-          if (answer.errors) reject(new Error(JSON.stringify(answer.errors)));
-          else resolve();
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-async function measure(
-  pid: number,
-  send: () => Promise<void>,
-): Promise<{ rps: number; serverMs: number; databaseMs: number }> {
-  for (let i = 0; i < 50; i++) await send(); // warm-up
-  const cpu = cpuMeter({ server: pid });
-  const start = Date.now();
-  let done = 0;
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (Date.now() - start < SECONDS * 1000) {
-        await send();
-        done++;
-      }
-    }),
+/** CONNECTIONS closed loops of one request, after 50 of them to warm up. */
+async function measure(pid: number, send: () => Promise<void>) {
+  for (let i = 0; i < 50; i++) await send();
+  return closedLoops(
+    pid,
+    Array.from({ length: CONNECTIONS }, () => send),
+    SECONDS,
   );
-  const seconds = (Date.now() - start) / 1000;
-  const used = cpu();
-  const round = (x: number) => Math.round(x * 100) / 100;
-  return {
-    rps: Math.round(done / seconds),
-    serverMs: round(used.server / done),
-    databaseMs: round(used.postgres / done),
-  };
 }
 
 export async function requests(orm: MikroORM, url: string): Promise<void> {
@@ -103,7 +54,7 @@ export async function requests(orm: MikroORM, url: string): Promise<void> {
   try {
     const pid = server.child.pid!;
     const run = (token: string, query: string) =>
-      measure(pid, () => post(server.port, token, query));
+      measure(pid, () => graphQLOk(server.port, token, query));
     const baseline = await run(tokens.teacher, '{ __typename }');
     const meTeacher = await run(tokens.teacher, ME);
     const meParent = await run(tokens.parent, ME);
@@ -134,10 +85,11 @@ export async function requests(orm: MikroORM, url: string): Promise<void> {
         baseline_db_cpu_ms: baseline.databaseMs,
         me_teacher_db_cpu_ms: meTeacher.databaseMs,
         courses_db_cpu_ms: courses.databaseMs,
+        failed: baseline.failed + meTeacher.failed + meParent.failed + courses.failed,
       })}`,
     );
   } finally {
     await stopServer(server.child);
-    agent.destroy();
+    closeConnections();
   }
 }

@@ -10,7 +10,8 @@
  * machine). Last line: BENCH {...}.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { cpuMeter, startServer, stopServer } from './processes.js';
+import { closedLoops, startServer, stopServer } from './processes.js';
+import { closeConnections, postJson } from './http.js';
 import { benchSession } from './setup.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -48,37 +49,19 @@ async function teachers(orm: MikroORM): Promise<Teacher[]> {
   return out;
 }
 
-/** 25 closed loops for SECONDS: requests per second and CPU per request. */
+/** 25 closed loops for SECONDS, one per teacher, after one request each to warm up. */
 async function drive(
   pid: number,
   send: (t: Teacher, n: number) => Promise<void>,
   all: Teacher[],
 ): Promise<{ rps: number; serverMs: number; databaseMs: number; failed: number }> {
   let n = 0;
-  for (const t of all) await send(t, n++); // warm-up, one each
-  const cpu = cpuMeter({ server: pid });
-  const start = Date.now();
-  let done = 0;
-  let failed = 0;
-  await Promise.all(
-    all.map(async (t) => {
-      while (Date.now() - start < SECONDS * 1000) {
-        await send(t, n++).then(
-          () => done++,
-          () => failed++,
-        );
-      }
-    }),
+  for (const t of all) await send(t, n++);
+  return closedLoops(
+    pid,
+    all.map((t) => () => send(t, n++)),
+    SECONDS,
   );
-  const seconds = (Date.now() - start) / 1000;
-  const used = cpu();
-  const round = (x: number) => Math.round(x * 100) / 100;
-  return {
-    rps: Math.round(done / seconds),
-    serverMs: round(used.server / done),
-    databaseMs: round(used.postgres / done),
-    failed,
-  };
 }
 
 export async function writes(orm: MikroORM, url: string): Promise<void> {
@@ -93,12 +76,7 @@ export async function writes(orm: MikroORM, url: string): Promise<void> {
     }
   };
   const post = async (port: number, body: unknown, cookie?: string) => {
-    const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
-      body: JSON.stringify(body),
-    });
-    const answer = (await res.json()) as { errors?: unknown };
+    const answer = await postJson<{ errors?: unknown }>(port, '/graphql', body, cookie);
     if (answer.errors) throw new Error(JSON.stringify(answer.errors));
   };
   const nextVersion = (t: Teacher) => {
@@ -185,5 +163,6 @@ export async function writes(orm: MikroORM, url: string): Promise<void> {
     );
   } finally {
     await Promise.all([stopServer(ours.child), stopServer(base.child)]);
+    closeConnections();
   }
 }

@@ -420,11 +420,12 @@ describe('sessions and sockets', () => {
 });
 
 describe('several processes', () => {
-  let child: ChildProcess | undefined;
-  afterAll(() => child?.kill('SIGTERM'));
+  const children: ChildProcess[] = [];
+  afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
 
-  it('delivers a mark written through one process to a parent subscribed on another', async () => {
-    child = spawn(
+  /** Another server process of ours on the same database; answers its URL and origin. */
+  async function serverProcess(): Promise<{ child: ChildProcess; url: string; origin: string }> {
+    const child = spawn(
       process.execPath,
       [
         '--import',
@@ -437,14 +438,20 @@ describe('several processes', () => {
         stdio: ['ignore', 'pipe', 'inherit'],
       },
     );
+    children.push(child);
     const port = await new Promise<number>((resolve, reject) => {
       readline
-        .createInterface({ input: child!.stdout! })
+        .createInterface({ input: child.stdout! })
         .once('line', (l) => resolve((JSON.parse(l) as { port: number }).port));
-      child!.once('exit', (code) => reject(new Error(`second server exited (${code})`)));
+      child.once('exit', (code) => reject(new Error(`second server exited (${code})`)));
     });
-    const url = `http://127.0.0.1:${port}/graphql`;
-    const { client } = await socketAs('pupil', url, `http://127.0.0.1:${port}`);
+    const origin = `http://127.0.0.1:${port}`;
+    return { child, url: `${origin}/graphql`, origin };
+  }
+
+  it('delivers a mark written through one process to a parent subscribed on another', async () => {
+    const other = await serverProcess();
+    const { client } = await socketAs('pupil', other.url, other.origin);
     const sub = collect(client, DIARY, { p: ids.child7 });
     await settle();
     await teacher.request(SAVE, { c: [mark(ids.child7, '5')] }); // through the first process
@@ -452,5 +459,32 @@ describe('several processes', () => {
     expect(sub.errors).toEqual([]);
     expect(JSON.parse(got[0].payload)).toMatchObject({ value: '5' });
     await client.dispose();
+  });
+
+  it('loses and repeats nothing when the server a parent was on is killed and another started', async () => {
+    const first = await serverProcess();
+    const before = await socketAs('parent', first.url, first.origin);
+    const sub = collect(before.client, DIARY, { p: ids.child7 });
+    await settle();
+    await teacher.request(SAVE, { c: [mark(ids.child7, '5')] });
+    const [seen] = await sub.until(1, 8000);
+    expect(JSON.parse(seen.payload)).toMatchObject({ value: '5' });
+    // The process dies without a goodbye; marks go on being written meanwhile.
+    const exited = new Promise((r) => first.child.once('exit', r));
+    first.child.kill('SIGKILL');
+    await exited;
+    expect(await before.closed).not.toBe(1000);
+    for (const v of ['4', '3']) await teacher.request(SAVE, { c: [mark(ids.child7, v)] });
+    const second = await serverProcess();
+    const after = await socketAs('parent', second.url, second.origin);
+    const resumed = collect(after.client, DIARY, { p: ids.child7, a: seen.id });
+    await teacher.request(SAVE, { c: [mark(ids.child7, '2')] });
+    await resumed.until(3, 8000);
+    await settle();
+    expect(resumed.errors).toEqual([]);
+    expect(resumed.events.map((e) => JSON.parse(e.payload).value)).toEqual(['4', '3', '2']);
+    const got = resumed.events.map((e) => BigInt(e.id));
+    expect(got.every((id, i) => id > (i === 0 ? BigInt(seen.id) : got[i - 1]))).toBe(true);
+    await after.client.dispose();
   });
 });

@@ -31,6 +31,10 @@ export async function requests(orm: MikroORM, url: string): Promise<void> {
   const em = orm.em.fork();
   const person = async (sql: string) => (await em.execute<{ id: number }[]>(sql))[0].id;
   const bench = `join school s on s.id = r.school_id and s.name like 'Бенчмарк%'`;
+  const [classTeacher] = await em.execute<{ id: number; classId: number }[]>(
+    `select c.class_teacher_id as id, c.id as "classId" from class_group c join school s on s.id = c.school_id
+      and s.name like 'Бенчмарк%' where c.class_teacher_id is not null order by c.grade desc, c.letter limit 1`,
+  );
   const [teacher, parent, admin] = await Promise.all([
     person(
       `select r.person_id id from role_grant r ${bench} where r.role = 'TEACHER'
@@ -47,9 +51,12 @@ export async function requests(orm: MikroORM, url: string): Promise<void> {
     teacher: await benchSession(em, teacher),
     parent: await benchSession(em, parent),
     admin: await benchSession(em, admin),
+    classTeacher: await benchSession(em, classTeacher.id),
   };
   const ME =
     '{ me { fullName roles school { name } children { id fullName classGroup { name } } ledClasses { id name } courses { id subject { name } classGroup { name } } } }';
+  const PERSON =
+    'id fullName lastName firstName middleName phone needsConfirmation canEdit access { state login codeIssuedAt codeExpiresAt activatedAt openCodeId }';
   const server = await startServer(url);
   try {
     const pid = server.child.pid!;
@@ -62,11 +69,17 @@ export async function requests(orm: MikroORM, url: string): Promise<void> {
       tokens.admin,
       '{ courses { id hoursPerWeek subject { name } classGroup { name } teacher { fullName } } }',
     );
+    const roster = await run(
+      tokens.classTeacher,
+      `{ classRoster(classGroupId: ${classTeacher.classId}) { manageable pupils { ${PERSON} consentMissing birthDate
+        guardians { kind person { ${PERSON} } } } former { id fullName } } }`,
+    );
     console.table({
       'baseline: { __typename }': baseline,
       'me (teacher)': meTeacher,
       'me (parent)': meParent,
       'courses (administration)': courses,
+      'classRoster (class teacher, 30 pupils)': roster,
     });
     console.log(
       `${CONNECTIONS} requests in flight, ${SECONDS} s each; ratio = requests per second ÷ the baseline's; CPU ms per request`,
@@ -85,7 +98,11 @@ export async function requests(orm: MikroORM, url: string): Promise<void> {
         baseline_db_cpu_ms: baseline.databaseMs,
         me_teacher_db_cpu_ms: meTeacher.databaseMs,
         courses_db_cpu_ms: courses.databaseMs,
-        failed: baseline.failed + meTeacher.failed + meParent.failed + courses.failed,
+        roster_rps: roster.rps,
+        roster_ratio: ratio(roster),
+        roster_db_cpu_ms: roster.databaseMs,
+        failed:
+          baseline.failed + meTeacher.failed + meParent.failed + courses.failed + roster.failed,
       })}`,
     );
   } finally {

@@ -13,6 +13,7 @@ import {
   PersonRecord,
 } from './people.types.js';
 import { ClassGroup } from '../school/class-group.entity.js';
+import { prepared } from '../../db/prepared.js';
 
 // A PostgreSQL array literal: knex would spread a JS array into a list of parameters.
 export const pgIntArray = (keys: readonly number[]) =>
@@ -24,7 +25,8 @@ export async function classIdsOf(
   personIds: readonly number[],
   today: string,
 ): Promise<Map<number, number[]>> {
-  const rows = await em.execute<{ person_id: number; classes: number[] }[]>(
+  const rows = await prepared<{ person_id: number; classes: number[] }>(
+    em,
     `select x.person_id, array_agg(distinct x.class_group_id) as classes from (
        select e.pupil_id as person_id, e.class_group_id from enrollment e
         where e.pupil_id = any(?::int[]) and e.starts_on <= ? and (e.ends_on is null or e.ends_on >= ?)
@@ -54,7 +56,8 @@ export class PeopleLoaders {
     if (!viewer) return keys.map(() => null);
     const [people, roles, classes] = await Promise.all([
       this.em.find(Person, { id: { $in: [...keys] }, school: viewer.schoolId }),
-      this.em.execute<{ person_id: number; roles: Role[] }[]>(
+      prepared<{ person_id: number; roles: Role[] }>(
+        this.em,
         `select person_id, array_agg(role::text order by role) as roles from role_grant where person_id = any(?::int[]) group by person_id`,
         [pgIntArray(keys)],
       ),
@@ -79,7 +82,8 @@ export class PeopleLoaders {
   });
 
   readonly guardians = new DataLoader<number, { id: number; kind: string }[]>(async (keys) => {
-    const rows = await this.em.execute<{ pupil_id: number; guardian_id: number; kind: string }[]>(
+    const rows = await prepared<{ pupil_id: number; guardian_id: number; kind: string }>(
+      this.em,
       `select pupil_id, guardian_id, kind from guardianship where pupil_id = any(?::int[]) order by kind desc, guardian_id`,
       [pgIntArray(keys)],
     );
@@ -89,7 +93,8 @@ export class PeopleLoaders {
   });
 
   readonly children = new DataLoader<number, { id: number; kind: string }[]>(async (keys) => {
-    const rows = await this.em.execute<{ pupil_id: number; guardian_id: number; kind: string }[]>(
+    const rows = await prepared<{ pupil_id: number; guardian_id: number; kind: string }>(
+      this.em,
       `select pupil_id, guardian_id, kind from guardianship where guardian_id = any(?::int[]) order by pupil_id`,
       [pgIntArray(keys)],
     );
@@ -99,16 +104,15 @@ export class PeopleLoaders {
   });
 
   readonly enrollments = new DataLoader<number, EnrollmentRecord[]>(async (keys) => {
-    const rows = await this.em.execute<
-      {
-        id: number;
-        pupil_id: number;
-        class_group_id: number;
-        starts_on: string;
-        ends_on: string | null;
-        leave_reason: LeaveReason | null;
-      }[]
-    >(
+    const rows = await prepared<{
+      id: number;
+      pupil_id: number;
+      class_group_id: number;
+      starts_on: string;
+      ends_on: string | null;
+      leave_reason: LeaveReason | null;
+    }>(
+      this.em,
       `select id, pupil_id, class_group_id, to_char(starts_on, 'YYYY-MM-DD') as starts_on,
               to_char(ends_on, 'YYYY-MM-DD') as ends_on, leave_reason
          from enrollment where pupil_id = any(?::int[]) order by starts_on, id`,
@@ -134,18 +138,17 @@ export class PeopleLoaders {
   });
 
   readonly consents = new DataLoader<number, ConsentRecord[]>(async (keys) => {
-    const rows = await this.em.execute<
-      {
-        id: number;
-        subject_id: number;
-        given_by_id: number | null;
-        given_by_name: string | null;
-        document: string;
-        given_on: string;
-        recorded_at: Date;
-        revoked_on: string | null;
-      }[]
-    >(
+    const rows = await prepared<{
+      id: number;
+      subject_id: number;
+      given_by_id: number | null;
+      given_by_name: string | null;
+      document: string;
+      given_on: string;
+      recorded_at: Date;
+      revoked_on: string | null;
+    }>(
+      this.em,
       `select c.id, c.subject_id, c.given_by_id, c.document, to_char(c.given_on, 'YYYY-MM-DD') as given_on,
               c.recorded_at, to_char(c.revoked_on, 'YYYY-MM-DD') as revoked_on,
               concat_ws(' ', p.last_name, p.first_name, p.middle_name) as given_by_name
@@ -172,19 +175,18 @@ export class PeopleLoaders {
   });
 
   readonly access = new DataLoader<number, AccessStatus>(async (keys) => {
-    const rows = await this.em.execute<
-      {
-        person_id: number;
-        login: string;
-        has_password: boolean;
-        password_changed_at: Date | null;
-        code_id: number | null;
-        issued_at: Date | null;
-        expires_at: Date | null;
-        activated_at: Date | null;
-        revoked_at: Date | null;
-      }[]
-    >(
+    const rows = await prepared<{
+      person_id: number;
+      login: string;
+      has_password: boolean;
+      password_changed_at: Date | null;
+      code_id: number | null;
+      issued_at: Date | null;
+      expires_at: Date | null;
+      activated_at: Date | null;
+      revoked_at: Date | null;
+    }>(
+      this.em,
       `select a.person_id, a.login, a.password_hash is not null as has_password, a.password_changed_at,
               c.id as code_id, c.issued_at, c.expires_at, c.activated_at, c.revoked_at
          from user_account a

@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import readline from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
 import { createTestApp, DEMO_TODAY, GqlClient, type TestApp } from './helpers.js';
 import { publish } from '../src/events/outbox.js';
+import { startServer } from '../bench/processes.js';
 
 /** Live updates (R-2.4): outbox, per-event authorization, resume, several processes, sessions. */
 let t: TestApp;
@@ -425,26 +424,8 @@ describe('several processes', () => {
 
   /** Another server process of ours on the same database; answers its URL and origin. */
   async function serverProcess(): Promise<{ child: ChildProcess; url: string; origin: string }> {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        '@swc-node/register/esm-register',
-        'bench/servers/ours.ts',
-        t.config.databaseUrl!,
-      ],
-      {
-        cwd: path.resolve(import.meta.dirname, '..'),
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
+    const { child, port } = await startServer(t.config.databaseUrl!);
     children.push(child);
-    const port = await new Promise<number>((resolve, reject) => {
-      readline
-        .createInterface({ input: child.stdout! })
-        .once('line', (l) => resolve((JSON.parse(l) as { port: number }).port));
-      child.once('exit', (code) => reject(new Error(`second server exited (${code})`)));
-    });
     const origin = `http://127.0.0.1:${port}`;
     return { child, url: `${origin}/graphql`, origin };
   }

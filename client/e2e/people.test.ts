@@ -228,6 +228,7 @@ describe('class roster', () => {
     expect(await card.getByTestId('access-state').getAttribute('data-state')).toBe('CODE_ISSUED');
     await card.getByTestId('code-revoke').click();
     expect(await page.getByTestId('pupil-dialog').textContent()).toContain('Кодова Вера');
+    await screenshot(page, 'people-code-revoke');
     await page.getByTestId('code-revoke-confirm').click();
     await expect
       .poll(() => card.getByTestId('access-state').getAttribute('data-state'))

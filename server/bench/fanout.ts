@@ -12,7 +12,9 @@
  * BENCH_WRITER=separate they write through a second server process on the same database instead,
  * as behind a load balancer, and the events cross through PostgreSQL (NOTIFY, then a read of the
  * outbox): the measured process then only delivers, though both still share the machine's cores
- * with PostgreSQL and with this process's clients.
+ * with PostgreSQL and with this process's clients. BENCH_WRITER=bare: they write through the writes
+ * baseline instead (`servers/baseline-writes.ts`: the update's own statement, no session, GraphQL
+ * or policy), the ceiling that an API costing nothing would reach on this machine.
  *
  * Marks: 200 a second (8 from each of 25 teachers), collected by each teacher's page for
  * BENCH_MARK_BATCH_MS (300, as the journal page does) and sent as one saveMarks; 0 sends one
@@ -27,10 +29,13 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { publish } from '../src/events/outbox.js';
 import { cpuMeter, rssKb, startServer, stopServer } from './processes.js';
 import { benchSession } from './setup.js';
-import { postGraphQL } from './http.js';
+import { postGraphQL, postJson } from './http.js';
 
 interface Audience {
   classId: number;
+  schoolId: number;
+  courseId: number;
+  teacherId: number;
   lessonId: number;
   heldLessonId: number;
   workTypeId: number;
@@ -39,8 +44,9 @@ interface Audience {
 }
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-/** BENCH_WRITER=separate: the teachers write through a second server process. */
-const SAME_PROCESS = process.env.BENCH_WRITER !== 'separate';
+/** BENCH_WRITER: `same` process as the sockets (default), a `separate` server process, or `bare` SQL. */
+const WRITER = process.env.BENCH_WRITER ?? 'same';
+if (!['same', 'separate', 'bare'].includes(WRITER)) throw new Error(`BENCH_WRITER=${WRITER}?`);
 /** BENCH_MARK_BATCH_MS: how long a teacher's page collects marks before it sends them (0: one request per mark). */
 const MARK_BATCH_MS = Number(process.env.BENCH_MARK_BATCH_MS ?? 300);
 /** BENCH_ROUNDS: how many rounds of 25 events "delivery alone" keeps in flight (4; 2 was bound by latency). */
@@ -55,6 +61,7 @@ async function audiences(orm: MikroORM): Promise<Audience[]> {
   const classes = await em.execute<
     {
       id: number;
+      school_id: number;
       course_id: number;
       teacher_id: number;
       lesson_id: number;
@@ -62,7 +69,7 @@ async function audiences(orm: MikroORM): Promise<Audience[]> {
       work_type_id: number;
     }[]
   >(
-    `select c.id, co.id as course_id, co.teacher_id,
+    `select c.id, c.school_id, co.id as course_id, co.teacher_id,
             (select l.id from lesson l where l.course_id = co.id order by l.date desc limit 1) as lesson_id,
             (select l.id from lesson l where l.course_id = co.id and l.date <= current_date and not l.cancelled
               and not exists(select 1 from study_period p where l.date between p.starts_on and p.ends_on and p.locked_at is not null)
@@ -87,6 +94,9 @@ async function audiences(orm: MikroORM): Promise<Audience[]> {
     }
     out.push({
       classId: c.id,
+      schoolId: c.school_id,
+      courseId: c.course_id,
+      teacherId: c.teacher_id,
       lessonId: c.lesson_id,
       heldLessonId: c.held_id,
       workTypeId: c.work_type_id,
@@ -162,13 +172,25 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
   const clients = aud.reduce((n, a) => n + a.sockets.length, 0);
   // The process that holds the sockets, and (with BENCH_WRITER=separate) the one the teachers
   // write through: two processes of one deployment, sharing events through PostgreSQL.
+  const bareMeta = Object.fromEntries(
+    aud.map((a) => [
+      a.lessonId,
+      { schoolId: a.schoolId, teacherId: a.teacherId, courseId: a.courseId },
+    ]),
+  );
   const [ours, writer] = await Promise.all([
     startServer(url),
-    SAME_PROCESS ? undefined : startServer(url),
+    WRITER === 'separate'
+      ? startServer(url)
+      : WRITER === 'bare'
+        ? startServer(url, 'bench/servers/baseline-writes.ts', [JSON.stringify(bareMeta)])
+        : undefined,
   ]);
   const child = ours.child;
   const port = ours.port;
   const writePort = writer?.port ?? port;
+  // Marks go through the API whatever the topic updates do: the bare writer makes only those.
+  const markPort = WRITER === 'bare' ? port : writePort;
   try {
     await new Promise((r) => setTimeout(r, 1000));
     const before = rssKb(child.pid!);
@@ -200,12 +222,19 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
       const v = versions.get(a.lessonId)!;
       versions.set(a.lessonId, v + 1);
       writes++;
-      const body = await postGraphQL(
-        writePort,
-        a.teacherToken,
-        'mutation($id:ID!,$t:String,$v:Int!){updateLesson(id:$id,input:{topic:$t,version:$v}){id}}',
-        { id: String(a.lessonId), t: `Тема ${n}`, v },
-      );
+      const body =
+        WRITER === 'bare'
+          ? await postJson<{ errors?: unknown }>(writePort, '/', {
+              id: a.lessonId,
+              topic: `Тема ${n}`,
+              version: v,
+            })
+          : await postGraphQL(
+              writePort,
+              a.teacherToken,
+              'mutation($id:ID!,$t:String,$v:Int!){updateLesson(id:$id,input:{topic:$t,version:$v}){id}}',
+              { id: String(a.lessonId), t: `Тема ${n}`, v },
+            );
       if (body.errors) throw new Error(JSON.stringify(body.errors));
     };
     const saturationCpu = cpuMeter({ ours: child.pid, writer: writer?.child.pid });
@@ -261,7 +290,7 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
           requests++;
           const asked = Date.now();
           const answered = postGraphQL(
-            writePort,
+            markPort,
             a.teacherToken,
             'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}',
             { c },
@@ -441,9 +470,11 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
     });
     console.log(
       `${clients} clients in ${aud.length} classes; ${SECONDS} s each; ratio = ours / baseline (messages per second); ` +
-        (SAME_PROCESS
-          ? 'writes through the process that holds the sockets'
-          : 'writes through a second process, events through PostgreSQL'),
+        {
+          same: 'writes through the process that holds the sockets',
+          separate: 'writes through a second process, events through PostgreSQL',
+          bare: 'writes through the bare SQL writer (no API), events through PostgreSQL',
+        }[WRITER],
     );
     console.log(
       `BENCH ${JSON.stringify({
@@ -461,7 +492,7 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
         delivery_msgs_s: Math.round(deliveryMsgs),
         delivery_ratio: Math.round((deliveryMsgs / baseMsgs) * 1000) / 1000,
         delivery_p95_ms: deliveryP95,
-        writer: SAME_PROCESS ? 'same' : 'separate',
+        writer: WRITER,
         writes_s: writesPerS,
         failed,
       })}`,

@@ -28,14 +28,16 @@ interface Live {
   payload: string;
 }
 
-/** A graphql-ws client signed in as `login`, against the server at `wsUrl`. */
+/** A graphql-ws client signed in as `login`, against the server at `url`; `prepare` runs before it connects. */
 async function socketAs(
   login: string,
   url = t.url,
   origin = t.origin,
+  prepare?: () => Promise<void>,
 ): Promise<{ client: Client; closed: Promise<number> }> {
   const c = new GqlClient(url, origin);
   await c.login(login, 'demo');
+  await prepare?.();
   const cookie = c.cookie;
   let closedResolve: (code: number) => void = () => {};
   const closed = new Promise<number>((r) => (closedResolve = r));
@@ -415,6 +417,25 @@ describe('sessions and sockets', () => {
     expect(
       await Promise.race([closed, new Promise((r) => setTimeout(() => r('timeout'), 5000))]),
     ).toBe(4401);
+  });
+
+  it('closes a socket when its session expires', async () => {
+    // The session just signed in is made to expire two seconds from now, before the socket opens.
+    const shorten = async () => {
+      await t.sql(
+        `update session set expires_at = now() + interval '2 seconds' where id = (select s.id from session s
+          join user_account a on a.id = s.account_id where a.login = 'parent' order by s.id desc limit 1)`,
+      );
+    };
+    const opened = Date.now();
+    const { client, closed } = await socketAs('parent', t.url, t.origin, shorten);
+    const sub = collect(client, DIARY, { p: ids.child7 });
+    await teacher.request(SAVE, { c: [mark(ids.child7, '4')] });
+    expect((await sub.until(1)).map((e) => e.type)).toEqual(['MARK_SAVED']);
+    expect(
+      await Promise.race([closed, new Promise((r) => setTimeout(() => r('timeout'), 6000))]),
+    ).toBe(4401);
+    expect(Date.now() - opened).toBeGreaterThanOrEqual(1500);
   });
 });
 

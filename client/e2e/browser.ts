@@ -60,9 +60,9 @@ export async function signInAs(page: Page, login: string): Promise<void> {
   expect(new URL(page.url()).pathname).toBe('/');
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   mkdirSync(SHOTS_DIR, { recursive: true });
-  await page.screenshot({ path: join(SHOTS_DIR, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(SHOTS_DIR, `${name}.png`), fullPage });
 }
 
 /** A GraphQL request with the page's cookies, as the app itself would send it. */

@@ -136,11 +136,19 @@ describe('live diary', () => {
     expect(await cell.textContent()).toBe('5 4');
     await screenshot(parent.page, 'live-offline');
     expect(await marks.count()).toBe(1);
-    // On a phone the notice and the bell stay in the top bar, beside the menu button.
+    // On a phone the bell stays in the top bar, beside the menu button, and the notice floats at
+    // the foot of the screen: in sight, and over neither the page's title nor the bar.
     await parent.page.setViewportSize(PHONE);
     expect(await lost.isVisible()).toBe(true);
     expect(await parent.page.getByTestId('notification-bell').isVisible()).toBe(true);
-    await screenshot(parent.page, 'live-offline-phone');
+    const notice = (await lost.boundingBox())!;
+    const title = (await parent.page.getByRole('heading', { level: 1 }).boundingBox())!;
+    const bar = (await parent.page.getByRole('banner').boundingBox())!;
+    expect(notice.y + notice.height).toBeLessThanOrEqual(PHONE.height);
+    for (const other of [title, bar]) {
+      expect(notice.y >= other.y + other.height || notice.y + notice.height <= other.y).toBe(true);
+    }
+    await screenshot(parent.page, 'live-offline-phone', false);
 
     // Back online, the page catches up on what it missed, showing it once.
     await parent.context.setOffline(false);

@@ -27,7 +27,7 @@
 import WebSocket from 'ws';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { publish } from '../src/events/outbox.js';
-import { cpuMeter, rssKb, startServer, stopServer } from './processes.js';
+import { cpuMeter, rssKb, startBareWriter, startServer, stopServer } from './processes.js';
 import { benchSession } from './setup.js';
 import { postGraphQL, postJson } from './http.js';
 
@@ -45,7 +45,7 @@ interface Audience {
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 /** BENCH_WRITER: `same` process as the sockets (default), a `separate` server process, or `bare` SQL. */
-const WRITER = process.env.BENCH_WRITER ?? 'same';
+const WRITER = (process.env.BENCH_WRITER ?? 'same') as 'same' | 'separate' | 'bare';
 if (!['same', 'separate', 'bare'].includes(WRITER)) throw new Error(`BENCH_WRITER=${WRITER}?`);
 /** BENCH_MARK_BATCH_MS: how long a teacher's page collects marks before it sends them (0: one request per mark). */
 const MARK_BATCH_MS = Number(process.env.BENCH_MARK_BATCH_MS ?? 300);
@@ -170,22 +170,15 @@ async function connectAll(
 export async function fanout(orm: MikroORM, url: string): Promise<void> {
   const aud = await audiences(orm);
   const clients = aud.reduce((n, a) => n + a.sockets.length, 0);
-  // The process that holds the sockets, and (with BENCH_WRITER=separate) the one the teachers
-  // write through: two processes of one deployment, sharing events through PostgreSQL.
-  const bareMeta = Object.fromEntries(
-    aud.map((a) => [
-      a.lessonId,
-      { schoolId: a.schoolId, teacherId: a.teacherId, courseId: a.courseId },
-    ]),
-  );
-  const [ours, writer] = await Promise.all([
-    startServer(url),
-    WRITER === 'separate'
-      ? startServer(url)
-      : WRITER === 'bare'
-        ? startServer(url, 'bench/servers/baseline-writes.ts', [JSON.stringify(bareMeta)])
-        : undefined,
-  ]);
+  // The process that holds the sockets, and the one the teachers write through unless it is the
+  // same: a second process of one deployment (`separate`) or the bare writer (`bare`), either way
+  // sharing events through PostgreSQL.
+  const writers = {
+    same: () => undefined,
+    separate: () => startServer(url),
+    bare: () => startBareWriter(url, aud),
+  };
+  const [ours, writer] = await Promise.all([startServer(url), writers[WRITER]()]);
   const child = ours.child;
   const port = ours.port;
   const writePort = writer?.port ?? port;

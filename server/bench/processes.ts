@@ -77,6 +77,28 @@ export function cpuMeter<K extends string>(
   };
 }
 
+/** A lesson whose topic the bare writer may update, with the facts its statement writes. */
+export interface BareLesson {
+  lessonId: number;
+  schoolId: number;
+  teacherId: number;
+  courseId: number;
+}
+
+/**
+ * The writes baseline (`servers/baseline-writes.ts`) for these lessons: each POST of
+ * `{ id, topic, version }` makes the update with `updateLesson`'s own statement, nothing else.
+ */
+export function startBareWriter(url: string, lessons: BareLesson[]) {
+  const meta = Object.fromEntries(
+    lessons.map((l) => [
+      l.lessonId,
+      { schoolId: l.schoolId, teacherId: l.teacherId, courseId: l.courseId },
+    ]),
+  );
+  return startServer(url, 'bench/servers/baseline-writes.ts', [JSON.stringify(meta)]);
+}
+
 /**
  * One of our servers (or another script of `bench/servers/`) in its own process on the benchmark
  * database: prints its port when ready.

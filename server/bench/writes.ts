@@ -10,7 +10,7 @@
  * machine). Last line: BENCH {...}.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { closedLoops, startServer, stopServer } from './processes.js';
+import { closedLoops, startBareWriter, startServer, stopServer } from './processes.js';
 import { closeConnections, postJson } from './http.js';
 import { benchSession } from './setup.js';
 
@@ -86,13 +86,7 @@ export async function writes(orm: MikroORM, url: string): Promise<void> {
   };
 
   const ours = await startServer(url);
-  const meta = Object.fromEntries(
-    all.map((t) => [
-      t.lessonId,
-      { schoolId: t.schoolId, teacherId: t.teacherId, courseId: t.courseId },
-    ]),
-  );
-  const base = await startServer(url, 'bench/servers/baseline-writes.ts', [JSON.stringify(meta)]);
+  const base = await startBareWriter(url, all);
   try {
     await readVersions();
     const lessons = await drive(

@@ -8,11 +8,12 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
+  GraphQLError,
+  getOperationAST,
   parse,
   specifiedRules,
   validate,
   type DocumentNode,
-  type GraphQLError,
   type ValidationRule,
 } from 'graphql';
 import { WebSocketServer } from 'ws';
@@ -28,6 +29,7 @@ import { formatError } from './errors.js';
 import { loadViewer, type Viewer } from './auth/viewer.js';
 import { SESSION_COOKIE } from './auth/session.service.js';
 import { log } from './log.js';
+import { jsonErrors } from './http-errors.js';
 import { EventBus } from './events/event-bus.js';
 import { fastSubscribe, type Subscriber, type SubscriberContext } from './events/fast-subscribe.js';
 
@@ -51,6 +53,8 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
   const services = createServices(config, orm.em.getConnection().getKnex(), bus);
   const expressApp = express();
   expressApp.disable('x-powered-by');
+  // Express takes its mode from NODE_ENV at creation; the server's mode is the validated config's.
+  expressApp.set('env', config.env);
   expressApp.set('trust proxy', config.trustProxy);
   const server = http.createServer(expressApp);
 
@@ -92,9 +96,13 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
       onSubscribe: (_ctx, _id, payload) => {
         const checked = documents.check(payload.query);
         if (Array.isArray(checked)) return checked;
+        const document = checked as DocumentNode;
+        if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') {
+          return [SOCKET_SUBSCRIPTIONS_ONLY];
+        }
         return {
           schema,
-          document: checked as DocumentNode,
+          document,
           operationName: payload.operationName,
           variableValues: payload.variables,
         };
@@ -213,8 +221,10 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
         return ctx;
       },
     }),
+    jsonErrors('graphql'),
   );
   serveClient(expressApp, config.clientDir);
+  expressApp.use(jsonErrors('app'));
 
   return {
     server,
@@ -236,6 +246,16 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
 }
 
 type AuthedRequest = http.IncomingMessage & { viewer?: Viewer | null };
+
+/**
+ * The socket carries subscriptions only: queries and mutations go over HTTP, where the personal
+ * data access log (152-FZ), cookies and the request limits live. The client splits by operation
+ * type, so nothing of ours sends another kind.
+ */
+const SOCKET_SUBSCRIPTIONS_ONLY = new GraphQLError(
+  'Only subscriptions over the socket; send queries and mutations over HTTP',
+  { extensions: { code: 'BAD_REQUEST' } },
+);
 
 /**
  * Parsed and validated documents by their text, the most recent few hundred. A document that does

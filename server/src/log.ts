@@ -10,10 +10,15 @@ const ORDER: Record<Level | 'silent', number> = {
   error: 40,
   silent: 99,
 };
+let current: Level | 'silent' = 'info';
 let threshold = ORDER.info;
 
-export function setLogLevel(level: Level | 'silent'): void {
+/** Sets the level and returns the one before (tests that read the log put it back). */
+export function setLogLevel(level: Level | 'silent'): Level | 'silent' {
+  const before = current;
+  current = level;
   threshold = ORDER[level];
+  return before;
 }
 
 function write(level: Level, msg: string, fields?: Record<string, unknown>): void {

@@ -1,15 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { format } from 'node:util';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from './helpers.js';
+import { jsonErrors } from '../src/http-errors.js';
+import { setLogLevel } from '../src/log.js';
 
 let t: TestApp;
 let prod: TestApp;
+let dev: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
   prod = await createTestApp({ env: { NODE_ENV: 'production' }, demo: true });
+  dev = await createTestApp({ env: { NODE_ENV: 'development' }, demo: false });
 });
 afterAll(async () => {
   await t.close();
   await prod.close();
+  await dev.close();
 });
 
 async function raw(
@@ -86,5 +94,109 @@ describe('query limits and error hygiene', () => {
     expect(typo.errors?.[0].message).not.toMatch(/Did you mean/);
     const devTypo = await t.client().request('{ schol { name } }');
     expect(devTypo.errors?.[0].message).toMatch(/Did you mean/);
+  });
+});
+
+/** Everything written to stdout, stderr or the console while `run` runs, at log level debug. */
+async function captureOutput(run: () => Promise<void>): Promise<string> {
+  const lines: string[] = [];
+  const capture = (chunk: unknown) => {
+    lines.push(String(chunk));
+    return true;
+  };
+  const spies = [
+    vi.spyOn(process.stdout, 'write').mockImplementation(capture),
+    vi.spyOn(process.stderr, 'write').mockImplementation(capture),
+    ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
+      vi.spyOn(console, m).mockImplementation((...args) => void lines.push(format(...args))),
+    ),
+  ];
+  const before = setLogLevel('debug');
+  try {
+    await run();
+  } finally {
+    setLogLevel(before);
+    for (const spy of spies) spy.mockRestore();
+  }
+  return lines.join('\n');
+}
+
+interface ErrorAnswer {
+  status: number;
+  type: string | null;
+  text: string;
+  error: { message: string; extensions: Record<string, unknown> };
+}
+
+async function post(url: string, body: string, contentType = 'application/json') {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body });
+  const text = await res.text();
+  const parsed = JSON.parse(text) as { errors: ErrorAnswer['error'][] };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    text,
+    error: parsed.errors[0],
+  };
+}
+
+const SECRET = 'Secret-Pa55';
+const PHONE = '+79990001122';
+// A sign-in with a trailing comma, as the attacker sent it; and one that Node's JSON.parse quotes.
+const TRAILING_COMMA = `{"query":"mutation{login(login:\\"x\\",password:\\"${SECRET}\\")}","variables":{"phone":"${PHONE}"},}`;
+const QUOTED_BY_PARSE = `{"query":"mutation{me}","password":${SECRET}}`;
+const TOO_LARGE = `{"query":"mutation{login(login:\\"x\\",password:\\"${SECRET}\\")}","pad":"${'a'.repeat(1_100_000)}"}`;
+
+describe('bodies that never reach GraphQL', () => {
+  for (const mode of ['development', 'production'] as const) {
+    it(`answers malformed, oversized and mis-encoded bodies with JSON codes and logs none of them (${mode})`, async () => {
+      const app = mode === 'production' ? prod : dev;
+      const answers: ErrorAnswer[] = [];
+      const output = await captureOutput(async () => {
+        answers.push(await post(app.url, TRAILING_COMMA));
+        answers.push(await post(app.url, QUOTED_BY_PARSE));
+        answers.push(await post(app.url, TOO_LARGE));
+        answers.push(await post(app.url, '{}', 'application/json; charset=latin1'));
+      });
+      expect(answers.map((a) => [a.status, a.error.extensions.code])).toEqual([
+        [400, 'BAD_REQUEST'],
+        [400, 'BAD_REQUEST'],
+        [413, 'PAYLOAD_TOO_LARGE'],
+        [415, 'UNSUPPORTED_MEDIA_TYPE'],
+      ]);
+      expect(answers[2].error.extensions.limitBytes).toBe(1024 * 1024);
+      for (const a of answers) {
+        expect(a.type).toMatch(/^application\/json/);
+        expect(a.text).not.toMatch(/stack|node_modules|\.js\b|\/work\/|at JSON|Secret-Pa|7999/i);
+        // The log has a line for each, under the id the answer gives, and nothing of the body.
+        expect(output).toContain(`"requestId":"${String(a.error.extensions.requestId)}"`);
+      }
+      expect(output).toContain('"msg":"request refused"');
+      expect(output).not.toMatch(/Secret-Pa|7999000|login\(|JSON at position|body-parser/);
+    });
+  }
+
+  it('answers an error thrown outside GraphQL with JSON and no stack, logging only its status', async () => {
+    const app = express();
+    app.get('/boom', () => {
+      throw new Error(`failed for ${PHONE} at /work/secret/path.js`);
+    });
+    app.use(jsonErrors('app'));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    try {
+      let res: Response | undefined;
+      const output = await captureOutput(async () => {
+        res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/boom`);
+      });
+      expect(res!.status).toBe(500);
+      const body = (await res!.json()) as { errors: ErrorAnswer['error'][] };
+      expect(body.errors[0].extensions.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(JSON.stringify(body)).not.toMatch(/7999|\/work\/|stack/);
+      expect(output).toContain('"status":500');
+      expect(output).not.toMatch(/7999|\/work\/secret/);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });

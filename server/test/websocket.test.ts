@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createClient } from 'graphql-ws';
-import { createTestApp, type TestApp } from './helpers.js';
+import { createClient, type Client } from 'graphql-ws';
+import { createTestApp, DEMO_TODAY, type TestApp } from './helpers.js';
 
 let t: TestApp;
 let wsUrl: string;
@@ -26,6 +26,38 @@ function handshake(headers: Record<string, string>, url = wsUrl): Promise<number
     ws.on('error', (e) => reject(e));
   });
 }
+
+/** A graphql-ws client signed in as `login`, from a page of ours. */
+async function socketAs(login: string): Promise<Client> {
+  const { cookie } = await t.as(login);
+  const origin = t.origin;
+  class Authed extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols, { headers: { cookie, origin } });
+    }
+  }
+  return createClient({ url: wsUrl, webSocketImpl: Authed, retryAttempts: 0, lazy: true });
+}
+
+/** The first answer to an operation over the socket: a result (`next`) or an error (`error`). */
+function first(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<{ next?: unknown; error?: unknown }> {
+  return new Promise((resolve) => {
+    client.subscribe(
+      { query, variables },
+      {
+        next: (r) => resolve({ next: r }),
+        error: (e) => resolve({ error: e }),
+        complete: () => {},
+      },
+    );
+  });
+}
+
+const one = async (sql: string) => String((await t.sql<{ id: number }>(sql))[0].id);
 
 describe('the WebSocket endpoint', () => {
   it('refuses an anonymous connection', async () => {
@@ -53,36 +85,66 @@ describe('the WebSocket endpoint', () => {
     ).toBe(404);
   });
 
-  it('accepts a signed-in page of ours and answers as that viewer', async () => {
-    const c = await t.as('parent');
-    const cookie = c.cookie;
-    const origin = t.origin;
-    class Authed extends WebSocket {
-      constructor(url: string, protocols?: string | string[]) {
-        super(url, protocols, { headers: { cookie, origin } });
-      }
-    }
-    const client = createClient({
-      url: wsUrl,
-      webSocketImpl: Authed,
-      retryAttempts: 0,
-      lazy: true,
-    });
+  it('refuses queries and mutations: personal data is read over HTTP, where reads are logged', async () => {
+    const pupil = await one(`select person_id id from user_account where login = 'pupil'`);
+    const client = await socketAs('deputy');
     try {
-      const result = await new Promise<unknown>((resolve, reject) => {
-        client.subscribe(
-          { query: '{ me { login children { id } } }' },
-          { next: resolve, error: reject, complete: () => {} },
-        );
+      const read = await first(client, 'query($p:ID!){ person(id:$p) { birthDate document } }', {
+        p: pupil,
       });
-      expect(result).toMatchObject({ data: { me: { login: 'parent' } } });
-      const denied = await new Promise<unknown>((resolve, reject) => {
-        client.subscribe(
-          { query: '{ staff { login } }' },
-          { next: resolve, error: reject, complete: () => {} },
-        );
+      const write = await first(client, 'mutation { logout }');
+      for (const answer of [read, write]) {
+        expect(answer.next).toBeUndefined();
+        expect(answer.error).toMatchObject([
+          {
+            message: 'Only subscriptions over the socket; send queries and mutations over HTTP',
+            extensions: { code: 'BAD_REQUEST' },
+          },
+        ]);
+      }
+      expect(JSON.stringify(read)).not.toMatch(/birthDate|\d{4}-\d\d-\d\d/);
+      // The mutation did not run: the session still works.
+      expect(await handshake({ origin: t.origin, cookie: (await t.as('deputy')).cookie })).toBe(
+        101,
+      );
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('delivers subscriptions as the signed-in viewer, and refuses what they may not follow', async () => {
+    const pupil = await one(`select person_id id from user_account where login = 'pupil'`);
+    const course = await one(
+      `select co.id from course co join subject s on s.id = co.subject_id join class_group c on c.id = co.class_group_id where s.name = 'Алгебра' and c.grade = 7`,
+    );
+    const lesson = await one(
+      `select id from lesson where course_id = ${course} and date <= '${DEMO_TODAY}' and not cancelled order by date desc limit 1`,
+    );
+    const workType = await one(`select id from work_type where name = 'Ответ на уроке'`);
+    const client = await socketAs('parent');
+    try {
+      const diary = first(client, 'subscription($p:ID!){ diaryEvents(pupilId:$p) { type } }', {
+        p: pupil,
       });
-      expect(denied).toMatchObject({ errors: [{ extensions: { code: 'FORBIDDEN' } }] });
+      const journal = await first(
+        client,
+        'subscription($c:ID!){ journalEvents(courseId:$c) { type } }',
+        {
+          c: course,
+        },
+      );
+      expect(journal.next).toMatchObject({
+        data: null,
+        errors: [{ extensions: { code: 'NOT_FOUND' } }],
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      const teacher = await t.as('teacher');
+      const saved = await teacher.request(
+        'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}',
+        { c: [{ lessonId: lesson, pupilId: pupil, value: '5', workTypeId: workType }] },
+      );
+      expect(saved.errors).toBeUndefined();
+      expect(await diary).toEqual({ next: { data: { diaryEvents: { type: 'MARK_SAVED' } } } });
     } finally {
       await client.dispose();
     }

@@ -11,6 +11,7 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   DATA_DIR: z.string().min(1).optional(),
+  ROOT_DATA_DIR: z.string().min(1).default('/var/lib/otmetka'),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
@@ -53,6 +54,8 @@ export interface Config {
   host: string;
   databaseUrl?: string;
   dataDir: string;
+  /** Run as root: where the embedded PostgreSQL goes when the `postgres` user cannot reach dataDir. */
+  rootDataDir: string;
   redisUrl?: string;
   sessionTtlMs: number;
   cookieSecure: boolean;
@@ -109,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Default: .data at the repository root. A relative DATA_DIR is taken from where the command was
     // typed (npm runs workspace scripts inside the workspace and keeps that place in INIT_CWD).
     dataDir: e.DATA_DIR ? path.resolve(env.INIT_CWD ?? process.cwd(), e.DATA_DIR) : defaultDataDir,
+    rootDataDir: path.resolve(env.INIT_CWD ?? process.cwd(), e.ROOT_DATA_DIR),
     redisUrl: e.REDIS_URL,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
     cookieSecure: e.COOKIE_SECURE === 'auto' ? isProduction : e.COOKIE_SECURE === 'true',

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   setLogLevel(config.logLevel);
   const onlyMigrate = process.argv.includes('--migrate-only');
 
-  const running: { db?: AdminServer; orm?: MikroORM; app?: App } = {};
+  const running: Running = {};
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) {
@@ -31,27 +31,40 @@ async function main(): Promise<void> {
     }
     stopping = true;
     log.info('shutting down', { signal });
-    // Order matters: stop taking requests and close sockets, then the ORM, then PostgreSQL.
-    await running.app
-      ?.close()
-      .catch((e: Error) => log.error('http close failed', { error: e.message }));
-    await running.orm
-      ?.close(true)
-      .catch((e: Error) => log.error('orm close failed', { error: e.message }));
-    await running.db
-      ?.stop()
-      .catch((e: Error) => log.error('database stop failed', { error: e.message }));
+    await stopAll(running);
     log.info('stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
+  let port: number;
+  try {
+    const started = await start(config, running, onlyMigrate);
+    if (started === undefined) return shutdown('migrate-only');
+    port = started;
+  } catch (e) {
+    // A failed start (a busy port, a bad migration) must not leave our PostgreSQL running.
+    log.error('start-up failed', { error: (e as Error).message });
+    stopping = true;
+    await stopAll(running);
+    process.exit(1);
+  }
+  printWelcome(config, port, config.demoSeed && (await hasDemoAccounts(running.orm!)));
+}
+
+interface Running {
+  db?: AdminServer;
+  orm?: MikroORM;
+  app?: App;
+}
+
+/** Opens the database, migrates, seeds and listens; the port, or undefined after --migrate-only. */
+async function start(config: Config, running: Running, onlyMigrate: boolean) {
   const db = (running.db = await openDatabaseServer(config));
   const orm = (running.orm = await openOrm(db.appUrl));
   if (config.migrateOnStart || onlyMigrate) await migrate(orm);
-  if (onlyMigrate) return shutdown('migrate-only');
-
+  if (onlyMigrate) return undefined;
   const schools = await orm.em.fork().count(School, {});
   if (schools === 0) {
     if (config.demoSeed) {
@@ -62,8 +75,20 @@ async function main(): Promise<void> {
     }
   }
   const app = (running.app = await createApp(config, orm));
-  const port = await app.listen(config.port);
-  printWelcome(config, port, config.demoSeed && (await hasDemoAccounts(orm)));
+  return app.listen(config.port);
+}
+
+/** Order matters: stop taking requests and close sockets, then the ORM, then PostgreSQL. */
+async function stopAll(running: Running): Promise<void> {
+  await running.app
+    ?.close()
+    .catch((e: Error) => log.error('http close failed', { error: e.message }));
+  await running.orm
+    ?.close(true)
+    .catch((e: Error) => log.error('orm close failed', { error: e.message }));
+  await running.db
+    ?.stop()
+    .catch((e: Error) => log.error('database stop failed', { error: e.message }));
 }
 
 async function hasDemoAccounts(orm: MikroORM): Promise<boolean> {

@@ -19,6 +19,7 @@ declare module 'vitest' {
 /**
  * Once per run: a PostgreSQL server (DATABASE_URL's, or an embedded one in a temporary folder)
  * and a template database with every migration applied. Each test file clones the template.
+ * If this throws, Vitest runs no test file and exits with 1, which stops `npm test`.
  */
 export default async function setup(project: TestProject) {
   setLogLevel('warn');
@@ -28,17 +29,31 @@ export default async function setup(project: TestProject) {
     await fs.chmod(dataDir, 0o755);
   }
   const config = loadConfig({ ...process.env, NODE_ENV: 'test', DATA_DIR: dataDir });
-  const server: AdminServer = await openDatabaseServer(config);
-  const templateDb = `otmetka_tpl_${randomBytes(4).toString('hex')}`;
-  await server.createDatabase(templateDb);
-  const orm = await openOrm(server.urlFor(templateDb));
-  await migrate(orm);
-  await orm.close(true);
-  project.provide('serverUrl', server.urlFor('postgres'));
-  project.provide('templateDb', templateDb);
-  return async () => {
-    await server.dropDatabase(templateDb);
-    await server.stop();
-    if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+  let server: AdminServer | undefined;
+  // Run as root from a private TMPDIR, the cluster lives elsewhere (ROOT_DATA_DIR): remove both.
+  const removeData = async () => {
+    for (const dir of [dataDir, server?.dataDir]) {
+      if (dir) await fs.rm(dir, { recursive: true, force: true });
+    }
   };
+  try {
+    server = await openDatabaseServer(config);
+    const templateDb = `otmetka_tpl_${randomBytes(4).toString('hex')}`;
+    await server.createDatabase(templateDb);
+    const orm = await openOrm(server.urlFor(templateDb));
+    await migrate(orm);
+    await orm.close(true);
+    project.provide('serverUrl', server.urlFor('postgres'));
+    project.provide('templateDb', templateDb);
+    const started = server;
+    return async () => {
+      await started.dropDatabase(templateDb);
+      await started.stop();
+      await removeData();
+    };
+  } catch (e) {
+    await server?.stop().catch(() => undefined);
+    await removeData();
+    throw e;
+  }
 }

@@ -11,6 +11,8 @@ export interface AdminServer {
   dropDatabase(name: string): Promise<void>;
   databaseExists(name: string): Promise<boolean>;
   stop(): Promise<void>;
+  /** The embedded cluster's folder (run as root, possibly not DATA_DIR); none with DATABASE_URL. */
+  dataDir?: string;
 }
 
 const quoteIdent = (name: string) => {
@@ -64,8 +66,9 @@ export async function openDatabaseServer(config: Config): Promise<AdminServer> {
     server.appUrl = config.databaseUrl;
     return server;
   }
-  const embedded = await startEmbedded(config.dataDir);
+  const embedded = await startEmbedded(config.dataDir, { rootDataDir: config.rootDataDir });
   const server = serverFor(embedded.url('postgres'), 'otmetka', embedded.stop);
+  server.dataDir = embedded.dataDir;
   if (!(await server.databaseExists('otmetka'))) await server.createDatabase('otmetka');
   return server;
 }

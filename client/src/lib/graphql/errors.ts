@@ -28,6 +28,8 @@ export const ERROR_REASONS = [
   'OUT_OF_RANGE',
   'INVALID_TIME_ZONE',
   'HAS_DEPENDENTS',
+  // Deleting a course whose journal has entries.
+  'HAS_JOURNAL_ENTRIES',
   // Journal writes name these for each wrong entry of a batch (`extensions.entries[i].reason`).
   'NOT_FOUND',
   'PERIOD_LOCKED',

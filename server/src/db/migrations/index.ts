@@ -6,6 +6,7 @@ import { Migration20261128133746_outbox } from './Migration20261128133746_outbox
 import { Migration20261128150039_people_access } from './Migration20261128150039_people_access.js';
 import { Migration20261128180501_outbox_lock } from './Migration20261128180501_outbox_lock.js';
 import { Migration20261128181500_outbox_function } from './Migration20261128181500_outbox_function.js';
+import { Migration20261129100000_course_journal_kept } from './Migration20261129100000_course_journal_kept.js';
 
 /** Every committed migration, in order. Listed explicitly so that tests and the build agree. */
 export const migrationsList = [
@@ -22,5 +23,9 @@ export const migrationsList = [
   {
     name: 'Migration20261128181500_outbox_function',
     class: Migration20261128181500_outbox_function,
+  },
+  {
+    name: 'Migration20261129100000_course_journal_kept',
+    class: Migration20261129100000_course_journal_kept,
   },
 ];

@@ -25,7 +25,8 @@ export class Lesson {
   @ManyToOne(() => School, { ref: true, deleteRule: 'cascade' })
   school!: Ref<School>;
 
-  @ManyToOne('Course', { ref: true, deleteRule: 'cascade' })
+  /** No cascade: a course's journal outlives an attempt to delete the course (issue 19). */
+  @ManyToOne('Course', { ref: true })
   course!: Ref<Course>;
 
   @Property({ type: 'date' })

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeOf, createTestApp, type GqlClient, type TestApp } from './helpers.js';
+
+/** Deleting a course (issue 19): a journal with anything in it is kept, an empty one goes. */
+let t: TestApp;
+let sysadmin: GqlClient;
+let teacher: GqlClient;
+let ids: { algebra7: string; class7: string; teacher: string; pupil: string; answer: string };
+
+const one = async (sql: string, params: unknown[] = []) =>
+  String((await t.sql<{ id: number }>(sql, params))[0].id);
+const DELETE = 'mutation($id:ID!){deleteCourse(id:$id)}';
+
+/** Everything a course's journal holds, counted. */
+const journalOf = async (courseId: string) =>
+  (
+    await t.sql(
+      `select (select count(*) from lesson where course_id = ?)::int lessons,
+              (select count(*) from mark m join lesson l on l.id = m.lesson_id where l.course_id = ?)::int marks,
+              (select count(*) from attendance a join lesson l on l.id = a.lesson_id where l.course_id = ?)::int attendance,
+              (select count(*) from period_mark where course_id = ?)::int "periodMarks",
+              (select count(*) from course where id = ?)::int course`,
+      [courseId, courseId, courseId, courseId, courseId],
+    )
+  )[0];
+
+const courseAudit = (courseId: string) =>
+  t.sql<{ action: string; before: Record<string, unknown> }>(
+    `select action, before from audit_event where entity = 'course' and entity_id = ?`,
+    [courseId],
+  );
+
+let subjects = 0;
+/** A new course in 7А of a new subject, taught by `teacher`, with lessons on these dates. */
+async function freshCourse(dates: string[]): Promise<{ course: string; lessons: string[] }> {
+  const subject = await sysadmin.request<{ createSubject: { id: string } }>(
+    'mutation($i:SubjectInput!){createSubject(input:$i){id}}',
+    { i: { name: `Астрономия ${++subjects}` } },
+  );
+  const created = await sysadmin.request<{ createCourse: { id: string } }>(
+    'mutation($i:CreateCourseInput!){createCourse(input:$i){id}}',
+    {
+      i: {
+        classGroupId: ids.class7,
+        subjectId: subject.data!.createSubject.id,
+        teacherId: ids.teacher,
+        hoursPerWeek: 1,
+      },
+    },
+  );
+  expect(created.errors).toBeUndefined();
+  const course = created.data!.createCourse.id;
+  const lessons: string[] = [];
+  for (const date of dates) {
+    const r = await teacher.request<{ addLesson: { id: string } }>(
+      'mutation($i:NewLessonInput!){addLesson(input:$i){id}}',
+      { i: { courseId: course, date, number: 7 } },
+    );
+    expect(r.errors).toBeUndefined();
+    lessons.push(r.data!.addLesson.id);
+  }
+  return { course, lessons };
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  sysadmin = await t.as('sysadmin');
+  teacher = await t.as('teacher');
+  ids = {
+    algebra7: await one(
+      `select co.id from course co join subject s on s.id = co.subject_id join class_group c on c.id = co.class_group_id
+        where s.name = 'Алгебра' and c.grade = 7 and co.subgroup_id is null`,
+    ),
+    class7: await one(
+      `select c.id from class_group c join enrollment e on e.class_group_id = c.id
+        where e.pupil_id = (select person_id from user_account where login = 'pupil')`,
+    ),
+    teacher: await one(`select person_id id from user_account where login = 'teacher'`),
+    pupil: await one(`select person_id id from user_account where login = 'pupil'`),
+    answer: await one(`select id from work_type where name = 'Ответ на уроке'`),
+  };
+});
+afterAll(() => t.close());
+
+describe('deleteCourse', () => {
+  it('refuses a course with a journal and keeps every lesson, mark, absence and period mark', async () => {
+    const before = await journalOf(ids.algebra7);
+    expect(before).toMatchObject({ course: 1 });
+    expect(before.lessons).toBeGreaterThan(0);
+    expect(before.marks).toBeGreaterThan(0);
+    const r = await sysadmin.request(DELETE, { id: ids.algebra7 });
+    expect(r.data).toBeNull();
+    expect(r.errors?.[0].extensions).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'HAS_JOURNAL_ENTRIES',
+    });
+    expect(r.errors?.[0].message).toContain(`${before.marks as number} marks`);
+    expect(await journalOf(ids.algebra7)).toEqual(before);
+    expect(await courseAudit(ids.algebra7)).toEqual([]);
+  });
+
+  it('deletes a course whose lessons are empty, with those lessons, and audits it', async () => {
+    const { course, lessons } = await freshCourse(['2026-11-23', '2026-11-24']);
+    const r = await sysadmin.request(DELETE, { id: course });
+    expect([r.errors, r.data]).toEqual([undefined, { deleteCourse: true }]);
+    expect(await journalOf(course)).toMatchObject({ lessons: 0, course: 0 });
+    expect(await t.sql(`select 1 from lesson where id in (?, ?)`, lessons)).toEqual([]);
+    const [row] = await courseAudit(course);
+    expect(row.action).toBe('remove');
+    expect(row.before).toMatchObject({
+      classGroupId: Number(ids.class7),
+      teacherId: Number(ids.teacher),
+      emptyLessonsDeleted: 2,
+    });
+  });
+
+  it('counts a removed mark, and a topic, as journal entries', async () => {
+    const withTombstone = await freshCourse(['2026-11-23']);
+    const saved = await teacher.request<{ saveMarks: { saved: { id: string }[] } }>(
+      'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id version}}}',
+      {
+        c: [
+          {
+            lessonId: withTombstone.lessons[0],
+            pupilId: ids.pupil,
+            value: '5',
+            workTypeId: ids.answer,
+          },
+        ],
+      },
+    );
+    expect(saved.errors).toBeUndefined();
+    const removed = await teacher.request(
+      'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}',
+      { c: [{ id: saved.data!.saveMarks.saved[0].id, version: 1, remove: true }] },
+    );
+    expect(removed.errors).toBeUndefined();
+    const withTopic = await freshCourse(['2026-11-23']);
+    await t.sql(`update lesson set topic = 'Звёзды' where id = ?`, [withTopic.lessons[0]]);
+    for (const { course } of [withTombstone, withTopic]) {
+      const before = await journalOf(course);
+      const r = await sysadmin.request(DELETE, { id: course });
+      expect(r.errors?.[0].extensions).toMatchObject({ reason: 'HAS_JOURNAL_ENTRIES' });
+      expect(await journalOf(course)).toEqual(before);
+    }
+  });
+
+  it('is refused to every other role, with nothing deleted', async () => {
+    const before = await journalOf(ids.algebra7);
+    for (const login of ['director', 'deputy', 'teacher', 'classteacher', 'parent', 'pupil']) {
+      const r = await (await t.as(login)).request(DELETE, { id: ids.algebra7 });
+      expect({ login, code: codeOf(r) }).toEqual({ login, code: 'FORBIDDEN' });
+    }
+    expect(await journalOf(ids.algebra7)).toEqual(before);
+  });
+
+  it('is refused by the database itself while a course has lessons or period marks', async () => {
+    const { course } = await freshCourse(['2026-11-23']);
+    await expect(t.sql(`delete from course where id = ?`, [course])).rejects.toThrow(
+      /lesson_course_id_foreign/,
+    );
+    expect(await journalOf(course)).toMatchObject({ lessons: 1, course: 1 });
+  });
+});

@@ -125,41 +125,64 @@ export class Factory {
   }
 
   /**
-   * A school with the current academic year around the tests' today (DEMO_TODAY): four quarters,
-   * the holidays between them, default work types and attendance codes.
+   * A school with default work types and attendance codes, and the academic year in progress on
+   * the tests' today (DEMO_TODAY): four quarters and the holidays between them.
    */
   async newSchool(o: { name?: string; timeZone?: string; startYear?: number } = {}) {
-    const y = o.startYear ?? schoolYearStart(new Date(`${DEMO_TODAY}T12:00:00Z`));
     const made = await this.save((em) => {
       const school = em.create(School, {
         name: o.name ?? `Школа №${this.next()}`,
         timeZone: o.timeZone ?? 'Europe/Moscow',
       });
-      const defaults = addJournalDefaults(em, school);
+      return { school, ...addJournalDefaults(em, school) };
+    });
+    this.made = {
+      id: String(made.school.id),
+      yearId: '',
+      startsOn: '',
+      endsOn: '',
+      periods: [],
+      workTypes: Object.fromEntries(made.workTypes.map((w) => [w.name, String(w.id)])),
+      codes: Object.fromEntries(made.codes.map((c) => [c.code, String(c.id)])),
+    };
+    await this.newYear({ startYear: o.startYear });
+    return this.made;
+  }
+
+  /**
+   * An academic year from 1 September of `startYear` (by default the one in progress on the tests'
+   * today), with its quarters and holidays. Classes and courses made after it belong to it.
+   */
+  async newYear(o: { startYear?: number } = {}) {
+    const y = o.startYear ?? schoolYearStart(new Date(`${DEMO_TODAY}T12:00:00Z`));
+    const made = await this.save((em) => {
+      const base = { school: this.schoolId };
       const year = em.create(AcademicYear, {
-        school,
+        ...base,
         name: `${y}/${y + 1}`,
         startsOn: `${y}-09-01`,
         endsOn: `${y + 1}-05-31`,
       });
       const periods = quartersOf(y).map((q) =>
-        em.create(StudyPeriod, { school, academicYear: year, kind: PeriodKind.QUARTER, ...q }),
+        em.create(StudyPeriod, { ...base, academicYear: year, kind: PeriodKind.QUARTER, ...q }),
       );
       for (const h of holidaysOf(y)) {
-        em.create(Holiday, { school, academicYear: year, ...h, grades: h.grades ?? null });
+        em.create(Holiday, { ...base, academicYear: year, ...h, grades: h.grades ?? null });
       }
-      return { school, year, periods, ...defaults };
+      return { year, periods };
     });
-    this.made = {
-      id: String(made.school.id),
+    Object.assign(this.school, {
       yearId: String(made.year.id),
       startsOn: made.year.startsOn,
       endsOn: made.year.endsOn,
-      periods: made.periods.map((p) => ({ ...p, id: String(p.id) })),
-      workTypes: Object.fromEntries(made.workTypes.map((w) => [w.name, String(w.id)])),
-      codes: Object.fromEntries(made.codes.map((c) => [c.code, String(c.id)])),
-    };
-    return this.made;
+      periods: made.periods.map((p) => ({
+        id: String(p.id),
+        name: p.name,
+        startsOn: p.startsOn,
+        endsOn: p.endsOn,
+      })),
+    });
+    return { id: String(made.year.id), periods: this.school.periods };
   }
 
   /** A person with these roles and, unless `login` is null, an account. */
@@ -226,17 +249,22 @@ export class Factory {
   }) {
     const { classGroup, enrolledFrom, leftOn, ...person } = o;
     const pupil = await this.newPerson({ roles: [Role.STUDENT], ...person });
+    await this.enrol({ pupil, classGroup, from: enrolledFrom, to: leftOn });
+    return pupil;
+  }
+
+  /** Puts a pupil in a class from `from` (the year's start) to `to` (open): a move, a return. */
+  async enrol(o: { pupil: Id; classGroup: Id; from?: string; to?: string }): Promise<void> {
     await this.save((em) =>
       em.create(Enrollment, {
         school: this.schoolId,
-        pupil: idOf(pupil),
-        classGroup: idOf(classGroup),
-        startsOn: enrolledFrom ?? this.school.startsOn,
-        endsOn: leftOn ?? null,
-        leaveReason: leftOn ? 'LEFT_SCHOOL' : null,
+        pupil: idOf(o.pupil),
+        classGroup: idOf(o.classGroup),
+        startsOn: o.from ?? this.school.startsOn,
+        endsOn: o.to ?? null,
+        leaveReason: o.to ? 'LEFT_SCHOOL' : null,
       }),
     );
-    return pupil;
   }
 
   /** A parent of these children. */

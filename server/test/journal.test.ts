@@ -8,60 +8,108 @@ import {
   type TestApp,
 } from './helpers.js';
 import { suggestedMark, weightedAverage } from '../src/modules/journal/grading.js';
+import { Role } from '../src/modules/people/role-grant.entity.js';
+import { factory, type Factory, type MadeCourse, type MadeLesson } from './factory.js';
 
 /** The class journal (R-3.5, R-2.1): marks, attendance, topics, locks, versions, batches, history. */
 let t: TestApp;
+let f: Factory;
 let teacher: GqlClient;
 let ids: {
-  course: string; // algebra 7А, taught by `teacher`
-  otherCourse: string; // Russian 7А, taught by `classteacher`
-  q1: string;
+  course: string; // algebra 7А, taught by `teacher`, three lessons a week
+  otherCourse: string; // Russian 7А, taught by `classteacher`, five lessons a week
+  class7: string;
+  q1: string; // closed, with period marks
   q2: string;
   pastLesson: string; // a held Q2 algebra lesson
   futureLesson: string;
   q1Lesson: string;
   pupil: string; // `pupil`, in 7А
   outsider: string; // a pupil of another class
+  teacher: string;
+  classteacher: string;
   answer: string; // work type «Ответ на уроке»
   test: string; // work type «Контрольная работа»
   absent: string; // attendance code Н
 };
 
-const one = async (sql: string, params: unknown[] = []) =>
-  String((await t.sql<{ id: number }>(sql, params))[0].id);
+/** Slots for these weekdays, each at its own lesson number; the course's lessons, by date. */
+async function timetable(course: MadeCourse, weekdays: number[], first: number) {
+  const slots = await Promise.all(
+    weekdays.map((weekday, i) => f.newSlot({ course, weekday, number: first + i })),
+  );
+  return slots.flatMap((s) => s.lessons).sort((a, b) => a.date.localeCompare(b.date));
+}
+
+/** Marks in the first lessons of the I quarter, then its period marks, and the quarter closed. */
+async function closedFirstQuarter(course: MadeCourse, lessons: MadeLesson[], pupils: string[]) {
+  const q1 = f.school.periods[0];
+  const held = lessons.filter((l) => l.date <= q1.endsOn).slice(0, 3);
+  for (const [i, pupil] of pupils.entries()) {
+    const values = held.map((_, k) => String(3 + ((i + k) % 3)));
+    for (const [k, lesson] of held.entries()) {
+      await f.newMark({ lesson, pupil, value: values[k], workType: k === 2 ? 'Тест' : undefined });
+    }
+    const avg = weightedAverage(
+      values.map((v, k) => ({ score: Number(v), weight: k === 2 ? 3 : 2 })),
+    );
+    await f.newPeriodMark({
+      course,
+      pupil,
+      period: q1,
+      value: String(suggestedMark(avg, 1, [1.6, 2.6, 3.6, 4.6])),
+    });
+  }
+}
 
 beforeAll(async () => {
-  t = await createTestApp();
-  teacher = await t.as('teacher');
-  const course =
-    await one(`select co.id from course co join subject s on s.id = co.subject_id join class_group c on c.id = co.class_group_id
-    where s.name = 'Алгебра' and c.grade = 7`);
+  t = await createTestApp({ demo: false });
+  f = factory(t);
+  const school = await f.newSchool();
+  await f.newStaff({ roles: [Role.SYSADMIN], login: 'sysadmin' });
+  await f.newStaff({ roles: [Role.DIRECTOR], login: 'director' });
+  await f.newStaff({ roles: [Role.DEPUTY, Role.TEACHER], login: 'deputy' });
+  const algebraTeacher = await f.newTeacher({ login: 'teacher' });
+  const classteacher = await f.newTeacher({ login: 'classteacher' });
+  const class7 = await f.newClass({ grade: 7, classTeacher: classteacher });
+  const pupil = await f.newPupil({ classGroup: class7, login: 'pupil' });
+  const classmates = [];
+  for (let i = 0; i < 4; i++) classmates.push(await f.newPupil({ classGroup: class7 }));
+  await f.newParent({ children: [pupil], login: 'parent' });
+  const outsider = await f.newPupil({ classGroup: await f.newClass({ grade: 8 }) });
+  const course = await f.newCourse({
+    classGroup: class7,
+    subject: 'Алгебра',
+    teacher: algebraTeacher,
+  });
+  const russian = await f.newCourse({
+    classGroup: class7,
+    subject: 'Русский язык',
+    teacher: classteacher,
+  });
+  const lessons = await timetable(course, [1, 3, 5], 1);
+  const pupils = [pupil, ...classmates].map((p) => p.id);
+  await closedFirstQuarter(course, lessons, pupils);
+  await closedFirstQuarter(russian, await timetable(russian, [1, 2, 3, 4, 5], 4), pupils);
+  const [q1, q2] = school.periods;
+  await f.lockPeriod(q1, new Date('2026-10-27T12:00:00Z'));
+  teacher = await f.as('teacher');
   ids = {
-    course,
-    otherCourse:
-      await one(`select co.id from course co join subject s on s.id = co.subject_id join class_group c on c.id = co.class_group_id
-      where s.name = 'Русский язык' and c.grade = 7`),
-    q1: await one(`select id from study_period where name = 'I четверть'`),
-    q2: await one(`select id from study_period where name = 'II четверть'`),
-    pastLesson: await one(
-      `select id from lesson where course_id = ? and date between '2026-11-05' and ? and not cancelled order by date desc limit 1`,
-      [course, DEMO_TODAY],
-    ),
-    futureLesson: await one(
-      `select id from lesson where course_id = ? and date > ? order by date limit 1`,
-      [course, DEMO_TODAY],
-    ),
-    q1Lesson: await one(
-      `select id from lesson where course_id = ? and date < '2026-10-20' and not cancelled order by date limit 1`,
-      [course],
-    ),
-    pupil: await one(`select person_id as id from user_account where login = 'pupil'`),
-    outsider: await one(
-      `select e.pupil_id as id from enrollment e join class_group c on c.id = e.class_group_id where c.grade = 8 limit 1`,
-    ),
-    answer: await one(`select id from work_type where name = 'Ответ на уроке'`),
-    test: await one(`select id from work_type where name = 'Контрольная работа'`),
-    absent: await one(`select id from attendance_code where code = 'Н'`),
+    course: course.id,
+    otherCourse: russian.id,
+    class7: class7.id,
+    q1: q1.id,
+    q2: q2.id,
+    pastLesson: lessons.filter((l) => l.date >= q2.startsOn && l.date <= DEMO_TODAY).at(-1)!.id,
+    futureLesson: lessons.find((l) => l.date > DEMO_TODAY)!.id,
+    q1Lesson: lessons[0].id,
+    pupil: pupil.id,
+    outsider: outsider.id,
+    teacher: algebraTeacher.id,
+    classteacher: classteacher.id,
+    answer: school.workTypes['Ответ на уроке'],
+    test: school.workTypes['Контрольная работа'],
+    absent: school.codes['Н'],
   };
 });
 afterAll(() => t.close());
@@ -159,7 +207,7 @@ describe('the journal page', () => {
       return (original as (...a: unknown[]) => unknown)(q, ...rest);
     }) as typeof conn.execute;
     try {
-      const director = await t.as('director');
+      const director = await f.as('director');
       // A session notes its activity at most once a minute; take that write out of the count.
       await t.sql(`update session set last_seen_at = now()`);
       statements.length = 0;
@@ -390,13 +438,13 @@ describe('writing marks', () => {
     const UNLOCK = 'mutation($p:ID!,$r:String!){unlockPeriod(periodId:$p,reason:$r){lockedAt}}';
     const LOCK = 'mutation($p:ID!){lockPeriod(periodId:$p){lockedAt}}';
     for (const login of ['teacher', 'classteacher', 'sysadmin', 'parent']) {
-      const c = await t.as(login);
+      const c = await f.as(login);
       expect({
         login,
         code: codeOf(await c.request(UNLOCK, { p: ids.q1, r: 'Исправление' })),
       }).toEqual({ login, code: 'FORBIDDEN' });
     }
-    const director = await t.as('director');
+    const director = await f.as('director');
     expect(
       (await director.request(UNLOCK, { p: ids.q1, r: '  ' })).errors?.[0].extensions,
     ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
@@ -404,7 +452,7 @@ describe('writing marks', () => {
     expect(open.data).toEqual({ unlockPeriod: { lockedAt: null } });
     expect((await teacher.request(SAVE, { c: [mark] })).errors).toBeUndefined();
     const closed = await (
-      await t.as('deputy')
+      await f.as('deputy')
     ).request<{ lockPeriod: { lockedAt: string } }>(LOCK, { p: ids.q1 });
     expect(closed.data!.lockPeriod.lockedAt).toBeTruthy();
     expect(entries(await teacher.request(SAVE, { c: [mark] })).map((e) => e.reason)).toEqual([
@@ -422,52 +470,39 @@ describe('writing marks', () => {
 
 describe('pupils who join or leave mid-year', () => {
   it('shows a pupil only for the dates enrolled, and refuses marks outside them', async () => {
-    // `pupil` leaves 7А on 15 November and another pupil joins on 16 November.
-    await t.sql(`update enrollment set ends_on = '2026-11-15' where pupil_id = ?`, [ids.pupil]);
-    const newcomer = await one(
-      `select e.pupil_id id from enrollment e join class_group c on c.id = e.class_group_id where c.grade = 6 limit 1`,
+    // One pupil leaves 7А on 15 November; another moves from 6А into it on 16 November.
+    const leaver = (await f.newPupil({ classGroup: ids.class7, leftOn: '2026-11-15' })).id;
+    const class6 = await f.newClass({ grade: 6 });
+    const newcomer = (await f.newPupil({ classGroup: class6, leftOn: '2026-11-15' })).id;
+    await f.enrol({ pupil: newcomer, classGroup: ids.class7, from: '2026-11-16' });
+    const page = await teacher.request<{
+      journalPage: { pupils: { id: string; enrolled: { from: string; to: string | null }[] }[] };
+    }>(PAGE, { c: ids.course, p: ids.q2 });
+    const byId = new Map(page.data!.journalPage.pupils.map((p) => [p.id, p.enrolled]));
+    expect(byId.get(leaver)).toEqual([{ from: '2026-09-01', to: '2026-11-15' }]);
+    expect(byId.get(newcomer)).toEqual([{ from: '2026-11-16', to: null }]);
+    const [before] = await t.sql<{ id: number }>(
+      `select id from lesson where course_id = ? and date between '2026-11-05' and '2026-11-13' and not cancelled limit 1`,
+      [ids.course],
     );
-    const class7 = await one(`select id from class_group where grade = 7`);
-    await t.sql(
-      `insert into enrollment (school_id, pupil_id, class_group_id, starts_on) select school_id, ?, ?, '2026-11-16' from class_group where id = ?`,
-      [newcomer, class7, class7],
+    const [after] = await t.sql<{ id: number }>(
+      `select id from lesson where course_id = ? and date between '2026-11-16' and ? and not cancelled limit 1`,
+      [ids.course, DEMO_TODAY],
     );
-    try {
-      const page = await teacher.request<{
-        journalPage: { pupils: { id: string; enrolled: { from: string; to: string | null }[] }[] };
-      }>(PAGE, { c: ids.course, p: ids.q2 });
-      const byId = new Map(page.data!.journalPage.pupils.map((p) => [p.id, p.enrolled]));
-      expect(byId.get(ids.pupil)).toEqual([{ from: '2026-09-01', to: '2026-11-15' }]);
-      expect(byId.get(newcomer)).toEqual([{ from: '2026-11-16', to: null }]);
-      const [before] = await t.sql<{ id: number }>(
-        `select id from lesson where course_id = ? and date between '2026-11-05' and '2026-11-13' and not cancelled limit 1`,
-        [ids.course],
-      );
-      const [after] = await t.sql<{ id: number }>(
-        `select id from lesson where course_id = ? and date between '2026-11-16' and ? and not cancelled limit 1`,
-        [ids.course, DEMO_TODAY],
-      );
-      const r = await teacher.request(SAVE, {
-        c: [
-          { lessonId: String(after.id), pupilId: ids.pupil, value: '4', workTypeId: ids.answer },
-          { lessonId: String(before.id), pupilId: newcomer, value: '4', workTypeId: ids.answer },
-        ],
-      });
-      expect(entries(r).map((e) => e.reason)).toEqual(['NOT_ENROLLED', 'NOT_ENROLLED']);
-      const ok = await teacher.request(SAVE, {
-        c: [
-          { lessonId: String(before.id), pupilId: ids.pupil, value: '4', workTypeId: ids.answer },
-          { lessonId: String(after.id), pupilId: newcomer, value: '4', workTypeId: ids.answer },
-        ],
-      });
-      expect(ok.errors).toBeUndefined();
-    } finally {
-      await t.sql(`update enrollment set ends_on = null where pupil_id = ?`, [ids.pupil]);
-      await t.sql(`delete from enrollment where pupil_id = ? and class_group_id = ?`, [
-        newcomer,
-        class7,
-      ]);
-    }
+    const r = await teacher.request(SAVE, {
+      c: [
+        { lessonId: String(after.id), pupilId: leaver, value: '4', workTypeId: ids.answer },
+        { lessonId: String(before.id), pupilId: newcomer, value: '4', workTypeId: ids.answer },
+      ],
+    });
+    expect(entries(r).map((e) => e.reason)).toEqual(['NOT_ENROLLED', 'NOT_ENROLLED']);
+    const ok = await teacher.request(SAVE, {
+      c: [
+        { lessonId: String(before.id), pupilId: leaver, value: '4', workTypeId: ids.answer },
+        { lessonId: String(after.id), pupilId: newcomer, value: '4', workTypeId: ids.answer },
+      ],
+    });
+    expect(ok.errors).toBeUndefined();
   });
 });
 
@@ -583,7 +618,7 @@ describe("a lesson's topic and homework (R-3.5)", () => {
       `select action, before, after, actor_id from audit_event where entity = 'lesson' and entity_id = ? order by id desc limit 2`,
       [ids.pastLesson],
     );
-    const teacherId = await one(`select person_id as id from user_account where login = 'teacher'`);
+    const teacherId = ids.teacher;
     expect(history.reverse()).toEqual([
       {
         action: 'update',
@@ -636,7 +671,7 @@ describe("a lesson's topic and homework (R-3.5)", () => {
   it('lets only one of two writers of the same version through', async () => {
     const v = await versionOf(ids.pastLesson);
     const before = await written(ids.pastLesson);
-    const other = await t.as('teacher');
+    const other = await f.as('teacher');
     const results = await Promise.all(
       [teacher, other, teacher, other].map((c, k) =>
         c.request<Updated>(UPDATE, { id: ids.pastLesson, i: { topic: `Тема ${k}`, version: v } }),
@@ -662,7 +697,7 @@ describe("a lesson's topic and homework (R-3.5)", () => {
     const before = await written(ids.pastLesson);
     const ask = async (login: string | GqlClient, id: string, i: Record<string, unknown>) =>
       codeOf(
-        await (typeof login === 'string' ? await t.as(login) : login).request(UPDATE, { id, i }),
+        await (typeof login === 'string' ? await f.as(login) : login).request(UPDATE, { id, i }),
       );
     for (const login of ['classteacher', 'director', 'parent', 'pupil', 'sysadmin']) {
       expect({ login, code: await ask(login, ids.pastLesson, { topic: 'X', version: v }) }).toEqual(
@@ -692,7 +727,7 @@ describe("a lesson's topic and homework (R-3.5)", () => {
 describe('who may read and write a journal (R-3.7)', () => {
   it('lets the administration and the class teacher read, but not write', async () => {
     for (const login of ['director', 'deputy', 'classteacher']) {
-      const c = await t.as(login);
+      const c = await f.as(login);
       const r = await c.request<Page>(PAGE, { c: ids.course, p: ids.q2 });
       expect({ login, canWrite: r.data?.journalPage.canWrite }).toEqual({ login, canWrite: false });
       const w = await c.request(SAVE, {
@@ -710,7 +745,7 @@ describe('who may read and write a journal (R-3.7)', () => {
       'NOT_FOUND',
     );
     for (const login of ['parent', 'pupil', 'sysadmin']) {
-      const c = await t.as(login);
+      const c = await f.as(login);
       expect({ login, code: codeOf(await c.request(PAGE, { c: ids.course, p: ids.q2 })) }).toEqual({
         login,
         code: 'NOT_FOUND',
@@ -726,9 +761,9 @@ describe('who may read and write a journal (R-3.7)', () => {
   });
 
   it('lets a substitute write in the lessons substituted only', async () => {
-    const sub = await one(`select person_id as id from user_account where login = 'classteacher'`);
+    const sub = ids.classteacher;
     await t.sql(`update lesson set substitute_id = ? where id = ?`, [sub, ids.pastLesson]);
-    const c = await t.as('classteacher');
+    const c = await f.as('classteacher');
     const ok = await c.request(SAVE, {
       c: [{ lessonId: ids.pastLesson, pupilId: ids.pupil, value: '4', workTypeId: ids.answer }],
     });

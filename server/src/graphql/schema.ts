@@ -14,10 +14,14 @@ import { LiveResolver } from '../events/live.resolver.js';
 import { JournalSettingsResolver } from '../modules/journal/journal-settings.js';
 import { PeopleResolver } from '../modules/people/people.resolver.js';
 import { AccessResolver } from '../modules/access/access.resolver.js';
+import { guardSchema } from './guard.js';
 
 let cached: Promise<GraphQLSchema> | undefined;
 
-/** The whole API; `schema.graphql` at the repository root is this, printed. */
+/**
+ * The whole API; `schema.graphql` at the repository root is this, printed. Every argument is
+ * checked, and anonymous callers stopped, by `guardSchema` before any resolver runs.
+ */
 export function buildAppSchema(): Promise<GraphQLSchema> {
   cached ??= buildSchema({
     resolvers: [
@@ -46,6 +50,6 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
       },
     },
     emitSchemaFile: false,
-  });
+  }).then(guardSchema);
   return cached;
 }

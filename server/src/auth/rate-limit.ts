@@ -96,11 +96,8 @@ export class LoginRateLimiter {
   /**
    * Forgets this address's failures for the login (a typo or two before the right password). The
    * address's and the login's totals stay: a success proves nothing about the other attempts.
-   * Without an address there is nothing of this caller's to forget; the pair's count runs out with
-   * its window.
    */
-  async recordSuccess(login: string, address?: string): Promise<void> {
-    if (address === undefined) return;
+  async recordSuccess(login: string, address: string): Promise<void> {
     await this.byPair.delete(this.keys(login, address).pair);
   }
 }

@@ -398,7 +398,7 @@ export class AccessService {
         action: 'activate',
       });
     });
-    await this.activationLimiter.recordSuccess(login);
+    await this.activationLimiter.recordSuccess(login, address);
     log.info('access code activated', { accountId: account.id });
     return account;
   }

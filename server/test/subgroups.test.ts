@@ -1,42 +1,66 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, createTestApp, DEMO_TODAY, type GqlClient, type TestApp } from './helpers.js';
+import { Role } from '../src/modules/people/role-grant.entity.js';
+import { factory, type Factory, type MadeCourse } from './factory.js';
 
 /** Subgroups (R-4.2.3): a split puts every pupil in exactly one group; each group has its own page. */
 let t: TestApp;
+let f: Factory;
 let classteacher: GqlClient;
 let ids: {
   class7: string;
-  english: string;
+  english: string; // the subject
   englishTeacher: string;
   q2: string;
-  pupils: string[];
-  outsider: string;
-  teacher: string;
+  pupils: string[]; // 7А's five, in id order
+  outsider: string; // a pupil of 8А
+  teacher: string; // teaches algebra and informatics in 7А
+  informatics: MadeCourse; // 7А's, the whole class
+  parent: string;
 };
 
-const one = async (sql: string) => String((await t.sql<{ id: number }>(sql))[0].id);
 const CREATE = `mutation($i:SubgroupSplitInput!){createSubgroupSplit(input:$i){id subjectName periodName
   groups{id name courseId teacherName pupils{id}}}}`;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  classteacher = await t.as('classteacher');
-  const class7 = await one(`select id from class_group where grade = 7`);
+  t = await createTestApp({ demo: false });
+  f = factory(t);
+  const school = await f.newSchool();
+  await f.newStaff({ roles: [Role.SYSADMIN], login: 'sysadmin' });
+  await f.newStaff({ roles: [Role.DIRECTOR], login: 'director' });
+  await f.newStaff({ roles: [Role.DEPUTY, Role.TEACHER], login: 'deputy' });
+  const teacher = await f.newTeacher({ login: 'teacher' });
+  const englishTeacher = await f.newTeacher({ login: 'english' });
+  const class7 = await f.newClass({
+    grade: 7,
+    classTeacher: await f.newTeacher({ login: 'classteacher' }),
+  });
+  const pupils = [await f.newPupil({ classGroup: class7, login: 'pupil' })];
+  for (let i = 0; i < 4; i++) pupils.push(await f.newPupil({ classGroup: class7 }));
+  const parent = await f.newParent({ children: [pupils[0]], login: 'parent' });
+  const english = await f.newCourse({
+    classGroup: class7,
+    subject: 'Иностранный язык (английский)',
+    teacher: englishTeacher,
+  });
+  await f.newCourse({ classGroup: class7, subject: 'Алгебра', teacher });
+  const informatics = await f.newCourse({ classGroup: class7, subject: 'Информатика', teacher });
+  await f.newCourse({
+    classGroup: class7,
+    subject: 'История',
+    teacher: await f.newTeacher({ login: 'history' }),
+  });
+  classteacher = await f.as('classteacher');
   ids = {
-    class7,
-    english: await one(`select id from subject where name like 'Иностранный%'`),
-    englishTeacher: await one(`select person_id id from user_account where login = 'english'`),
-    teacher: await one(`select person_id id from user_account where login = 'teacher'`),
-    q2: await one(`select id from study_period where name = 'II четверть'`),
-    pupils: (
-      await t.sql<{ id: number }>(
-        `select pupil_id id from enrollment where class_group_id = ? order by pupil_id`,
-        [class7],
-      )
-    ).map((r) => String(r.id)),
-    outsider: await one(
-      `select e.pupil_id id from enrollment e join class_group c on c.id = e.class_group_id where c.grade = 8 limit 1`,
-    ),
+    class7: class7.id,
+    english: english.subjectId,
+    englishTeacher: englishTeacher.id,
+    teacher: teacher.id,
+    q2: school.periods[1].id,
+    pupils: pupils.map((p) => p.id),
+    outsider: (await f.newPupil({ classGroup: await f.newClass({ grade: 8 }) })).id,
+    parent: parent.id,
+    informatics,
   };
 });
 afterAll(() => t.close());
@@ -109,7 +133,7 @@ describe('splitting a class', () => {
       { name: '2', pupilIds: [b, ...rest] },
     ]);
     for (const login of ['parent', 'pupil', 'teacher']) {
-      expect({ login, code: codeOf(await (await t.as(login)).request(CREATE, vars)) }).toEqual({
+      expect({ login, code: codeOf(await (await f.as(login)).request(CREATE, vars)) }).toEqual({
         login,
         code: 'NOT_FOUND',
       });
@@ -146,7 +170,7 @@ describe('splitting a class', () => {
     });
 
     // The group's teacher opens its page: only the group's pupils are on it.
-    const english = await t.as('english');
+    const english = await f.as('english');
     const page = await english.request<{ journalPage: { pupils: { id: string }[] } }>(
       'query($c:ID!,$p:ID!){journalPage(courseId:$c,periodId:$p){pupils{id}}}',
       { c: g1.courseId, p: ids.q2 },
@@ -166,7 +190,7 @@ describe('splitting a class', () => {
       [lesson.data!.addLesson.id],
     );
     expect(event.pupil_ids.map(String).sort()).toEqual([a, b].sort());
-    const answer = await one(`select id from work_type where name = 'Ответ на уроке'`);
+    const answer = f.school.workTypes['Ответ на уроке'];
     const bad = await english.request(
       'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}',
       {
@@ -189,7 +213,7 @@ describe('splitting a class', () => {
     // The diary shows the group's lesson to its members only.
     const WEEK =
       'query($p:ID!,$d:LocalDate!){diaryWeek(pupilId:$p,date:$d){days{date lessons{lessonId}}}}';
-    const admin = await t.as('director');
+    const admin = await f.as('director');
     const seen = async (pupil: string) => {
       const w = await admin.request<{ diaryWeek: { days: { lessons: { lessonId: string }[] }[] } }>(
         WEEK,
@@ -203,7 +227,7 @@ describe('splitting a class', () => {
     expect(await seen(rest[0])).toBe(false);
 
     // The SYSADMIN puts both groups at the same hour, each with its own teacher.
-    const sysadmin = await t.as('sysadmin');
+    const sysadmin = await f.as('sysadmin');
     const SLOT = 'mutation($i:TimetableSlotInput!){addTimetableSlot(input:$i){id}}';
     for (const g of [g1, g2]) {
       const slot = await sysadmin.request(SLOT, {
@@ -241,7 +265,7 @@ describe('splitting a class', () => {
     expect(
       codeOf(
         await (
-          await t.as('parent')
+          await f.as('parent')
         ).request('query($c:ID!){subgroupSplits(classGroupId:$c){id}}', { c: ids.class7 }),
       ),
     ).toBe('NOT_FOUND');
@@ -292,7 +316,7 @@ const move = (groups: Change[], pupil: string, to: number) => {
 };
 const pageOf = async (courseId: string) => {
   const r = await (
-    await t.as('director')
+    await f.as('director')
   ).request<{ journalPage: { pupils: { id: string }[] } }>(
     'query($c:ID!,$p:ID!){journalPage(courseId:$c,periodId:$p){pupils{id}}}',
     { c: courseId, p: ids.q2 },
@@ -306,7 +330,7 @@ describe('changing and deleting a split', () => {
     expect(before.canEdit).toBe(true);
     // The algebra teacher also teaches the second group: still not theirs to change.
     for (const login of ['director', 'deputy', 'teacher', 'history', 'parent', 'pupil']) {
-      const client = await t.as(login);
+      const client = await f.as(login);
       const rename = asChange(before, (g) => (g[0].name = 'Чужая'));
       expect({ login, code: codeOf(await client.request(UPDATE, rename)) }).toEqual({
         login,
@@ -319,7 +343,7 @@ describe('changing and deleting a split', () => {
     }
     // Those who may read the splits see that they may not change them.
     for (const login of ['director', 'teacher']) {
-      expect((await splitsNow(await t.as(login)))[0].canEdit).toBe(false);
+      expect((await splitsNow(await f.as(login)))[0].canEdit).toBe(false);
     }
     expect(await englishSplit()).toEqual(before);
     expect(
@@ -332,7 +356,7 @@ describe('changing and deleting a split', () => {
   it('refuses a change that breaks the rules of a split, and changes nothing', async () => {
     const before = await englishSplit();
     const [a, b, ...rest] = ids.pupils;
-    const parentId = await one(`select person_id id from user_account where login = 'parent'`);
+    const parentId = ids.parent;
     const invalid: [ReturnType<typeof asChange>, Record<string, unknown>][] = [
       [asChange(before, (g) => (g[0].pupilIds = [a])), { reason: 'SPLIT_INVALID' }],
       [asChange(before, (g) => g[1].pupilIds.push(a)), { reason: 'SPLIT_INVALID' }],
@@ -409,7 +433,7 @@ describe('changing and deleting a split', () => {
     );
 
     // The subject's teacher may change the split too: the groups swap their names.
-    const english = await t.as('english');
+    const english = await f.as('english');
     const swapped = await english.request<{ updateSubgroupSplit: Split }>(
       UPDATE,
       asChange(await englishSplit(), (g) => {
@@ -426,7 +450,7 @@ describe('changing and deleting a split', () => {
     ]);
     // And the SYSADMIN: back to the first names.
     const back = await (
-      await t.as('sysadmin')
+      await f.as('sysadmin')
     ).request(
       UPDATE,
       asChange(await englishSplit(), (g) => {
@@ -444,12 +468,12 @@ describe('changing and deleting a split', () => {
     expect(g1.pupils.map((p) => p.id)).toContain(a); // a has a 5 in group 1's journal.
     // An absence for a pupil of group 2, in a lesson of group 2 (taught by `teacher`).
     const c = g2.pupils[0].id;
-    const teacher = await t.as('teacher');
+    const teacher = await f.as('teacher');
     const lesson = await teacher.request<{ addLesson: { id: string } }>(
       'mutation($i:NewLessonInput!){addLesson(input:$i){id}}',
       { i: { courseId: g2.courseId, date: DEMO_TODAY, number: 9 } },
     );
-    const code = await one(`select id from attendance_code where kind = 'ABSENT' limit 1`);
+    const code = f.school.codes['Н'];
     const absent = await teacher.request(
       'mutation($c:[AttendanceChangeInput!]!){saveAttendance(changes:$c){id}}',
       { c: [{ lessonId: lesson.data!.addLesson.id, pupilId: c, codeId: code }] },
@@ -544,10 +568,7 @@ describe('changing and deleting a split', () => {
 
   it("deletes a split with its groups' courses, lessons and timetable, and nothing else", async () => {
     const [a, ...rest] = ids.pupils;
-    const informatics = await one(`select id from subject where name = 'Информатика'`);
-    const wholeClass = await one(
-      `select id from course where class_group_id = ${Number(ids.class7)} and subject_id = ${Number(informatics)} and subgroup_id is null`,
-    );
+    const { subjectId: informatics, id: wholeClass } = ids.informatics;
     const created = await classteacher.request<{ createSubgroupSplit: Split }>(CREATE, {
       i: {
         classGroupId: ids.class7,
@@ -563,13 +584,13 @@ describe('changing and deleting a split', () => {
     const split = created.data!.createSubgroupSplit;
     const courses = split.groups.map((g) => g.courseId);
     // A lesson with a topic, a slot, and a mark given and then removed: nothing that counts.
-    const teacher = await t.as('teacher');
+    const teacher = await f.as('teacher');
     const lesson = await teacher.request<{ addLesson: { id: string } }>(
       'mutation($i:NewLessonInput!){addLesson(input:$i){id}}',
       { i: { courseId: courses[0], date: DEMO_TODAY, number: 8 } },
     );
     const lessonId = lesson.data!.addLesson.id;
-    const answer = await one(`select id from work_type where name = 'Ответ на уроке'`);
+    const answer = f.school.workTypes['Ответ на уроке'];
     const given = await teacher.request<{
       saveMarks: { saved: { id: string; version: number }[] };
     }>('mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id version}}}', {
@@ -582,7 +603,7 @@ describe('changing and deleting a split', () => {
     );
     expect(removed.errors).toBeUndefined();
     const slot = await (
-      await t.as('sysadmin')
+      await f.as('sysadmin')
     ).request('mutation($i:TimetableSlotInput!){addTimetableSlot(input:$i){id}}', {
       i: {
         courseId: courses[1],

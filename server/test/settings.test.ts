@@ -1,19 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  codeOf,
-  createTestApp,
-  DEMO_TODAY,
-  type GqlClient,
-  type GqlResult,
-  type TestApp,
-} from './helpers.js';
+import { codeOf, createTestApp, type GqlClient, type GqlResult, type TestApp } from './helpers.js';
+import { Role } from '../src/modules/people/role-grant.entity.js';
+import { factory, type Factory } from './factory.js';
 
 /** The school's journal settings: work types and weights, attendance codes, non-numeric marks. */
 let t: TestApp;
+let f: Factory;
 let admin: GqlClient;
+/** A held lesson of the II quarter, taught by `teacher`, and a pupil of its class. */
+let held: { lesson: string; pupil: string };
 beforeAll(async () => {
-  t = await createTestApp();
-  admin = await t.as('sysadmin');
+  t = await createTestApp({ demo: false });
+  f = factory(t);
+  await f.newSchool();
+  await f.newStaff({ roles: [Role.SYSADMIN], login: 'sysadmin' });
+  const cls = await f.newClass({ grade: 7 });
+  const pupil = await f.newPupil({ classGroup: cls });
+  const course = await f.newCourse({
+    classGroup: cls,
+    teacher: await f.newTeacher({ login: 'teacher' }),
+  });
+  const lesson = await f.newLesson({ course, date: '2026-11-27' });
+  held = { lesson: lesson.id, pupil: pupil.id };
+  admin = await f.as('sysadmin');
 });
 afterAll(() => t.close());
 
@@ -54,7 +63,7 @@ describe('journal settings', () => {
         await admin.request(WT, { i: { name: 'контрольная работа', shortName: 'КР', weight: 5 } }),
       ),
     ).toEqual({ code: 'CONFLICT', reason: 'NAME_TAKEN', field: 'name' });
-    const teacher = await t.as('teacher');
+    const teacher = await f.as('teacher');
     expect(codeOf(await teacher.request(WT, { i: { name: 'Y', shortName: 'Y', weight: 1 } }))).toBe(
       'FORBIDDEN',
     );
@@ -66,18 +75,10 @@ describe('journal settings', () => {
     const [wt] = await t.sql<{ id: number }>(
       `select id from work_type where name = 'Зачёт по нормативам'`,
     );
-    const [l] = await t.sql<{ id: number; pupil: number }>(
-      `select l.id, e.pupil_id as pupil from lesson l join course co on co.id = l.course_id join enrollment e on e.class_group_id = co.class_group_id
-        join user_account a on a.person_id = co.teacher_id and a.login = 'teacher'
-       where l.date between '2026-11-05' and ? and not l.cancelled limit 1`,
-      [DEMO_TODAY],
-    );
     const r = await (
-      await t.as('teacher')
+      await f.as('teacher')
     ).request('mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}', {
-      c: [
-        { lessonId: String(l.id), pupilId: String(l.pupil), value: '5', workTypeId: String(wt.id) },
-      ],
+      c: [{ lessonId: held.lesson, pupilId: held.pupil, value: '5', workTypeId: String(wt.id) }],
     });
     expect(
       (r.errors?.[0].extensions?.entries as { reason: string }[]).map((e) => e.reason),

@@ -439,6 +439,103 @@ describe('sessions and sockets', () => {
   });
 });
 
+describe('rights withdrawn while a socket is open (issue 19)', () => {
+  const NOTIFICATIONS = 'subscription{notifications{id type payload courseId}}';
+  const valuesOf = (events: Live[]) => events.map((e) => JSON.parse(e.payload).value as string);
+
+  it("stops a parent's diary the moment the guardian is unlinked, before the next mark", async () => {
+    const parent = await one(`select person_id id from user_account where login = 'parent'`);
+    const [link] = await t.sql<{ school_id: number; kind: string }>(
+      `select school_id, kind from guardianship where guardian_id = ? and pupil_id = ?`,
+      [parent, ids.child7],
+    );
+    const parentSocket = await socketAs('parent');
+    const pupilSocket = await socketAs('pupil'); // the witness: the pupil's own diary
+    const diary = collect(parentSocket.client, DIARY, { p: ids.child7 });
+    const witness = collect(pupilSocket.client, DIARY, { p: ids.child7 });
+    // A fragment takes graphql-js's ordinary path: it must end the same way.
+    const viaFragment = collect(
+      parentSocket.client,
+      'subscription($p:ID!){diaryEvents(pupilId:$p){...E}} fragment E on LiveEvent{id type payload}',
+      { p: ids.child7 },
+    );
+    try {
+      await settle();
+      await teacher.request(SAVE, { c: [mark(ids.child7, '5')] });
+      expect(valuesOf(await diary.until(1))).toEqual(['5']); // the positive control
+      const classTeacher = await t.as('classteacher');
+      const unlinked = await classTeacher.request(
+        'mutation($p:ID!,$g:ID!){unlinkGuardian(pupilId:$p,guardianId:$g){id}}',
+        { p: ids.child7, g: parent },
+      );
+      expect(unlinked.errors).toBeUndefined();
+      // Written at once, while the parent's subscription may still be being checked again.
+      await teacher.request(SAVE, {
+        c: [{ ...mark(ids.child7, '2'), comment: 'Не выучил стихотворение' }],
+      });
+      expect(valuesOf(await witness.until(2))).toEqual(['5', '2']);
+      await diary.until(2, 5000);
+      await settle();
+      expect(valuesOf(diary.events)).toEqual(['5']);
+      expect(JSON.stringify(diary.errors)).toContain('NOT_FOUND');
+      await viaFragment.until(2, 2000);
+      expect(valuesOf(viaFragment.events)).toEqual(['5']);
+      expect(JSON.stringify(viaFragment.errors)).toContain('NOT_FOUND');
+      // A new subscription on the same old socket is judged by the rights of now, too.
+      const again = collect(parentSocket.client, DIARY, { p: ids.child7 });
+      await again.until(1, 2000);
+      expect(JSON.stringify(again.errors)).toContain('NOT_FOUND');
+    } finally {
+      await t.sql(
+        `insert into guardianship (school_id, guardian_id, pupil_id, kind) values (?, ?, ?, ?)`,
+        [link.school_id, parent, ids.child7, link.kind],
+      );
+      await parentSocket.client.dispose();
+      await pupilSocket.client.dispose();
+    }
+  });
+
+  it("stops the old teacher's journal when the course is given to another teacher", async () => {
+    const [course] = await t.sql<{ teacher_id: number; hours_per_week: number }>(
+      `select teacher_id, hours_per_week from course where id = ?`,
+      [ids.course],
+    );
+    const deputy = await one(`select person_id id from user_account where login = 'deputy'`);
+    const sysadmin = await t.as('sysadmin');
+    const give = (teacherId: string | number) =>
+      sysadmin.request('mutation($id:ID!,$i:CourseInput!){updateCourse(id:$id,input:$i){id}}', {
+        id: ids.course,
+        i: { teacherId: String(teacherId), hoursPerWeek: course.hours_per_week },
+      });
+    const oldSocket = await socketAs('teacher');
+    const newSocket = await socketAs('deputy');
+    const journal = collect(oldSocket.client, JOURNAL, { c: ids.course });
+    const notes = collect(oldSocket.client, NOTIFICATIONS, {});
+    const witness = collect(newSocket.client, JOURNAL, { c: ids.course });
+    try {
+      await settle();
+      await teacher.request(SAVE, { c: [mark(ids.classmate, '4')] });
+      expect(valuesOf(await journal.until(1))).toEqual(['4']); // the positive control
+      expect(valuesOf(await notes.until(1))).toEqual(['4']);
+      expect((await give(deputy)).errors).toBeUndefined();
+      const written = await (await t.as('deputy')).request(SAVE, { c: [mark(ids.classmate, '3')] });
+      expect(written.errors).toBeUndefined();
+      expect(valuesOf(await witness.until(2))).toEqual(['4', '3']);
+      await journal.until(2, 5000);
+      await settle();
+      expect(valuesOf(journal.events)).toEqual(['4']);
+      expect(JSON.stringify(journal.errors)).toContain('NOT_FOUND');
+      // The teacher's notifications go on, without the course taken away.
+      expect(valuesOf(notes.events)).toEqual(['4']);
+      expect(notes.errors).toEqual([]);
+    } finally {
+      expect((await give(course.teacher_id)).errors).toBeUndefined();
+      await oldSocket.client.dispose();
+      await newSocket.client.dispose();
+    }
+  });
+});
+
 describe('several processes', () => {
   const children: ChildProcess[] = [];
   afterAll(() => children.forEach((c) => c.kill('SIGKILL')));

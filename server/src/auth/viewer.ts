@@ -37,20 +37,33 @@ interface Row {
   courses: number[];
 }
 
-/** One query: the session, its account and every set the policy needs. */
-export async function loadViewer(em: EntityManager, token: string): Promise<Viewer | null> {
-  const rows = await prepared<Row>(
-    em,
-    `select s.id as session_id, s.school_id, s.expires_at, s.last_seen_at,
+/** The session, its account and every set the policy needs; `where` picks the session. */
+const viewerSql = (where: string) =>
+  `select s.id as session_id, s.school_id, s.expires_at, s.last_seen_at,
             a.id as account_id, a.person_id, a.login,
             array(select g.role::text from role_grant g where g.person_id = a.person_id) as roles,
             array(select gs.pupil_id from guardianship gs where gs.guardian_id = a.person_id order by gs.pupil_id) as children,
             array(select c.id from class_group c where c.class_teacher_id = a.person_id order by c.id) as led,
             array(select co.id from course co where co.teacher_id = a.person_id order by co.id) as courses
        from session s join user_account a on a.id = s.account_id
-      where s.token_hash = ? and s.revoked_at is null and s.expires_at > now() and a.active`,
-    [hashToken(token)],
-  );
+      where ${where} and s.revoked_at is null and s.expires_at > now() and a.active`;
+const BY_TOKEN = viewerSql('s.token_hash = ?');
+const BY_SESSION = viewerSql('s.id = ?');
+
+/** One query: the session, its account and every set the policy needs. */
+export async function loadViewer(em: EntityManager, token: string): Promise<Viewer | null> {
+  return toViewer(await prepared<Row>(em, BY_TOKEN, [hashToken(token)]));
+}
+
+/**
+ * The same viewer as it is now: an open socket keeps the viewer of its start, so a live
+ * subscription reloads it when it opens and when the viewer's rights change (decision 27).
+ */
+export async function reloadViewer(em: EntityManager, sessionId: number): Promise<Viewer | null> {
+  return toViewer(await prepared<Row>(em, BY_SESSION, [sessionId]));
+}
+
+function toViewer(rows: Row[]): Viewer | null {
   const r = rows[0];
   if (!r) return null;
   return {

@@ -139,6 +139,11 @@ export class EventBus {
     this.redis?.pub.disconnect();
   }
 
+  /** A unit of work of its own, for work done on an event outside any request. */
+  fork(): EntityManager {
+    return this.em.fork();
+  }
+
   /** The id of the last event handed out: replays cover up to here, live delivery after it. */
   get highWater(): string {
     return this.last.toString();

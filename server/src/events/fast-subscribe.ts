@@ -9,7 +9,7 @@ import {
 } from 'graphql';
 import type { WebSocket } from 'ws';
 import type { RequestContext } from '../graphql/context.js';
-import { feedIterator, type LiveSink } from './live.service.js';
+import { feedIterator, type LiveRevoked, type LiveSink } from './live.service.js';
 import type { LiveEvent } from './live.types.js';
 
 const LIVE_FIELDS = new Set(['id', 'type', 'courseId', 'payload', 'at', '__typename']);
@@ -71,18 +71,24 @@ export async function fastSubscribe(
   };
   const key = (root.alias ?? root.name).value;
   const live = ctx.services.live;
-  let open: (sink: LiveSink) => Promise<() => void>;
+  let open: Open;
   switch (root.name.value) {
     case 'diaryEvents':
-      open = (sink) =>
-        live.openDiary(ctx, required(argOf('pupilId'), 'pupilId'), argOf('after'), sink);
+      open = (sink, revoked) =>
+        live.openDiary(ctx, required(argOf('pupilId'), 'pupilId'), argOf('after'), sink, revoked);
       break;
     case 'journalEvents':
-      open = (sink) =>
-        live.openJournal(ctx, required(argOf('courseId'), 'courseId'), argOf('after'), sink);
+      open = (sink, revoked) =>
+        live.openJournal(
+          ctx,
+          required(argOf('courseId'), 'courseId'),
+          argOf('after'),
+          sink,
+          revoked,
+        );
       break;
     case 'notifications':
-      open = (sink) => live.openNotifications(ctx, argOf('after'), sink);
+      open = (sink, revoked) => live.openNotifications(ctx, argOf('after'), sink, revoked);
       break;
     default:
       return graphqlSubscribe(args);
@@ -95,18 +101,26 @@ export async function fastSubscribe(
     return ctx.subscriber
       ? await toSocket(ctx.subscriber, selection, open)
       : // Without a socket (not through graphql-ws): results, shared per event and selection.
-        await feedIterator(open, (e) => selection.result(e));
+        await feedIterator(
+          open,
+          (e) => selection.result(e),
+          (e) => errorResult(key, e),
+        );
   } catch (e) {
-    const error = new GraphQLError((e as Error).message, {
-      path: [key],
-      originalError: e as Error,
-    });
-    // Formatted like every other error by the socket's onNext (app.ts).
-    return { errors: [error], data: null };
+    return errorResult(key, e as Error);
   } finally {
     // The context's unit of work served the checks above; the subscription needs none of it.
     ctx.release?.();
   }
+}
+
+/** Opens a feed: its events into `sink`; `revoked` if the viewer's right to it is withdrawn. */
+type Open = (sink: LiveSink, revoked: LiveRevoked) => Promise<() => void>;
+
+/** A refusal as a result: formatted like every other error by the socket's onNext (app.ts). */
+function errorResult(key: string, e: Error): ExecutionResult {
+  const error = new GraphQLError(e.message, { path: [key], originalError: e });
+  return { errors: [error], data: null };
 }
 
 /** What a subscription asked for: the root field's key and the fields of `LiveEvent`. */
@@ -147,44 +161,72 @@ class Selection {
 /** Per event (the same object for every subscription: live.service.ts), per selection. */
 const prepared = new WeakMap<LiveEvent, Map<string, string>>();
 
-/** Frames written straight to the socket; graphql-ws gets an iterator that only waits to end. */
+/**
+ * Frames written straight to the socket; graphql-ws gets an iterator that only waits to end, or
+ * yields the error that ends the subscription when the viewer's right to it is withdrawn.
+ */
 async function toSocket(
   { socket, id }: Subscriber,
   selection: Selection,
-  open: (sink: LiveSink) => Promise<() => void>,
+  open: Open,
 ): Promise<AsyncIterableIterator<ExecutionResult>> {
   const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
-  const end = await open((e) => {
-    if (socket.readyState !== socket.OPEN) return;
-    if (socket.bufferedAmount > MAX_BUFFERED) {
-      socket.close(1013, 'Too far behind: resume later');
-      return;
-    }
-    socket.send(prefix + selection.json(e) + '}');
-  });
-  return pending(end);
+  // Withdrawn before the iterator exists: kept for it.
+  let early: Error | undefined;
+  let revoke: LiveRevoked = (error) => (early = error);
+  const end = await open(
+    (e) => {
+      if (socket.readyState !== socket.OPEN) return;
+      if (socket.bufferedAmount > MAX_BUFFERED) {
+        socket.close(1013, 'Too far behind: resume later');
+        return;
+      }
+      socket.send(prefix + selection.json(e) + '}');
+    },
+    (error) => revoke(error),
+  );
+  const iterator = pending(end);
+  revoke = (error) => iterator.fail(errorResult(selection.key, error));
+  if (early) revoke(early);
+  return iterator;
 }
 
 /**
  * An iterator that yields nothing and finishes when graphql-ws calls `return()` (the client
- * completed, or the socket closed). It is its own iterable with a `return`, which graphql-ws
- * needs to see to end it (`isAsyncGenerator`).
+ * completed, or the socket closed), or yields one error result and finishes after `fail`
+ * (graphql-ws then sends it and a complete). It is its own iterable with a `return`, which
+ * graphql-ws needs to see to end it (`isAsyncGenerator`).
  */
-function pending(end: () => void): AsyncIterableIterator<ExecutionResult> {
-  let finish: (() => void) | undefined;
+function pending(
+  end: () => void,
+): AsyncIterableIterator<ExecutionResult> & { fail(result: ExecutionResult): void } {
+  let finish: ((r: IteratorResult<ExecutionResult>) => void) | undefined;
+  let last: ExecutionResult | undefined;
   let done = false;
   const over: IteratorReturnResult<undefined> = { done: true, value: undefined };
   return {
     next() {
-      return done ? Promise.resolve(over) : new Promise((r) => (finish = () => r(over)));
+      if (last) {
+        const value = last;
+        last = undefined;
+        return Promise.resolve({ done: false, value });
+      }
+      return done ? Promise.resolve(over) : new Promise((r) => (finish = r));
     },
     return() {
       if (!done) {
         done = true;
         end();
-        finish?.();
+        finish?.(over);
       }
       return Promise.resolve(over);
+    },
+    fail(result) {
+      if (done) return;
+      done = true;
+      end();
+      if (finish) finish({ done: false, value: result });
+      else last = result;
     },
     [Symbol.asyncIterator]() {
       return this;

@@ -8,6 +8,12 @@ interface Args {
   after?: string | null;
 }
 
+/** An event, or the error that ended the subscription (its right withdrawn: live.service.ts). */
+function delivered(event: LiveEvent | Error): LiveEvent {
+  if (event instanceof Error) throw event;
+  return event;
+}
+
 @Resolver()
 export class LiveResolver {
   @Subscription(() => LiveEvent, {
@@ -20,11 +26,11 @@ export class LiveResolver {
       ),
   })
   diaryEvents(
-    @Root() event: LiveEvent,
+    @Root() event: LiveEvent | Error,
     @Arg('pupilId', () => ID) _pupilId: string,
     @Arg('after', () => ID, { nullable: true }) _after: string | null,
   ): LiveEvent {
-    return event;
+    return delivered(event);
   }
 
   @Subscription(() => LiveEvent, {
@@ -37,11 +43,11 @@ export class LiveResolver {
       ),
   })
   journalEvents(
-    @Root() event: LiveEvent,
+    @Root() event: LiveEvent | Error,
     @Arg('courseId', () => ID) _courseId: string,
     @Arg('after', () => ID, { nullable: true }) _after: string | null,
   ): LiveEvent {
-    return event;
+    return delivered(event);
   }
 
   @Subscription(() => LiveEvent, {
@@ -53,9 +59,9 @@ export class LiveResolver {
       ),
   })
   notifications(
-    @Root() event: LiveEvent,
+    @Root() event: LiveEvent | Error,
     @Arg('after', () => ID, { nullable: true }) _after: string | null,
   ): LiveEvent {
-    return event;
+    return delivered(event);
   }
 }

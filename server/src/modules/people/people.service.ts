@@ -16,6 +16,7 @@ import { checkKind, checkPersonInput } from './person-fields.js';
 import type { ConsentInput, GuardianInput, MovePupilInput, PersonInput } from './people.inputs.js';
 import { ClassRoster, LeaveReason, PersonRecord, PersonalDataAccessEntry } from './people.types.js';
 import { pgIntArray, type PeopleLoaders } from './people.loaders.js';
+import { publishRightsChanged } from '../../events/rights.js';
 
 /** R-4.2.1: a record not confirmed for this long is flagged to the class teacher. */
 export const CONFIRM_EVERY_DAYS = 30;
@@ -109,6 +110,8 @@ export class PeopleService {
       const r = await addGuardianTo(tem, viewer!, pupil.id, kind, fields);
       if (r.linkedExisting) {
         audit(tem, viewer!, 'guardianship', pupil.id, 'create', { guardianId: r.id, kind }, null);
+        // A parent already signed in hears of the new child without signing in again.
+        await publishRightsChanged(tem, viewer!.schoolId, { personIds: [r.id] });
       }
       return pupil.id;
     });
@@ -137,6 +140,11 @@ export class PeopleService {
         { guardianId: link.guardian.id },
         null,
       );
+      // The parent's open sockets stop receiving this child's diary at once.
+      await publishRightsChanged(tem, viewer!.schoolId, {
+        personIds: [link.guardian.id],
+        pupilIds: [pupil.id],
+      });
       return pupil.id;
     });
   }
@@ -251,6 +259,8 @@ export class PeopleService {
         on: input.on,
         toClassGroupId: target?.id ?? null,
       });
+      // Who may read the pupil's diary follows the classes: judged again on open sockets.
+      await publishRightsChanged(tem, viewer!.schoolId, { pupilIds: [pupil.id] });
       return pupil.id;
     });
   }
@@ -328,6 +338,10 @@ export class PeopleService {
       await tem.execute(`delete from person where id = any(?::int[])`, [
         pgIntArray([pupil.id, ...facts.guardians]),
       ]);
+      await publishRightsChanged(tem, viewer!.schoolId, {
+        personIds: facts.guardians,
+        pupilIds: [pupil.id],
+      });
       return pupil.id;
     });
   }

@@ -13,6 +13,7 @@ import { Staff, StaffRegistration } from '../../graphql/types.js';
 import type { Scope } from '../../scope.js';
 import type { RegisterStaffInput, StaffInput } from './people.inputs.js';
 import { log } from '../../log.js';
+import { publishRightsChanged } from '../../events/rights.js';
 
 export const LOGIN_PATTERN = /^[a-z0-9][a-z0-9._-]{2,49}$/;
 
@@ -84,18 +85,20 @@ export class StaffService {
       if (current.some((g) => g.role === Role.TEACHER) && !roles.includes(Role.TEACHER)) {
         await this.assertNotTeaching(tem, person.id);
       }
-      for (const g of current) if (!roles.includes(g.role)) tem.remove(g);
-      for (const role of roles) {
-        if (!current.some((g) => g.role === role)) {
-          tem.create(RoleGrant, { school: viewer.schoolId, person, role });
-        }
-      }
+      const removed = current.filter((g) => !roles.includes(g.role));
+      const added = roles.filter((role) => !current.some((g) => g.role === role));
+      for (const g of removed) tem.remove(g);
+      for (const role of added) tem.create(RoleGrant, { school: viewer.schoolId, person, role });
       tem.assign(person, names);
       const account = await tem.findOne(UserAccount, { person: person.id });
       const allRoles = [
         ...roles,
         ...grants.filter((g) => !STAFF_ROLES.includes(g.role)).map((g) => g.role),
       ];
+      if (removed.length + added.length > 0) {
+        // A role taken away (the administration's reading of every journal) ends at once.
+        await publishRightsChanged(tem, viewer.schoolId, { personIds: [person.id] });
+      }
       return Staff.from(person, sortRoles(allRoles), account?.login ?? null);
     });
   }

@@ -8,6 +8,7 @@ import { badInput, conflict, notFound } from '../../errors.js';
 import { intInRange, parseId } from '../../graphql/validate.js';
 import { requireTeacher } from '../people/staff.lookup.js';
 import type { Scope } from '../../scope.js';
+import { publishRightsChanged } from '../../events/rights.js';
 import type { ClassGroupInput, CreateClassGroupInput } from './school.inputs.js';
 
 export class ClassGroupService {
@@ -52,7 +53,15 @@ export class ClassGroupService {
     const viewer = scope.viewer;
     return scope.em.transactional(async (em) => {
       const cls = await this.get({ em, viewer }, id);
+      const before = cls.classTeacher?.id ?? null;
       em.assign(cls, await this.check(em, viewer.schoolId, cls.academicYear.id, input, cls.id));
+      const after = cls.classTeacher?.id ?? null;
+      if (after !== before) {
+        // A class teacher reads the class's diaries: the one replaced stops at once.
+        await publishRightsChanged(em, viewer.schoolId, {
+          personIds: [before, after].filter((p): p is number => p !== null),
+        });
+      }
       return cls;
     });
   }

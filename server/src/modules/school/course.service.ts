@@ -8,6 +8,7 @@ import { badInput, conflict, notFound } from '../../errors.js';
 import { parseId } from '../../graphql/validate.js';
 import { requireTeacher } from '../people/staff.lookup.js';
 import { audit } from '../audit/audit.js';
+import { publishRightsChanged } from '../../events/rights.js';
 import type { Scope } from '../../scope.js';
 import type { CourseInput, CreateCourseInput } from './school.inputs.js';
 
@@ -122,7 +123,15 @@ export class CourseService {
     return scope.em.transactional(async (em) => {
       const course = await this.get({ em, viewer }, id);
       const teacher = await requireTeacher(em, viewer.schoolId, 'teacherId', input.teacherId);
+      const before = course.teacher.id;
       em.assign(course, { teacher, hoursPerWeek: checkHours(input.hoursPerWeek) });
+      if (teacher !== before) {
+        // The teacher relieved of the course must stop hearing of its journal at once.
+        await publishRightsChanged(em, viewer.schoolId, {
+          personIds: [before, teacher],
+          courseIds: [course.id],
+        });
+      }
       return course;
     });
   }

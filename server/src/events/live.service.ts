@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError, unauthenticated } from '../errors.js';
-import { parseId } from '../graphql/validate.js';
+import { parseEventId } from '../graphql/validate.js';
 import { reloadViewer, type Viewer } from '../auth/viewer.js';
 import type { Scope } from '../scope.js';
 import { requireReadableCourse } from '../modules/journal/journal.access.js';
@@ -225,7 +225,7 @@ async function viewerNow(em: EntityManager, viewer: Viewer | null): Promise<Scop
 
 /** Where a resuming subscription starts; too far behind (pruned) answers RESYNC_REQUIRED. */
 async function resumeFrom(em: EntityManager, after: string | null): Promise<bigint | null> {
-  const from = after == null ? null : BigInt(parseId('after', after));
+  const from = after == null ? null : parseEventId('after', after);
   if (from !== null) {
     const [h] = await em.execute<{ pruned: string }[]>(
       `select coalesce(max(pruned_through), 0)::text as pruned from domain_event_horizon`,

@@ -162,3 +162,38 @@ describe('deleteCourse', () => {
     expect(await journalOf(course)).toMatchObject({ lessons: 1, course: 1 });
   });
 });
+
+/** A study period's period marks and subgroup splits would cascade with it: a used one is kept. */
+describe('deleteStudyPeriod', () => {
+  const DELETE_PERIOD = 'mutation($id:ID!){deleteStudyPeriod(id:$id)}';
+  const periodMarks = async (periodId: string) =>
+    (
+      await t.sql<{ n: number }>(`select count(*)::int n from period_mark where period_id = ?`, [
+        periodId,
+      ])
+    )[0].n;
+
+  it('is refused while the period holds period marks, which all stay', async () => {
+    const periodId = await one(
+      `select period_id id from period_mark group by period_id order by count(*) desc limit 1`,
+    );
+    const before = await periodMarks(periodId);
+    expect(before).toBeGreaterThan(0);
+    const r = await sysadmin.request(DELETE_PERIOD, { id: periodId });
+    expect(codeOf(r)).toBe('CONFLICT');
+    expect(r.errors?.[0].extensions).toMatchObject({ reason: 'HAS_DEPENDENTS' });
+    expect(await periodMarks(periodId)).toBe(before);
+  });
+
+  it('deletes a period that holds nothing', async () => {
+    const periodId = await one(
+      `select p.id from study_period p
+        where not exists (select 1 from period_mark m where m.period_id = p.id)
+          and not exists (select 1 from subgroup_split s where s.period_id = p.id)
+        order by p.starts_on desc limit 1`,
+    );
+    const r = await sysadmin.request(DELETE_PERIOD, { id: periodId });
+    expect(r.data).toEqual({ deleteStudyPeriod: true });
+    expect(await t.sql(`select 1 from study_period where id = ?`, [periodId])).toEqual([]);
+  });
+});

@@ -142,9 +142,30 @@ export class CalendarService {
   async deletePeriod({ em, viewer }: Scope, id: string): Promise<boolean> {
     policy.require(viewer, Permission.StructureManage);
     return em.transactional(async (tem) => {
-      tem.remove(await this.period(tem, viewer.schoolId, id));
+      const period = await this.period(tem, viewer.schoolId, id);
+      await this.requirePeriodUnused(tem, period.id);
+      tem.remove(period);
       return true;
     });
+  }
+
+  /**
+   * A period's marks and subgroup splits would go with it (the database cascades): a period that
+   * holds any is refused, as a year with classes is, so no journal is erased by a calendar edit.
+   */
+  private async requirePeriodUnused(em: EntityManager, periodId: number): Promise<void> {
+    const [row] = await em.execute<{ marks: number; splits: number }[]>(
+      `select (select count(*)::int from period_mark where period_id = ?) as marks,
+              (select count(*)::int from subgroup_split where period_id = ?) as splits`,
+      [periodId, periodId],
+    );
+    if (row.marks + row.splits > 0) {
+      throw conflict(
+        undefined,
+        'HAS_DEPENDENTS',
+        `The period holds ${row.marks} period marks and ${row.splits} subgroup splits; it cannot be deleted`,
+      );
+    }
   }
 
   private async period(em: EntityManager, schoolId: number, id: string): Promise<StudyPeriod> {

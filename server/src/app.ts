@@ -30,6 +30,9 @@ import { loadViewer, type Viewer } from './auth/viewer.js';
 import { SESSION_COOKIE } from './auth/session.service.js';
 import { log } from './log.js';
 import { jsonErrors } from './http-errors.js';
+import { healthRoutes } from './ops/health.js';
+import { Metrics } from './ops/metrics.js';
+import { requestIds } from './ops/request-id.js';
 import { EventBus } from './events/event-bus.js';
 import { fastSubscribe, type Subscriber, type SubscriberContext } from './events/fast-subscribe.js';
 
@@ -80,6 +83,7 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
     return errors.length > 0 ? errors : document;
   });
   const wss = new WebSocketServer({ noServer: true });
+  const metrics = new Metrics({ orm, bus, openSockets: () => wss.clients.size });
   const wsCleanup = useServer(
     {
       schema,
@@ -160,6 +164,7 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
     plugins: [
       ...(armor.plugins as unknown as ApolloServerPlugin<RequestContext>[]),
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      metrics.apolloPlugin(),
       {
         // A mutation has committed by the time its answer leaves: wake the other processes.
         async requestDidStart() {
@@ -182,21 +187,15 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
   });
   await apollo.start();
 
+  expressApp.use(requestIds(config.trustProxy));
   expressApp.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'same-origin');
     res.setHeader('X-Frame-Options', 'DENY');
     next();
   });
-  expressApp.get('/healthz', (_req, res) => {
-    orm.em
-      .fork()
-      .execute('select 1')
-      .then(
-        () => res.json({ ok: true }),
-        () => res.status(503).json({ ok: false }),
-      );
-  });
+  expressApp.use(healthRoutes(orm));
+  expressApp.get('/metrics', metrics.handler(config.metrics));
   expressApp.use(
     '/graphql',
     express.json({ limit: '1mb' }),

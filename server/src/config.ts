@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -45,7 +46,24 @@ const schema = z.object({
   ACCESS_CODE_DAYS: z.coerce.number().int().min(1).max(90).default(14),
   ACCESS_CODES_PER_HOUR: z.coerce.number().int().min(1).default(300),
   PUBLIC_URL: z.string().url().optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_ALLOW: z
+    .string()
+    .refine(
+      (v) => v === 'none' || v.split(',').every((a) => isAddressOrSubnet(a.trim())),
+      'must be `none` or addresses and subnets, comma-separated (127.0.0.1,::1,10.0.0.0/8)',
+    )
+    .default('127.0.0.1,::1'),
 });
+
+function isAddressOrSubnet(entry: string): boolean {
+  const [address, bits, ...rest] = entry.split('/');
+  const family = net.isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d+$/.test(bits) && n <= (family === 4 ? 32 : 128);
+}
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -74,6 +92,11 @@ export interface Config {
   accessCodes: { validDays: number; perHour: number };
   /** The address printed on access slips; by default the address the request came to. */
   publicUrl?: string;
+  /**
+   * Who may read /metrics: a request with this bearer token, or one straight from an allowed
+   * address or subnet (not through a proxy). Anyone else is answered 404.
+   */
+  metrics: { token?: string; allow: string[] };
 }
 
 export class ConfigError extends Error {}
@@ -133,5 +156,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     accessCodes: { validDays: e.ACCESS_CODE_DAYS, perHour: e.ACCESS_CODES_PER_HOUR },
     publicUrl: e.PUBLIC_URL,
+    metrics: {
+      token: e.METRICS_TOKEN,
+      allow:
+        e.METRICS_ALLOW === 'none'
+          ? []
+          : e.METRICS_ALLOW.split(',')
+              .map((a) => a.trim())
+              .filter(Boolean),
+    },
   };
 }

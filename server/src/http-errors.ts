@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler } from 'express';
 import { log } from './log.js';
+import { requestIdOf } from './ops/request-id.js';
 
 interface Answer {
   code: string;
@@ -58,7 +59,8 @@ export function jsonErrors(where: Where): ErrorRequestHandler {
   // Express tells error handlers by their four parameters, so `_next` stays.
   return (err: HttpErrorLike, req, res, _next) => {
     const status = statusOf(err ?? {});
-    const requestId = randomUUID();
+    // The id the request was given on arrival (also in its X-Request-Id header and log lines).
+    const requestId = requestIdOf(res) ?? randomUUID();
     (status >= 500 ? log.error : log.warn)('request refused', { where, status, requestId });
     if (res.headersSent) {
       req.socket.destroy();

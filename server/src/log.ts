@@ -1,6 +1,9 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 /**
  * A deliberately small structured logger. Callers pass fixed messages and non-personal fields
- * (ids, codes, counts): never logins, names, passwords, tokens or addresses.
+ * (ids, codes, counts): never logins, names, passwords, tokens or addresses. A line written while
+ * a request is served carries that request's `requestId` by itself (`withLogContext`).
  */
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level | 'silent', number> = {
@@ -21,9 +24,26 @@ export function setLogLevel(level: Level | 'silent'): Level | 'silent' {
   return before;
 }
 
+/** Fields added to every line written inside `withLogContext` (the request being served). */
+export interface LogContext {
+  requestId: string;
+}
+const context = new AsyncLocalStorage<LogContext>();
+
+/** Runs `fn` so that every line logged from it, synchronously or later, carries `fields`. */
+export function withLogContext<T>(fields: LogContext, fn: () => T): T {
+  return context.run(fields, fn);
+}
+
 function write(level: Level, msg: string, fields?: Record<string, unknown>): void {
   if (ORDER[level] < threshold) return;
-  const line = JSON.stringify({ t: new Date().toISOString(), level, msg, ...fields });
+  const line = JSON.stringify({
+    t: new Date().toISOString(),
+    level,
+    msg,
+    ...context.getStore(),
+    ...fields,
+  });
   (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(line + '\n');
 }
 

@@ -1,0 +1,555 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createClient, type Client } from 'graphql-ws';
+import { isListType, isNonNullType } from 'graphql';
+import { buildAppSchema } from '../src/graphql/schema.js';
+import { generateSchool } from '../src/seed/generate.js';
+import { fillJournal } from '../src/seed/journal.js';
+import { fillPersonalData } from '../src/seed/personal.js';
+import { hashPassword } from '../src/auth/password.js';
+import { codeOf, createTestApp, DEMO_TODAY, type GqlClient, type TestApp } from './helpers.js';
+import {
+  baseVariables,
+  documentFor,
+  idSlots,
+  kindOf,
+  plausible,
+  rootOps,
+  sampleIds,
+  withValue,
+  type IdKind,
+  type Leaf,
+  type RootOp,
+  type Slot,
+} from './schema-ops.js';
+
+/**
+ * Every id-taking field of every query, mutation and subscription, read from the schema, sent by
+ * every role with ids it may not use: another school's record of the same kind, and for the roles
+ * that see only part of their own school, another family's child or another teacher's course.
+ * Each answer must be a refusal or empty; none may carry the foreign records' names (marked
+ * «Чуж…»); a refused mutation writes nothing. An id whose kind the tables in schema-ops.ts do not
+ * know fails the sweep: a new field is swept, not skipped.
+ */
+let t: TestApp;
+let ops: RootOp[];
+const clients = new Map<string, GqlClient>();
+/** The demo school (A) and the second school (B) a role belongs to. */
+const ROLES = [
+  'sysadmin',
+  'director',
+  'deputy',
+  'teacher',
+  'classteacher',
+  'parent',
+  'pupil',
+  'b.sysadmin',
+] as const;
+type RoleName = (typeof ROLES)[number];
+let own: Record<'A' | 'B', Record<IdKind, string>>;
+/** Per role, the ids it may not use, by kind: the other school's, then its own school's. */
+const foreign = new Map<RoleName, Partial<Record<IdKind, { id: string; within: boolean }[]>>>();
+
+/**
+ * Slots where a record of one's own school that one cannot read is still a right answer: the
+ * policy allows these, so only another school's ids are swept there.
+ */
+const ALLOWED_WITHIN_SCHOOL: Record<string, string> = {
+  'courses.classGroupId': 'the school structure (classes, courses) is readable by all its staff',
+  'movePupil.input.toClassGroupId': 'the destination class of a transfer, not a record read',
+};
+const schoolOf = (role: RoleName) => (role.startsWith('b.') ? 'B' : 'A');
+/** What the answers of a role must never contain. */
+const markers: Record<'A' | 'B', RegExp> = { A: /Чуж/, B: /Чуж/ };
+let schoolIds: Record<'A' | 'B', number>;
+
+const REFUSALS = ['NOT_FOUND', 'FORBIDDEN', 'BAD_USER_INPUT'];
+const SWEEP_DEPTH = 3;
+
+const one = async (sql: string, params: unknown[] = []) => {
+  const rows = await t.sql<{ id: number }>(sql, params);
+  if (!rows.length) throw new Error(`no row for ${sql}`);
+  return String(rows[0].id);
+};
+
+async function makeSecondSchool() {
+  const passwordHash = await hashPassword('demo');
+  await t.orm.em.fork().transactional(async (tem) => {
+    const g = await generateSchool(tem, {
+      seed: 4242,
+      schoolName: 'Чужая школа',
+      startYear: 2026,
+      grades: [3, 7],
+      letters: ['А'],
+      pupilsPerClass: [4, 5],
+      passwordHash,
+      loginPrefix: 'b.',
+    });
+    await tem.flush();
+    await fillJournal(tem, g, { seed: 77, today: DEMO_TODAY, closeFirstPeriod: true });
+    await fillPersonalData(tem, g.school.id, DEMO_TODAY, 2026);
+  });
+  const b = Number(await one(`select id from school where name = 'Чужая школа'`));
+  // Every name school B shows carries the marker, so a leak is found by text.
+  for (const sql of [
+    `update person set last_name = 'Чужаков' || id, first_name = 'Чужан' where school_id = ?`,
+    `update subject set name = 'Чужпредмет ' || id, short_name = 'Чуж' || id where school_id = ?`,
+    `update lesson set topic = 'Чужтема ' || id, homework = 'Чуждз ' || id where school_id = ?`,
+    `update mark set comment = 'Чужкоммент' where school_id = ?`,
+    `update holiday set name = 'Чужканикулы ' || id where school_id = ?`,
+    `update study_period set name = 'Чужчетверть ' || id where school_id = ?`,
+    `update work_type set name = 'Чужработа ' || id where school_id = ?`,
+    `update attendance_code set name = 'Чужкод ' || id where school_id = ?`,
+    `update academic_year set name = 'Чужгод' where school_id = ?`,
+  ]) {
+    await t.sql(sql, [b]);
+  }
+  return b;
+}
+
+/** Rows only an API call makes the usual way (events, access codes) or that the seed lacks. */
+async function addRecords(school: 'A' | 'B') {
+  const p = school === 'B' ? 'b.' : '';
+  const sid = schoolIds[school];
+  const admin = await t.as(`${p}sysadmin`);
+  const english = await one(
+    `select person_id id from user_account where login = ? and school_id = ?`,
+    [`${p}english`, sid],
+  );
+  const issued = await admin.request(
+    'mutation($p:[ID!]!){issueAccessCodes(personIds:$p){__typename}}',
+    {
+      p: [english],
+    },
+  );
+  expect(issued.errors, `issueAccessCodes in ${school}`).toBeUndefined();
+  const ids = await sampleIds(t, sid);
+  // In the first quarter, so that a split the sweep asks for (current quarter) is not refused as
+  // a duplicate before its ids are looked at.
+  const firstPeriod = await one(
+    `select id from study_period where school_id = ? order by starts_on limit 1`,
+    [sid],
+  );
+  const split = await one(
+    `insert into subgroup_split (school_id, class_group_id, subject_id, period_id)
+      values (?, ?, ?, ?) returning id`,
+    [sid, ids.classGroup, ids.subject, firstPeriod],
+  );
+  await t.sql(`insert into subgroup (school_id, split_id, name) values (?, ?, 'Чужгруппа')`, [
+    sid,
+    split,
+  ]);
+  await writeMark(school);
+}
+
+/** A mark written by the course's teacher over HTTP: a live event, and a foreign one to leak. */
+async function writeMark(school: 'A' | 'B') {
+  const ids = own[school] ?? (await sampleIds(t, schoolIds[school]));
+  const [{ login }] = await t.sql<{ login: string }>(
+    `select u.login from course co join user_account u on u.person_id = co.teacher_id
+      where co.id = (select course_id from lesson where id = ?)`,
+    [ids.lesson],
+  );
+  const teacher = await t.as(login);
+  const workType = await one(`select id from work_type where school_id = ? order by id limit 1`, [
+    schoolIds[school],
+  ]);
+  const r = await teacher.request(
+    'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}',
+    { c: [{ lessonId: ids.lesson, pupilId: ids.pupil, workTypeId: workType, value: '4' }] },
+  );
+  expect(r.errors, `a mark in ${school}: ${JSON.stringify(ids)}`).toBeUndefined();
+}
+
+/** Ids within school A that some roles may not use, marked so a leak is found by text. */
+async function ownSchoolForeign() {
+  const a = schoolIds.A;
+  const child = own.A.pupil;
+  const classmate = await one(
+    `select e.pupil_id id from enrollment e join enrollment m on m.class_group_id = e.class_group_id
+      where m.pupil_id = ? and e.pupil_id <> ? and not exists (select 1 from guardianship g
+        join guardianship h on h.guardian_id = g.guardian_id where g.pupil_id = e.pupil_id and h.pupil_id = ?)
+      order by e.pupil_id limit 1`,
+    [child, child, child],
+  );
+  const classmateGuardian = await one(
+    `select guardian_id id from guardianship where pupil_id = ? limit 1`,
+    [classmate],
+  );
+  const classmateMark = await one(
+    `select id from mark where pupil_id = ? and removed_at is null limit 1`,
+    [classmate],
+  );
+  const cls3 = await one(`select id from class_group where school_id = ? and grade = 3`, [a]);
+  const pupil3 = await one(
+    `select e.pupil_id id from enrollment e where e.class_group_id = ? and not exists
+      (select 1 from guardianship g join user_account u on u.person_id = g.guardian_id
+        where g.pupil_id = e.pupil_id and u.login = 'parent') limit 1`,
+    [cls3],
+  );
+  const russian7 = await one(`select co.id from course co join subject s on s.id = co.subject_id
+      join class_group c on c.id = co.class_group_id
+      where co.school_id = ${a} and c.grade = 7 and s.name = 'Русский язык'`);
+  const course3 = await one(`select id from course where class_group_id = ? order by id limit 1`, [
+    cls3,
+  ]);
+  const lessonOf = (course: string) =>
+    one(`select id from lesson where course_id = ? and date <= ? order by date desc limit 1`, [
+      course,
+      DEMO_TODAY,
+    ]);
+  const markOf = (course: string) =>
+    one(
+      `select m.id from mark m join lesson l on l.id = m.lesson_id where l.course_id = ? limit 1`,
+      [course],
+    );
+  await t.sql(`update person set last_name = 'Чужесемьин' where id in (?, ?)`, [
+    classmate,
+    classmateGuardian,
+  ]);
+  await t.sql(`update person set last_name = 'Чужеклассов' where id = ?`, [pupil3]);
+  await t.sql(`update lesson set topic = 'Чужтема', homework = 'Чуждз' where course_id in (?, ?)`, [
+    russian7,
+    course3,
+  ]);
+  const family = {
+    pupil: [classmate],
+    guardian: [classmateGuardian],
+    mark: [classmateMark],
+  };
+  const teacher = {
+    course: [russian7],
+    lesson: [await lessonOf(russian7)],
+    mark: [await markOf(russian7)],
+    classGroup: [cls3],
+    pupil: [pupil3],
+  };
+  const classTeacher = {
+    course: [course3],
+    lesson: [await lessonOf(course3)],
+    mark: [await markOf(course3)],
+    classGroup: [cls3],
+    pupil: [pupil3],
+  };
+  return { parent: family, pupil: family, teacher, classteacher: classTeacher } as Partial<
+    Record<RoleName, Partial<Record<IdKind, string[]>>>
+  >;
+}
+
+beforeAll(async () => {
+  t = await createTestApp({
+    env: { LOGIN_MAX_FAILURES: '1000', LOGIN_MAX_FAILURES_PER_ADDRESS: '1000' },
+  });
+  ops = rootOps(await buildAppSchema());
+  const b = await makeSecondSchool();
+  schoolIds = {
+    A: Number(await one(`select school_id id from user_account where login = 'sysadmin'`)),
+    B: b,
+  };
+  own = {} as typeof own;
+  await addRecords('A');
+  await addRecords('B');
+  own = { A: await sampleIds(t, schoolIds.A), B: await sampleIds(t, schoolIds.B) };
+  const within = await ownSchoolForeign();
+  for (const role of ROLES) {
+    const other = own[schoolOf(role) === 'A' ? 'B' : 'A'];
+    const ids: Partial<Record<IdKind, { id: string; within: boolean }[]>> = {};
+    for (const [kind, id] of Object.entries(other)) ids[kind as IdKind] = [{ id, within: false }];
+    for (const [kind, list] of Object.entries(within[role] ?? {})) {
+      const more = list.map((id) => ({ id, within: true }));
+      ids[kind as IdKind] = [...(ids[kind as IdKind] ?? []), ...more];
+    }
+    foreign.set(role, ids);
+  }
+  const aNames = await t.sql<{ last_name: string }>(
+    `select last_name from person where id in (?, ?)`,
+    [own.A.pupil, own.A.staff],
+  );
+  markers.B = new RegExp(['Берёзов', 'Алгебра', ...aNames.map((r) => r.last_name)].join('|'));
+  for (const role of ROLES) clients.set(role, await t.as(role));
+}, 240_000);
+afterAll(() => t?.close());
+
+/** The plausible value of a slot for a role: its own school's record, or a dummy. */
+function leafFor(role: RoleName, op: string): Leaf {
+  return (name, typeName, path) => {
+    if (typeName === 'ID') {
+      const kind = kindOf(op, { path, name } as Slot);
+      return kind ? own[schoolOf(role)][kind] : '2147483647';
+    }
+    return plausible(name, typeName);
+  };
+}
+
+interface Finding {
+  op: string;
+  slot: string;
+  role: RoleName;
+  id: string;
+  problem: string;
+  answer: string;
+}
+
+/** The value of a slot holding `id`: a list of one where the slot is a list. */
+const slotValue = (slot: Slot, id: string) => {
+  const bare = isNonNullType(slot.type) ? slot.type.ofType : slot.type;
+  return isListType(bare) ? [id] : id;
+};
+
+/** Whether data answered to a refused-or-empty request is empty: null, [], 0, false. */
+function isEmpty(value: unknown): boolean {
+  if (value === null || value === undefined || value === 0 || value === false) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (typeof value === 'object') return Object.values(value as object).every(isEmpty);
+  return false;
+}
+
+const depthOf = new Map<string, number>();
+
+async function send(role: RoleName, op: RootOp, vars: Record<string, unknown>) {
+  let depth = depthOf.get(op.name) ?? SWEEP_DEPTH;
+  for (;;) {
+    const r = await clients.get(role)!.request(documentFor(op, depth), vars);
+    const code = codeOf(r);
+    // A document too deep or costly for the limits is sent again with less selected.
+    if (r.status === 400 && code !== 'BAD_USER_INPUT' && depth > 1) {
+      depthOf.set(op.name, --depth);
+      continue;
+    }
+    return r;
+  }
+}
+
+/** Row counts and contents of every table a refused request must leave alone. */
+async function checksum(): Promise<string> {
+  const tables = [
+    'academic_year',
+    'access_code',
+    'attendance',
+    'attendance_code',
+    'audit_event',
+    'class_group',
+    'consent',
+    'course',
+    'domain_event',
+    'enrollment',
+    'guardianship',
+    'holiday',
+    'lesson',
+    'mark',
+    'period_mark',
+    'person',
+    'role_grant',
+    'school',
+    'study_period',
+    'subgroup',
+    'subgroup_member',
+    'subgroup_split',
+    'subject',
+    'timetable_slot',
+    'user_account',
+    'work_type',
+  ];
+  const parts = tables.map(
+    (table) => `(select count(*) || ':' || coalesce(sum(hashtext(x::text)), 0) from ${table} x)`,
+  );
+  const [row] = await t.sql<{ c: string }>(`select concat_ws(',', ${parts.join(', ')}) c`);
+  return row.c;
+}
+
+const unmapped: string[] = [];
+const readable = (list: Finding[]) =>
+  list.map((f) => `${f.op}(${f.slot}=${f.id}) as ${f.role}: ${f.problem} ${f.answer}`);
+const findings: Finding[] = [];
+let sent = 0;
+/** Answers by code and reason, printed at the end: a sweep answered only by one input error would prove little. */
+const answers = new Map<string, number>();
+
+async function sweepOp(op: RootOp) {
+  for (const slot of idSlots(op.field)) {
+    const kind = kindOf(op.name, slot);
+    if (!kind) {
+      unmapped.push(`unmapped id argument ${op.name}.${slot.path.join('.')}: add it to the sweep`);
+      continue;
+    }
+    const allowedWithin = [op.name, ...slot.path].join('.') in ALLOWED_WITHIN_SCHOOL;
+    for (const role of ROLES) {
+      for (const { id, within } of foreign.get(role)![kind] ?? []) {
+        if (within && allowedWithin) continue;
+        const leaf = leafFor(role, op.name);
+        const base = baseVariables(op.field, leaf);
+        const vars = withValue(op.field, base, slot.path, slotValue(slot, id), leaf);
+        const r = await send(role, op, vars);
+        sent++;
+        const answer = JSON.stringify({ data: r.data, errors: r.errors });
+        const code = codeOf(r);
+        const reason = r.errors?.[0]?.extensions?.reason;
+        const key = `${String(code ?? 'data')}${reason ? `/${String(reason)}` : ''}`;
+        answers.set(key, (answers.get(key) ?? 0) + 1);
+        const report = (problem: string) =>
+          findings.push({
+            op: op.name,
+            slot: slot.path.join('.'),
+            role,
+            id,
+            problem,
+            answer: answer.slice(0, 300),
+          });
+        if (markers[schoolOf(role)].test(answer)) report('foreign names in the answer');
+        else if (code === 'UNAUTHENTICATED') report('the client was signed out');
+        else if (r.errors?.length) {
+          if (!REFUSALS.includes(String(code))) report(`refused with ${String(code)}`);
+        } else if (!isEmpty(r.data?.[op.name])) report('data answered');
+      }
+    }
+  }
+}
+
+/** Every role still signed in: a mutation that ended another's session is a finding. */
+async function stillSignedIn(op: string) {
+  for (const role of ROLES) {
+    const r = await clients.get(role)!.request<{ me: { login: string } | null }>('{me{login}}');
+    if (r.data?.me?.login !== role) {
+      findings.push({ op, slot: '-', role, id: '-', problem: 'session ended', answer: '' });
+      clients.set(role, await t.as(role));
+    }
+  }
+}
+
+describe('authorization sweep over every id-taking operation', () => {
+  it('finds id arguments in the schema and maps each to a kind of record', () => {
+    const withIds = ops.filter((op) => idSlots(op.field).length > 0);
+    expect(withIds.length).toBeGreaterThan(50);
+    const missing = withIds.flatMap((op) =>
+      idSlots(op.field)
+        .filter((s) => !kindOf(op.name, s))
+        .map((s) => `unmapped id argument ${op.name}.${s.path.join('.')}: add it to the sweep`),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('answers queries with foreign ids by a refusal or nothing', async () => {
+    findings.length = 0;
+    for (const op of ops.filter((o) => o.kind === 'query')) await sweepOp(op);
+    expect(unmapped).toEqual([]);
+    expect(readable(findings)).toEqual([]);
+    expect(sent).toBeGreaterThan(100);
+  }, 300_000);
+
+  it('refuses mutations with foreign ids and writes nothing', async () => {
+    findings.length = 0;
+    let before = await checksum();
+    for (const op of ops.filter((o) => o.kind === 'mutation' && idSlots(o.field).length)) {
+      const found = findings.length;
+      await sweepOp(op);
+      const after = await checksum();
+      if (after !== before && findings.length === found) {
+        findings.push({
+          op: op.name,
+          slot: '*',
+          role: 'sysadmin',
+          id: '*',
+          problem: 'a refused mutation wrote',
+          answer: '',
+        });
+      }
+      before = after;
+      await stillSignedIn(op.name);
+    }
+    expect(unmapped).toEqual([]);
+    expect(readable(findings)).toEqual([]);
+  }, 600_000);
+
+  it('refuses subscriptions to foreign pupils and courses, and delivers nothing foreign', async () => {
+    findings.length = 0;
+    const subs = ops.filter((o) => o.kind === 'subscription');
+    expect(subs.length).toBeGreaterThan(0);
+    const sockets = new Map<RoleName, Client>();
+    const wsUrl = t.url.replace('http', 'ws');
+    for (const role of ROLES) {
+      const { cookie } = clients.get(role)!;
+      const origin = t.origin;
+      class Authed extends WebSocket {
+        constructor(url: string, protocols?: string | string[]) {
+          super(url, protocols, { headers: { cookie, origin } });
+        }
+      }
+      sockets.set(role, createClient({ url: wsUrl, webSocketImpl: Authed, retryAttempts: 0 }));
+    }
+    const open: {
+      what: Omit<Finding, 'problem' | 'answer'>;
+      messages: unknown[];
+      errors: unknown[];
+      stop: () => void;
+      mustRefuse: boolean;
+    }[] = [];
+    try {
+      for (const op of subs) {
+        for (const slot of idSlots(op.field)) {
+          const kind = kindOf(op.name, slot);
+          if (!kind) {
+            unmapped.push(`unmapped id argument ${op.name}.${slot.path.join('.')}`);
+            continue;
+          }
+          for (const role of ROLES) {
+            for (const { id } of foreign.get(role)![kind] ?? []) {
+              const leaf = leafFor(role, op.name);
+              const vars = withValue(op.field, baseVariables(op.field, leaf), slot.path, id, leaf);
+              const entry = {
+                what: { op: op.name, slot: slot.name, role, id },
+                messages: [] as unknown[],
+                errors: [] as unknown[],
+                stop: () => {},
+                // Resuming after another school's event is harmless; following its pupil is not.
+                mustRefuse: kind !== 'event',
+              };
+              entry.stop = sockets.get(role)!.subscribe(
+                { query: documentFor(op, 1), variables: vars },
+                {
+                  next: (m) => entry.messages.push(m),
+                  error: (e) => entry.errors.push(e),
+                  complete: () => {},
+                },
+              );
+              open.push(entry);
+              sent++;
+            }
+          }
+        }
+      }
+      await new Promise((r) => setTimeout(r, 1500));
+      await writeMark('A');
+      await writeMark('B');
+      await new Promise((r) => setTimeout(r, 2000));
+      for (const s of open) {
+        const answer = JSON.stringify({ m: s.messages, e: s.errors });
+        const refused = s.messages.some((m) =>
+          REFUSALS.includes(
+            String(
+              (m as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions
+                ?.code,
+            ),
+          ),
+        );
+        const delivered = s.messages.some((m) => (m as { data?: unknown }).data);
+        const problem = markers[schoolOf(s.what.role)].test(answer)
+          ? 'foreign names delivered'
+          : s.mustRefuse && !refused
+            ? delivered
+              ? 'foreign events delivered'
+              : 'accepted without a refusal'
+            : '';
+        if (problem) findings.push({ ...s.what, problem, answer: answer.slice(0, 300) });
+      }
+    } finally {
+      for (const s of open) s.stop();
+      for (const socket of sockets.values()) await socket.dispose();
+    }
+    expect(unmapped).toEqual([]);
+    expect(readable(findings)).toEqual([]);
+  }, 120_000);
+});
+
+afterAll(() => {
+  console.log(`authz sweep: ${sent} requests sent`, Object.fromEntries(answers));
+});

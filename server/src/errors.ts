@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'RATE_LIMITED'
   | 'RESYNC_REQUIRED'
+  | 'UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 export interface DomainErrorDetails {
@@ -76,6 +77,31 @@ const PASS_THROUGH = new Set([
   'BAD_REQUEST',
 ]);
 
+/**
+ * SQLSTATE classes 08 (connection exception) and 57P (operator intervention: the server shutting
+ * down or restarting), and the socket errors of a database that is gone.
+ */
+const UNREACHABLE_STATES = /^(08...|57P0[1-3])$/;
+const UNREACHABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+const UNREACHABLE_MESSAGES =
+  /Connection terminated|Timeout acquiring a connection|not queryable|the database system is (starting up|shutting down|in recovery)/;
+
+/** Whether an error (or one it wraps) says the database could not be reached: worth a retry. */
+export function databaseUnreachable(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (
+      typeof code === 'string' &&
+      (UNREACHABLE_STATES.test(code) || UNREACHABLE_ERRNOS.has(code))
+    ) {
+      return true;
+    }
+    if (UNREACHABLE_MESSAGES.test(e.message)) return true;
+    e = (e as { originalError?: unknown }).originalError ?? e.cause;
+  }
+  return false;
+}
+
 /** The one place where errors become what a client sees: domain codes kept, everything else hidden. */
 export function formatError(
   formatted: GraphQLFormattedError,
@@ -120,6 +146,14 @@ export function formatError(
     // Errors raised by graphql-js or by the armor plugins: safe to show, no internals inside.
     const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions: { ...extensions, code: code ?? 'BAD_REQUEST' } };
+  }
+  if (databaseUnreachable(original)) {
+    log.warn('database unreachable', { path: formatted.path });
+    return {
+      message: 'The service is briefly unavailable; try again',
+      path: formatted.path,
+      extensions: { code: 'UNAVAILABLE', retryAfterSeconds: 1 },
+    };
   }
   log.error('unexpected error', { name: (original as Error)?.name, path: formatted.path });
   if (original instanceof Error && original.stack) log.debug(original.stack);

@@ -24,6 +24,7 @@ import { AccessCode } from '../modules/access/access-code.entity.js';
 import { Consent } from '../modules/people/consent.entity.js';
 import { PersonalDataAccess } from '../modules/people/pd-access.entity.js';
 import { DomainEvent, DomainEventHorizon } from '../events/domain-event.entity.js';
+import { IdempotentRequest } from './idempotent-request.entity.js';
 
 export const entities = [
   School,
@@ -55,4 +56,5 @@ export const entities = [
   AccessCode,
   Consent,
   PersonalDataAccess,
+  IdempotentRequest,
 ];

@@ -7,6 +7,7 @@ import { Migration20261128150039_people_access } from './Migration20261128150039
 import { Migration20261128180501_outbox_lock } from './Migration20261128180501_outbox_lock.js';
 import { Migration20261128181500_outbox_function } from './Migration20261128181500_outbox_function.js';
 import { Migration20261129100000_course_journal_kept } from './Migration20261129100000_course_journal_kept.js';
+import { Migration20261206185613_idempotency } from './Migration20261206185613_idempotency.js';
 
 /** Every committed migration, in order. Listed explicitly so that tests and the build agree. */
 export const migrationsList = [
@@ -28,4 +29,5 @@ export const migrationsList = [
     name: 'Migration20261129100000_course_journal_kept',
     class: Migration20261129100000_course_journal_kept,
   },
+  { name: 'Migration20261206185613_idempotency', class: Migration20261206185613_idempotency },
 ];

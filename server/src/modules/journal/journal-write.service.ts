@@ -3,6 +3,7 @@ import { Permission, policy } from '../../auth/policy.js';
 import { DomainError, notFound, type EntryProblem, versionConflict } from '../../errors.js';
 import { optionalText } from '../../graphql/validate.js';
 import { prepared } from '../../db/prepared.js';
+import { claimKey, idempotencyKey } from '../../db/idempotency.js';
 import type { Clock } from '../../clock.js';
 import type { Viewer } from '../../auth/viewer.js';
 import type { Scope } from '../../scope.js';
@@ -146,6 +147,12 @@ function markRows(
 }
 
 /** What the rules of marks need of the school. */
+/** What `saveMarks` answers (and stores for a retry with the same idempotency key). */
+export interface SavedMarks {
+  saved: JournalMark[];
+  removedIds: number[];
+}
+
 interface MarkRules {
   timeZone: string;
   scaleMin: number;
@@ -162,13 +169,16 @@ export class JournalWriteService {
    * refuses the whole batch with each wrong entry named (R-3.5). The journal's most frequent write,
    * so it is plain SQL in one transaction: the reads the rules need, one statement for the marks
    * (each change only if its version still matches), one for the history and the events
-   * (decision 21).
+   * (decision 21). With an idempotency key, a retry of a batch already written gets the same
+   * answer and writes nothing (decision 30).
    */
   async saveMarks(
     { em, viewer }: Scope,
     changes: MarkChangeInput[],
-  ): Promise<{ saved: JournalMark[]; removedIds: number[] }> {
+    key?: string | null,
+  ): Promise<SavedMarks> {
     policy.require(viewer, Permission.JournalWrite);
+    const keyed = idempotencyKey(key);
     if (changes.length === 0) return { saved: [], removedIds: [] };
     if (changes.length > 2000) {
       throw new DomainError('BAD_USER_INPUT', 'At most 2000 changes at once', {
@@ -176,6 +186,10 @@ export class JournalWriteService {
       });
     }
     return em.transactional(async (tem) => {
+      const claim = keyed
+        ? await claimKey<SavedMarks>(tem, viewer, keyed, 'saveMarks', changes)
+        : null;
+      if (claim && 'replay' in claim) return claim.replay;
       const [school] = await prepared<MarkRules>(
         tem,
         `select s.time_zone as "timeZone", s.scale_min as "scaleMin", s.scale_max as "scaleMax", s.mark_symbols as "markSymbols",
@@ -361,6 +375,8 @@ export class JournalWriteService {
         comment: m.comment,
       });
       const courseOf = (m: JournalMark) => lessons.get(m.lessonId)?.courseId;
+      const answer = { saved: savedRows.map(markDto), removedIds: removedRows.map((m) => m.id) };
+      if (claim) await claim.answer(answer);
       await auditAndPublish(
         tem,
         viewer,
@@ -393,22 +409,31 @@ export class JournalWriteService {
           })),
         ],
       );
-      return { saved: savedRows.map(markDto), removedIds: removedRows.map((m) => m.id) };
+      return answer;
     });
   }
 
-  /** Sets or clears attendance entries, atomically, with the same rules as marks. */
+  /**
+   * Sets or clears attendance entries, atomically, with the same rules as marks; an idempotency
+   * key works as for `saveMarks`.
+   */
   async saveAttendance(
     { em, viewer }: Scope,
     changes: AttendanceChangeInput[],
+    key?: string | null,
   ): Promise<JournalAttendance[]> {
     policy.require(viewer, Permission.JournalWrite);
+    const keyed = idempotencyKey(key);
     if (changes.length > 2000) {
       throw new DomainError('BAD_USER_INPUT', 'At most 2000 changes at once', {
         reason: 'TOO_MANY',
       });
     }
     return em.transactional(async (tem) => {
+      const claim = keyed
+        ? await claimKey<JournalAttendance[]>(tem, viewer, keyed, 'saveAttendance', changes)
+        : null;
+      if (claim && 'replay' in claim) return claim.replay;
       const school = await tem.findOneOrFail(School, viewer.schoolId);
       const today = this.clock.today(school.timeZone);
       const pairs = changes.map((c) => ({
@@ -515,6 +540,8 @@ export class JournalWriteService {
           reason: row.reason,
         });
       }
+      const answer = written.map(({ row }) => attendanceDto(row));
+      if (claim) await claim.answer(answer);
       await publish(
         tem,
         viewer.schoolId,
@@ -525,7 +552,7 @@ export class JournalWriteService {
           payload: { ...withStringIds(attendanceDto(row)), date: lessons.get(row.lesson.id)?.date },
         })),
       );
-      return written.map(({ row }) => attendanceDto(row));
+      return answer;
     });
   }
 

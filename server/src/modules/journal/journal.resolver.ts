@@ -20,6 +20,9 @@ import {
 } from './journal.inputs.js';
 import { StudyPeriod } from '../school/study-period.entity.js';
 
+const IDEMPOTENCY_KEY =
+  'A key the client makes for this batch (a UUID; 8–100 of A–Z, a–z, 0–9, -, _) and sends again with a retry: a batch already written is answered again, not written twice';
+
 @ObjectType()
 export class SaveMarksResult {
   @Field(() => [JournalMark]) saved!: JournalMark[];
@@ -42,17 +45,21 @@ export class JournalResolver {
   })
   saveMarks(
     @Arg('changes', () => [MarkChangeInput]) changes: MarkChangeInput[],
+    @Arg('idempotencyKey', () => String, { nullable: true, description: IDEMPOTENCY_KEY })
+    idempotencyKey: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<SaveMarksResult> {
-    return ctx.services.journalWrite.saveMarks(ctx, changes);
+    return ctx.services.journalWrite.saveMarks(ctx, changes, idempotencyKey);
   }
 
   @Mutation(() => [JournalAttendance], { description: 'Sets or clears attendance: all or nothing' })
   saveAttendance(
     @Arg('changes', () => [AttendanceChangeInput]) changes: AttendanceChangeInput[],
+    @Arg('idempotencyKey', () => String, { nullable: true, description: IDEMPOTENCY_KEY })
+    idempotencyKey: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<JournalAttendance[]> {
-    return ctx.services.journalWrite.saveAttendance(ctx, changes);
+    return ctx.services.journalWrite.saveAttendance(ctx, changes, idempotencyKey);
   }
 
   @Mutation(() => StudyPeriod, {

@@ -83,6 +83,7 @@ describe('backup and restore', () => {
     const made = await backupDatabase(url, file, { format: 'logical' });
     expect(made).toMatchObject({ format: 'logical' });
     expect(made.rows).toBeGreaterThan(10);
+    expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
     await vandalise();
     expect(await state()).not.toEqual(before);
     expect(await restore(file)).toMatchObject({ format: 'logical', rows: made.rows });
@@ -95,6 +96,7 @@ describe('backup and restore', () => {
     const file = path.join(dir, 'dump.backup');
     expect(await backupDatabase(url, file)).toEqual({ format: 'pg_dump' });
     expect((await fs.readFile(file)).subarray(0, 5).toString()).toBe('PGDMP');
+    expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
     await vandalise();
     expect(await restore(file)).toEqual({ format: 'pg_dump' });
     expect(await state()).toEqual(before);

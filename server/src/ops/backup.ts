@@ -52,6 +52,7 @@ export async function backupDatabase(
   try {
     if (format === 'pg_dump') {
       await pgTool('pg_dump', url, ['--format=custom', '--file', partial]);
+      await fs.promises.chmod(partial, 0o600); // personal data: the owner's eyes only
       await fs.promises.rename(partial, file);
       return { format };
     }

@@ -97,8 +97,18 @@ export function subscribe(socket: Socket, pupilId: string, after: string | null)
 export class ResumingDiary {
   /** Every event received, repeats included, across all sockets. */
   readonly received: LiveEvent[] = [];
-  /** Each socket that reached the server: when it was acknowledged, and the replica behind it. */
-  readonly connections: { at: number; upstream: string | null; after: string | null }[] = [];
+  /**
+   * Each socket that reached the server: when its attempt began and when it was acknowledged, the
+   * replica behind it, and the cursor it resumed from.
+   */
+  readonly connections: {
+    tried: number;
+    at: number;
+    upstream: string | null;
+    after: string | null;
+  }[] = [];
+  /** When each socket was lost. */
+  readonly drops: number[] = [];
   /** Errors other than a lost socket (a refusal, RESYNC_REQUIRED): none expected. */
   readonly errors: unknown[] = [];
   #socket: Socket | undefined;
@@ -110,6 +120,8 @@ export class ResumingDiary {
     private readonly cookie: string,
     private readonly pupilId: string,
     private readonly retryMs = 100,
+    /** Awaited before reconnecting after a drop (a test holds the client back with it). */
+    private readonly beforeReconnect: () => Promise<void> = async () => {},
   ) {}
 
   get lastId(): string | null {
@@ -124,6 +136,7 @@ export class ResumingDiary {
   /** `first`: a refusal is a fault to report, not a replica going away. */
   async #connect(first = false): Promise<void> {
     while (!this.#stopped) {
+      const tried = Date.now();
       const socket = openSocket(this.url, this.origin, this.cookie);
       const after = this.lastId;
       const code = await Promise.race([
@@ -136,10 +149,12 @@ export class ResumingDiary {
         continue;
       }
       this.#socket = socket;
-      this.connections.push({ at: Date.now(), upstream: await socket.upstream, after });
+      this.connections.push({ tried, at: Date.now(), upstream: await socket.upstream, after });
       this.#listen(socket, after);
-      void socket.closed.then(() => {
+      void socket.closed.then(async () => {
         if (this.#stopped) return;
+        this.drops.push(Date.now());
+        await this.beforeReconnect();
         setTimeout(() => void this.#connect(), this.retryMs);
       });
       return;

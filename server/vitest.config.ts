@@ -7,7 +7,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Two replicas behind nginx: `npm run test:cluster` (vitest.cluster.config.ts); faults:
     // `npm run test:faults` (vitest.faults.config.ts).
-    exclude: [...configDefaults.exclude, 'test/cluster/**', 'test/faults/**'],
+    exclude: [...configDefaults.exclude, 'test/cluster/**', 'test/faults/**', 'test/abuse/**'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

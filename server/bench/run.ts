@@ -1,5 +1,5 @@
 /**
- * npm run bench -- <journal|diary|fanout|writes|requests>
+ * npm run bench -- <journal|diary|fanout|writes|requests|load>
  *
  * Measures one read through the real HTTP endpoint with a real session, against a baseline in the
  * same run: the same data read by one hand-written SQL statement through `pg` and sent as JSON by
@@ -17,6 +17,7 @@ import { fanout } from './fanout.js';
 import { startServer, stopServer } from './processes.js';
 import { writes } from './writes.js';
 import { requests } from './requests.js';
+import { load as loadMix } from './load.js';
 
 interface Scenario {
   name: 'journal' | 'diary';
@@ -156,9 +157,9 @@ async function sqlPerRequest(orm: MikroORM, s: Scenario): Promise<number> {
 
 async function main() {
   const name = process.argv[2];
-  const separate = { fanout, writes, requests } as const;
+  const separate = { fanout, writes, requests, load: loadMix } as const;
   if (name !== 'journal' && name !== 'diary' && !(name in separate)) {
-    console.error('Usage: npm run bench -- <journal|diary|fanout|writes|requests>');
+    console.error('Usage: npm run bench -- <journal|diary|fanout|writes|requests|load>');
     process.exit(2);
   }
   if (name in separate) {

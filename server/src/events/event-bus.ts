@@ -30,6 +30,9 @@ select id::text, school_id as "schoolId", type, pupil_ids as "pupilIds", course_
 
 const MAX = '9223372036854775807';
 const BATCH = 500;
+/** How long to wait before LISTENing again after the connection was lost. */
+const RELISTEN_MS = 2000;
+export const LISTENER_NAME = 'otmetka-events';
 /** The same read for `pg` itself, which numbers its parameters. */
 const READ_SQL_PG = READ_SQL.replace('?::bigint', '$1::bigint')
   .replace('?::bigint', '$2::bigint')
@@ -86,26 +89,63 @@ export class EventBus {
       // Redis carries the wake-ups between processes; the table stays the source of truth.
       const sub = new Redis(this.opts.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
       const pub = new Redis(this.opts.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+      // ioredis reconnects by itself; without a listener each failed try is an "unhandled error"
+      // on stderr. While it is down the poll below still delivers, a second late at most.
+      for (const r of [sub, pub]) r.on('error', () => {});
       await Promise.all([sub.connect(), pub.connect()]);
       sub.on('message', () => this.wake());
       await sub.subscribe(EVENTS_CHANNEL);
       this.redis = { sub, pub };
     } else {
-      this.client = new pg.Client({ connectionString: this.url });
-      this.client.on('error', (e) => {
-        this.listening = false;
-        log.warn('event listener connection failed', { error: e.message });
-      });
-      this.client.on('end', () => (this.listening = false));
-      this.client.on('notification', () => this.wake());
-      await this.client.connect();
-      await this.client.query(`listen ${EVENTS_CHANNEL}`);
-      this.listening = true;
+      await this.listen();
     }
     this.timer = setInterval(() => this.wake(), this.opts.pollMs ?? 1000);
     this.timer.unref();
     this.pruneTimer = setInterval(() => void this.prune(), 3600_000);
     this.pruneTimer.unref();
+  }
+
+  /**
+   * LISTENs on a connection of its own. When PostgreSQL restarts the connection ends: it is made
+   * again (every few seconds until it succeeds), and the events committed meanwhile are read at
+   * once, so that other processes' writes are not left to the one-second poll for ever.
+   */
+  private async listen(): Promise<void> {
+    // Named, so that an operator (and a test) can tell the listening connections apart.
+    const client = new pg.Client({ connectionString: this.url, application_name: LISTENER_NAME });
+    client.on('error', () => {}); // a failed connect rejects below; this keeps it from throwing too
+    try {
+      await client.connect();
+      await client.query(`listen ${EVENTS_CHANNEL}`);
+    } catch (e) {
+      await client.end().catch(() => {});
+      throw e;
+    }
+    const lost = () => {
+      if (this.client !== client) return;
+      this.listening = false;
+      this.client = undefined;
+      if (!this.stopped) setTimeout(() => void this.relisten(), RELISTEN_MS).unref();
+    };
+    client.on('error', (e) => {
+      log.warn('event listener connection failed', { error: e.message });
+      lost();
+    });
+    client.on('end', lost);
+    client.on('notification', () => this.wake());
+    this.client = client;
+    this.listening = true;
+  }
+
+  private async relisten(): Promise<void> {
+    if (this.stopped || this.client) return;
+    try {
+      await this.listen();
+      log.info('event listener connection restored');
+      this.wake();
+    } catch {
+      if (!this.stopped) setTimeout(() => void this.relisten(), RELISTEN_MS).unref();
+    }
   }
 
   /**

@@ -123,23 +123,47 @@ async function addRecords(school: 'A' | 'B') {
     },
   );
   expect(issued.errors, `issueAccessCodes in ${school}`).toBeUndefined();
-  const ids = await sampleIds(t, sid);
-  // In the first quarter, so that a split the sweep asks for (current quarter) is not refused as
-  // a duplicate before its ids are looked at.
-  const firstPeriod = await one(
-    `select id from study_period where school_id = ? order by starts_on limit 1`,
+  await addSplit(admin, sid);
+  await writeMark(school);
+}
+
+/** A split made as the SYSADMIN makes one: the sampled course's class halved for the last quarter. */
+async function addSplit(admin: GqlClient, sid: number) {
+  const [course] = await t.sql<{ cls: number; subject: number; teacher: number }>(
+    `select class_group_id cls, subject_id subject, teacher_id teacher from course
+      where id = ?`,
+    [(await sampleIds(t, sid)).course],
+  );
+  const period = await one(
+    `select id from study_period where school_id = ? order by starts_on desc limit 1`,
     [sid],
   );
-  const split = await one(
-    `insert into subgroup_split (school_id, class_group_id, subject_id, period_id)
-      values (?, ?, ?, ?) returning id`,
-    [sid, ids.classGroup, ids.subject, firstPeriod],
+  const pupils = (
+    await t.sql<{ id: number }>(
+      `select pupil_id id from enrollment where class_group_id = ? and ends_on is null order by 1`,
+      [course.cls],
+    )
+  ).map((r) => String(r.id));
+  const half = Math.ceil(pupils.length / 2);
+  const r = await admin.request(
+    'mutation($i:SubgroupSplitInput!){createSubgroupSplit(input:$i){__typename}}',
+    {
+      i: {
+        classGroupId: String(course.cls),
+        subjectId: String(course.subject),
+        periodId: period,
+        groups: [
+          {
+            name: 'Чужгруппа 1',
+            teacherId: String(course.teacher),
+            pupilIds: pupils.slice(0, half),
+          },
+          { name: 'Чужгруппа 2', teacherId: String(course.teacher), pupilIds: pupils.slice(half) },
+        ],
+      },
+    },
   );
-  await t.sql(`insert into subgroup (school_id, split_id, name) values (?, ?, 'Чужгруппа')`, [
-    sid,
-    split,
-  ]);
-  await writeMark(school);
+  expect(r.errors, `a split in school ${sid}`).toBeUndefined();
 }
 
 /** A mark written by the course's teacher over HTTP: a live event, and a foreign one to leak. */
@@ -154,11 +178,18 @@ async function writeMark(school: 'A' | 'B') {
   const workType = await one(`select id from work_type where school_id = ? order by id limit 1`, [
     schoolIds[school],
   ]);
-  const r = await teacher.request(
-    'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}',
+  const save = 'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id version}}}';
+  const r = await teacher.request<{ saveMarks: { saved: { id: string; version: number }[] } }>(
+    save,
     { c: [{ lessonId: ids.lesson, pupilId: ids.pupil, workTypeId: workType, value: '4' }] },
   );
   expect(r.errors, `a mark in ${school}: ${JSON.stringify(ids)}`).toBeUndefined();
+  // Changed once, so that the mark has a history to show (or to leak).
+  const [mark] = r.data!.saveMarks.saved;
+  const changed = await teacher.request(save, {
+    c: [{ id: mark.id, value: '5', version: mark.version }],
+  });
+  expect(changed.errors, `a changed mark in ${school}`).toBeUndefined();
 }
 
 /** Ids within school A that some roles may not use, marked so a leak is found by text. */
@@ -427,6 +458,25 @@ describe('authorization sweep over every id-taking operation', () => {
     );
     expect(missing).toEqual([]);
   });
+
+  it('answers the same queries with data when the ids are the role’s own (the sweep’s control)', async () => {
+    // Without this, a sweep whose plausible values were all wrong would pass on refusals alone.
+    const answered = new Set<string>();
+    let marked = false;
+    for (const op of ops.filter((o) => o.kind === 'query' && idSlots(o.field).length)) {
+      for (const role of ROLES) {
+        const r = await send(role, op, baseVariables(op.field, leafFor(role, op.name)));
+        if (!r.errors && !isEmpty(r.data?.[op.name])) answered.add(op.name);
+        if (role === 'b.sysadmin' && /Чуж/.test(JSON.stringify(r.data))) marked = true;
+      }
+    }
+    const silent = ops
+      .filter((o) => o.kind === 'query' && idSlots(o.field).length && !answered.has(o.name))
+      .map((o) => o.name);
+    expect(silent).toEqual([]);
+    // School B's own answers carry the marker the others' answers are searched for.
+    expect(marked).toBe(true);
+  }, 120_000);
 
   it('answers queries with foreign ids by a refusal or nothing', async () => {
     findings.length = 0;

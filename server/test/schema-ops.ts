@@ -1,4 +1,5 @@
 import {
+  astFromValue,
   getNamedType,
   isEnumType,
   isInputObjectType,
@@ -8,6 +9,7 @@ import {
   isObjectType,
   isInterfaceType,
   isRequiredArgument,
+  print,
   type GraphQLArgument,
   type GraphQLField,
   type GraphQLInputType,
@@ -56,7 +58,12 @@ export function selection(type: GraphQLNamedType, depth: number): string {
 
 /** One document for an operation, every argument a variable of its own name. */
 export function documentFor(op: RootOp, depth = 1): string {
-  const vars = op.field.args.map((a) => `$${a.name}:${a.type.toString()}`);
+  // An argument's default goes on its variable too: a `String!` variable left out is an error,
+  // an argument with a default left out is not.
+  const vars = op.field.args.map((a) => {
+    const given = a.defaultValue === undefined ? null : astFromValue(a.defaultValue, a.type);
+    return `$${a.name}:${a.type.toString()}${given ? `=${print(given)}` : ''}`;
+  });
   const args = op.field.args.map((a) => `${a.name}:$${a.name}`);
   const call = args.length ? `${op.name}(${args.join(',')})` : op.name;
   const head = vars.length ? `${op.kind}(${vars.join(',')})` : op.kind;
@@ -317,8 +324,9 @@ export async function sampleIds(t: TestApp, schoolId: number): Promise<Record<Id
       and g.pupil_id = ${pupil} order by g.id limit 1`),
     holiday: await q(`select id from holiday where school_id = ? order by id limit 1`),
     lesson,
+    // One that was changed, so that its history is not empty.
     mark: await q(`select id from mark where school_id = ? and lesson_id in
-      (select id from lesson where course_id = ${course}) order by id limit 1`),
+      (select id from lesson where course_id = ${course}) order by version desc, id limit 1`),
     pupil,
     session: await q(`select id from session where school_id = ? order by id limit 1`),
     staff: await personBy('TEACHER', 'teacher'),

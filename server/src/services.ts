@@ -18,9 +18,10 @@ import { JournalWriteService } from './modules/journal/journal-write.service.js'
 import { PeriodLockService } from './modules/journal/period-lock.service.js';
 import { TimetableService } from './modules/journal/timetable.service.js';
 import { LessonService } from './modules/journal/lesson.service.js';
+import { requireReadableCourse } from './modules/journal/journal.access.js';
 import { SubgroupService } from './modules/subgroups/subgroup.service.js';
-import { JournalSettingsService } from './modules/journal/journal-settings.js';
-import { DiaryService } from './modules/diary/diary.service.js';
+import { JournalSettingsService } from './modules/journal/journal-settings.service.js';
+import { DiaryService, requireDiaryPupil } from './modules/diary/diary.service.js';
 import { ClassSummaryService } from './modules/diary/class-summary.service.js';
 import { PeopleService } from './modules/people/people.service.js';
 import { ClassImportService } from './modules/people/class-import.service.js';
@@ -54,7 +55,10 @@ export function createServices(config: Config, knex: Knex, bus: EventBus) {
     subgroups: new SubgroupService(),
     journalSettings: new JournalSettingsService(),
     bus,
-    live: new LiveService(bus),
+    live: new LiveService(bus, {
+      diaryPupil: requireDiaryPupil,
+      readableCourse: requireReadableCourse,
+    }),
     classSummary: new ClassSummaryService(),
     people: new PeopleService(),
     classImport: new ClassImportService(),

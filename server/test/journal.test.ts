@@ -8,7 +8,7 @@ import {
   type TestApp,
 } from './helpers.js';
 import { suggestedMark, weightedAverage } from '../src/modules/journal/grading.js';
-import { Role } from '../src/modules/people/role-grant.entity.js';
+import { Role } from '../src/auth/role.js';
 import { factory, type Factory, type MadeCourse, type MadeLesson } from './factory.js';
 
 /** The class journal: marks, attendance, topics, locks, versions, batches, history. */

@@ -7,7 +7,7 @@ import {
   type GqlResult,
   type TestApp,
 } from './helpers.js';
-import { Role } from '../src/modules/people/role-grant.entity.js';
+import { Role } from '../src/auth/role.js';
 import { factory, type Factory } from './factory.js';
 
 /** Timetable, lesson generation, moved and cancelled lessons, substitutes, final marks, history. */

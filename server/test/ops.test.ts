@@ -3,7 +3,7 @@ import { createTestApp, type TestApp } from './helpers.js';
 import { factory, TEST_PASSWORD } from './factory.js';
 import { setLogLevel } from '../src/log.js';
 import { loadConfig } from '../src/config.js';
-import { Role } from '../src/modules/people/role-grant.entity.js';
+import { Role } from '../src/auth/role.js';
 
 const TOKEN = 'a-metrics-token-of-some-length';
 

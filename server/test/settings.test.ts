@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, createTestApp, type GqlClient, type GqlResult, type TestApp } from './helpers.js';
-import { Role } from '../src/modules/people/role-grant.entity.js';
+import { Role } from '../src/auth/role.js';
 import { factory, type Factory } from './factory.js';
 
 /** The school's journal settings: work types and weights, attendance codes, non-numeric marks. */

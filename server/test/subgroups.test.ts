@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, createTestApp, DEMO_TODAY, type GqlClient, type TestApp } from './helpers.js';
-import { Role } from '../src/modules/people/role-grant.entity.js';
+import { Role } from '../src/auth/role.js';
 import { factory, type Factory, type MadeCourse } from './factory.js';
 
 /** Subgroups: a split puts every pupil in exactly one group; each group has its own page. */

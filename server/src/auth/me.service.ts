@@ -1,6 +1,6 @@
 import { Person } from '../modules/people/person.entity.js';
 import { Enrollment } from '../modules/people/enrollment.entity.js';
-import { Role } from '../modules/people/role-grant.entity.js';
+import { Role } from './role.js';
 import { ClassGroup } from '../modules/school/class-group.entity.js';
 import { Course } from '../modules/school/course.entity.js';
 import { School } from '../modules/school/school.entity.js';

@@ -1,4 +1,4 @@
-import { Role } from '../modules/people/role-grant.entity.js';
+import { Role } from './role.js';
 import { DomainError, unauthenticated } from '../errors.js';
 import type { Viewer } from './viewer.js';
 

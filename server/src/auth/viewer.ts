@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash } from 'node:crypto';
-import { Role } from '../modules/people/role-grant.entity.js';
+import { Role } from './role.js';
 import { prepared } from '../db/prepared.js';
 
 /** Who is asking, built once per request (or per socket) from the session. */

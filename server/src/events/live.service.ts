@@ -3,9 +3,7 @@ import { DomainError, unauthenticated } from '../errors.js';
 import { parseEventId } from '../graphql/validate.js';
 import { reloadViewer, type Viewer } from '../auth/viewer.js';
 import type { Scope } from '../scope.js';
-import { requireReadableCourse } from '../modules/journal/journal.access.js';
-import { requireDiaryPupil } from '../modules/diary/diary.service.js';
-import { Role } from '../modules/people/role-grant.entity.js';
+import { Role } from '../auth/role.js';
 import type { BusAudience, BusEvent, EventBus } from './event-bus.js';
 import type { LiveEvent } from './live.types.js';
 import {
@@ -63,6 +61,20 @@ interface Feed {
 /** The access check of a feed, for a viewer as they are now; throws when refused. */
 type Settle = (em: EntityManager) => Promise<Feed>;
 
+/** Answers the id of what a feed is about when the viewer may read it; throws NOT_FOUND if not. */
+type AccessRule = (em: EntityManager, viewer: Viewer | null, id: string) => Promise<{ id: number }>;
+
+/**
+ * Who may open which feed is the areas' rule (the diary's, the journal's), handed in at start-up
+ * (`services.ts`): events/ is core and imports no area.
+ */
+export interface FeedAccess {
+  /** The pupil whose diary the viewer may read. */
+  diaryPupil: AccessRule;
+  /** The course whose journal the viewer may read. */
+  readableCourse: AccessRule;
+}
+
 /**
  * Subscriptions that never miss: with `after`, first the events after it from the table, then the
  * live ones, in order, without gaps or repeats. Each event is checked against the viewer's right
@@ -81,7 +93,10 @@ export class LiveService {
   /** The changes of rights dispatched while some feed was opening. */
   private recent: { id: string; schoolId: number; change: Required<RightsChange> }[] = [];
 
-  constructor(private readonly bus: EventBus) {
+  constructor(
+    private readonly bus: EventBus,
+    private readonly access: FeedAccess,
+  ) {
     // One listener for the process, not one per socket: the live path pays one type comparison.
     bus.subscribe((e) => {
       if (e.type === RIGHTS_CHANGED) this.rightsChanged(e);
@@ -133,7 +148,7 @@ export class LiveService {
   }
 
   private async diaryFeed({ em, viewer }: Scope, pupilId: string): Promise<Feed> {
-    const pupil = await requireDiaryPupil(em, viewer, pupilId);
+    const pupil = await this.access.diaryPupil(em, viewer, pupilId);
     const id = pupil.id;
     return {
       viewer: viewer!,
@@ -144,7 +159,7 @@ export class LiveService {
   }
 
   private async journalFeed({ em, viewer }: Scope, courseId: string): Promise<Feed> {
-    const course = await requireReadableCourse(em, viewer, courseId);
+    const course = await this.access.readableCourse(em, viewer, courseId);
     const id = course.id;
     return {
       viewer: viewer!,

@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Person } from '../modules/people/person.entity.js';
-import { RoleGrant, type Role } from '../modules/people/role-grant.entity.js';
+import { RoleGrant } from '../modules/people/role-grant.entity.js';
+import { type Role } from '../auth/role.js';
 import { UserAccount } from '../modules/people/user-account.entity.js';
 import { School } from '../modules/school/school.entity.js';
 import { Staff } from './types.js';

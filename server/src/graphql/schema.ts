@@ -11,7 +11,7 @@ import { JournalResolver } from '../modules/journal/journal.resolver.js';
 import { DiaryResolver } from '../modules/diary/diary.resolver.js';
 import { SubgroupResolver } from '../modules/subgroups/subgroup.resolver.js';
 import { LiveResolver } from '../events/live.resolver.js';
-import { JournalSettingsResolver } from '../modules/journal/journal-settings.js';
+import { JournalSettingsResolver } from '../modules/journal/journal-settings.resolver.js';
 import { PeopleResolver } from '../modules/people/people.resolver.js';
 import { AccessResolver } from '../modules/access/access.resolver.js';
 import { guardSchema } from './guard.js';

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Role } from '../modules/people/role-grant.entity.js';
+import { Role } from '../auth/role.js';
 import { ClassGroup } from '../modules/school/class-group.entity.js';
 import { Course } from '../modules/school/course.entity.js';
 import { School } from '../modules/school/school.entity.js';

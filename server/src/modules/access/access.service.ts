@@ -4,7 +4,7 @@ import { AccessCode } from './access-code.entity.js';
 import { hashCode, loginBase, newAccessCode } from './codes.js';
 import { IssuedCode, IssuedCodes, AccessCodeEntry, SessionInfo } from './access.types.js';
 import { Person } from '../people/person.entity.js';
-import { Role, hasStaffRole } from '../people/role-grant.entity.js';
+import { Role, hasStaffRole } from '../../auth/role.js';
 import { UserAccount } from '../people/user-account.entity.js';
 import { LOGIN_PATTERN } from '../people/staff.service.js';
 import { FileDownload, PersonRecord } from '../people/people.types.js';

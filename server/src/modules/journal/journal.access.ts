@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Permission, policy } from '../../auth/policy.js';
-import { Role } from '../people/role-grant.entity.js';
+import { Role } from '../../auth/role.js';
 import { notFound, unauthenticated } from '../../errors.js';
 import { parseId } from '../../graphql/validate.js';
 import type { Viewer } from '../../auth/viewer.js';

@@ -16,7 +16,7 @@ import { publish } from '../../events/outbox.js';
 import type { JournalLesson } from './journal.types.js';
 import type { LessonScheduleInput, NewLessonInput, PeriodMarkInput } from './journal.inputs.js';
 import { School } from '../school/school.entity.js';
-import { Role } from '../people/role-grant.entity.js';
+import { Role } from '../../auth/role.js';
 
 export interface HistoryEntry {
   atMs: number;

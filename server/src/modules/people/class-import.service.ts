@@ -1,5 +1,6 @@
 import { Person } from './person.entity.js';
-import { Role, RoleGrant } from './role-grant.entity.js';
+import { RoleGrant } from './role-grant.entity.js';
+import { Role } from '../../auth/role.js';
 import { Enrollment } from './enrollment.entity.js';
 import { ClassGroup } from '../school/class-group.entity.js';
 import { AcademicYear } from '../school/academic-year.entity.js';

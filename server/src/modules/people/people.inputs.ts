@@ -2,7 +2,7 @@ import { Field, ID, InputType } from 'type-graphql';
 import { LocalDateResolver as LocalDate } from 'graphql-scalars';
 import { Sex } from './person.entity.js';
 import { LeaveReason } from './people.types.js';
-import { Role } from './role-grant.entity.js';
+import { Role } from '../../auth/role.js';
 
 @InputType()
 export class StaffInput {

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Person } from './person.entity.js';
-import { Role, hasStaffRole } from './role-grant.entity.js';
+import { Role, hasStaffRole } from '../../auth/role.js';
 import { policy } from '../../auth/policy.js';
 import type { Viewer } from '../../auth/viewer.js';
 import {

@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import { LocalDateResolver as LocalDate } from 'graphql-scalars';
 import type { RequestContext } from '../../graphql/context.js';
 import { Permission, policy } from '../../auth/policy.js';
-import { Role, hasStaffRole } from './role-grant.entity.js';
+import { Role, hasStaffRole } from '../../auth/role.js';
 import { Sex } from './person.entity.js';
 import { PeopleLoaders } from './people.loaders.js';
 import { PersonalDataReads } from './pd-log.js';

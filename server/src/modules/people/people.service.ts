@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Person } from './person.entity.js';
-import { Role, RoleGrant, hasStaffRole } from './role-grant.entity.js';
+import { RoleGrant } from './role-grant.entity.js';
+import { Role, hasStaffRole } from '../../auth/role.js';
 import { Guardianship } from './guardianship.entity.js';
 import { Enrollment } from './enrollment.entity.js';
 import { Consent } from './consent.entity.js';

@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDateResolver as LocalDate } from 'graphql-scalars';
-import { Role } from './role-grant.entity.js';
+import { Role } from '../../auth/role.js';
 import { ClassGroup } from '../school/class-group.entity.js';
 import { Sex, type Person } from './person.entity.js';
 

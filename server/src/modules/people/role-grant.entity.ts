@@ -8,30 +8,10 @@ import {
   Unique,
   type Ref,
 } from '@mikro-orm/core';
-import { registerEnumType } from 'type-graphql';
+import { Role } from '../../auth/role.js';
 import { TenantFilter } from '../../db/tenant.js';
 import { School } from '../school/school.entity.js';
 import { Person } from './person.entity.js';
-
-export enum Role {
-  SYSADMIN = 'SYSADMIN',
-  DIRECTOR = 'DIRECTOR',
-  DEPUTY = 'DEPUTY',
-  TEACHER = 'TEACHER',
-  STUDENT = 'STUDENT',
-  PARENT = 'PARENT',
-}
-registerEnumType(Role, { name: 'Role' });
-
-export const STAFF_ROLES: readonly Role[] = [
-  Role.SYSADMIN,
-  Role.DIRECTOR,
-  Role.DEPUTY,
-  Role.TEACHER,
-];
-
-/** Whether any of these roles makes the person a member of staff. */
-export const hasStaffRole = (roles: readonly Role[]) => roles.some((r) => STAFF_ROLES.includes(r));
 
 @Entity({ tableName: 'role_grant' })
 @TenantFilter()

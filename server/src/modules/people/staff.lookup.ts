@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { RoleGrant, Role } from './role-grant.entity.js';
+import { RoleGrant } from './role-grant.entity.js';
+import { Role } from '../../auth/role.js';
 import { badInput } from '../../errors.js';
 import { parseId } from '../../graphql/validate.js';
 

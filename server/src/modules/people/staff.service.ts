@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Person } from './person.entity.js';
-import { RoleGrant, Role, STAFF_ROLES } from './role-grant.entity.js';
+import { RoleGrant } from './role-grant.entity.js';
+import { Role, STAFF_ROLES } from '../../auth/role.js';
 import { UserAccount } from './user-account.entity.js';
 import { ClassGroup } from '../school/class-group.entity.js';
 import { Course } from '../school/course.entity.js';

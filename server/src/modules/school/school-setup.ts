@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { School } from './school.entity.js';
 import { Person } from '../people/person.entity.js';
-import { Role, RoleGrant } from '../people/role-grant.entity.js';
+import { RoleGrant } from '../people/role-grant.entity.js';
+import { Role } from '../../auth/role.js';
 import { UserAccount } from '../people/user-account.entity.js';
 import { LOGIN_PATTERN } from '../people/staff.service.js';
 import { generatePassword, hashPassword } from '../../auth/password.js';

@@ -1,50 +1,15 @@
-import {
-  Arg,
-  Ctx,
-  Field,
-  Float,
-  ID,
-  InputType,
-  Int,
-  Mutation,
-  Query,
-  Resolver,
-} from 'type-graphql';
 import { Permission, policy } from '../../auth/policy.js';
 import { badInput, conflict, notFound } from '../../errors.js';
 import { parseId, requiredText } from '../../graphql/validate.js';
-import type { RequestContext } from '../../graphql/context.js';
 import type { Scope } from '../../scope.js';
-import { MarkSymbol, School } from '../school/school.entity.js';
+import { type MarkSymbol, School } from '../school/school.entity.js';
 import { WorkType } from './work-type.entity.js';
-import { AttendanceCode, AttendanceKind } from './attendance-code.entity.js';
-
-@InputType()
-export class WorkTypeInput {
-  @Field() name!: string;
-  @Field() shortName!: string;
-  @Field(() => Float) weight!: number;
-  @Field(() => Int, { nullable: true }) sort?: number | null;
-  @Field({
-    nullable: true,
-    description: 'Inactive work types stay on old marks but are not offered',
-  })
-  active?: boolean;
-}
-
-@InputType()
-export class AttendanceCodeInput {
-  @Field() code!: string;
-  @Field() name!: string;
-  @Field(() => AttendanceKind) kind!: AttendanceKind;
-  @Field({ nullable: true }) active?: boolean;
-}
-
-@InputType()
-export class MarkSymbolInput {
-  @Field() code!: string;
-  @Field() name!: string;
-}
+import { AttendanceCode } from './attendance-code.entity.js';
+import type {
+  AttendanceCodeInput,
+  MarkSymbolInput,
+  WorkTypeInput,
+} from './journal-settings.inputs.js';
 
 /**
  * The school's journal settings (R-2.1): work types and weights, attendance codes, and marks
@@ -144,48 +109,5 @@ export class JournalSettingsService {
       school.markSymbols = clean;
       return clean;
     });
-  }
-}
-
-@Resolver()
-export class JournalSettingsResolver {
-  @Query(() => [WorkType], { description: "The school's work types and their weights" })
-  workTypes(@Ctx() ctx: RequestContext): Promise<WorkType[]> {
-    return ctx.services.journalSettings.workTypes(ctx);
-  }
-
-  @Query(() => [AttendanceCode])
-  attendanceCodes(@Ctx() ctx: RequestContext): Promise<AttendanceCode[]> {
-    return ctx.services.journalSettings.attendanceCodes(ctx);
-  }
-
-  @Mutation(() => WorkType, { description: 'Creates a work type, or changes one when id is given' })
-  saveWorkType(
-    @Arg('id', () => ID, { nullable: true }) id: string | null,
-    @Arg('input') input: WorkTypeInput,
-    @Ctx() ctx: RequestContext,
-  ): Promise<WorkType> {
-    return ctx.services.journalSettings.saveWorkType(ctx, id, input);
-  }
-
-  @Mutation(() => AttendanceCode, {
-    description: 'Creates an attendance code, or changes one when id is given',
-  })
-  saveAttendanceCode(
-    @Arg('id', () => ID, { nullable: true }) id: string | null,
-    @Arg('input') input: AttendanceCodeInput,
-    @Ctx() ctx: RequestContext,
-  ): Promise<AttendanceCode> {
-    return ctx.services.journalSettings.saveAttendanceCode(ctx, id, input);
-  }
-
-  @Mutation(() => [MarkSymbol], {
-    description: 'Replaces the marks outside the numeric scale («зч», «нз»…)',
-  })
-  saveMarkSymbols(
-    @Arg('symbols', () => [MarkSymbolInput]) symbols: MarkSymbolInput[],
-    @Ctx() ctx: RequestContext,
-  ): Promise<MarkSymbol[]> {
-    return ctx.services.journalSettings.saveMarkSymbols(ctx, symbols);
   }
 }

@@ -39,6 +39,10 @@ const schema = z.object({
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD')
     .optional(),
+  NOW: z
+    .string()
+    .datetime({ offset: true, message: 'must be an ISO 8601 instant, 2026-11-27T14:30:00Z' })
+    .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
@@ -86,6 +90,8 @@ export interface Config {
   eventRetentionHours: number;
   /** A pinned "today" for tests and demos. */
   today?: string;
+  /** A pinned instant for tests: "today" is its date in each school's time zone. */
+  now?: Date;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   login: { maxFailures: number; maxFailuresPerAddress: number; blockSeconds: number };
   /** How long an activation code stays valid, and how many one person may issue in an hour. */
@@ -121,6 +127,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration:\n  TODAY: a pinned date is refused in production',
     );
   }
+  if (isProduction && e.NOW) {
+    throw new ConfigError(
+      'Invalid configuration:\n  NOW: a pinned instant is refused in production',
+    );
+  }
+  if (e.TODAY && e.NOW) {
+    throw new ConfigError('Invalid configuration:\n  NOW: pin either TODAY or NOW, not both');
+  }
   if (isProduction && e.DEMO_SEED === 'true') {
     throw new ConfigError(
       'Invalid configuration:\n  DEMO_SEED: the demo school is refused in production',
@@ -148,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     migrateOnStart: e.MIGRATE_ON_START === 'true',
     eventRetentionHours: e.EVENT_RETENTION_HOURS,
     today: e.TODAY,
+    now: e.NOW ? new Date(e.NOW) : undefined,
     logLevel: e.LOG_LEVEL,
     login: {
       maxFailures: e.LOGIN_MAX_FAILURES,

@@ -30,7 +30,7 @@ import { AccessService } from './modules/access/access.service.js';
 
 /** The application's services, made once per server and shared by every request. */
 export function createServices(config: Config, knex: Knex, bus: EventBus) {
-  const clock = new Clock(config.today);
+  const clock = new Clock({ today: config.today, now: config.now });
   const sessions = new SessionService(config.sessionTtlMs);
   const calendar = new CalendarService();
   const classes = new ClassGroupService(calendar);
@@ -62,12 +62,13 @@ export function createServices(config: Config, knex: Knex, bus: EventBus) {
     classSummary: new ClassSummaryService(),
     people: new PeopleService(),
     classImport: new ClassImportService(),
-    dataExport: new DataExportService(),
+    dataExport: new DataExportService(clock),
     access: new AccessService(
       config,
       sessions,
       new LoginRateLimiter(knex, config.login, 'activations', 'act'),
       knex,
+      clock,
     ),
   };
 }

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
+import { DEFAULT_TIME_ZONE, todayIn } from '../time.js';
 
 /**
  * A class list as a school keeps it in a spreadsheet: one row per pupil, with up to two parents or
@@ -500,34 +501,21 @@ const pupilKey = (p: ImportedPerson) =>
     .map((s) => s.toLowerCase().replace(/ё/g, 'е'))
     .join('\u0000');
 
-function moscowToday(): string {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone: 'Europe/Moscow',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    })
-      .formatToParts(new Date())
-      .map((x) => [x.type, x.value]),
-  );
-  return `${p.year}-${p.month}-${p.day}`;
-}
-
 const columnLetter = (i: number): string =>
   (i >= 26 ? columnLetter(Math.floor(i / 26) - 1) : '') + String.fromCharCode(65 + (i % 26));
 
 /**
  * Reads a class list from .xlsx or .csv (told apart by content; CSV in UTF-8 or Windows-1251,
- * separated by `;`, `,` or tabs). `opts.today` (yyyy-mm-dd, default: today in Moscow) is what
- * birth dates are checked against: a pupil is 4 to 20 years old.
+ * separated by `;`, `,` or tabs). `opts.today` (yyyy-mm-dd) is what birth dates are checked
+ * against: a pupil is 4 to 20 years old. The import gives the school's today from the Clock; the
+ * default, today in a new school's time zone, is for reading a file with no school behind it.
  */
 export async function parseClassList(
   file: Buffer,
   filename: string,
   opts: { today?: string } = {},
 ): Promise<ParsedClassList> {
-  const today = opts.today ?? moscowToday();
+  const today = opts.today ?? todayIn(DEFAULT_TIME_ZONE);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new TypeError(`today must be yyyy-mm-dd`);
   const fail = (reason: string, message: string): ParsedClassList => ({
     rows: [],
@@ -645,7 +633,8 @@ export async function parseClassList(
 const TEMPLATE_SHEET = 'Список класса';
 
 function exampleRow(): Record<ColumnKey, string | Date> {
-  const year = Number(moscowToday().slice(0, 4)) - 10;
+  // A ten-year-old, as the parser's default today sees it, so that the example parses back.
+  const year = Number(todayIn(DEFAULT_TIME_ZONE).slice(0, 4)) - 10;
   return {
     lastName: 'Иванова',
     firstName: 'Анна',

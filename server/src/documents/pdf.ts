@@ -1,40 +1,29 @@
 import type { Content, CustomTableLayout, TableCell } from 'pdfmake';
 import { pdfMake } from './fonts.js';
+import { DEFAULT_TIME_ZONE, localTime } from '../time.js';
 
 export type Lang = 'ru' | 'en';
 
 type DocDefinition = Parameters<ReturnType<typeof pdfMake>['createPdf']>[0];
 
-const TIME_ZONE = 'Europe/Moscow';
-
-const dateParts = new Intl.DateTimeFormat('en-CA', {
-  timeZone: TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
-function parts(d: Date) {
-  const p: Record<string, string> = {};
-  for (const { type, value } of dateParts.formatToParts(d)) p[type] = value;
-  return p;
+/** dd.mm.yyyy (ru) or yyyy-mm-dd (en) of a calendar date (YYYY-MM-DD), which has no time zone. */
+export function formatDay(date: string, lang: Lang = 'ru'): string {
+  const [year, month, day] = date.split('-');
+  return lang === 'ru' ? `${day}.${month}.${year}` : `${year}-${month}-${day}`;
 }
 
-/** dd.mm.yyyy (ru) or yyyy-mm-dd (en), as the date is in Moscow. */
-export function formatDate(d: Date, lang: Lang = 'ru'): string {
+/** An instant's date as the school's wall calendar shows it, dd.mm.yyyy (ru) or yyyy-mm-dd (en). */
+export function formatDate(d: Date, timeZone: string, lang: Lang = 'ru'): string {
   if (Number.isNaN(d.getTime())) return '';
-  const p = parts(d);
-  return lang === 'ru' ? `${p.day}.${p.month}.${p.year}` : `${p.year}-${p.month}-${p.day}`;
+  const p = localTime(timeZone, d);
+  return formatDay(`${p.year}-${p.month}-${p.day}`, lang);
 }
 
-/** The date and hh:mm, Moscow time. */
-export function formatDateTime(d: Date, lang: Lang = 'ru'): string {
+/** The date and hh:mm on the school's wall clock. */
+export function formatDateTime(d: Date, timeZone: string, lang: Lang = 'ru'): string {
   if (Number.isNaN(d.getTime())) return '';
-  const p = parts(d);
-  return `${formatDate(d, lang)} ${p.hour}:${p.minute}`;
+  const p = localTime(timeZone, d);
+  return `${formatDate(d, timeZone, lang)} ${p.hour}:${p.minute}`;
 }
 
 const TEXTS = {
@@ -152,7 +141,15 @@ export interface SlipPerson {
   code: string;
 }
 
-export interface SlipsData {
+/**
+ * The school's time zone, in which every date and time on a document is printed. The services
+ * always give it; without one (tests of the layout) it is a new school's default.
+ */
+export interface Printed {
+  timeZone?: string;
+}
+
+export interface SlipsData extends Printed {
   schoolName: string;
   signInUrl: string;
   validUntil: Date;
@@ -197,7 +194,15 @@ function slip(p: SlipPerson, data: SlipsData, lang: Lang): Content {
       { text: [`${t.login}: `, mono(p.login, 13)] },
       { text: `${t.code}:`, margin: [0, 8, 0, 2] },
       { ...mono(p.code, 20), margin: [0, 0, 0, 6] },
-      { text: [`${t.validUntil}: `, { text: formatDate(data.validUntil, lang), bold: true }] },
+      {
+        text: [
+          `${t.validUntil}: `,
+          {
+            text: formatDate(data.validUntil, data.timeZone ?? DEFAULT_TIME_ZONE, lang),
+            bold: true,
+          },
+        ],
+      },
       { text: `${t.howTo}:`, bold: true, margin: [0, 12, 0, 4] },
       { ol: [...t.steps(data.signInUrl)], fontSize: 9, lineHeight: 1.1 },
       { text: t.keepSecret, fontSize: 8, italics: true, color: '#444444', margin: [0, 8, 0, 0] },
@@ -289,11 +294,13 @@ const gridLayout: CustomTableLayout = {
  * foot it, and the table header repeats on each page.
  */
 export function renderCodeRegister(
-  data: { schoolName: string; title: string; generatedAt: Date; rows: CodeRegisterRow[] },
+  data: Printed & { schoolName: string; title: string; generatedAt: Date; rows: CodeRegisterRow[] },
   lang: Lang = 'ru',
 ): Promise<Buffer> {
   const t = TEXTS[lang];
   const r = t.register;
+  const zone = data.timeZone ?? DEFAULT_TIME_ZONE;
+  const day = (d: Date) => formatDate(d, zone, lang);
   const head: TableCell[] = [
     r.no,
     r.issuedAt,
@@ -308,21 +315,21 @@ export function renderCodeRegister(
   const body: TableCell[][] = [head];
   data.rows.forEach((row, i) => {
     const activated = row.activatedAt
-      ? formatDate(row.activatedAt, lang)
+      ? day(row.activatedAt)
       : row.revokedAt
         ? '—'
         : row.expiresAt.getTime() < data.generatedAt.getTime()
-          ? r.expired(formatDate(row.expiresAt, lang))
-          : r.pending(formatDate(row.expiresAt, lang));
+          ? r.expired(day(row.expiresAt))
+          : r.pending(day(row.expiresAt));
     body.push([
       String(i + 1),
-      formatDate(row.issuedAt, lang),
+      day(row.issuedAt),
       row.fullName,
       row.className ? `${row.roleLabel}, ${row.className}` : row.roleLabel,
       { text: row.login, font: isLatin1(row.login) ? 'Courier' : undefined },
       row.issuedBy,
       activated,
-      row.revokedAt ? formatDate(row.revokedAt, lang) : '',
+      row.revokedAt ? day(row.revokedAt) : '',
       '',
     ]);
   });
@@ -346,7 +353,7 @@ export function renderCodeRegister(
           ],
         },
         {
-          text: `${t.generated}: ${formatDateTime(data.generatedAt, lang)}`,
+          text: `${t.generated}: ${formatDateTime(data.generatedAt, zone, lang)}`,
           alignment: 'right',
           fontSize: 9,
           color: '#444444',
@@ -423,7 +430,12 @@ function sectionContent(s: ExportSection, lang: Lang): Content[] {
 
 /** "Everything stored about a person" as a readable PDF: one heading and table per section. */
 export function renderPersonalDataExport(
-  data: { schoolName: string; personName: string; generatedAt: Date; sections: ExportSection[] },
+  data: Printed & {
+    schoolName: string;
+    personName: string;
+    generatedAt: Date;
+    sections: ExportSection[];
+  },
   lang: Lang = 'ru',
 ): Promise<Buffer> {
   const t = TEXTS[lang];
@@ -435,7 +447,10 @@ export function renderPersonalDataExport(
         body: [
           [`${t.person}:`, { text: data.personName, bold: true }],
           [`${t.school}:`, data.schoolName],
-          [`${t.generated}:`, formatDateTime(data.generatedAt, lang)],
+          [
+            `${t.generated}:`,
+            formatDateTime(data.generatedAt, data.timeZone ?? DEFAULT_TIME_ZONE, lang),
+          ],
         ],
       },
       layout: 'noBorders',

@@ -24,6 +24,7 @@ import { DomainError, badInput, forbidden, notFound, unauthenticated } from '../
 import { parseId } from '../../graphql/validate.js';
 import type { Scope } from '../../scope.js';
 import type { Config } from '../../config.js';
+import type { Clock } from '../../clock.js';
 import { log } from '../../log.js';
 import { renderAccessSlips, renderCodeRegister, type Lang } from '../../documents/pdf.js';
 
@@ -73,6 +74,7 @@ export class AccessService {
     private readonly sessions: SessionService,
     private readonly activationLimiter: LoginRateLimiter,
     knex: Knex,
+    private readonly clock: Clock,
   ) {
     this.issueLimit = new RateLimiterPostgres({
       storeClient: knex,
@@ -167,6 +169,7 @@ export class AccessService {
     const bytes = await renderAccessSlips(
       {
         schoolName: school.name,
+        timeZone: school.timeZone,
         signInUrl: this.config.publicUrl ?? origin,
         validUntil: expiresAt,
         people: codes.map((c, i) => ({
@@ -310,8 +313,9 @@ export class AccessService {
     const bytes = await renderCodeRegister(
       {
         schoolName: school.name,
+        timeZone: school.timeZone,
         title,
-        generatedAt: new Date(),
+        generatedAt: this.clock.now(),
         rows: [...rows].reverse().map((r) => ({
           issuedAt: r.issuedAt,
           fullName: r.fullName,

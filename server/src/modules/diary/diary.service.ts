@@ -35,20 +35,25 @@ function allowPupil(viewer: Viewer, pupil: PupilRow | null): PupilRow {
   return pupil;
 }
 
-/** For subscriptions: the same rule as the diary itself. */
+/**
+ * For subscriptions: the same rule as the diary itself. The rule holds whatever the day (it counts
+ * every class the pupil was ever in) and a feed names no class, so there is no "today" to ask the
+ * school's clock for: the pupil comes without `className`.
+ */
 export function requireDiaryPupil(
   em: EntityManager,
   viewer: Viewer | null,
   id: string,
 ): Promise<PupilRow> {
-  return requirePupil(em, viewer, id, new Date().toISOString().slice(0, 10));
+  return requirePupil(em, viewer, id, null);
 }
 
+/** `on`: the school's today (from the Clock), which names the pupil's class; null names none. */
 async function requirePupil(
   em: EntityManager,
   viewer: Viewer | null,
   id: string,
-  on: string,
+  on: string | null,
 ): Promise<PupilRow> {
   if (!viewer) throw unauthenticated();
   const [row] = await em.execute<{ pupil: PupilRow | null }[]>(

@@ -5,9 +5,10 @@ import { notFound, unauthenticated } from '../../errors.js';
 import { parseId } from '../../graphql/validate.js';
 import type { Scope } from '../../scope.js';
 import { FileDownload } from './people.types.js';
+import type { Clock } from '../../clock.js';
 import {
-  formatDate,
   formatDateTime,
+  formatDay,
   renderPersonalDataExport,
   type ExportSection,
   type Lang,
@@ -128,6 +129,8 @@ const s = (v: unknown) => (v == null ? '' : String(v));
  * JSON for machines, a PDF for people. Nobody else can: not even the administration.
  */
 export class DataExportService {
+  constructor(private readonly clock: Clock) {}
+
   async collect({ em, viewer }: Scope, personId: string): Promise<PersonalDataExport> {
     if (!viewer) throw unauthenticated();
     const id = parseId('personId', personId);
@@ -186,7 +189,7 @@ export class DataExportService {
       ),
     ]);
     return {
-      generatedAt: new Date().toISOString(),
+      generatedAt: this.clock.now().toISOString(),
       school: school.name,
       person: {
         lastName: person.lastName,
@@ -228,8 +231,10 @@ export class DataExportService {
   async pdf(scope: Scope, personId: string, lang: Lang): Promise<FileDownload> {
     const d = await this.collect(scope, personId);
     const t = L[lang];
-    const date = (v: unknown) => (v ? formatDate(new Date(String(v)), lang) : '');
-    const time = (v: unknown) => (v ? formatDateTime(new Date(v as string), lang) : '');
+    // Already read with the export: the identity map answers without a query.
+    const { timeZone } = await scope.em.findOneOrFail(School, scope.viewer!.schoolId);
+    const date = (v: unknown) => (v ? formatDay(String(v), lang) : '');
+    const time = (v: unknown) => (v ? formatDateTime(new Date(v as string), timeZone, lang) : '');
     const p = d.person;
     const sections: ExportSection[] = [
       {
@@ -366,7 +371,13 @@ export class DataExportService {
     ];
     const name = [p.lastName, p.firstName, p.middleName].filter(Boolean).join(' ');
     const bytes = await renderPersonalDataExport(
-      { schoolName: d.school, personName: name, generatedAt: new Date(), sections },
+      {
+        schoolName: d.school,
+        timeZone,
+        personName: name,
+        generatedAt: new Date(d.generatedAt),
+        sections,
+      },
       lang,
     );
     return Object.assign(new FileDownload(), {

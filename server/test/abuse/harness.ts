@@ -34,6 +34,10 @@ export interface Abuse {
   /** Every request's answer code, and what was wrong with any. */
   counts: Map<string, number>;
   findings: string[];
+  /** Operations whose plausible document answered data: the hostile ones reached a service. */
+  reached: Set<string>;
+  /** Operations sent a plausible document. */
+  tried: Set<string>;
   /** Findings already reported by a test, for the summary. */
   reported: string[];
   sent: number;
@@ -91,6 +95,8 @@ export async function openAbuse(): Promise<Abuse> {
     counts: new Map(),
     findings: [],
     reported: [],
+    reached: new Set(),
+    tried: new Set(),
     sent: 0,
   };
 }
@@ -195,6 +201,7 @@ const IDS = [
   '1.5',
   '1e309',
   '99999999999999999999999',
+  '2147483647',
   '2147483648',
   '\u0000',
   7,
@@ -338,6 +345,10 @@ export async function sendDoc(a: Abuse, doc: Doc, document: string): Promise<{ r
   }
   judge(a, `${doc.op.name}(${doc.label}) as ${roleOf(doc.op.name)}`, res.status, body, raw);
   const refused = !!body?.errors?.length && !body.data?.[doc.op.name];
+  if (doc.label === 'plausible') {
+    a.tried.add(doc.op.name);
+    if (!refused) a.reached.add(doc.op.name);
+  }
   return { refused };
 }
 
@@ -408,5 +419,9 @@ export function summary(a: Abuse, name: string): string {
   const byCode = [...a.counts.entries()].sort((x, y) => y[1] - x[1]);
   return `abuse ${name}: ${a.sent} documents sent; answers by code: ${byCode
     .map(([c, n]) => `${c} ${n}`)
-    .join(', ')}; findings: ${a.reported.length + a.findings.length}`;
+    .join(', ')}; findings: ${a.reported.length + a.findings.length}${
+    a.tried.size
+      ? `; plausible documents answered data for ${a.reached.size} of ${a.tried.size} operations`
+      : ''
+  }`;
 }

@@ -65,8 +65,14 @@ const SOCKETS = Math.min(PARENTS, num('BENCH_LOAD_SOCKETS', 500));
 const TIMEOUT_MS = 30_000;
 const SAMPLE_SECONDS = 10;
 
-/** The many users' connections: more than one agent's usual 64, as many browsers would open. */
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+/**
+ * The many users' connections: more than one agent's usual 64, as many browsers would open. An
+ * idle one is closed after 4 s, before the server's keep-alive time-out (5 s): Node 20's agent
+ * heeds the server's `Keep-Alive: timeout=5` only when it has a time-out of its own, and without
+ * one a request sent on a connection the server is closing fails with ECONNRESET (seen in the
+ * soak, where connections idle for seconds). The time-out does not end a slow answer.
+ */
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256, timeout: 4000 });
 
 const t0 = Date.now();
 const note = (msg: string) =>
@@ -292,6 +298,14 @@ function summarize(outcomes: Outcome[], start: number, seconds: number, target: 
 }
 
 export async function load(orm: MikroORM, url: string): Promise<void> {
+  // JIT compilation costs PostgreSQL 15 (Debian's, with LLVM) ~85 ms per diary week against ~8
+  // without it: say which the run had, since the figures depend on it.
+  const [pg] = await orm.em
+    .fork()
+    .execute<{ version: string; jit: boolean }[]>(
+      `select current_setting('server_version') as version, current_setting('jit') = 'on' and pg_jit_available() as jit`,
+    );
+  note(`PostgreSQL ${pg.version}, JIT ${pg.jit ? 'on' : 'off'}`);
   const p = await pools(orm);
   const server = await startServer(url);
   const pid = server.child.pid!;
@@ -607,6 +621,8 @@ export async function load(orm: MikroORM, url: string): Promise<void> {
         subscriptions: SOCKETS,
         events,
         socket_problems: socketProblems,
+        postgres: pg.version,
+        jit: pg.jit,
         step_seconds: STEP_SECONDS,
         soak_seconds: SOAK_SECONDS,
       })}`,

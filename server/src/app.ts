@@ -169,6 +169,9 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
         // A mutation has committed by the time its answer leaves: wake the other processes.
         async requestDidStart() {
           return {
+            async didResolveOperation({ operation }) {
+              if (operation?.operation === 'subscription') throw subscriptionOverHttp();
+            },
             async willSendResponse({ operation, contextValue }) {
               if (operation?.operation === 'mutation') bus.announce();
               // Staff reads of others' personal data, written before the answer leaves (152-FZ).
@@ -255,6 +258,12 @@ const SOCKET_SUBSCRIPTIONS_ONLY = new GraphQLError(
   'Only subscriptions over the socket; send queries and mutations over HTTP',
   { extensions: { code: 'BAD_REQUEST' } },
 );
+
+/** Its counterpart over HTTP, where a subscription would run once and fail inside graphql-js. */
+const subscriptionOverHttp = () =>
+  new GraphQLError('Subscriptions only over the socket; send them over the WebSocket', {
+    extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+  });
 
 /**
  * Parsed and validated documents by their text, the most recent few hundred. A document that does

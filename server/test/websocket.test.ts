@@ -112,6 +112,21 @@ describe('the WebSocket endpoint', () => {
     }
   });
 
+  it('has its counterpart over HTTP: a subscription sent there is refused with BAD_REQUEST', async () => {
+    const anonymous = t.client();
+    for (const client of [anonymous, await t.as('parent')]) {
+      const r = await client.request('subscription { notifications { id } }');
+      expect(r.status).toBe(400);
+      expect(r.data ?? null).toBeNull();
+      expect(r.errors).toMatchObject([
+        {
+          message: 'Subscriptions only over the socket; send them over the WebSocket',
+          extensions: { code: 'BAD_REQUEST' },
+        },
+      ]);
+    }
+  });
+
   it('delivers subscriptions as the signed-in viewer, and refuses what they may not follow', async () => {
     const pupil = await one(`select person_id id from user_account where login = 'pupil'`);
     const course = await one(

@@ -304,7 +304,8 @@ export class AccessService {
     const school = await scope.em.findOneOrFail(School, scope.viewer!.schoolId);
     let title = lang === 'ru' ? 'Журнал выдачи кодов доступа' : 'Register of issued access codes';
     if (filter.classGroupId) {
-      const cls = await scope.em.findOneOrFail(ClassGroup, parseId('id', filter.classGroupId));
+      const cls = await scope.em.findOne(ClassGroup, parseId('id', filter.classGroupId));
+      if (!cls) throw notFound();
       title +=
         lang === 'ru' ? `, ${cls.grade}${cls.letter} класс` : `, class ${cls.grade}${cls.letter}`;
     } else if (filter.staff) {

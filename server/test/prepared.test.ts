@@ -59,3 +59,11 @@ describe('prepared statements', () => {
     ]);
   });
 });
+
+describe('the ORM connections', () => {
+  it("run with PostgreSQL's JIT off, whatever the server's own setting (decision 32)", async () => {
+    const em = t.orm.em.fork();
+    const [row] = await em.execute<{ jit: string }[]>(`select current_setting('jit') as jit`);
+    expect(row.jit).toBe('off');
+  });
+});

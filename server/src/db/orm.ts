@@ -15,6 +15,10 @@ export function ormOptions(clientUrl: string, extra: Partial<Options> = {}): Opt
     allowGlobalContext: false,
     debug: false,
     pool: { min: 0, max: 10 },
+    // PostgreSQL's JIT compiles a plan whose estimated cost passes jit_above_cost: for our short,
+    // indexed reads it costs 80-120 ms a diary week on a stock PostgreSQL 15 instead of ~8 ms
+    // (docs/decisions/0032). The embedded PostgreSQL is built without it; a real server is not.
+    driverOptions: { connection: { options: '-c jit=off' } },
     // The tenant filter applies where a row is read, not to every reference a row holds: without
     // this, each many-to-one is joined only to re-check its school, which made PostgreSQL plan
     // eight-table joins for a list of courses (docs/decisions/0024).

@@ -43,6 +43,10 @@ const TEST_PASSWORD_HASH =
   '$argon2id$v=19$m=19456,t=2,p=1$vUji3IF/RoHc1iSp/modkg$BrcT6kcQJesh7XjYED9UCdhzxbY/ILOo6CKxTwnnzVw';
 
 type Id = string | { id: string };
+/** Personal fields a made person may be given; none by default. */
+type PersonalFields = Partial<
+  Pick<Person, 'middleName' | 'birthDate' | 'phone' | 'email' | 'address'>
+>;
 const idOf = (x: Id) => Number(typeof x === 'string' ? x : x.id);
 
 export interface MadePeriod {
@@ -62,6 +66,8 @@ export interface MadeSchool {
   workTypes: Record<string, string>;
   /** Attendance code ids by code (Н, Б, П, О). */
   codes: Record<string, string>;
+  /** The year's holiday ids by name («Осенние каникулы», «День Победы»…). */
+  holidays: Record<string, string>;
 }
 export interface MadePerson {
   id: string;
@@ -98,7 +104,7 @@ const weekdayOf = (date: string) => ((new Date(`${date}T00:00:00Z`).getUTCDay() 
 export class Factory {
   private made?: MadeSchool;
   private count = 0;
-  private readonly lettersUsed = new Map<number, number>();
+  private readonly lettersUsed = new Map<string, number>();
   private readonly subjectsUsed = new Map<string, number>();
   private readonly numbersUsed = new Map<string, number>();
 
@@ -143,6 +149,7 @@ export class Factory {
       startsOn: '',
       endsOn: '',
       periods: [],
+      holidays: {},
       workTypes: Object.fromEntries(made.workTypes.map((w) => [w.name, String(w.id)])),
       codes: Object.fromEntries(made.codes.map((c) => [c.code, String(c.id)])),
     };
@@ -167,10 +174,10 @@ export class Factory {
       const periods = quartersOf(y).map((q) =>
         em.create(StudyPeriod, { ...base, academicYear: year, kind: PeriodKind.QUARTER, ...q }),
       );
-      for (const h of holidaysOf(y)) {
-        em.create(Holiday, { ...base, academicYear: year, ...h, grades: h.grades ?? null });
-      }
-      return { year, periods };
+      const holidays = holidaysOf(y).map((h) =>
+        em.create(Holiday, { ...base, academicYear: year, ...h, grades: h.grades ?? null }),
+      );
+      return { year, periods, holidays };
     });
     Object.assign(this.school, {
       yearId: String(made.year.id),
@@ -182,15 +189,19 @@ export class Factory {
         startsOn: p.startsOn,
         endsOn: p.endsOn,
       })),
+      holidays: Object.fromEntries(made.holidays.map((h) => [h.name, String(h.id)])),
     });
     return { id: String(made.year.id), periods: this.school.periods };
   }
 
   /** A person with these roles and, unless `login` is null, an account. */
   async newPerson(
-    o: { roles: Role[]; login?: string | null; lastName?: string; firstName?: string } & Partial<
-      Pick<Person, 'middleName' | 'birthDate' | 'phone' | 'email'>
-    >,
+    o: {
+      roles: Role[];
+      login?: string | null;
+      lastName?: string;
+      firstName?: string;
+    } & PersonalFields,
   ): Promise<MadePerson> {
     const n = this.next();
     const { roles, login: wanted, ...fields } = o;
@@ -221,11 +232,12 @@ export class Factory {
     return this.newPerson(o);
   }
 
-  /** A class of the current year; the letter is the next free one of its grade. */
+  /** A class of the current year; the letter is the next free one of its grade that year. */
   async newClass(o: { grade?: number; letter?: string; classTeacher?: Id } = {}) {
     const grade = o.grade ?? 7;
-    const used = this.lettersUsed.get(grade) ?? 0;
-    this.lettersUsed.set(grade, used + 1);
+    const key = `${this.school.yearId}:${grade}`;
+    const used = this.lettersUsed.get(key) ?? 0;
+    this.lettersUsed.set(key, used + 1);
     const letter = o.letter ?? LETTERS[used];
     const cls = await this.save((em) =>
       em.create(ClassGroup, {
@@ -240,14 +252,16 @@ export class Factory {
   }
 
   /** A pupil in a class from `enrolledFrom` (the year's start) to `leftOn` (open). */
-  async newPupil(o: {
-    classGroup: Id;
-    enrolledFrom?: string;
-    leftOn?: string;
-    login?: string | null;
-    lastName?: string;
-    firstName?: string;
-  }) {
+  async newPupil(
+    o: {
+      classGroup: Id;
+      enrolledFrom?: string;
+      leftOn?: string;
+      login?: string | null;
+      lastName?: string;
+      firstName?: string;
+    } & PersonalFields,
+  ) {
     const { classGroup, enrolledFrom, leftOn, ...person } = o;
     const pupil = await this.newPerson({ roles: [Role.STUDENT], ...person });
     await this.enrol({ pupil, classGroup, from: enrolledFrom, to: leftOn });
@@ -268,9 +282,17 @@ export class Factory {
     );
   }
 
-  /** A parent of these children. */
-  async newParent(o: { children: Id[]; login?: string | null; lastName?: string }) {
-    const { children, ...person } = o;
+  /** A parent (a mother unless `kind` says otherwise) of these children. */
+  async newParent(
+    o: {
+      children: Id[];
+      login?: string | null;
+      lastName?: string;
+      firstName?: string;
+      kind?: Guardianship['kind'];
+    } & PersonalFields,
+  ) {
+    const { children, kind = 'mother', ...person } = o;
     const parent = await this.newPerson({ roles: [Role.PARENT], ...person });
     await this.save((em) =>
       children.map((child) =>
@@ -278,7 +300,7 @@ export class Factory {
           school: this.schoolId,
           guardian: idOf(parent),
           pupil: idOf(child),
-          kind: 'mother',
+          kind,
         }),
       ),
     );

@@ -1,52 +1,59 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, createTestApp, type GqlClient, type TestApp } from './helpers.js';
-import { generateSchool } from '../src/seed/generate.js';
-import { hashPassword } from '../src/auth/password.js';
+import { Role } from '../src/auth/role.js';
+import { factory, type Factory, type MadeClass, type MadeCourse } from './factory.js';
 
 /** Two schools in one database: nobody of one reaches the other's data (DESIGN.md, "Tenancy"). */
 let t: TestApp;
+let f: Factory;
 let a: GqlClient;
 let b: GqlClient;
 let bParent: GqlClient;
 let aIds: { cls: string; subject: string; teacher: string; year: string; course: string };
+let aClasses: MadeClass[];
+let bIds: { school: string; year: string; course: MadeCourse };
+
+/** A class of each grade in the school made last, with a course taught by `teacher` and two pupils. */
+async function classes(grades: number[], teacher: { id: string }) {
+  const made: { cls: MadeClass; course: MadeCourse; pupils: { id: string }[] }[] = [];
+  for (const grade of grades) {
+    const cls = await f.newClass({ grade });
+    const course = await f.newCourse({ classGroup: cls, teacher });
+    const pupils = [await f.newPupil({ classGroup: cls }), await f.newPupil({ classGroup: cls })];
+    made.push({ cls, course, pupils });
+  }
+  return made;
+}
 
 beforeAll(async () => {
-  t = await createTestApp();
-  const em = t.orm.em.fork();
-  const passwordHash = await hashPassword('demo');
-  await em.transactional((tem) =>
-    generateSchool(tem, {
-      seed: 99,
-      schoolName: 'Вторая школа',
-      startYear: 2026,
-      grades: [1, 2, 7],
-      letters: ['А'],
-      pupilsPerClass: [3, 4],
-      passwordHash,
-      loginPrefix: 'b.',
-    }),
-  );
-  const [row] = await t.sql<{
-    id: number;
-  }>(`select p.id from person p join guardianship g on g.guardian_id = p.id
-      join school s on s.id = p.school_id where s.name = 'Вторая школа' limit 1`);
-  await t.sql(
-    `insert into user_account (school_id, person_id, login, password_hash, active, created_at)
-      select school_id, id, 'b.parent', (select password_hash from user_account where login = 'b.sysadmin'), true, now() from person where id = ?`,
-    [row.id],
-  );
-  a = await t.as('sysadmin');
-  b = await t.as('b.sysadmin');
-  bParent = await t.as('b.parent');
-  const one = async (sql: string) => String((await t.sql<{ id: number }>(sql))[0].id);
-  const schoolA = `(select school_id from user_account where login = 'sysadmin')`;
+  t = await createTestApp({ demo: false });
+  f = factory(t);
+  // School A, then school B: the factory writes into the school made last.
+  const schoolA = await f.newSchool({ name: 'Первая школа' });
+  await f.newStaff({ roles: [Role.SYSADMIN], login: 'sysadmin' });
+  // A name no one of school B has: the test looks for it in B's answers.
+  const teacherA = await f.newTeacher({
+    login: 'teacher',
+    lastName: 'Первошкольная',
+    firstName: 'Анна',
+  });
+  const inA = await classes([5, 7, 9], teacherA);
+  aClasses = inA.map((x) => x.cls);
   aIds = {
-    cls: await one(`select id from class_group where school_id = ${schoolA} limit 1`),
-    subject: await one(`select id from subject where school_id = ${schoolA} limit 1`),
-    teacher: await one(`select person_id id from user_account where login = 'teacher'`),
-    year: await one(`select id from academic_year where school_id = ${schoolA}`),
-    course: await one(`select id from course where school_id = ${schoolA} limit 1`),
+    cls: inA[0].cls.id,
+    subject: inA[0].course.subjectId,
+    teacher: teacherA.id,
+    year: schoolA.yearId,
+    course: inA[0].course.id,
   };
+  const schoolB = await f.newSchool({ name: 'Вторая школа' });
+  await f.newStaff({ roles: [Role.SYSADMIN], login: 'b.sysadmin' });
+  const inB = await classes([1, 2, 7], await f.newTeacher({ login: 'b.teacher' }));
+  await f.newParent({ children: [inB[0].pupils[0], inB[2].pupils[0]], login: 'b.parent' });
+  bIds = { school: schoolB.id, year: schoolB.yearId, course: inB[0].course };
+  a = await f.as('sysadmin');
+  b = await f.as('b.sysadmin');
+  bParent = await f.as('b.parent');
 });
 afterAll(() => t.close());
 
@@ -58,7 +65,7 @@ describe('two schools', () => {
     const rb = await b.request<Record<string, { login?: string; name?: string; id?: string }[]>>(q);
     expect(rb.data?.school).toEqual({ name: 'Вторая школа' });
     expect(rb.data?.classGroups.map((c) => c.name)).toEqual(['1А', '2А', '7А']);
-    expect(ra.data?.classGroups).toHaveLength(9);
+    expect(ra.data?.classGroups).toHaveLength(aClasses.length);
     expect(rb.data?.staff.every((s) => s.login?.startsWith('b.'))).toBe(true);
     expect(ra.data?.staff.filter((s) => s.login?.startsWith('b.'))).toEqual([]);
     for (const key of ['subjects', 'courses', 'academicYears']) {
@@ -94,14 +101,11 @@ describe('two schools', () => {
   });
 
   it("refuses another school's class, subject or teacher inside an input", async () => {
-    const [bYear] = await t.sql<{ id: number }>(
-      `select id from academic_year where school_id = (select school_id from user_account where login = 'b.sysadmin')`,
-    );
     const cls = await b.request(
       'mutation($i:CreateClassGroupInput!){createClassGroup(input:$i){id}}',
       {
         i: {
-          academicYearId: String(bYear.id),
+          academicYearId: bIds.year,
           grade: 9,
           letter: 'А',
           classTeacherId: aIds.teacher,
@@ -145,8 +149,8 @@ describe('two schools', () => {
     }>('{ me { school { name } children { id fullName } } }');
     expect(r.data?.me.school.name).toBe('Вторая школа');
     const [{ n }] = await t.sql<{ n: string }>(
-      `select count(*) n from person where school_id = (select school_id from user_account where login = 'b.parent') and id in (${r.data!.me.children.map(() => '?').join(',')})`,
-      r.data!.me.children.map((c) => Number(c.id)),
+      `select count(*) n from person where school_id = ? and id in (${r.data!.me.children.map(() => '?').join(',')})`,
+      [Number(bIds.school), ...r.data!.me.children.map((c) => Number(c.id))],
     );
     expect(Number(n)).toBe(r.data!.me.children.length);
     expect(r.data!.me.children.length).toBeGreaterThan(0);
@@ -156,19 +160,13 @@ describe('two schools', () => {
     // Data that should not exist (writes check the school of every id they are given): one of
     // school B's courses made to point at school A's teacher. References are not joined only to
     // re-check their school (decision 24); the row is read, with the filter, where it is shown.
-    const [course] = await t.sql<{ id: number; teacher_id: number }>(
-      `select c.id, c.teacher_id from course c join school s on s.id = c.school_id where s.name = 'Вторая школа' order by c.id limit 1`,
-    );
-    const [teacherA] = await t.sql<{ full_name: string }>(
-      `select last_name || ' ' || first_name as full_name from person where id = ?`,
-      [Number(aIds.teacher)],
-    );
+    const course = { id: Number(bIds.course.id), teacher_id: Number(bIds.course.teacherId) };
     await t.sql(`update course set teacher_id = ? where id = ?`, [Number(aIds.teacher), course.id]);
     try {
       const r = await b.request<{ courses: { id: string; teacher: { fullName: string } }[] }>(
         '{ courses { id teacher { fullName } } }',
       );
-      expect(JSON.stringify(r)).not.toContain(teacherA.full_name);
+      expect(JSON.stringify(r)).not.toContain('Первошкольная Анна');
       // The teacher is not found in school B; the field cannot be null, so the answer fails there.
       expect(r.errors?.map((e) => e.path)).toEqual([['courses', expect.any(Number), 'teacher']]);
     } finally {

@@ -1,10 +1,7 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context.js';
-import {
-  SubgroupSplitChangeInput,
-  SubgroupSplitInfo,
-  SubgroupSplitInput,
-} from './subgroup.service.js';
+import { SubgroupSplitChangeInput, SubgroupSplitInput } from './subgroup.inputs.js';
+import { SubgroupSplitInfo } from './subgroup.types.js';
 
 @Resolver()
 export class SubgroupResolver {

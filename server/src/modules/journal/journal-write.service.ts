@@ -3,17 +3,18 @@ import { Permission, policy } from '../../auth/policy.js';
 import { DomainError, notFound, type EntryProblem, versionConflict } from '../../errors.js';
 import { optionalText } from '../../graphql/validate.js';
 import { prepared } from '../../db/prepared.js';
-import { claimKey, idempotencyKey } from '../../db/idempotency.js';
+import { claimKey, idempotencyKey, type Claim } from '../../db/idempotency.js';
 import type { Clock } from '../../clock.js';
 import type { Viewer } from '../../auth/viewer.js';
 import type { Scope } from '../../scope.js';
 import { School } from '../school/school.entity.js';
-import { audit, auditAndPublish } from '../audit/audit.js';
+import { audit, auditAndPublish, type AuditEntry } from '../audit/audit.js';
 import { outboxArgument, publish, type NewEvent } from '../../events/outbox.js';
 import { Attendance } from './attendance.entity.js';
 import { Lesson } from './lesson.entity.js';
 import type { JournalAttendance, JournalLesson, JournalMark } from './journal.types.js';
 import type { AttendanceChangeInput, LessonInput, MarkChangeInput } from './journal.inputs.js';
+import { lessonWriteRefusals, type LessonWriteFacts, type WriteRefusal } from './journal.access.js';
 
 /**
  * `updateLesson`'s write: the topic and homework if the version still matches, the audit row and
@@ -27,20 +28,14 @@ export const LESSON_WRITE_SQL = `with u as (update lesson set topic = ?, homewor
        select u.id, outbox_publish(?, ?::jsonb) from u`;
 
 /** A lesson with what the rules need to know of it, read for a whole batch in one query. */
-interface LessonFacts {
-  id: number;
-  date: string;
+interface LessonFacts extends LessonWriteFacts {
   number: number;
   topic: string | null;
   homework: string | null;
   note: string | null;
-  cancelled: boolean;
-  substituteId: number | null;
   version: number;
   classGroupId: number;
   courseId: number;
-  teacherId: number;
-  locked: boolean;
 }
 
 const problem = (index: number, reason: string, message: string, field?: string): EntryProblem => ({
@@ -102,23 +97,6 @@ async function enrolledPairs(
   return new Set(rows.map((r) => `${r.pupil_id}:${r.lesson_id}`));
 }
 
-/** Why a viewer may not write in this lesson now, or null when they may. */
-function lessonRefusal(
-  viewer: Viewer,
-  lesson: LessonFacts | undefined,
-  today: string,
-): [string, string] | null {
-  if (!lesson) return ['NOT_FOUND', 'No such lesson'];
-  const own = policy.can(viewer, Permission.JournalWrite) && lesson.teacherId === viewer.personId;
-  const substitute =
-    policy.can(viewer, Permission.JournalWrite) && lesson.substituteId === viewer.personId;
-  if (!own && !substitute) return ['NOT_FOUND', 'No such lesson'];
-  if (lesson.locked) return ['PERIOD_LOCKED', 'The study period is closed'];
-  if (lesson.cancelled) return ['LESSON_CANCELLED', 'The lesson was cancelled'];
-  if (lesson.date > today) return ['LESSON_IN_FUTURE', 'The lesson has not taken place yet'];
-  return null;
-}
-
 const markDto = (m: JournalMark): JournalMark => ({
   id: m.id,
   lessonId: m.lessonId,
@@ -146,19 +124,60 @@ function markRows(
   );
 }
 
-/** What the rules of marks need of the school. */
 /** What `saveMarks` answers (and stores for a retry with the same idempotency key). */
 export interface SavedMarks {
   saved: JournalMark[];
   removedIds: number[];
 }
 
+/** What the rules of marks need of the school. */
 interface MarkRules {
   timeZone: string;
   scaleMin: number;
   scaleMax: number;
   markSymbols: { code: string }[];
   activeWorkTypes: number[];
+}
+
+/** Everything `saveMarks` checks a batch against, read in a few queries. */
+interface MarkFacts {
+  school: MarkRules;
+  symbols: Set<string>;
+  activeWorkTypes: Set<number>;
+  /** The marks the batch names, by id. */
+  marks: Map<number, JournalMark & { removed: boolean }>;
+  lessons: Map<number, LessonFacts>;
+  /** The write rule's answer for every lesson the batch names (`lessonOfChange`). */
+  refusals: Map<number, WriteRefusal | null>;
+  /** `pupil:lesson` of the new marks whose pupil was enrolled in the lesson. */
+  enrolled: Set<string>;
+}
+
+/** One change as the write statement takes it, `k` its place in the batch. */
+interface MarkWrite {
+  k: number;
+  id: number | null;
+  version: number | null;
+  remove: boolean;
+  lessonId?: number;
+  pupilId?: number;
+  value?: string;
+  score?: number | null;
+  workTypeId?: number;
+  comment?: string | null;
+}
+
+/** Everything `saveAttendance` checks a batch against. */
+interface AttendanceFacts {
+  /** Each change's pupil and lesson, in the batch's order. */
+  pairs: { pupilId: number; lessonId: number }[];
+  lessons: Map<number, LessonFacts>;
+  refusals: Map<number, WriteRefusal | null>;
+  enrolled: Set<string>;
+  /** The school's attendance codes: id → active. */
+  codes: Map<number, boolean>;
+  /** The entries there are, by `pupil:lesson`. */
+  byPair: Map<string, Attendance>;
 }
 
 export class JournalWriteService {
@@ -180,236 +199,17 @@ export class JournalWriteService {
     policy.require(viewer, Permission.JournalWrite);
     const keyed = idempotencyKey(key);
     if (changes.length === 0) return { saved: [], removedIds: [] };
-    if (changes.length > 2000) {
-      throw new DomainError('BAD_USER_INPUT', 'At most 2000 changes at once', {
-        reason: 'TOO_MANY',
-      });
-    }
+    refuseOversized(changes);
     return em.transactional(async (tem) => {
       const claim = keyed
         ? await claimKey<SavedMarks>(tem, viewer, keyed, 'saveMarks', changes)
         : null;
       if (claim && 'replay' in claim) return claim.replay;
-      const [school] = await prepared<MarkRules>(
-        tem,
-        `select s.time_zone as "timeZone", s.scale_min as "scaleMin", s.scale_max as "scaleMax", s.mark_symbols as "markSymbols",
-                array(select w.id from work_type w where w.school_id = s.id and w.active) as "activeWorkTypes"
-           from school s where s.id = ?`,
-        [viewer.schoolId],
-      );
-      const today = this.clock.today(school.timeZone);
-      const markIds = changes.filter((c) => c.id).map((c) => Number(c.id) || 0);
-      const marks = new Map(
-        (markIds.length ? await markRows(tem, viewer.schoolId, markIds) : []).map((m) => [m.id, m]),
-      );
-      const lessonIds = changes
-        .map((c) => (c.id ? marks.get(Number(c.id))?.lessonId : Number(c.lessonId) || 0))
-        .filter((x): x is number => !!x);
-      const lessons = await lessonFacts(tem, viewer.schoolId, [...new Set(lessonIds)]);
-      const activeWorkTypes = new Set(school.activeWorkTypes);
-      const newOnes = changes.flatMap((c) =>
-        c.id ? [] : [{ pupilId: Number(c.pupilId) || 0, lessonId: Number(c.lessonId) || 0 }],
-      );
-      const enrolled = await enrolledPairs(tem, newOnes);
-      const symbols = new Set(school.markSymbols.map((s) => s.code));
-
-      const problems: EntryProblem[] = [];
-      const conflicts: EntryProblem[] = [];
-      const seen = new Set<number>();
-      changes.forEach((c, index) => {
-        const current = c.id ? marks.get(Number(c.id)) : undefined;
-        if ((c.id && (!current || current.removed)) || (c.remove && !c.id)) {
-          return problems.push(problem(index, 'NOT_FOUND', 'No such mark', 'id'));
-        }
-        if (current && seen.has(current.id)) {
-          return problems.push(
-            problem(index, 'DUPLICATE', 'The same mark twice in one batch', 'id'),
-          );
-        }
-        if (current) seen.add(current.id);
-        const lesson = lessons.get(current ? current.lessonId : Number(c.lessonId));
-        const refusal = lessonRefusal(viewer, lesson, today);
-        if (refusal) return problems.push(problem(index, refusal[0], refusal[1], 'lessonId'));
-        if (current && c.version !== current.version) {
-          return conflicts.push({
-            ...problem(index, 'VERSION_CONFLICT', 'Changed by someone else'),
-            current: withStringIds(markDto(current)),
-          });
-        }
-        if (c.remove) return;
-        if (!current && !enrolled.has(`${Number(c.pupilId)}:${Number(c.lessonId)}`)) {
-          return problems.push(
-            problem(
-              index,
-              'NOT_ENROLLED',
-              'The pupil was not in this class on that date',
-              'pupilId',
-            ),
-          );
-        }
-        const value = c.value?.trim() ?? current?.value ?? '';
-        if (!isMark(value, school.scaleMin, school.scaleMax, symbols)) {
-          return problems.push(
-            problem(
-              index,
-              'INVALID_MARK',
-              `A mark is ${school.scaleMin}–${school.scaleMax} or one of ${[...symbols].join(', ')}`,
-              'value',
-            ),
-          );
-        }
-        const workTypeId = c.workTypeId ? Number(c.workTypeId) : current?.workTypeId;
-        if (!workTypeId || !activeWorkTypes.has(workTypeId)) {
-          return problems.push(
-            problem(index, 'UNKNOWN_WORK_TYPE', 'Choose a work type of this school', 'workTypeId'),
-          );
-        }
-        if ((c.comment?.length ?? 0) > 500) {
-          return problems.push(
-            problem(index, 'TOO_LONG', 'A comment is at most 500 characters', 'comment'),
-          );
-        }
-      });
-      if (problems.length > 0) {
-        throw new DomainError(
-          'BAD_USER_INPUT',
-          `${problems.length} of ${changes.length} entries are wrong; nothing was saved`,
-          { reason: 'BATCH_INVALID', entries: problems },
-        );
-      }
-      if (conflicts.length > 0) {
-        throw new DomainError(
-          'CONFLICT',
-          'Some marks were changed by someone else; nothing was saved',
-          { reason: 'VERSION_CONFLICT', entries: conflicts },
-        );
-      }
-
-      // What each change writes, in the batch's order.
-      const rows = changes.map((c, k) => {
-        const current = c.id ? marks.get(Number(c.id))! : undefined;
-        if (current && c.remove) {
-          return { k, id: current.id, version: current.version, remove: true };
-        }
-        const value = c.value?.trim() ?? current!.value;
-        return {
-          k,
-          id: current?.id ?? null,
-          version: current?.version ?? null,
-          remove: false,
-          lessonId: current?.lessonId ?? Number(c.lessonId),
-          pupilId: current?.pupilId ?? Number(c.pupilId),
-          value,
-          score: /^\d+$/.test(value) ? Number(value) : null,
-          workTypeId: c.workTypeId ? Number(c.workTypeId) : current!.workTypeId,
-          comment:
-            c.comment !== undefined
-              ? optionalText('comment', c.comment, 500)
-              : (current?.comment ?? null),
-        };
-      });
-      const written = await prepared<JournalMark & { k: number | null }>(
-        tem,
-        `with c as (select * from jsonb_to_recordset(?::jsonb) as c(k int, id int, version int, remove boolean,
-                      "lessonId" int, "pupilId" int, value text, score int, "workTypeId" int, comment text)),
-              gone as (update mark m set removed_at = now(), version = m.version + 1, updated_at = now()
-                         from c where c.remove and m.id = c.id and m.school_id = ? and m.version = c.version and m.removed_at is null
-                       returning c.k, m.*),
-              changed as (update mark m set value = c.value, score = c.score, work_type_id = c."workTypeId", comment = c.comment,
-                                version = m.version + 1, updated_at = now()
-                            from c where not c.remove and m.id = c.id and m.school_id = ? and m.version = c.version and m.removed_at is null
-                          returning c.k, m.*),
-              made as (insert into mark (school_id, lesson_id, pupil_id, value, score, work_type_id, comment)
-                       select ?, c."lessonId", c."pupilId", c.value, c.score, c."workTypeId", c.comment from c where c.id is null
-                       returning null::int as k, mark.*)
-         select k, ${MARK_COLUMNS} from (select * from gone union all select * from changed union all select * from made) w`,
-        [JSON.stringify(rows), viewer.schoolId, viewer.schoolId, viewer.schoolId],
-      );
-      // Another writer may have changed a mark between the read and the write: refuse it all.
-      const touched = new Map(written.filter((w) => w.k !== null).map((w) => [w.k!, w]));
-      const lost = rows.filter((r) => r.id !== null && !touched.has(r.k));
-      if (lost.length > 0) {
-        const now = new Map(
-          (
-            await markRows(
-              tem,
-              viewer.schoolId,
-              lost.map((r) => r.id!),
-            )
-          ).map((m) => [m.id, m]),
-        );
-        throw new DomainError(
-          'CONFLICT',
-          'Some marks were changed by someone else; nothing was saved',
-          {
-            reason: 'VERSION_CONFLICT',
-            entries: lost.map((r) => ({
-              ...problem(r.k, 'VERSION_CONFLICT', 'Changed by someone else'),
-              current: now.has(r.id!) ? withStringIds(markDto(now.get(r.id!)!)) : null,
-            })),
-          },
-        );
-      }
-      // New marks come back without their place in the batch: match them by what they hold
-      // (two new marks alike in every field are interchangeable).
-      const made = written.filter((w) => w.k === null);
-      const result = rows.map((r) => {
-        if (r.id !== null) return touched.get(r.k)!;
-        const i = made.findIndex(
-          (m) =>
-            m.lessonId === r.lessonId &&
-            m.pupilId === r.pupilId &&
-            m.value === r.value &&
-            m.workTypeId === r.workTypeId &&
-            m.comment === r.comment,
-        );
-        if (i < 0) throw new Error('a new mark did not come back from its insert');
-        return made.splice(i, 1)[0];
-      });
-
-      const savedRows = result.filter((_, k) => !rows[k].remove);
-      const removedRows = result.filter((_, k) => rows[k].remove);
-      const snapshot = (m: JournalMark) => ({
-        value: m.value,
-        workTypeId: m.workTypeId,
-        comment: m.comment,
-      });
-      const courseOf = (m: JournalMark) => lessons.get(m.lessonId)?.courseId;
-      const answer = { saved: savedRows.map(markDto), removedIds: removedRows.map((m) => m.id) };
-      if (claim) await claim.answer(answer);
-      await auditAndPublish(
-        tem,
-        viewer,
-        result.map((m, k) => {
-          const prior = rows[k].id !== null ? marks.get(rows[k].id!)! : null;
-          return {
-            entity: 'mark',
-            entityId: m.id,
-            action: rows[k].remove ? 'remove' : prior ? 'update' : 'create',
-            before: prior && snapshot(prior),
-            after: rows[k].remove ? null : snapshot(m),
-          };
-        }),
-        [
-          ...savedRows.map((m) => ({
-            type: 'MARK_SAVED',
-            pupilIds: [m.pupilId],
-            courseId: courseOf(m),
-            payload: { ...withStringIds(markDto(m)), date: lessons.get(m.lessonId)?.date },
-          })),
-          ...removedRows.map((m) => ({
-            type: 'MARK_REMOVED',
-            pupilIds: [m.pupilId],
-            courseId: courseOf(m),
-            payload: {
-              markId: String(m.id),
-              lessonId: String(m.lessonId),
-              pupilId: String(m.pupilId),
-            },
-          })),
-        ],
-      );
-      return answer;
+      const facts = await this.loadMarkRules(tem, viewer, changes);
+      checkMarkChanges(changes, facts);
+      const writes = markWrites(changes, facts.marks);
+      const result = await writeMarks(tem, viewer.schoolId, writes);
+      return recordMarks(tem, viewer, claim, writes, result, facts);
     });
   }
 
@@ -424,134 +224,18 @@ export class JournalWriteService {
   ): Promise<JournalAttendance[]> {
     policy.require(viewer, Permission.JournalWrite);
     const keyed = idempotencyKey(key);
-    if (changes.length > 2000) {
-      throw new DomainError('BAD_USER_INPUT', 'At most 2000 changes at once', {
-        reason: 'TOO_MANY',
-      });
-    }
+    refuseOversized(changes);
     return em.transactional(async (tem) => {
       const claim = keyed
         ? await claimKey<JournalAttendance[]>(tem, viewer, keyed, 'saveAttendance', changes)
         : null;
       if (claim && 'replay' in claim) return claim.replay;
-      const school = await tem.findOneOrFail(School, viewer.schoolId);
-      const today = this.clock.today(school.timeZone);
-      const pairs = changes.map((c) => ({
-        pupilId: Number(c.pupilId) || 0,
-        lessonId: Number(c.lessonId) || 0,
-      }));
-      const lessons = await lessonFacts(tem, viewer.schoolId, [
-        ...new Set(pairs.map((p) => p.lessonId)),
-      ]);
-      const enrolled = await enrolledPairs(tem, pairs);
-      const codes = new Map(
-        (
-          await tem.execute<{ id: number; active: boolean }[]>(
-            `select id, active from attendance_code where school_id = ?`,
-            [viewer.schoolId],
-          )
-        ).map((c) => [c.id, c.active]),
-      );
-      const existing = pairs.length
-        ? await tem.find(Attendance, {
-            $or: pairs.map((p) => ({ lesson: p.lessonId, pupil: p.pupilId })),
-            school: viewer.schoolId,
-          })
-        : [];
-      const byPair = new Map(existing.map((a) => [`${a.pupil.id}:${a.lesson.id}`, a]));
-
-      const problems: EntryProblem[] = [];
-      const conflicts: EntryProblem[] = [];
-      changes.forEach((c, index) => {
-        const key = `${pairs[index].pupilId}:${pairs[index].lessonId}`;
-        const refusal = lessonRefusal(viewer, lessons.get(pairs[index].lessonId), today);
-        if (refusal) return problems.push(problem(index, refusal[0], refusal[1], 'lessonId'));
-        if (!enrolled.has(key)) {
-          return problems.push(
-            problem(
-              index,
-              'NOT_ENROLLED',
-              'The pupil was not in this class on that date',
-              'pupilId',
-            ),
-          );
-        }
-        if (c.codeId && codes.get(Number(c.codeId)) !== true) {
-          return problems.push(
-            problem(
-              index,
-              'UNKNOWN_ATTENDANCE_CODE',
-              'Choose an attendance code of this school',
-              'codeId',
-            ),
-          );
-        }
-        if ((c.reason?.length ?? 0) > 300) {
-          return problems.push(
-            problem(index, 'TOO_LONG', 'A reason is at most 300 characters', 'reason'),
-          );
-        }
-        const current = byPair.get(key);
-        // A cleared entry (no code) counts as no entry: the page does not list it.
-        const seenVersion = current && current.code ? current.version : null;
-        if (c.version != null ? current?.version !== c.version : seenVersion !== null) {
-          return conflicts.push({
-            ...problem(index, 'VERSION_CONFLICT', 'Changed by someone else'),
-            current: current ? withStringIds(attendanceDto(current)) : null,
-          });
-        }
-      });
-      if (problems.length > 0) {
-        throw new DomainError(
-          'BAD_USER_INPUT',
-          `${problems.length} of ${changes.length} entries are wrong; nothing was saved`,
-          { reason: 'BATCH_INVALID', entries: problems },
-        );
-      }
-      if (conflicts.length > 0) {
-        throw new DomainError(
-          'CONFLICT',
-          'Some entries were changed by someone else; nothing was saved',
-          { reason: 'VERSION_CONFLICT', entries: conflicts },
-        );
-      }
-      const written = changes.map((c, index) => {
-        const key = `${pairs[index].pupilId}:${pairs[index].lessonId}`;
-        const current = byPair.get(key);
-        const fields = {
-          code: c.codeId ? Number(c.codeId) : null,
-          reason: optionalText('reason', c.reason, 300),
-        };
-        const prior = current ? { codeId: current.code?.id ?? null, reason: current.reason } : null;
-        const row = current
-          ? tem.assign(current, fields)
-          : tem.create(Attendance, {
-              school: viewer.schoolId,
-              lesson: pairs[index].lessonId,
-              pupil: pairs[index].pupilId,
-              ...fields,
-            });
-        return { row, prior };
-      });
-      await tem.flush();
-      for (const { row, prior } of written) {
-        audit(tem, viewer, 'attendance', row.id, prior ? 'update' : 'create', prior, {
-          codeId: row.code?.id ?? null,
-          reason: row.reason,
-        });
-      }
-      const answer = written.map(({ row }) => attendanceDto(row));
+      const facts = await this.loadAttendanceRules(tem, viewer, changes);
+      checkAttendanceChanges(changes, facts);
+      const written = await writeAttendance(tem, viewer, changes, facts);
+      const answer = written.map(attendanceDto);
       if (claim) await claim.answer(answer);
-      await publish(
-        tem,
-        viewer.schoolId,
-        written.map(({ row }) => ({
-          type: 'ATTENDANCE_SAVED',
-          pupilIds: [row.pupil.id],
-          courseId: lessons.get(row.lesson.id)?.courseId,
-          payload: { ...withStringIds(attendanceDto(row)), date: lessons.get(row.lesson.id)?.date },
-        })),
-      );
+      await publish(tem, viewer.schoolId, attendanceEvents(written, facts.lessons));
       return answer;
     });
   }
@@ -569,22 +253,13 @@ export class JournalWriteService {
   ): Promise<JournalLesson> {
     policy.require(viewer, Permission.JournalWrite);
     const lessonId = Number(id) || 0;
-    const [row] = await lessonRows(em, viewer.schoolId, [lessonId]);
-    const refusal = lessonRefusal(viewer, row, '9999-12-31');
-    if (!row || refusal?.[0] === 'NOT_FOUND') throw notFound();
-    if (refusal) throw new DomainError('BAD_USER_INPUT', refusal[1], { reason: refusal[0] });
+    const row = await writableLesson(em, viewer, lessonId);
     const current = lessonRowDto(row);
     if (current.version !== input.version) {
       throw versionConflict('The lesson was changed by someone else', withStringIds(current));
     }
     const prior = { topic: current.topic, homework: current.homework };
-    const next = {
-      topic: input.topic !== undefined ? optionalText('topic', input.topic, 500) : current.topic,
-      homework:
-        input.homework !== undefined
-          ? optionalText('homework', input.homework, 4000)
-          : current.homework,
-    };
+    const next = lessonText(input, current);
     const after: JournalLesson = { ...current, ...next, version: current.version + 1 };
     const written = await prepared<{ id: number }>(em, LESSON_WRITE_SQL, [
       next.topic,
@@ -599,16 +274,521 @@ export class JournalWriteService {
       viewer.schoolId,
       outboxArgument([lessonEvent(lessonId, row.courseId, after)]),
     ]);
-    if (written.length === 0) {
-      const [now] = await lessonRows(em, viewer.schoolId, [lessonId]);
-      if (!now) throw notFound();
-      throw versionConflict(
-        'The lesson was changed by someone else',
-        withStringIds(lessonRowDto(now)),
-      );
-    }
+    if (written.length === 0) await refuseLostLesson(em, viewer.schoolId, lessonId);
     return after;
   }
+
+  /** Loads the school's rules, the marks named, their lessons with the write rule's answer, and enrolment. */
+  private async loadMarkRules(
+    em: EntityManager,
+    viewer: Viewer,
+    changes: MarkChangeInput[],
+  ): Promise<MarkFacts> {
+    const [school] = await prepared<MarkRules>(
+      em,
+      `select s.time_zone as "timeZone", s.scale_min as "scaleMin", s.scale_max as "scaleMax", s.mark_symbols as "markSymbols",
+                array(select w.id from work_type w where w.school_id = s.id and w.active) as "activeWorkTypes"
+           from school s where s.id = ?`,
+      [viewer.schoolId],
+    );
+    const today = this.clock.today(school.timeZone);
+    const markIds = changes.filter((c) => c.id).map((c) => Number(c.id) || 0);
+    const marks = new Map(
+      (markIds.length ? await markRows(em, viewer.schoolId, markIds) : []).map((m) => [m.id, m]),
+    );
+    const lessonIds = changes
+      .map((c) => (c.id ? marks.get(Number(c.id))?.lessonId : Number(c.lessonId) || 0))
+      .filter((x): x is number => !!x);
+    const lessons = await lessonFacts(em, viewer.schoolId, [...new Set(lessonIds)]);
+    const named = new Set(changes.map((c) => lessonOfChange(c, marks)));
+    const newOnes = changes.flatMap((c) =>
+      c.id ? [] : [{ pupilId: Number(c.pupilId) || 0, lessonId: Number(c.lessonId) || 0 }],
+    );
+    return {
+      school,
+      symbols: new Set(school.markSymbols.map((s) => s.code)),
+      activeWorkTypes: new Set(school.activeWorkTypes),
+      marks,
+      lessons,
+      refusals: lessonWriteRefusals(viewer, named, lessons, today),
+      enrolled: await enrolledPairs(em, newOnes),
+    };
+  }
+
+  /** Loads the lessons named with the write rule's answer, enrolment, codes and the entries there are. */
+  private async loadAttendanceRules(
+    em: EntityManager,
+    viewer: Viewer,
+    changes: AttendanceChangeInput[],
+  ): Promise<AttendanceFacts> {
+    const school = await em.findOneOrFail(School, viewer.schoolId);
+    const today = this.clock.today(school.timeZone);
+    const pairs = changes.map((c) => ({
+      pupilId: Number(c.pupilId) || 0,
+      lessonId: Number(c.lessonId) || 0,
+    }));
+    const lessonIds = [...new Set(pairs.map((p) => p.lessonId))];
+    const lessons = await lessonFacts(em, viewer.schoolId, lessonIds);
+    const enrolled = await enrolledPairs(em, pairs);
+    const codes = new Map(
+      (
+        await em.execute<{ id: number; active: boolean }[]>(
+          `select id, active from attendance_code where school_id = ?`,
+          [viewer.schoolId],
+        )
+      ).map((c) => [c.id, c.active]),
+    );
+    const existing = pairs.length
+      ? await em.find(Attendance, {
+          $or: pairs.map((p) => ({ lesson: p.lessonId, pupil: p.pupilId })),
+          school: viewer.schoolId,
+        })
+      : [];
+    const byPair = new Map(existing.map((a) => [`${a.pupil.id}:${a.lesson.id}`, a]));
+    const refusals = lessonWriteRefusals(viewer, lessonIds, lessons, today);
+    return { pairs, lessons, refusals, enrolled, codes, byPair };
+  }
+}
+
+function refuseOversized(changes: unknown[]): void {
+  if (changes.length > 2000) {
+    throw new DomainError('BAD_USER_INPUT', 'At most 2000 changes at once', {
+      reason: 'TOO_MANY',
+    });
+  }
+}
+
+/** Refuses the whole batch if any entry is wrong (each named), else if any was changed meanwhile. */
+function refuseBatch(
+  total: number,
+  problems: EntryProblem[],
+  conflicts: EntryProblem[],
+  conflictMessage: string,
+): void {
+  if (problems.length > 0) {
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      `${problems.length} of ${total} entries are wrong; nothing was saved`,
+      { reason: 'BATCH_INVALID', entries: problems },
+    );
+  }
+  if (conflicts.length > 0) {
+    throw new DomainError('CONFLICT', conflictMessage, {
+      reason: 'VERSION_CONFLICT',
+      entries: conflicts,
+    });
+  }
+}
+
+/** The lesson a mark change is in: the mark's own for a change, the one named for a new mark. */
+function lessonOfChange(c: MarkChangeInput, marks: MarkFacts['marks']): number {
+  return c.id ? (marks.get(Number(c.id))?.lessonId ?? 0) : Number(c.lessonId);
+}
+
+/** Checks every mark change; one wrong entry refuses the batch (R-3.5). */
+function checkMarkChanges(changes: MarkChangeInput[], facts: MarkFacts): void {
+  const problems: EntryProblem[] = [];
+  const conflicts: EntryProblem[] = [];
+  const seen = new Set<number>();
+  changes.forEach((c, index) => {
+    const found = markChangeProblem(c, index, facts, seen);
+    if (found?.reason === 'VERSION_CONFLICT') conflicts.push(found);
+    else if (found) problems.push(found);
+  });
+  refuseBatch(
+    changes.length,
+    problems,
+    conflicts,
+    'Some marks were changed by someone else; nothing was saved',
+  );
+}
+
+/** What is wrong with one mark change: the mark, the lesson (the write rule), the version. */
+function markChangeProblem(
+  c: MarkChangeInput,
+  index: number,
+  facts: MarkFacts,
+  seen: Set<number>,
+): EntryProblem | null {
+  const current = c.id ? facts.marks.get(Number(c.id)) : undefined;
+  if ((c.id && (!current || current.removed)) || (c.remove && !c.id)) {
+    return problem(index, 'NOT_FOUND', 'No such mark', 'id');
+  }
+  if (current && seen.has(current.id)) {
+    return problem(index, 'DUPLICATE', 'The same mark twice in one batch', 'id');
+  }
+  if (current) seen.add(current.id);
+  const refusal = facts.refusals.get(lessonOfChange(c, facts.marks));
+  if (refusal) return problem(index, refusal.reason, refusal.message, 'lessonId');
+  if (current && c.version !== current.version) {
+    return {
+      ...problem(index, 'VERSION_CONFLICT', 'Changed by someone else'),
+      current: withStringIds(markDto(current)),
+    };
+  }
+  if (c.remove) return null;
+  return markValueProblem(c, index, current, facts);
+}
+
+/** What is wrong with what a new or changed mark holds: the pupil, the value, the work type, the comment. */
+function markValueProblem(
+  c: MarkChangeInput,
+  index: number,
+  current: JournalMark | undefined,
+  { school, symbols, activeWorkTypes, enrolled }: MarkFacts,
+): EntryProblem | null {
+  if (!current && !enrolled.has(`${Number(c.pupilId)}:${Number(c.lessonId)}`)) {
+    return problem(
+      index,
+      'NOT_ENROLLED',
+      'The pupil was not in this class on that date',
+      'pupilId',
+    );
+  }
+  const value = c.value?.trim() ?? current?.value ?? '';
+  if (!isMark(value, school.scaleMin, school.scaleMax, symbols)) {
+    return problem(
+      index,
+      'INVALID_MARK',
+      `A mark is ${school.scaleMin}–${school.scaleMax} or one of ${[...symbols].join(', ')}`,
+      'value',
+    );
+  }
+  const workTypeId = c.workTypeId ? Number(c.workTypeId) : current?.workTypeId;
+  if (!workTypeId || !activeWorkTypes.has(workTypeId)) {
+    return problem(index, 'UNKNOWN_WORK_TYPE', 'Choose a work type of this school', 'workTypeId');
+  }
+  if ((c.comment?.length ?? 0) > 500) {
+    return problem(index, 'TOO_LONG', 'A comment is at most 500 characters', 'comment');
+  }
+  return null;
+}
+
+/** What each change writes, in the batch's order (the batch is checked). */
+function markWrites(changes: MarkChangeInput[], marks: MarkFacts['marks']): MarkWrite[] {
+  return changes.map((c, k) => {
+    const current = c.id ? marks.get(Number(c.id))! : undefined;
+    if (current && c.remove) {
+      return { k, id: current.id, version: current.version, remove: true };
+    }
+    const value = c.value?.trim() ?? current!.value;
+    return {
+      k,
+      id: current?.id ?? null,
+      version: current?.version ?? null,
+      remove: false,
+      lessonId: current?.lessonId ?? Number(c.lessonId),
+      pupilId: current?.pupilId ?? Number(c.pupilId),
+      value,
+      score: /^\d+$/.test(value) ? Number(value) : null,
+      workTypeId: c.workTypeId ? Number(c.workTypeId) : current!.workTypeId,
+      comment:
+        c.comment !== undefined
+          ? optionalText('comment', c.comment, 500)
+          : (current?.comment ?? null),
+    };
+  });
+}
+
+/**
+ * Writes the whole batch in one statement (each change only where its version still matches)
+ * and answers the marks as written, in the batch's order. A change whose mark another writer
+ * changed between the read and the write refuses it all.
+ */
+async function writeMarks(
+  em: EntityManager,
+  schoolId: number,
+  rows: MarkWrite[],
+): Promise<JournalMark[]> {
+  const written = await prepared<JournalMark & { k: number | null }>(
+    em,
+    `with c as (select * from jsonb_to_recordset(?::jsonb) as c(k int, id int, version int, remove boolean,
+                      "lessonId" int, "pupilId" int, value text, score int, "workTypeId" int, comment text)),
+              gone as (update mark m set removed_at = now(), version = m.version + 1, updated_at = now()
+                         from c where c.remove and m.id = c.id and m.school_id = ? and m.version = c.version and m.removed_at is null
+                       returning c.k, m.*),
+              changed as (update mark m set value = c.value, score = c.score, work_type_id = c."workTypeId", comment = c.comment,
+                                version = m.version + 1, updated_at = now()
+                            from c where not c.remove and m.id = c.id and m.school_id = ? and m.version = c.version and m.removed_at is null
+                          returning c.k, m.*),
+              made as (insert into mark (school_id, lesson_id, pupil_id, value, score, work_type_id, comment)
+                       select ?, c."lessonId", c."pupilId", c.value, c.score, c."workTypeId", c.comment from c where c.id is null
+                       returning null::int as k, mark.*)
+         select k, ${MARK_COLUMNS} from (select * from gone union all select * from changed union all select * from made) w`,
+    [JSON.stringify(rows), schoolId, schoolId, schoolId],
+  );
+  const touched = new Map(written.filter((w) => w.k !== null).map((w) => [w.k!, w]));
+  const lost = rows.filter((r) => r.id !== null && !touched.has(r.k));
+  if (lost.length > 0) await refuseLostMarks(em, schoolId, lost);
+  return inBatchOrder(
+    rows,
+    touched,
+    written.filter((w) => w.k === null),
+  );
+}
+
+/** Refuses the batch, naming the changes another writer overtook with their marks as they are now. */
+async function refuseLostMarks(
+  em: EntityManager,
+  schoolId: number,
+  lost: MarkWrite[],
+): Promise<never> {
+  const now = new Map(
+    (
+      await markRows(
+        em,
+        schoolId,
+        lost.map((r) => r.id!),
+      )
+    ).map((m) => [m.id, m]),
+  );
+  throw new DomainError('CONFLICT', 'Some marks were changed by someone else; nothing was saved', {
+    reason: 'VERSION_CONFLICT',
+    entries: lost.map((r) => ({
+      ...problem(r.k, 'VERSION_CONFLICT', 'Changed by someone else'),
+      current: now.has(r.id!) ? withStringIds(markDto(now.get(r.id!)!)) : null,
+    })),
+  });
+}
+
+/**
+ * The written marks in the batch's order. New marks come back without their place in the batch:
+ * match them by what they hold (two new marks alike in every field are interchangeable).
+ */
+function inBatchOrder(
+  rows: MarkWrite[],
+  touched: Map<number, JournalMark>,
+  made: JournalMark[],
+): JournalMark[] {
+  return rows.map((r) => {
+    if (r.id !== null) return touched.get(r.k)!;
+    const i = made.findIndex(
+      (m) =>
+        m.lessonId === r.lessonId &&
+        m.pupilId === r.pupilId &&
+        m.value === r.value &&
+        m.workTypeId === r.workTypeId &&
+        m.comment === r.comment,
+    );
+    if (i < 0) throw new Error('a new mark did not come back from its insert');
+    return made.splice(i, 1)[0];
+  });
+}
+
+/**
+ * Stores the answer under the idempotency key, then records the history and publishes the events
+ * in one round trip, the transaction's last statement.
+ */
+async function recordMarks(
+  em: EntityManager,
+  viewer: Viewer,
+  claim: Claim<SavedMarks> | null,
+  rows: MarkWrite[],
+  result: JournalMark[],
+  { marks, lessons }: MarkFacts,
+): Promise<SavedMarks> {
+  const savedRows = result.filter((_, k) => !rows[k].remove);
+  const removedRows = result.filter((_, k) => rows[k].remove);
+  const answer = { saved: savedRows.map(markDto), removedIds: removedRows.map((m) => m.id) };
+  if (claim && 'answer' in claim) await claim.answer(answer);
+  await auditAndPublish(
+    em,
+    viewer,
+    markAudits(rows, result, marks),
+    markEvents(savedRows, removedRows, lessons),
+  );
+  return answer;
+}
+
+const markSnapshot = (m: JournalMark) => ({
+  value: m.value,
+  workTypeId: m.workTypeId,
+  comment: m.comment,
+});
+
+/** The history of each change: created, updated (from what to what) or removed. */
+function markAudits(
+  rows: MarkWrite[],
+  result: JournalMark[],
+  marks: MarkFacts['marks'],
+): AuditEntry[] {
+  return result.map((m, k) => {
+    const prior = rows[k].id !== null ? marks.get(rows[k].id!)! : null;
+    return {
+      entity: 'mark',
+      entityId: m.id,
+      action: rows[k].remove ? 'remove' : prior ? 'update' : 'create',
+      before: prior && markSnapshot(prior),
+      after: rows[k].remove ? null : markSnapshot(m),
+    };
+  });
+}
+
+/** The live events: each saved and each removed mark, for its pupil and its course's page. */
+function markEvents(
+  savedRows: JournalMark[],
+  removedRows: JournalMark[],
+  lessons: Map<number, LessonFacts>,
+): NewEvent[] {
+  const courseOf = (m: JournalMark) => lessons.get(m.lessonId)?.courseId;
+  return [
+    ...savedRows.map((m) => ({
+      type: 'MARK_SAVED',
+      pupilIds: [m.pupilId],
+      courseId: courseOf(m),
+      payload: { ...withStringIds(markDto(m)), date: lessons.get(m.lessonId)?.date },
+    })),
+    ...removedRows.map((m) => ({
+      type: 'MARK_REMOVED',
+      pupilIds: [m.pupilId],
+      courseId: courseOf(m),
+      payload: {
+        markId: String(m.id),
+        lessonId: String(m.lessonId),
+        pupilId: String(m.pupilId),
+      },
+    })),
+  ];
+}
+
+/** Checks every attendance change; one wrong entry refuses the batch. */
+function checkAttendanceChanges(changes: AttendanceChangeInput[], facts: AttendanceFacts): void {
+  const problems: EntryProblem[] = [];
+  const conflicts: EntryProblem[] = [];
+  changes.forEach((c, index) => {
+    const found = attendanceChangeProblem(c, index, facts);
+    if (found?.reason === 'VERSION_CONFLICT') conflicts.push(found);
+    else if (found) problems.push(found);
+  });
+  refuseBatch(
+    changes.length,
+    problems,
+    conflicts,
+    'Some entries were changed by someone else; nothing was saved',
+  );
+}
+
+/** What is wrong with one attendance change: the lesson (the write rule), the pupil, the code, the version. */
+function attendanceChangeProblem(
+  c: AttendanceChangeInput,
+  index: number,
+  { pairs, refusals, enrolled, codes, byPair }: AttendanceFacts,
+): EntryProblem | null {
+  const key = `${pairs[index].pupilId}:${pairs[index].lessonId}`;
+  const refusal = refusals.get(pairs[index].lessonId);
+  if (refusal) return problem(index, refusal.reason, refusal.message, 'lessonId');
+  if (!enrolled.has(key)) {
+    return problem(
+      index,
+      'NOT_ENROLLED',
+      'The pupil was not in this class on that date',
+      'pupilId',
+    );
+  }
+  if (c.codeId && codes.get(Number(c.codeId)) !== true) {
+    return problem(
+      index,
+      'UNKNOWN_ATTENDANCE_CODE',
+      'Choose an attendance code of this school',
+      'codeId',
+    );
+  }
+  if ((c.reason?.length ?? 0) > 300) {
+    return problem(index, 'TOO_LONG', 'A reason is at most 300 characters', 'reason');
+  }
+  const current = byPair.get(key);
+  // A cleared entry (no code) counts as no entry: the page does not list it.
+  const seenVersion = current && current.code ? current.version : null;
+  if (c.version != null ? current?.version !== c.version : seenVersion !== null) {
+    return {
+      ...problem(index, 'VERSION_CONFLICT', 'Changed by someone else'),
+      current: current ? withStringIds(attendanceDto(current)) : null,
+    };
+  }
+  return null;
+}
+
+/** Creates or updates each entry through the unit of work, then records its history. */
+async function writeAttendance(
+  em: EntityManager,
+  viewer: Viewer,
+  changes: AttendanceChangeInput[],
+  { pairs, byPair }: AttendanceFacts,
+): Promise<Attendance[]> {
+  const written = changes.map((c, index) => {
+    const current = byPair.get(`${pairs[index].pupilId}:${pairs[index].lessonId}`);
+    const fields = {
+      code: c.codeId ? Number(c.codeId) : null,
+      reason: optionalText('reason', c.reason, 300),
+    };
+    const prior = current ? { codeId: current.code?.id ?? null, reason: current.reason } : null;
+    const row = current
+      ? em.assign(current, fields)
+      : em.create(Attendance, {
+          school: viewer.schoolId,
+          lesson: pairs[index].lessonId,
+          pupil: pairs[index].pupilId,
+          ...fields,
+        });
+    return { row, prior };
+  });
+  await em.flush();
+  for (const { row, prior } of written) {
+    audit(em, viewer, 'attendance', row.id, prior ? 'update' : 'create', prior, {
+      codeId: row.code?.id ?? null,
+      reason: row.reason,
+    });
+  }
+  return written.map(({ row }) => row);
+}
+
+/** The live events: each entry, for its pupil and its course's page. */
+function attendanceEvents(rows: Attendance[], lessons: Map<number, LessonFacts>): NewEvent[] {
+  return rows.map((row) => ({
+    type: 'ATTENDANCE_SAVED',
+    pupilIds: [row.pupil.id],
+    courseId: lessons.get(row.lesson.id)?.courseId,
+    payload: { ...withStringIds(attendanceDto(row)), date: lessons.get(row.lesson.id)?.date },
+  }));
+}
+
+/** The lesson, if the viewer may write its topic and homework now (any date: they are set ahead). */
+async function writableLesson(
+  em: EntityManager,
+  viewer: Viewer,
+  lessonId: number,
+): Promise<LessonFacts> {
+  const rows = new Map((await lessonRows(em, viewer.schoolId, [lessonId])).map((r) => [r.id, r]));
+  const refusal = lessonWriteRefusals(viewer, [lessonId], rows, '9999-12-31').get(lessonId);
+  const row = rows.get(lessonId);
+  if (!row || refusal?.reason === 'NOT_FOUND') throw notFound();
+  if (refusal) throw new DomainError('BAD_USER_INPUT', refusal.message, { reason: refusal.reason });
+  return row;
+}
+
+/** The topic and homework after the change: those given, checked; the others as they are. */
+function lessonText(
+  input: LessonInput,
+  current: JournalLesson,
+): { topic: string | null; homework: string | null } {
+  return {
+    topic: input.topic !== undefined ? optionalText('topic', input.topic, 500) : current.topic,
+    homework:
+      input.homework !== undefined
+        ? optionalText('homework', input.homework, 4000)
+        : current.homework,
+  };
+}
+
+/** Another writer changed the lesson between the read and the write: answer it as it is now. */
+async function refuseLostLesson(
+  em: EntityManager,
+  schoolId: number,
+  lessonId: number,
+): Promise<never> {
+  const [now] = await lessonRows(em, schoolId, [lessonId]);
+  if (!now) throw notFound();
+  throw versionConflict('The lesson was changed by someone else', withStringIds(lessonRowDto(now)));
 }
 
 function isMark(value: string, min: number, max: number, symbols: Set<string>): boolean {

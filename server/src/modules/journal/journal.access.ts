@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Permission, policy } from '../../auth/policy.js';
-import { Role } from '../../auth/role.js';
 import { notFound, unauthenticated } from '../../errors.js';
 import { parseId } from '../../graphql/validate.js';
 import type { Viewer } from '../../auth/viewer.js';
@@ -47,29 +46,121 @@ export function canReadCourse(viewer: Viewer, course: CourseInfo): boolean {
   );
 }
 
-/** Only the course's own teacher writes in it; a substitute writes in the lessons substituted. */
-export function canWriteCourse(viewer: Viewer, course: CourseInfo): boolean {
-  return policy.can(viewer, Permission.JournalWrite) && course.teacherId === viewer.personId;
-}
-
-export function canWriteLesson(
+/**
+ * The journal's write rule (issue 20), in one place: who writes in a lesson. The viewer must hold
+ * `JournalWrite` (granted with the TEACHER role, so a DEPUTY writes only if they also teach) and
+ * be the course's own teacher or the substitute recorded for that lesson. Every path that writes
+ * in a lesson or says whether one may (`lessonWriteRefusals`, `canWriteCourse`, the journal
+ * page's `canWrite`, the page read of a substitute) asks this and nothing else.
+ */
+export function writesIn(
   viewer: Viewer,
-  course: CourseInfo,
-  substituteId: number | null,
+  lesson: { teacherId: number; substituteId: number | null },
 ): boolean {
   return (
-    canWriteCourse(viewer, course) ||
-    (viewer.roles.has(Role.TEACHER) && substituteId === viewer.personId)
+    policy.can(viewer, Permission.JournalWrite) &&
+    (lesson.teacherId === viewer.personId || lesson.substituteId === viewer.personId)
   );
 }
 
-/** A refusal that does not reveal whether the course exists. */
+/** Course-wide writes (new lessons, moves, final marks, the timetable) are the own teacher's. */
+export function canWriteCourse(viewer: Viewer, course: CourseInfo): boolean {
+  return writesIn(viewer, { teacherId: course.teacherId, substituteId: null });
+}
+
+/** The journal page's `canWrite`: the viewer writes in the course, or in a lesson on the page. */
+export function canWritePage(
+  viewer: Viewer,
+  course: CourseInfo,
+  lessons: { substituteId: number | null }[],
+): boolean {
+  return (
+    canWriteCourse(viewer, course) ||
+    lessons.some((l) =>
+      writesIn(viewer, { teacherId: course.teacherId, substituteId: l.substituteId }),
+    )
+  );
+}
+
+/** What the write rule needs of a lesson (one query reads it for a whole batch). */
+export interface LessonWriteFacts {
+  id: number;
+  date: string;
+  cancelled: boolean;
+  substituteId: number | null;
+  teacherId: number;
+  /** The lesson lies in a closed study period. */
+  locked: boolean;
+}
+
+export type WriteRefusalReason =
+  'NOT_FOUND' | 'PERIOD_LOCKED' | 'LESSON_CANCELLED' | 'LESSON_IN_FUTURE';
+export interface WriteRefusal {
+  reason: WriteRefusalReason;
+  message: string;
+}
+
+const refusal = (reason: WriteRefusalReason, message: string): WriteRefusal => ({
+  reason,
+  message,
+});
+
+/**
+ * The write rule in bulk: for each lesson id asked, null when the viewer may write in it now, or
+ * why not. A lesson not in `lessons` (unknown, or of another school) and one the viewer does not
+ * write in are refused alike, `NOT_FOUND`; then a closed period, a cancelled lesson, and one after
+ * `today` (pass a far date where the future does not matter, as for topic and homework).
+ */
+export function lessonWriteRefusals(
+  viewer: Viewer,
+  ids: Iterable<number>,
+  lessons: ReadonlyMap<number, LessonWriteFacts>,
+  today: string,
+): Map<number, WriteRefusal | null> {
+  const answer = new Map<number, WriteRefusal | null>();
+  for (const id of ids) {
+    const lesson = lessons.get(id);
+    if (!lesson || !writesIn(viewer, lesson)) {
+      answer.set(id, refusal('NOT_FOUND', 'No such lesson'));
+    } else if (lesson.locked) {
+      answer.set(id, refusal('PERIOD_LOCKED', 'The study period is closed'));
+    } else if (lesson.cancelled) {
+      answer.set(id, refusal('LESSON_CANCELLED', 'The lesson was cancelled'));
+    } else if (lesson.date > today) {
+      answer.set(id, refusal('LESSON_IN_FUTURE', 'The lesson has not taken place yet'));
+    } else {
+      answer.set(id, null);
+    }
+  }
+  return answer;
+}
+
+/** Whether the viewer writes, as a substitute, in some lesson of the course. */
+async function substitutesIn(
+  em: EntityManager,
+  viewer: Viewer,
+  courseId: number,
+): Promise<boolean> {
+  if (!policy.can(viewer, Permission.JournalWrite)) return false;
+  const [row] = await em.execute(
+    `select 1 from lesson where course_id = ? and school_id = ? and substitute_id = ? limit 1`,
+    [courseId, viewer.schoolId, viewer.personId],
+  );
+  return !!row;
+}
+
+/**
+ * The course, if the viewer may read it: `canReadCourse`, or a substitute in one of its lessons.
+ * A refusal that does not reveal whether the course exists.
+ */
 export async function requireReadableCourse(
   em: EntityManager,
   viewer: Viewer | null,
   id: string | number,
 ): Promise<CourseInfo> {
   const course = await loadCourse(em, viewer, id);
-  if (!canReadCourse(viewer!, course)) throw notFound();
-  return course;
+  if (canReadCourse(viewer!, course)) return course;
+  // Who writes in a lesson reads its page: a substitute, in the course they stand in for.
+  if (await substitutesIn(em, viewer!, course.id)) return course;
+  throw notFound();
 }

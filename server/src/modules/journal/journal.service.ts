@@ -1,7 +1,7 @@
 import { notFound } from '../../errors.js';
 import { parseId } from '../../graphql/validate.js';
 import type { Scope } from '../../scope.js';
-import { canWriteCourse, requireReadableCourse } from './journal.access.js';
+import { canWritePage, requireReadableCourse } from './journal.access.js';
 import { suggestedMark, weightedAverage } from './grading.js';
 import type { JournalPage } from './journal.types.js';
 
@@ -81,7 +81,7 @@ export class JournalService {
       startsOn: row.period.startsOn,
       endsOn: row.period.endsOn,
       locked: row.period.locked,
-      canWrite: canWriteCourse(v, course),
+      canWrite: canWritePage(v, course, row.lessons),
       pupils: row.pupils,
       lessons: row.lessons,
       marks: row.marks,

@@ -13,6 +13,7 @@ import {
 } from './journal.access.js';
 import { lessonDto, publishLesson, withStringIds } from './journal-write.service.js';
 import { publish } from '../../events/outbox.js';
+import { publishRightsChanged } from '../../events/rights.js';
 import type { JournalLesson } from './journal.types.js';
 import type { LessonScheduleInput, NewLessonInput, PeriodMarkInput } from './journal.inputs.js';
 import { School } from '../school/school.entity.js';
@@ -146,6 +147,12 @@ export class LessonService {
       tem.assign(lesson, { substitute });
       await tem.flush();
       audit(tem, viewer, 'lesson', lesson.id, 'update', before, { substituteId: substitute });
+      // A substitute reads the course's journal (journal.access.ts): the old and the new one's
+      // open journal feeds are judged anew.
+      const changed = [before.substituteId, substitute].filter((p): p is number => p !== null);
+      if (before.substituteId !== substitute && changed.length > 0) {
+        await publishRightsChanged(tem, viewer.schoolId, { personIds: changed });
+      }
       return lessonDto(lesson);
     });
   }

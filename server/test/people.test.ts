@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, createTestApp, type GqlClient, type TestApp } from './helpers.js';
+import { Role } from '../src/auth/role.js';
+import { factory } from './factory.js';
 
 /**
  * People (R-3.2.2, R-3.4, R-4.2.1) and personal data (R-3.7, R-3.8, 152-FZ): who registers whom,
@@ -29,41 +31,65 @@ let ids: {
   teacher: string;
 };
 
-const one = async (sql: string, params: unknown[] = []) =>
-  String((await t.sql<{ id: number }>(sql, params))[0].id);
-
 beforeAll(async () => {
-  t = await createTestApp();
-  for (const r of ROLES) c[r] = await t.as(r);
+  t = await createTestApp({ demo: false });
+  const f = factory(t);
+  await f.newSchool();
+  await f.newStaff({ roles: [Role.SYSADMIN], login: 'sysadmin' });
+  await f.newStaff({ roles: [Role.DIRECTOR], login: 'director' });
+  await f.newStaff({ roles: [Role.DEPUTY, Role.TEACHER], login: 'deputy' });
+  const teacher = await f.newTeacher({ login: 'teacher' });
+  const c7 = await f.newClass({
+    grade: 7,
+    classTeacher: await f.newTeacher({ login: 'classteacher' }),
+  });
+  const c3 = await f.newClass({ grade: 3, classTeacher: await f.newTeacher() });
+  const c8 = await f.newClass({ grade: 8, classTeacher: await f.newTeacher() });
+  const address = 'г. Киров, ул. Ленина, д. 1';
+  // The parent's two children, in 7А and 3А; the pupil has a father too.
+  const pupil = await f.newPupil({
+    classGroup: c7,
+    login: 'pupil',
+    birthDate: '2013-04-02',
+    address,
+  });
+  const younger = await f.newPupil({ classGroup: c3, birthDate: '2017-06-11' });
+  const parent = await f.newParent({
+    children: [pupil, younger],
+    login: 'parent',
+    phone: '+79160000201',
+  });
+  const otherParent = await f.newParent({
+    children: [pupil],
+    login: null,
+    kind: 'father',
+    phone: '+79160000202',
+  });
+  // Another family in each class.
+  const otherPupil = await f.newPupil({
+    classGroup: c7,
+    birthDate: '2013-08-20',
+    phone: '+79160000103',
+    address,
+  });
+  await f.newParent({ children: [otherPupil], login: null, phone: '+79160000203' });
+  const other3 = await f.newPupil({ classGroup: c3, birthDate: '2017-02-03' });
+  await f.newParent({ children: [other3], login: null, phone: '+79160000204' });
+  // The teacher teaches 7А and has marked the pupil: a teacher of the pupil, not the class teacher.
+  const algebra = await f.newCourse({ classGroup: c7, subject: 'Алгебра', teacher });
+  await f.newMark({ lesson: await f.newLesson({ course: algebra, date: '2026-11-23' }), pupil });
+  for (const r of ROLES) c[r] = await f.as(r);
   ids = {
-    c7: await one(`select id from class_group where grade = 7`),
-    c3: await one(`select id from class_group where grade = 3`),
-    c8: await one(`select id from class_group where grade = 8`),
-    pupil: await one(`select person_id as id from user_account where login = 'pupil'`),
-    parent: await one(`select person_id as id from user_account where login = 'parent'`),
-    younger: await one(
-      `select g.pupil_id as id from guardianship g join enrollment e on e.pupil_id = g.pupil_id
-        join class_group c on c.id = e.class_group_id
-        where g.guardian_id = (select person_id from user_account where login = 'parent') and c.grade = 3`,
-    ),
-    otherParent: await one(
-      `select g.guardian_id as id from guardianship g where g.pupil_id = (select person_id from user_account where login = 'pupil')
-          and g.guardian_id <> (select person_id from user_account where login = 'parent')`,
-    ),
-    otherPupil: await one(
-      `select e.pupil_id as id from enrollment e join class_group c on c.id = e.class_group_id
-        where c.grade = 7 and e.pupil_id <> (select person_id from user_account where login = 'pupil')
-          and not exists(select 1 from guardianship g where g.pupil_id = e.pupil_id
-                           and g.guardian_id = (select person_id from user_account where login = 'parent'))
-        order by e.pupil_id limit 1`,
-    ),
-    other3: await one(
-      `select e.pupil_id as id from enrollment e join class_group c on c.id = e.class_group_id
-        where c.grade = 3 and not exists(select 1 from guardianship g where g.pupil_id = e.pupil_id
-                           and g.guardian_id = (select person_id from user_account where login = 'parent'))
-        order by e.pupil_id limit 1`,
-    ),
-    teacher: await one(`select person_id as id from user_account where login = 'teacher'`),
+    c7: c7.id,
+    c3: c3.id,
+    c8: c8.id,
+    pupil: pupil.id,
+    younger: younger.id,
+    parent: parent.id,
+    otherParent: otherParent.id,
+    otherPupil: otherPupil.id,
+    other3: other3.id,
+    teacher: teacher.id,
   };
 });
 afterAll(() => t.close());

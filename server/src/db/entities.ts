@@ -25,6 +25,12 @@ import { Consent } from '../modules/people/consent.entity.js';
 import { PersonalDataAccess } from '../modules/people/pd-access.entity.js';
 import { DomainEvent, DomainEventHorizon } from '../events/domain-event.entity.js';
 import { IdempotentRequest } from './idempotent-request.entity.js';
+import {
+  Conversation,
+  ConversationMember,
+  Message,
+  MessageRevision,
+} from '../modules/messaging/conversation.entity.js';
 
 export const entities = [
   School,
@@ -57,4 +63,8 @@ export const entities = [
   Consent,
   PersonalDataAccess,
   IdempotentRequest,
+  Conversation,
+  ConversationMember,
+  Message,
+  MessageRevision,
 ];

@@ -17,7 +17,7 @@ import { School } from '../modules/school/school.entity.js';
 @Entity({ tableName: 'domain_event' })
 @Index({ properties: ['createdAt'] })
 export class DomainEvent {
-  [OptionalProps]?: 'createdAt' | 'pupilIds' | 'courseId' | 'classGroupId';
+  [OptionalProps]?: 'createdAt' | 'pupilIds' | 'personIds' | 'courseId' | 'classGroupId';
 
   @PrimaryKey({ type: 'bigint' })
   id!: string;
@@ -31,6 +31,10 @@ export class DomainEvent {
   /** The pupils whose diary this concerns. */
   @Property({ type: new ArrayType<number>((i) => Number(i)), columnType: 'int[]', nullable: true })
   pupilIds: number[] | null = null;
+
+  /** The people the event is addressed to by name (a conversation's members), whatever their role. */
+  @Property({ type: new ArrayType<number>((i) => Number(i)), columnType: 'int[]', nullable: true })
+  personIds: number[] | null = null;
 
   @Property({ type: 'integer', nullable: true })
   courseId: number | null = null;

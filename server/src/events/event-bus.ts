@@ -9,6 +9,7 @@ export interface BusEvent {
   schoolId: number;
   type: string;
   pupilIds: number[] | null;
+  personIds: number[] | null;
   courseId: number | null;
   classGroupId: number | null;
   payload: Record<string, unknown>;
@@ -22,7 +23,8 @@ export interface BusEvent {
  * the column's, not the text alias's (`order by id` would sort '100' before '99').
  */
 const READ_SQL = `
-select id::text, school_id as "schoolId", type, pupil_ids as "pupilIds", course_id as "courseId",
+select id::text, school_id as "schoolId", type, pupil_ids as "pupilIds", person_ids as "personIds",
+       course_id as "courseId",
        class_group_id as "classGroupId", payload, created_at as "createdAt"
   from domain_event
  where id > ?::bigint and id <= ?::bigint
@@ -41,13 +43,15 @@ const READ_SQL_PG = READ_SQL.replace('?::bigint', '$1::bigint')
 export type BusListener = (e: BusEvent) => void;
 
 /**
- * Whom a listener is for: the events about any of these pupils or of any of these courses. The
- * bus hands an event only to the listeners of its own pupils and course (and to those that listen
- * to everything), so one event costs its audience, not the number of sockets of the process.
+ * Whom a listener is for: the events about any of these pupils or of any of these courses, or
+ * addressed to any of these people. The bus hands an event only to the listeners of its own
+ * pupils, course and people (and to those that listen to everything), so one event costs its
+ * audience, not the number of sockets of the process.
  */
 export interface BusAudience {
   pupils?: Iterable<number>;
   courses?: Iterable<number>;
+  persons?: Iterable<number>;
 }
 
 /**
@@ -61,6 +65,7 @@ export class EventBus {
   private readonly everyone = new Set<BusListener>();
   private readonly byPupil = new Map<number, Set<BusListener>>();
   private readonly byCourse = new Map<number, Set<BusListener>>();
+  private readonly byPerson = new Map<number, Set<BusListener>>();
   private subscribers = 0;
   /** The PostgreSQL connection that LISTENs is up (without Redis). */
   private listening = false;
@@ -191,7 +196,7 @@ export class EventBus {
 
   /**
    * Without an audience the listener hears every event; with one, only the events that name one
-   * of its pupils or courses (each event once, however many of them it names). Listeners still
+   * of its pupils, courses or people (each event once, however many of them it names). Listeners still
    * check each event themselves: the audience only spares them the others.
    */
   subscribe(listener: BusListener, audience?: BusAudience): () => void {
@@ -211,6 +216,7 @@ export class EventBus {
     const keys: [Map<number, Set<BusListener>>, number][] = [];
     for (const p of audience.pupils ?? []) keys.push([this.byPupil, p]);
     for (const c of audience.courses ?? []) keys.push([this.byCourse, c]);
+    for (const p of audience.persons ?? []) keys.push([this.byPerson, p]);
     for (const [index, key] of keys) {
       let set = index.get(key);
       if (!set) index.set(key, (set = new Set()));
@@ -310,6 +316,7 @@ export class EventBus {
     };
     for (const p of e.pupilIds ?? []) add(this.byPupil.get(p));
     if (e.courseId != null) add(this.byCourse.get(e.courseId));
+    if (e.personIds) for (const p of e.personIds) add(this.byPerson.get(p));
     for (const l of merged ?? only ?? []) call(l, e);
   }
 }

@@ -135,6 +135,18 @@ export class LiveService {
     return this.open(scope, after, sink, revoked, async (s) => this.notificationsFeed(s));
   }
 
+  /**
+   * What is addressed to the viewer by name (a conversation's messages, edits and read receipts):
+   * the writer decided the audience when publishing, so the only check is that it names the viewer.
+   */
+  async openPersonal(scope: Scope, after: string | null, sink: LiveSink, revoked?: LiveRevoked) {
+    return this.open(scope, after, sink, revoked, async (s) => this.personalFeed(s));
+  }
+
+  async personal(scope: Scope, after: string | null) {
+    return feedIterator((sink, revoked) => this.openPersonal(scope, after, sink, revoked));
+  }
+
   async diary(scope: Scope, pupilId: string, after: string | null) {
     return feedIterator((sink, revoked) => this.openDiary(scope, pupilId, after, sink, revoked));
   }
@@ -181,6 +193,16 @@ export class LiveService {
       audience: { pupils: own, courses },
       allowed: (e) =>
         !!e.pupilIds?.some((p) => own.has(p)) || (e.courseId != null && courses.has(e.courseId)),
+    };
+  }
+
+  private personalFeed({ viewer }: Scope): Feed {
+    if (!viewer) throw unauthenticated();
+    const me = viewer.personId;
+    return {
+      viewer,
+      audience: { persons: [me] },
+      allowed: (e) => !!e.personIds?.includes(me),
     };
   }
 

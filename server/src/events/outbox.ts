@@ -12,6 +12,8 @@ export interface NewEvent {
    * of its subgroup), found by the database in the same round trip.
    */
   pupilsOfLesson?: number;
+  /** The people the event is for by name, whatever their role (a conversation's members). */
+  personIds?: number[];
   courseId?: number;
   classGroupId?: number;
   payload: Record<string, unknown>;
@@ -48,6 +50,7 @@ export function outboxArgument(events: NewEvent[]): string {
       type: e.type,
       pupilIds: e.pupilIds?.map((i) => Math.trunc(i)),
       pupilsOfLesson: e.pupilsOfLesson,
+      personIds: e.personIds?.map((i) => Math.trunc(i)),
       courseId: e.courseId,
       classGroupId: e.classGroupId,
       payload: e.payload,

@@ -8,6 +8,7 @@ import { Migration20261128180501_outbox_lock } from './Migration20261128180501_o
 import { Migration20261128181500_outbox_function } from './Migration20261128181500_outbox_function.js';
 import { Migration20261129100000_course_journal_kept } from './Migration20261129100000_course_journal_kept.js';
 import { Migration20261206185613_idempotency } from './Migration20261206185613_idempotency.js';
+import { Migration20261206193043_messaging } from './Migration20261206193043_messaging.js';
 
 /** Every committed migration, in order. Listed explicitly so that tests and the build agree. */
 export const migrationsList = [
@@ -30,4 +31,5 @@ export const migrationsList = [
     class: Migration20261129100000_course_journal_kept,
   },
   { name: 'Migration20261206185613_idempotency', class: Migration20261206185613_idempotency },
+  { name: 'Migration20261206193043_messaging', class: Migration20261206193043_messaging },
 ];

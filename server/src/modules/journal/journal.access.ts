@@ -150,17 +150,18 @@ async function substitutesIn(
 }
 
 /**
- * The course, if the viewer may read it: `canReadCourse`, or a substitute in one of its lessons.
- * A refusal that does not reveal whether the course exists.
+ * The course, if the viewer may read it: `canReadCourse`, or (unless `substitutes` is false) a
+ * substitute in one of its lessons, who needs the page and its live feed to write there. A
+ * refusal that does not reveal whether the course exists.
  */
 export async function requireReadableCourse(
   em: EntityManager,
   viewer: Viewer | null,
   id: string | number,
+  { substitutes = true }: { substitutes?: boolean } = {},
 ): Promise<CourseInfo> {
   const course = await loadCourse(em, viewer, id);
   if (canReadCourse(viewer!, course)) return course;
-  // Who writes in a lesson reads its page: a substitute, in the course they stand in for.
-  if (await substitutesIn(em, viewer!, course.id)) return course;
+  if (substitutes && (await substitutesIn(em, viewer!, course.id))) return course;
   throw notFound();
 }

@@ -252,7 +252,8 @@ export class LessonService {
     );
     if (!mark || !viewer) throw notFound();
     const own = viewer.personId === mark.pupil_id || viewer.childIds.includes(mark.pupil_id);
-    if (!own) await requireReadableCourse(em, viewer, mark.course_id);
+    // A substitute reads the page to write in it, not the history of the course's marks.
+    if (!own) await requireReadableCourse(em, viewer, mark.course_id, { substitutes: false });
     return em.execute<HistoryEntry[]>(
       `select (extract(epoch from a.at) * 1000)::float8 as "atMs", concat_ws(' ', p.last_name, p.first_name, p.middle_name) as "actorName", a.action, a.before, a.after, a.reason
          from audit_event a join person p on p.id = a.actor_id

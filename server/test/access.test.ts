@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { extractText, getDocumentProxy } from 'unpdf';
-import { codeOf, createTestApp, type GqlClient, type TestApp } from './helpers.js';
+import { codeOf, createTestApp, DEMO_TODAY, type GqlClient, type TestApp } from './helpers.js';
 import { setLogLevel } from '../src/log.js';
+import { Role } from '../src/auth/role.js';
+import { factory, TEST_PASSWORD, type Factory, type MadePerson } from './factory.js';
 
 /**
  * Access codes handed out against a signature (R-3.3), activation, sessions and passwords (R-6.2),
@@ -18,26 +20,68 @@ const ROLES = [
   'parent',
   'pupil',
 ] as const;
-let ids: { c7: string; pupil: string; otherParent: string; other3: string; teacher: string };
+let f: Factory;
+let ids: {
+  c7: string;
+  pupil: string;
+  parent: string;
+  otherParent: string;
+  other3: string;
+  teacher: string;
+  sport: string;
+};
+/** A 7А pupil whose family gets new parents, without accounts, to issue codes to. */
+let classmate: MadePerson;
 const STRONG = 'Zelenyi-Slon-2026!';
 
-const one = async (sql: string) => String((await t.sql<{ id: number }>(sql))[0].id);
+/** The pupil's algebra and geometry, Mondays and Wednesdays, with a mark on each of 12 lessons. */
+async function marked(pupil: MadePerson, classGroup: { id: string }, teacher: MadePerson) {
+  const held: { id: string }[] = [];
+  for (const [weekday, subject] of [
+    [1, 'Алгебра'],
+    [3, 'Геометрия'],
+  ] as const) {
+    const course = await f.newCourse({ classGroup, subject, teacher });
+    const { lessons } = await f.newSlot({ course, weekday });
+    held.push(...lessons.filter((l) => l.date <= DEMO_TODAY));
+  }
+  for (const lesson of held.slice(0, 12)) await f.newMark({ lesson, pupil });
+}
 
 beforeAll(async () => {
-  t = await createTestApp({ env: { ACCESS_CODES_PER_HOUR: '12' } });
-  for (const r of ROLES) c[r] = await t.as(r);
+  t = await createTestApp({ demo: false, env: { ACCESS_CODES_PER_HOUR: '12' } });
+  f = factory(t);
+  await f.newSchool();
+  await f.newStaff({ roles: [Role.SYSADMIN], login: 'sysadmin' });
+  await f.newStaff({ roles: [Role.DIRECTOR], login: 'director' });
+  await f.newStaff({ roles: [Role.DEPUTY, Role.TEACHER], login: 'deputy' });
+  const teacher = await f.newTeacher({ login: 'teacher' });
+  const sport = await f.newTeacher({ login: 'sport' });
+  const c7 = await f.newClass({
+    grade: 7,
+    classTeacher: await f.newTeacher({ login: 'classteacher' }),
+  });
+  const c3 = await f.newClass({ grade: 3, classTeacher: await f.newTeacher() });
+  const pupil = await f.newPupil({
+    classGroup: c7,
+    login: 'pupil',
+    lastName: 'Журавлёва',
+    birthDate: '2013-04-02',
+  });
+  const parent = await f.newParent({ children: [pupil], login: 'parent', phone: '+79160000201' });
+  const otherParent = await f.newParent({ children: [pupil], login: null, kind: 'father' });
+  classmate = await f.newPupil({ classGroup: c7 });
+  const other3 = await f.newPupil({ classGroup: c3 });
+  await marked(pupil, c7, teacher);
+  for (const r of ROLES) c[r] = await f.as(r);
   ids = {
-    c7: await one(`select id from class_group where grade = 7`),
-    pupil: await one(`select person_id as id from user_account where login = 'pupil'`),
-    otherParent: await one(
-      `select g.guardian_id as id from guardianship g where g.pupil_id = (select person_id from user_account where login = 'pupil')
-          and g.guardian_id <> (select person_id from user_account where login = 'parent')`,
-    ),
-    other3: await one(
-      `select e.pupil_id as id from enrollment e join class_group c on c.id = e.class_group_id
-        where c.grade = 3 order by e.pupil_id desc limit 1`,
-    ),
-    teacher: await one(`select person_id as id from user_account where login = 'teacher'`),
+    c7: c7.id,
+    pupil: pupil.id,
+    parent: parent.id,
+    otherParent: otherParent.id,
+    other3: other3.id,
+    teacher: teacher.id,
+    sport: sport.id,
   };
 });
 afterAll(() => t.close());
@@ -63,14 +107,7 @@ const pdfText = async (base64: string) => {
   return (await extractText(pdf, { mergePages: true })).text;
 };
 /** A parent of 7А without an account yet. */
-const newParent = async () =>
-  one(
-    `select g.guardian_id as id from guardianship g join enrollment e on e.pupil_id = g.pupil_id
-      join class_group c on c.id = e.class_group_id
-      where c.grade = 7 and not exists(select 1 from user_account a where a.person_id = g.guardian_id)
-        and not exists(select 1 from access_code x where x.person_id = g.guardian_id)
-      order by g.guardian_id limit 1`,
-  );
+const newParent = async () => (await f.newParent({ children: [classmate], login: null })).id;
 
 describe('access codes (R-3.3)', () => {
   it('a class teacher issues a code to a parent; slips print; the parent activates once and sees the child', async () => {
@@ -199,8 +236,8 @@ describe('access codes (R-3.3)', () => {
   });
 
   it('reissuing to someone who can sign in ends their sessions and password', async () => {
-    const parentId = await one(`select person_id as id from user_account where login = 'parent'`);
-    const parent = await t.as('parent');
+    const parentId = ids.parent;
+    const parent = await f.as('parent');
     expect(
       (await parent.request<{ me: { login: string } }>(`{me{login}}`)).data!.me,
     ).not.toBeNull();
@@ -208,7 +245,7 @@ describe('access codes (R-3.3)', () => {
     expect(r.errors).toBeUndefined();
     expect(r.data!.issueAccessCodes.codes[0].login).toBe('parent');
     expect((await parent.request<{ me: unknown }>(`{me{login}}`)).data!.me).toBeNull();
-    expect(codeOf(await t.client().login('parent', 'demo'))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await t.client().login('parent', TEST_PASSWORD))).toBe('UNAUTHENTICATED');
     const code = r.data!.issueAccessCodes.codes[0].code;
     expect((await activate(t.client(), 'parent', code, STRONG)).errors).toBeUndefined();
     c.parent = t.client();
@@ -235,7 +272,7 @@ describe('access codes (R-3.3)', () => {
     ]);
     expect((await t.sql<{ n: string }>(`select count(*) as n from access_code`))[0].n).toBe(before);
     expect(codeOf(await issue(t.client(), [parentId]))).toMatch(/UNAUTHENTICATED|FORBIDDEN/);
-    const sport = await one(`select person_id as id from user_account where login = 'sport'`);
+    const sport = ids.sport;
     const staff = await issue(c.sysadmin, [sport]);
     expect(staff.errors).toBeUndefined();
     const reg = await c.sysadmin.request<{ accessCodeRegister: { personId: string }[] }>(
@@ -271,22 +308,17 @@ describe('access codes (R-3.3)', () => {
     );
     expect(Number(failures[0].n)).toBeGreaterThanOrEqual(5);
     // ACCESS_CODES_PER_HOUR is 12 in this file; the class teacher has issued fewer so far.
-    const parents = await t.sql<{ id: number }>(
-      `select distinct g.guardian_id as id from guardianship g join enrollment e on e.pupil_id = g.pupil_id
-        join class_group c on c.id = e.class_group_id where c.grade = 7 order by 1 limit 12`,
-    );
-    const many = await issue(
-      c.classteacher,
-      parents.map((p) => String(p.id)),
-    );
+    const parents: string[] = [];
+    for (let i = 0; i < 12; i++) parents.push(await newParent());
+    const many = await issue(c.classteacher, parents);
     expect(codeOf(many)).toBe('RATE_LIMITED');
   });
 });
 
 describe('sessions and passwords (R-6.2)', () => {
   it('lists own sessions, ends another one, and never someone else’s', async () => {
-    const a = await t.as('deputy');
-    const b = await t.as('deputy');
+    const a = await f.as('deputy');
+    const b = await f.as('deputy');
     const list = await a.request<{ mySessions: { id: string; current: boolean }[] }>(
       `{mySessions{id current}}`,
     );
@@ -314,8 +346,8 @@ describe('sessions and passwords (R-6.2)', () => {
   });
 
   it('changes a password: the current one is checked, a weak one refused, other sessions end', async () => {
-    const a = await t.as('pupil');
-    const b = await t.as('pupil');
+    const a = await f.as('pupil');
+    const b = await f.as('pupil');
     const change = (cur: string, next: string) =>
       a.request(
         `mutation($c:String!,$n:String!){changePassword(currentPassword:$c,newPassword:$n)}`,
@@ -328,13 +360,13 @@ describe('sessions and passwords (R-6.2)', () => {
       field: 'currentPassword',
       reason: 'WRONG_PASSWORD',
     });
-    expect((await change('demo', 'short')).errors![0].extensions).toMatchObject({
+    expect((await change(TEST_PASSWORD, 'short')).errors![0].extensions).toMatchObject({
       reason: 'PASSWORD_TOO_SHORT',
     });
-    expect((await change('demo', 'password123')).errors![0].extensions).toMatchObject({
+    expect((await change(TEST_PASSWORD, 'password123')).errors![0].extensions).toMatchObject({
       reason: 'PASSWORD_TOO_WEAK',
     });
-    expect((await change('demo', STRONG)).errors).toBeUndefined();
+    expect((await change(TEST_PASSWORD, STRONG)).errors).toBeUndefined();
     expect((await b.request<{ me: unknown }>(`{me{login}}`)).data!.me).toBeNull();
     expect((await a.request<{ me: unknown }>(`{me{login}}`)).data!.me).not.toBeNull();
     expect((await t.client().login('pupil', STRONG)).errors).toBeUndefined();
@@ -408,7 +440,7 @@ describe('logs', () => {
     let secrets: string[] = [];
     try {
       await t.client().login('classteacher', 'wrong-password');
-      const ct = await t.as('classteacher');
+      const ct = await f.as('classteacher');
       const reg = await ct.request<{ registerPupil: { id: string } }>(
         `mutation($c:ID!,$i:PersonInput!){registerPupil(classGroupId:$c,input:$i){id}}`,
         {
@@ -434,7 +466,7 @@ describe('logs', () => {
         code.login,
         code.code,
         STRONG,
-        'demo"',
+        TEST_PASSWORD,
       ];
       expect(reg.errors).toBeUndefined();
     } finally {

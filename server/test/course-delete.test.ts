@@ -1,14 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeOf, createTestApp, type GqlClient, type TestApp } from './helpers.js';
+import { codeOf, createTestApp, DEMO_TODAY, type GqlClient, type TestApp } from './helpers.js';
+import { Role } from '../src/auth/role.js';
+import { factory, type Factory } from './factory.js';
 
 /** Deleting a course (issue 19): a journal with anything in it is kept, an empty one goes. */
 let t: TestApp;
 let sysadmin: GqlClient;
 let teacher: GqlClient;
-let ids: { algebra7: string; class7: string; teacher: string; pupil: string; answer: string };
-
-const one = async (sql: string, params: unknown[] = []) =>
-  String((await t.sql<{ id: number }>(sql, params))[0].id);
+let f: Factory;
+let ids: {
+  algebra7: string;
+  class7: string;
+  teacher: string;
+  pupil: string;
+  answer: string;
+  q1: string;
+  q4: string;
+};
 const DELETE = 'mutation($id:ID!){deleteCourse(id:$id)}';
 
 /** Everything a course's journal holds, counted. */
@@ -62,22 +70,46 @@ async function freshCourse(dates: string[]): Promise<{ course: string; lessons: 
   return { course, lessons };
 }
 
+/** 7А's algebra on Mondays by `teacher`: a mark on each lesson so far, an absence, I quarter marks. */
+async function algebra7(class7: { id: string }, teacher: { id: string }, pupils: { id: string }[]) {
+  const [q1] = f.school.periods;
+  const course = await f.newCourse({ classGroup: class7, subject: 'Алгебра', teacher });
+  const { lessons } = await f.newSlot({ course, weekday: 1 });
+  const held = lessons.filter((l) => l.date <= DEMO_TODAY);
+  for (const [i, lesson] of held.entries()) {
+    await f.newMark({ lesson, pupil: pupils[i % pupils.length], value: String(3 + (i % 3)) });
+  }
+  await f.newAbsence({ lesson: held[0], pupil: pupils[1] });
+  for (const pupil of pupils) await f.newPeriodMark({ course, pupil, period: q1, value: '4' });
+  return course;
+}
+
 beforeAll(async () => {
-  t = await createTestApp();
-  sysadmin = await t.as('sysadmin');
-  teacher = await t.as('teacher');
+  t = await createTestApp({ demo: false });
+  f = factory(t);
+  const school = await f.newSchool();
+  await f.newStaff({ roles: [Role.SYSADMIN], login: 'sysadmin' });
+  await f.newStaff({ roles: [Role.DIRECTOR], login: 'director' });
+  await f.newStaff({ roles: [Role.DEPUTY, Role.TEACHER], login: 'deputy' });
+  const algebraTeacher = await f.newTeacher({ login: 'teacher' });
+  const class7 = await f.newClass({
+    grade: 7,
+    classTeacher: await f.newTeacher({ login: 'classteacher' }),
+  });
+  const pupil = await f.newPupil({ classGroup: class7, login: 'pupil' });
+  await f.newParent({ children: [pupil], login: 'parent' });
+  const classmate = await f.newPupil({ classGroup: class7 });
+  const course = await algebra7(class7, algebraTeacher, [pupil, classmate]);
+  sysadmin = await f.as('sysadmin');
+  teacher = await f.as('teacher');
   ids = {
-    algebra7: await one(
-      `select co.id from course co join subject s on s.id = co.subject_id join class_group c on c.id = co.class_group_id
-        where s.name = 'Алгебра' and c.grade = 7 and co.subgroup_id is null`,
-    ),
-    class7: await one(
-      `select c.id from class_group c join enrollment e on e.class_group_id = c.id
-        where e.pupil_id = (select person_id from user_account where login = 'pupil')`,
-    ),
-    teacher: await one(`select person_id id from user_account where login = 'teacher'`),
-    pupil: await one(`select person_id id from user_account where login = 'pupil'`),
-    answer: await one(`select id from work_type where name = 'Ответ на уроке'`),
+    algebra7: course.id,
+    class7: class7.id,
+    teacher: algebraTeacher.id,
+    pupil: pupil.id,
+    answer: school.workTypes['Ответ на уроке'],
+    q1: school.periods[0].id,
+    q4: school.periods[3].id,
   };
 });
 afterAll(() => t.close());
@@ -88,6 +120,8 @@ describe('deleteCourse', () => {
     expect(before).toMatchObject({ course: 1 });
     expect(before.lessons).toBeGreaterThan(0);
     expect(before.marks).toBeGreaterThan(0);
+    expect(before.attendance).toBeGreaterThan(0);
+    expect(before.periodMarks).toBeGreaterThan(0);
     const r = await sysadmin.request(DELETE, { id: ids.algebra7 });
     expect(r.data).toBeNull();
     expect(r.errors?.[0].extensions).toMatchObject({
@@ -148,7 +182,7 @@ describe('deleteCourse', () => {
   it('is refused to every other role, with nothing deleted', async () => {
     const before = await journalOf(ids.algebra7);
     for (const login of ['director', 'deputy', 'teacher', 'classteacher', 'parent', 'pupil']) {
-      const r = await (await t.as(login)).request(DELETE, { id: ids.algebra7 });
+      const r = await (await f.as(login)).request(DELETE, { id: ids.algebra7 });
       expect({ login, code: codeOf(r) }).toEqual({ login, code: 'FORBIDDEN' });
     }
     expect(await journalOf(ids.algebra7)).toEqual(before);
@@ -174,9 +208,7 @@ describe('deleteStudyPeriod', () => {
     )[0].n;
 
   it('is refused while the period holds period marks, which all stay', async () => {
-    const periodId = await one(
-      `select period_id id from period_mark group by period_id order by count(*) desc limit 1`,
-    );
+    const periodId = ids.q1;
     const before = await periodMarks(periodId);
     expect(before).toBeGreaterThan(0);
     const r = await sysadmin.request(DELETE_PERIOD, { id: periodId });
@@ -186,12 +218,8 @@ describe('deleteStudyPeriod', () => {
   });
 
   it('deletes a period that holds nothing', async () => {
-    const periodId = await one(
-      `select p.id from study_period p
-        where not exists (select 1 from period_mark m where m.period_id = p.id)
-          and not exists (select 1 from subgroup_split s where s.period_id = p.id)
-        order by p.starts_on desc limit 1`,
-    );
+    // The IV quarter: no period marks, no subgroup splits.
+    const periodId = ids.q4;
     const r = await sysadmin.request(DELETE_PERIOD, { id: periodId });
     expect(r.data).toEqual({ deleteStudyPeriod: true });
     expect(await t.sql(`select 1 from study_period where id = ?`, [periodId])).toEqual([]);

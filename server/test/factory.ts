@@ -16,6 +16,7 @@ import { TimetableSlot } from '../src/modules/journal/timetable-slot.entity.js';
 import { Lesson } from '../src/modules/journal/lesson.entity.js';
 import { Mark } from '../src/modules/journal/mark.entity.js';
 import { PeriodMark } from '../src/modules/journal/period-mark.entity.js';
+import { Attendance } from '../src/modules/journal/attendance.entity.js';
 import { addJournalDefaults } from '../src/modules/journal/journal-defaults.js';
 import { CURRICULUM, holidaysOf, quartersOf } from '../src/seed/curriculum.js';
 import { schoolYearStart } from '../src/seed/demo.js';
@@ -435,6 +436,19 @@ export class Factory {
       }),
     );
     return { id: String(mark.id) };
+  }
+
+  /** A pupil's absence from a lesson; the attendance code by code, Н by default. */
+  async newAbsence(o: { lesson: Id; pupil: Id; code?: string }) {
+    const absence = await this.save((em) =>
+      em.create(Attendance, {
+        school: this.schoolId,
+        lesson: idOf(o.lesson),
+        pupil: idOf(o.pupil),
+        code: Number(this.school.codes[o.code ?? 'Н']),
+      }),
+    );
+    return { id: String(absence.id) };
   }
 
   /** A pupil's final mark in a course for a period, or for the year when `period` is null. */

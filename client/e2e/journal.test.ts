@@ -140,6 +140,37 @@ describe('class journal', () => {
     await screenshot(page, 'journal-phone');
   });
 
+  it('warns of a mark typed for a pupil marked absent, without stopping the typing', async () => {
+    await signInAs(page, 'teacher');
+    await openFirstJournal();
+    const { pupil, first, second } = await emptyPair();
+    const absent = cell(pupil, first);
+    const present = cell(pupil, second);
+    const warning = page.getByTestId('journal-absent-mark');
+    await absent.click();
+    await pressRussian('н', 'KeyY');
+    expect(await warning.count()).toBe(0);
+    await page.keyboard.press('3');
+    expect(await absent.textContent()).toBe('Н3');
+    expect(await warning.textContent()).toContain('«Н»');
+    expect(await page.getByRole('status').filter({ has: warning }).count()).toBe(1);
+    expect(await absent.getAttribute('data-absent-mark')).toBe('true');
+    await screenshot(page, 'journal-absent-mark');
+    // The next cell takes a mark at once and says nothing.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('4');
+    expect(await present.textContent()).toBe('4');
+    expect(await warning.count()).toBe(0);
+    // Back on the absent pupil's cell, ⌫ takes the mark away and the warning with it.
+    await page.keyboard.press('Shift+Tab');
+    expect(await warning.count()).toBe(1);
+    await page.keyboard.press('Backspace');
+    expect(await absent.textContent()).toBe('Н');
+    expect(await warning.count()).toBe(0);
+    await expect.poll(() => absent.getAttribute('data-state')).toBe('saved');
+    await expect.poll(() => present.getAttribute('data-state')).toBe('saved');
+  });
+
   it('edits the topic and homework of a lesson', async () => {
     await signInAs(page, 'teacher');
     await openFirstJournal();

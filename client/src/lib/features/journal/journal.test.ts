@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  absenceWithMark,
   cellKey,
   clampDate,
   dayMonth,
@@ -133,5 +134,29 @@ describe('inContext', () => {
       code: 'NETWORK',
       fields: {},
     });
+  });
+});
+
+describe('absenceWithMark', () => {
+  const codes = new Map([
+    ['n', { code: 'Н', kind: 'ABSENT' }],
+    ['b', { code: 'Б', kind: 'SICK' }],
+    ['u', { code: 'У', kind: 'EXCUSED' }],
+    ['o', { code: 'О', kind: 'LATE' }],
+  ]);
+  const mark = { value: '5', workTypeId: 'w1' };
+
+  it('warns of a mark in a cell of a pupil who was not at the lesson', () => {
+    for (const codeId of ['n', 'b', 'u']) {
+      expect(absenceWithMark({ marks: [mark], codeId }, codes)).toBe(codes.get(codeId));
+    }
+  });
+
+  it('leaves late pupils, absences without marks, marks without absences and empty cells', () => {
+    expect(absenceWithMark({ marks: [mark], codeId: 'o' }, codes)).toBeUndefined();
+    expect(absenceWithMark({ marks: [], codeId: 'b' }, codes)).toBeUndefined();
+    expect(absenceWithMark({ marks: [mark], codeId: null }, codes)).toBeUndefined();
+    expect(absenceWithMark({ marks: [mark], codeId: 'gone' }, codes)).toBeUndefined();
+    expect(absenceWithMark(undefined, codes)).toBeUndefined();
   });
 });

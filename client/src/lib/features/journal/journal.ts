@@ -122,3 +122,20 @@ export function inContext(
     ),
   };
 }
+
+/** Attendance kinds that say the pupil was not at the lesson; LATE ones came. */
+const NOT_THERE: ReadonlySet<string> = new Set(['ABSENT', 'SICK', 'EXCUSED']);
+
+/**
+ * The absence code of a cell that also holds a mark (a mark put on a pupil marked «Б» or «Н»), so
+ * the grid can warn; undefined for any other cell. A warning only: a pupil may be marked for work
+ * handed in, and the teacher may have chosen the wrong cell or the wrong code.
+ */
+export function absenceWithMark<Code extends { kind: string }>(
+  cell: { marks: readonly unknown[]; codeId: string | null } | undefined,
+  codes: ReadonlyMap<string, Code>,
+): Code | undefined {
+  if (!cell?.codeId || cell.marks.length === 0) return undefined;
+  const code = codes.get(cell.codeId);
+  return code && NOT_THERE.has(code.kind) ? code : undefined;
+}

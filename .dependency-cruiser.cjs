@@ -25,6 +25,9 @@ const AREA_ARROWS = {
   audit: ['school'],
   diary: ['journal'],
   journal: ['audit', 'people', 'school'],
+  // messaging → people, school: its tables name people and the school (the tenant); whom one may
+  // write to is read in SQL, not through the other areas' entities.
+  messaging: ['people', 'school'],
   people: ['audit', 'school'],
   // school → people: ClassGroup and Course name their teacher (Person), school-setup makes the
   // first SYSADMIN, classes check teachers through staff.lookup; school → journal: a new school

@@ -27,6 +27,7 @@ import { PeopleService } from './modules/people/people.service.js';
 import { ClassImportService } from './modules/people/class-import.service.js';
 import { DataExportService } from './modules/people/data-export.service.js';
 import { AccessService } from './modules/access/access.service.js';
+import { MessagingService } from './modules/messaging/messaging.service.js';
 
 /** The application's services, made once per server and shared by every request. */
 export function createServices(config: Config, knex: Knex, bus: EventBus) {
@@ -60,6 +61,7 @@ export function createServices(config: Config, knex: Knex, bus: EventBus) {
       readableCourse: requireReadableCourse,
     }),
     classSummary: new ClassSummaryService(),
+    messaging: new MessagingService(),
     people: new PeopleService(),
     classImport: new ClassImportService(),
     dataExport: new DataExportService(clock),

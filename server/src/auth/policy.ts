@@ -25,6 +25,13 @@ export enum Permission {
   PersonalDataLogRead = 'personal-data.log.read',
   /** Read the whole register of issued access codes. */
   AccessRegisterReadAll = 'access-register.read.all',
+  /**
+   * Converse: start conversations with those the viewer may reach (modules/messaging/
+   * messaging.access.ts says whom, in SQL), write in one's own. Every role has it.
+   */
+  MessagingUse = 'messaging.use',
+  /** Read what edits and deletions replaced in any message of the school. */
+  MessageHistoryRead = 'message-history.read',
 }
 
 const ADMINISTRATION: Permission[] = [
@@ -34,6 +41,7 @@ const ADMINISTRATION: Permission[] = [
   Permission.StaffRead,
   Permission.PersonalDataReadAll,
   Permission.AccessRegisterReadAll,
+  Permission.MessagingUse,
 ];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
@@ -49,21 +57,24 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     Permission.JournalReadAll,
     Permission.PeriodLock,
     Permission.LessonSubstitute,
+    Permission.MessageHistoryRead,
   ],
   [Role.DEPUTY]: [
     ...ADMINISTRATION,
     Permission.JournalReadAll,
     Permission.PeriodLock,
     Permission.LessonSubstitute,
+    Permission.MessageHistoryRead,
   ],
   [Role.TEACHER]: [
     Permission.SchoolRead,
     Permission.CalendarRead,
     Permission.StructureRead,
     Permission.JournalWrite,
+    Permission.MessagingUse,
   ],
-  [Role.STUDENT]: [Permission.SchoolRead, Permission.CalendarRead],
-  [Role.PARENT]: [Permission.SchoolRead, Permission.CalendarRead],
+  [Role.STUDENT]: [Permission.SchoolRead, Permission.CalendarRead, Permission.MessagingUse],
+  [Role.PARENT]: [Permission.SchoolRead, Permission.CalendarRead, Permission.MessagingUse],
 };
 
 interface Policy {

@@ -14,6 +14,7 @@ import { LiveResolver } from '../events/live.resolver.js';
 import { JournalSettingsResolver } from '../modules/journal/journal-settings.resolver.js';
 import { PeopleResolver } from '../modules/people/people.resolver.js';
 import { AccessResolver } from '../modules/access/access.resolver.js';
+import { MessagingResolver } from '../modules/messaging/messaging.resolver.js';
 import { guardSchema } from './guard.js';
 
 let cached: Promise<GraphQLSchema> | undefined;
@@ -39,6 +40,7 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
       JournalSettingsResolver,
       PeopleResolver,
       AccessResolver,
+      MessagingResolver,
     ],
     validate: false,
     // Every subscription brings its own `subscribe` (events/live.service.ts); type-graphql's topic

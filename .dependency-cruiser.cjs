@@ -29,6 +29,8 @@ const AREA_ARROWS = {
   // write to is read in SQL, not through the other areas' entities.
   messaging: ['people', 'school'],
   people: ['audit', 'school'],
+  // reports reads every area's tables by SQL (its model is data, modules/reports/report.model.ts).
+  reports: [],
   // school → people: ClassGroup and Course name their teacher (Person), school-setup makes the
   // first SYSADMIN, classes check teachers through staff.lookup; school → journal: a new school
   // gets the default work types and attendance codes; school → subgroups: Course.subgroup.

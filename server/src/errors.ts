@@ -25,6 +25,8 @@ export interface DomainErrorDetails {
   /** The input field the error is about, so a form can show it beside that field. */
   field?: string;
   retryAfterSeconds?: number;
+  /** How many there would have been (a report over its row cap). */
+  count?: number;
   /** For a batch: each wrong entry, by its index in the input. Nothing of the batch was written. */
   entries?: EntryProblem[];
 }

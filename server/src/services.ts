@@ -28,6 +28,7 @@ import { ClassImportService } from './modules/people/class-import.service.js';
 import { DataExportService } from './modules/people/data-export.service.js';
 import { AccessService } from './modules/access/access.service.js';
 import { MessagingService } from './modules/messaging/messaging.service.js';
+import { ReportService } from './modules/reports/report.service.js';
 
 /** The application's services, made once per server and shared by every request. */
 export function createServices(config: Config, knex: Knex, bus: EventBus) {
@@ -62,6 +63,7 @@ export function createServices(config: Config, knex: Knex, bus: EventBus) {
     }),
     classSummary: new ClassSummaryService(),
     messaging: new MessagingService(),
+    reports: new ReportService(),
     people: new PeopleService(),
     classImport: new ClassImportService(),
     dataExport: new DataExportService(clock),

@@ -25,6 +25,10 @@ export enum Permission {
   PersonalDataLogRead = 'personal-data.log.read',
   /** Read the whole register of issued access codes. */
   AccessRegisterReadAll = 'access-register.read.all',
+  /** Run report views over the facts of one's own courses and led classes (row filter in modules/reports/report.access.ts). */
+  ReportsRead = 'reports.read',
+  /** Run report views over the whole school. */
+  ReportsReadAll = 'reports.read.all',
   /**
    * Converse: start conversations with those the viewer may reach (modules/messaging/
    * messaging.access.ts says whom, in SQL), write in one's own. Every role has it.
@@ -53,6 +57,8 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   ],
   [Role.DIRECTOR]: [
     ...ADMINISTRATION,
+    Permission.ReportsRead,
+    Permission.ReportsReadAll,
     Permission.PersonalDataLogRead,
     Permission.JournalReadAll,
     Permission.PeriodLock,
@@ -61,6 +67,8 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   ],
   [Role.DEPUTY]: [
     ...ADMINISTRATION,
+    Permission.ReportsRead,
+    Permission.ReportsReadAll,
     Permission.JournalReadAll,
     Permission.PeriodLock,
     Permission.LessonSubstitute,
@@ -71,6 +79,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     Permission.CalendarRead,
     Permission.StructureRead,
     Permission.JournalWrite,
+    Permission.ReportsRead,
     Permission.MessagingUse,
   ],
   [Role.STUDENT]: [Permission.SchoolRead, Permission.CalendarRead, Permission.MessagingUse],

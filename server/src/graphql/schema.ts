@@ -15,6 +15,7 @@ import { JournalSettingsResolver } from '../modules/journal/journal-settings.res
 import { PeopleResolver } from '../modules/people/people.resolver.js';
 import { AccessResolver } from '../modules/access/access.resolver.js';
 import { MessagingResolver } from '../modules/messaging/messaging.resolver.js';
+import { ReportResolver } from '../modules/reports/report.resolver.js';
 import { guardSchema } from './guard.js';
 
 let cached: Promise<GraphQLSchema> | undefined;
@@ -41,6 +42,7 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
       PeopleResolver,
       AccessResolver,
       MessagingResolver,
+      ReportResolver,
     ],
     validate: false,
     // Every subscription brings its own `subscribe` (events/live.service.ts); type-graphql's topic

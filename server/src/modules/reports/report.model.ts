@@ -1,0 +1,629 @@
+import { registerEnumType } from 'type-graphql';
+
+/**
+ * The report model as data: the facts a report reads, the dimensions it may group and filter by,
+ * and the measures it may compute. This table is the whitelist: the compiler writes SQL only from
+ * the expressions here, and a spec naming anything else is refused.
+ */
+
+export enum ReportDimension {
+  ACADEMIC_YEAR = 'ACADEMIC_YEAR',
+  STUDY_PERIOD = 'STUDY_PERIOD',
+  MONTH = 'MONTH',
+  ISO_WEEK = 'ISO_WEEK',
+  DATE = 'DATE',
+  GRADE = 'GRADE',
+  CLASS_GROUP = 'CLASS_GROUP',
+  SUBGROUP = 'SUBGROUP',
+  SUBJECT = 'SUBJECT',
+  COURSE = 'COURSE',
+  TEACHER = 'TEACHER',
+  PUPIL = 'PUPIL',
+  WORK_TYPE = 'WORK_TYPE',
+  ATTENDANCE_CODE = 'ATTENDANCE_CODE',
+}
+
+export enum ReportMeasure {
+  MARK_COUNT = 'MARK_COUNT',
+  AVERAGE = 'AVERAGE',
+  WEIGHTED_AVERAGE = 'WEIGHTED_AVERAGE',
+  MARKS_5 = 'MARKS_5',
+  MARKS_4 = 'MARKS_4',
+  MARKS_3 = 'MARKS_3',
+  MARKS_2 = 'MARKS_2',
+  SUCCESS_RATE_MARKS = 'SUCCESS_RATE_MARKS',
+  QUALITY_RATE_MARKS = 'QUALITY_RATE_MARKS',
+  LATE_MARK_ENTRIES = 'LATE_MARK_ENTRIES',
+  PERIOD_MARK_COUNT = 'PERIOD_MARK_COUNT',
+  PUPILS_ASSESSED = 'PUPILS_ASSESSED',
+  SUCCESS_RATE_PUPILS = 'SUCCESS_RATE_PUPILS',
+  QUALITY_RATE_PUPILS = 'QUALITY_RATE_PUPILS',
+  DEGREE_OF_LEARNING = 'DEGREE_OF_LEARNING',
+  EXCELLENT_PUPILS = 'EXCELLENT_PUPILS',
+  GOOD_PUPILS = 'GOOD_PUPILS',
+  SINGLE_THREE_PUPILS = 'SINGLE_THREE_PUPILS',
+  FAILING_PUPILS = 'FAILING_PUPILS',
+  ATTENDANCE_ENTRIES = 'ATTENDANCE_ENTRIES',
+  MISSED_SHARE = 'MISSED_SHARE',
+  LESSONS_HELD = 'LESSONS_HELD',
+  LESSONS_CANCELLED = 'LESSONS_CANCELLED',
+  LESSONS_WITHOUT_TOPIC = 'LESSONS_WITHOUT_TOPIC',
+  LESSONS_WITHOUT_HOMEWORK = 'LESSONS_WITHOUT_HOMEWORK',
+}
+
+/** Which rows a measure is computed over. */
+export enum ReportFact {
+  /** Lesson marks (current marks), not removed. */
+  LESSON_MARKS = 'LESSON_MARKS',
+  /** Period marks (quarter, trimester, half-year) and year marks. */
+  PERIOD_MARKS = 'PERIOD_MARKS',
+  /** Places in held lessons: each pupil on the list of each held lesson, with the attendance entry. */
+  SEATS = 'SEATS',
+  /** Lessons up to today, held or cancelled. */
+  LESSONS = 'LESSONS',
+}
+
+export enum ReportUnit {
+  COUNT = 'COUNT',
+  /** A mark on the school's scale, to two decimals. */
+  SCORE = 'SCORE',
+  /** Per cent, to one decimal. */
+  PERCENT = 'PERCENT',
+}
+
+registerEnumType(ReportDimension, { name: 'ReportDimension' });
+registerEnumType(ReportMeasure, { name: 'ReportMeasure' });
+registerEnumType(ReportFact, { name: 'ReportFact' });
+registerEnumType(ReportUnit, { name: 'ReportUnit' });
+
+/** The columns every fact's rows have (null where the fact has no such thing), with their types. */
+export const FACT_COLUMNS = {
+  year_id: 'int',
+  period_id: 'int',
+  date: 'date',
+  grade: 'int',
+  class_id: 'int',
+  subgroup_id: 'int',
+  subject_id: 'int',
+  course_id: 'int',
+  teacher_id: 'int',
+  pupil_id: 'int',
+  work_type_id: 'int',
+  code_id: 'int',
+  score: 'int',
+  weight: 'numeric',
+  late: 'boolean',
+  absent: 'boolean',
+  held: 'boolean',
+  no_topic: 'boolean',
+  no_homework: 'boolean',
+} as const;
+export type FactColumn = keyof typeof FACT_COLUMNS;
+
+const COURSE_COLUMNS = {
+  year_id: 'co.academic_year_id',
+  grade: 'cg.grade',
+  class_id: 'co.class_group_id',
+  subgroup_id: 'co.subgroup_id',
+  subject_id: 'co.subject_id',
+  course_id: 'co.id',
+  teacher_id: 'co.teacher_id',
+} as const;
+
+/** The study period a lesson's date falls in. */
+const LESSON_PERIOD = `left join study_period sp on sp.academic_year_id = co.academic_year_id
+     and l.date between sp.starts_on and sp.ends_on`;
+const COURSE_JOIN = `join course co on co.id = l.course_id join class_group cg on cg.id = co.class_group_id`;
+
+/** A mark entered later than the day after its lesson (school's time zone) is a late entry. */
+export const LATE_AFTER_DAYS = 1;
+
+export interface FactDef {
+  /** SQL for each column this fact has; the rest are null. */
+  columns: Partial<Record<FactColumn, string>>;
+  /** From and joins; `co` (course) must be there, the viewer's scope is written against it. */
+  from: string;
+  /** Conditions; `?` takes, in order, the parameters `params` names. */
+  where: string;
+  params: readonly ('school' | 'today')[];
+}
+
+export const FACTS: Record<ReportFact, FactDef> = {
+  [ReportFact.LESSON_MARKS]: {
+    columns: {
+      ...COURSE_COLUMNS,
+      period_id: 'sp.id',
+      date: 'l.date',
+      pupil_id: 'm.pupil_id',
+      work_type_id: 'm.work_type_id',
+      score: 'm.score',
+      weight: 'w.weight',
+      late: `(m.created_at at time zone sc.time_zone)::date > l.date + ${LATE_AFTER_DAYS}`,
+    },
+    from: `mark m join lesson l on l.id = m.lesson_id ${COURSE_JOIN}
+      join work_type w on w.id = m.work_type_id join school sc on sc.id = m.school_id ${LESSON_PERIOD}`,
+    where: 'm.school_id = ? and m.removed_at is null',
+    params: ['school'],
+  },
+  [ReportFact.PERIOD_MARKS]: {
+    columns: {
+      ...COURSE_COLUMNS,
+      period_id: 'pm.period_id',
+      pupil_id: 'pm.pupil_id',
+      score: `case when pm.value ~ '^[0-9]{1,2}$' then pm.value::int end`,
+    },
+    from: `period_mark pm join course co on co.id = pm.course_id join class_group cg on cg.id = co.class_group_id`,
+    where: 'pm.school_id = ? and pm.value is not null',
+    params: ['school'],
+  },
+  [ReportFact.SEATS]: {
+    columns: {
+      ...COURSE_COLUMNS,
+      period_id: 'sp.id',
+      date: 'l.date',
+      pupil_id: 'e.pupil_id',
+      code_id: 'a.code_id',
+      absent: `coalesce(ac.kind <> 'LATE', false)`,
+    },
+    // A pupil has a place in a held lesson of their class's course on a day they were enrolled,
+    // and for a subgroup's course only while a member (as the journal page lists them).
+    from: `lesson l ${COURSE_JOIN}
+      join enrollment e on e.class_group_id = co.class_group_id and e.starts_on <= l.date
+       and (e.ends_on is null or e.ends_on >= l.date)
+      left join attendance a on a.lesson_id = l.id and a.pupil_id = e.pupil_id and a.code_id is not null
+      left join attendance_code ac on ac.id = a.code_id ${LESSON_PERIOD}`,
+    where: `l.school_id = ? and not l.cancelled and l.date <= ?::date
+      and (co.subgroup_id is null or exists (select 1 from subgroup_member sm
+            where sm.subgroup_id = co.subgroup_id and sm.pupil_id = e.pupil_id))`,
+    params: ['school', 'today'],
+  },
+  [ReportFact.LESSONS]: {
+    columns: {
+      ...COURSE_COLUMNS,
+      period_id: 'sp.id',
+      date: 'l.date',
+      held: 'not l.cancelled',
+      no_topic: `not l.cancelled and coalesce(btrim(l.topic), '') = ''`,
+      no_homework: `not l.cancelled and coalesce(btrim(l.homework), '') = ''`,
+    },
+    from: `lesson l ${COURSE_JOIN} ${LESSON_PERIOD}`,
+    where: 'l.school_id = ? and l.date <= ?::date',
+    params: ['school', 'today'],
+  },
+};
+
+/** How a filter value is written and compared. */
+export type ValueKind = 'id' | 'int' | 'date' | 'month' | 'week';
+
+export interface DimensionDef {
+  /** The fact column it needs: a fact without it cannot be split by this dimension. */
+  column: FactColumn;
+  /** The key, an SQL expression over the fact row `f`. */
+  key: string;
+  kind: ValueKind;
+  /** A label for an id: the join (with `$` for the table alias, `#` for the key column) and the expression. */
+  label?: { join: string; expr: string };
+  /** Only for viewers who see the whole school (comparing teachers is the administration's). */
+  administrationOnly?: boolean;
+  ru: string;
+  en: string;
+}
+
+const personName = (a: string) =>
+  `concat_ws(' ', ${a}.last_name, ${a}.first_name, ${a}.middle_name)`;
+
+export const DIMENSIONS: Record<ReportDimension, DimensionDef> = {
+  [ReportDimension.ACADEMIC_YEAR]: {
+    column: 'year_id',
+    key: 'f.year_id',
+    kind: 'id',
+    label: { join: 'left join academic_year $ on $.id = #', expr: '$.name' },
+    ru: 'Учебный год',
+    en: 'Academic year',
+  },
+  [ReportDimension.STUDY_PERIOD]: {
+    column: 'period_id',
+    key: 'f.period_id',
+    kind: 'id',
+    label: { join: 'left join study_period $ on $.id = #', expr: '$.name' },
+    ru: 'Учебный период (без периода — годовые отметки)',
+    en: 'Study period (none: year marks)',
+  },
+  [ReportDimension.MONTH]: {
+    column: 'date',
+    key: `to_char(f.date, 'YYYY-MM')`,
+    kind: 'month',
+    ru: 'Месяц (ГГГГ-ММ)',
+    en: 'Month (YYYY-MM)',
+  },
+  [ReportDimension.ISO_WEEK]: {
+    column: 'date',
+    key: `to_char(f.date, 'IYYY-"W"IW')`,
+    kind: 'week',
+    ru: 'Неделя ISO (ГГГГ-Wнн)',
+    en: 'ISO week (YYYY-Wnn)',
+  },
+  [ReportDimension.DATE]: {
+    column: 'date',
+    key: `to_char(f.date, 'YYYY-MM-DD')`,
+    kind: 'date',
+    ru: 'Дата',
+    en: 'Date',
+  },
+  [ReportDimension.GRADE]: {
+    column: 'grade',
+    key: 'f.grade',
+    kind: 'int',
+    ru: 'Параллель',
+    en: 'Grade',
+  },
+  [ReportDimension.CLASS_GROUP]: {
+    column: 'class_id',
+    key: 'f.class_id',
+    kind: 'id',
+    label: { join: 'left join class_group $ on $.id = #', expr: `$.grade || $.letter` },
+    ru: 'Класс',
+    en: 'Class',
+  },
+  [ReportDimension.SUBGROUP]: {
+    column: 'subgroup_id',
+    key: 'f.subgroup_id',
+    kind: 'id',
+    label: { join: 'left join subgroup $ on $.id = #', expr: '$.name' },
+    ru: 'Подгруппа (без подгруппы — весь класс)',
+    en: 'Subgroup (none: the whole class)',
+  },
+  [ReportDimension.SUBJECT]: {
+    column: 'subject_id',
+    key: 'f.subject_id',
+    kind: 'id',
+    label: { join: 'left join subject $ on $.id = #', expr: '$.name' },
+    ru: 'Предмет',
+    en: 'Subject',
+  },
+  [ReportDimension.COURSE]: {
+    column: 'course_id',
+    key: 'f.course_id',
+    kind: 'id',
+    label: {
+      join: `left join (select co.id, concat_ws(' ', cg.grade || cg.letter, s.name, sg.name) as name
+          from course co join class_group cg on cg.id = co.class_group_id join subject s on s.id = co.subject_id
+          left join subgroup sg on sg.id = co.subgroup_id) $ on $.id = #`,
+      expr: '$.name',
+    },
+    ru: 'Журнал (класс, предмет, подгруппа)',
+    en: 'Course (class, subject, subgroup)',
+  },
+  [ReportDimension.TEACHER]: {
+    column: 'teacher_id',
+    key: 'f.teacher_id',
+    kind: 'id',
+    label: { join: 'left join person $ on $.id = #', expr: personName('$') },
+    administrationOnly: true,
+    ru: 'Учитель (ведущий журнал)',
+    en: 'Teacher (of the course)',
+  },
+  [ReportDimension.PUPIL]: {
+    column: 'pupil_id',
+    key: 'f.pupil_id',
+    kind: 'id',
+    label: { join: 'left join person $ on $.id = #', expr: personName('$') },
+    ru: 'Ученик',
+    en: 'Pupil',
+  },
+  [ReportDimension.WORK_TYPE]: {
+    column: 'work_type_id',
+    key: 'f.work_type_id',
+    kind: 'id',
+    label: { join: 'left join work_type $ on $.id = #', expr: '$.name' },
+    ru: 'Вид работы',
+    en: 'Work type',
+  },
+  [ReportDimension.ATTENDANCE_CODE]: {
+    column: 'code_id',
+    key: 'f.code_id',
+    kind: 'id',
+    label: { join: 'left join attendance_code $ on $.id = #', expr: '$.code' },
+    ru: 'Отметка посещаемости (без отметки — присутствовал)',
+    en: 'Attendance code (none: present)',
+  },
+};
+
+/**
+ * Partial sums per group and pupil (the inner level of the statement), each over one fact.
+ * Measures are written over these, so that pupil measures can ask about each pupil's marks.
+ */
+export const PARTIALS: Record<string, string> = {
+  m_n: `count(*) filter (where f.k = 'M')`,
+  m_sn: `count(f.score) filter (where f.k = 'M')`,
+  m_s: `sum(f.score) filter (where f.k = 'M')`,
+  m_ws: `sum(f.score * f.weight) filter (where f.k = 'M' and f.score is not null)`,
+  m_w: `sum(f.weight) filter (where f.k = 'M' and f.score is not null)`,
+  m_5: `count(*) filter (where f.k = 'M' and f.score = 5)`,
+  m_4: `count(*) filter (where f.k = 'M' and f.score = 4)`,
+  m_3: `count(*) filter (where f.k = 'M' and f.score = 3)`,
+  m_2: `count(*) filter (where f.k = 'M' and f.score <= 2)`,
+  m_late: `count(*) filter (where f.k = 'M' and f.late)`,
+  p_all: `count(*) filter (where f.k = 'P')`,
+  p_n: `count(f.score) filter (where f.k = 'P')`,
+  p_min: `min(f.score) filter (where f.k = 'P')`,
+  p_5: `count(*) filter (where f.k = 'P' and f.score = 5)`,
+  p_4: `count(*) filter (where f.k = 'P' and f.score = 4)`,
+  p_3: `count(*) filter (where f.k = 'P' and f.score = 3)`,
+  p_2: `count(*) filter (where f.k = 'P' and f.score <= 2)`,
+  s_n: `count(*) filter (where f.k = 'S')`,
+  s_code: `count(f.code_id) filter (where f.k = 'S')`,
+  s_abs: `count(*) filter (where f.k = 'S' and f.absent)`,
+  l_held: `count(*) filter (where f.k = 'L' and f.held)`,
+  l_cancelled: `count(*) filter (where f.k = 'L' and not f.held)`,
+  l_no_topic: `count(*) filter (where f.k = 'L' and f.no_topic)`,
+  l_no_homework: `count(*) filter (where f.k = 'L' and f.no_homework)`,
+};
+
+/** The letter each fact's rows carry in column `k`. */
+export const FACT_LETTER: Record<ReportFact, string> = {
+  [ReportFact.LESSON_MARKS]: 'M',
+  [ReportFact.PERIOD_MARKS]: 'P',
+  [ReportFact.SEATS]: 'S',
+  [ReportFact.LESSONS]: 'L',
+};
+
+export interface MeasureDef {
+  fact: ReportFact;
+  unit: ReportUnit;
+  /** The aggregate over the pupil level `p`. */
+  sql: string;
+  ru: string;
+  en: string;
+  formulaRu: string;
+  formulaEn: string;
+}
+
+const share = (part: string, whole: string) => `round(100.0 * (${part}) / nullif(${whole}, 0), 1)`;
+/** Pupils (of the group) with at least one numeric period mark, and those whose lowest is so. */
+const pupils = (cond: string) => `count(*) filter (where p.p_n > 0 and ${cond})`;
+const ASSESSED = `count(*) filter (where p.p_n > 0)`;
+const PERIOD_NOTE_RU =
+  'По четвертным (полугодовым) отметкам выбранного периода; учитываются ученики, у которых есть хотя бы одна числовая отметка за период, отметки «зч», «н/а» и т. п. не учитываются.';
+const PERIOD_NOTE_EN =
+  'Over period marks of the chosen period; counts pupils with at least one numeric period mark; non-numeric marks («зч», «н/а») are left out.';
+
+export const MEASURES: Record<ReportMeasure, MeasureDef> = {
+  [ReportMeasure.MARK_COUNT]: {
+    fact: ReportFact.LESSON_MARKS,
+    unit: ReportUnit.COUNT,
+    sql: 'sum(p.m_n)',
+    ru: 'Количество отметок',
+    en: 'Number of marks',
+    formulaRu: 'Число текущих отметок (включая нечисловые), удалённые не считаются.',
+    formulaEn: 'The number of lesson marks (non-numeric ones included), removed ones left out.',
+  },
+  [ReportMeasure.AVERAGE]: {
+    fact: ReportFact.LESSON_MARKS,
+    unit: ReportUnit.SCORE,
+    sql: 'round(sum(p.m_s)::numeric / nullif(sum(p.m_sn), 0), 2)',
+    ru: 'Средний балл',
+    en: 'Average mark',
+    formulaRu: 'Σ отметок / число числовых текущих отметок.',
+    formulaEn: 'Σ marks / number of numeric lesson marks.',
+  },
+  [ReportMeasure.WEIGHTED_AVERAGE]: {
+    fact: ReportFact.LESSON_MARKS,
+    unit: ReportUnit.SCORE,
+    sql: 'round(sum(p.m_ws) / nullif(sum(p.m_w), 0), 2)',
+    ru: 'Средневзвешенный балл',
+    en: 'Weighted average mark',
+    formulaRu: 'Σ(отметка × вес вида работы) / Σ весов, по числовым текущим отметкам.',
+    formulaEn: 'Σ(mark × weight of its work type) / Σ weights, over numeric lesson marks.',
+  },
+  [ReportMeasure.MARKS_5]: {
+    fact: ReportFact.LESSON_MARKS,
+    unit: ReportUnit.COUNT,
+    sql: 'sum(p.m_5)',
+    ru: 'Отметок «5»',
+    en: 'Marks «5»',
+    formulaRu: 'Число текущих отметок «5».',
+    formulaEn: 'The number of lesson marks «5».',
+  },
+  [ReportMeasure.MARKS_4]: {
+    fact: ReportFact.LESSON_MARKS,
+    unit: ReportUnit.COUNT,
+    sql: 'sum(p.m_4)',
+    ru: 'Отметок «4»',
+    en: 'Marks «4»',
+    formulaRu: 'Число текущих отметок «4».',
+    formulaEn: 'The number of lesson marks «4».',
+  },
+  [ReportMeasure.MARKS_3]: {
+    fact: ReportFact.LESSON_MARKS,
+    unit: ReportUnit.COUNT,
+    sql: 'sum(p.m_3)',
+    ru: 'Отметок «3»',
+    en: 'Marks «3»',
+    formulaRu: 'Число текущих отметок «3».',
+    formulaEn: 'The number of lesson marks «3».',
+  },
+  [ReportMeasure.MARKS_2]: {
+    fact: ReportFact.LESSON_MARKS,
+    unit: ReportUnit.COUNT,
+    sql: 'sum(p.m_2)',
+    ru: 'Отметок «2» (и «1»)',
+    en: 'Marks «2» (and «1»)',
+    formulaRu: 'Число текущих отметок «2» и ниже.',
+    formulaEn: 'The number of lesson marks «2» or lower.',
+  },
+  [ReportMeasure.SUCCESS_RATE_MARKS]: {
+    fact: ReportFact.LESSON_MARKS,
+    unit: ReportUnit.PERCENT,
+    sql: share('sum(p.m_sn) - sum(p.m_2)', 'sum(p.m_sn)'),
+    ru: 'Успеваемость по отметкам (не по ученикам)',
+    en: 'Success rate by marks (not by pupils)',
+    formulaRu: '(числовые текущие отметки − отметки «2» и ниже) / числовые текущие отметки × 100%.',
+    formulaEn: '(numeric lesson marks − marks «2» or lower) / numeric lesson marks × 100%.',
+  },
+  [ReportMeasure.QUALITY_RATE_MARKS]: {
+    fact: ReportFact.LESSON_MARKS,
+    unit: ReportUnit.PERCENT,
+    sql: share('sum(p.m_5) + sum(p.m_4)', 'sum(p.m_sn)'),
+    ru: 'Качество по отметкам (не по ученикам)',
+    en: 'Quality rate by marks (not by pupils)',
+    formulaRu: '(отметки «5» + «4») / числовые текущие отметки × 100%.',
+    formulaEn: '(marks «5» + «4») / numeric lesson marks × 100%.',
+  },
+  [ReportMeasure.LATE_MARK_ENTRIES]: {
+    fact: ReportFact.LESSON_MARKS,
+    unit: ReportUnit.COUNT,
+    sql: 'sum(p.m_late)',
+    ru: 'Отметки, выставленные с опозданием',
+    en: 'Marks entered late',
+    formulaRu: `Число текущих отметок, впервые внесённых позже, чем через ${LATE_AFTER_DAYS} дн. после даты урока (по времени школы).`,
+    formulaEn: `The number of lesson marks first entered more than ${LATE_AFTER_DAYS} day(s) after the lesson's date (school time).`,
+  },
+  [ReportMeasure.PERIOD_MARK_COUNT]: {
+    fact: ReportFact.PERIOD_MARKS,
+    unit: ReportUnit.COUNT,
+    sql: 'sum(p.p_all)',
+    ru: 'Количество итоговых отметок',
+    en: 'Number of period marks',
+    formulaRu: 'Число выставленных отметок за период (или за год), включая нечисловые.',
+    formulaEn: 'The number of period (or year) marks given, non-numeric ones included.',
+  },
+  [ReportMeasure.PUPILS_ASSESSED]: {
+    fact: ReportFact.PERIOD_MARKS,
+    unit: ReportUnit.COUNT,
+    sql: ASSESSED,
+    ru: 'Аттестовано учеников',
+    en: 'Pupils assessed',
+    formulaRu: `N — число учеников с числовыми отметками за период. ${PERIOD_NOTE_RU}`,
+    formulaEn: `N: pupils with numeric period marks. ${PERIOD_NOTE_EN}`,
+  },
+  [ReportMeasure.SUCCESS_RATE_PUPILS]: {
+    fact: ReportFact.PERIOD_MARKS,
+    unit: ReportUnit.PERCENT,
+    sql: share(pupils('p.p_min >= 3'), ASSESSED),
+    ru: 'Успеваемость по ученикам',
+    en: 'Success rate by pupils',
+    formulaRu: `Ученики без «2» за период / N × 100%. ${PERIOD_NOTE_RU}`,
+    formulaEn: `Pupils without a «2» for the period / N × 100%. ${PERIOD_NOTE_EN}`,
+  },
+  [ReportMeasure.QUALITY_RATE_PUPILS]: {
+    fact: ReportFact.PERIOD_MARKS,
+    unit: ReportUnit.PERCENT,
+    sql: share(pupils('p.p_min >= 4'), ASSESSED),
+    ru: 'Качество знаний по ученикам',
+    en: 'Quality rate by pupils',
+    formulaRu: `Ученики только с «4» и «5» за период / N × 100%. ${PERIOD_NOTE_RU}`,
+    formulaEn: `Pupils with only «4» and «5» for the period / N × 100%. ${PERIOD_NOTE_EN}`,
+  },
+  [ReportMeasure.DEGREE_OF_LEARNING]: {
+    fact: ReportFact.PERIOD_MARKS,
+    unit: ReportUnit.PERCENT,
+    sql: share(
+      'sum(p.p_5) + 0.64 * sum(p.p_4) + 0.36 * sum(p.p_3) + 0.16 * sum(p.p_2)',
+      'sum(p.p_5) + sum(p.p_4) + sum(p.p_3) + sum(p.p_2)',
+    ),
+    ru: 'СОУ (степень обученности учащихся)',
+    en: 'Degree of learning (СОУ)',
+    formulaRu:
+      'СОУ = (1,00·n5 + 0,64·n4 + 0,36·n3 + 0,16·n2) / (n5 + n4 + n3 + n2) × 100%, где nX — число отметок «X» за период («2» и ниже — n2).',
+    formulaEn:
+      'СОУ = (1.00·n5 + 0.64·n4 + 0.36·n3 + 0.16·n2) / (n5 + n4 + n3 + n2) × 100%, nX being the number of period marks «X» («2» or lower in n2).',
+  },
+  [ReportMeasure.EXCELLENT_PUPILS]: {
+    fact: ReportFact.PERIOD_MARKS,
+    unit: ReportUnit.COUNT,
+    sql: pupils('p.p_min = 5'),
+    ru: 'Отличники',
+    en: 'Excellent pupils',
+    formulaRu: `Ученики, у которых все отметки за период «5». ${PERIOD_NOTE_RU}`,
+    formulaEn: `Pupils whose period marks are all «5». ${PERIOD_NOTE_EN}`,
+  },
+  [ReportMeasure.GOOD_PUPILS]: {
+    fact: ReportFact.PERIOD_MARKS,
+    unit: ReportUnit.COUNT,
+    sql: pupils('p.p_min = 4'),
+    ru: 'Хорошисты',
+    en: 'Good pupils',
+    formulaRu: `Ученики с отметками за период только «4» и «5», из них хотя бы одна «4». ${PERIOD_NOTE_RU}`,
+    formulaEn: `Pupils with only «4» and «5» for the period, at least one «4». ${PERIOD_NOTE_EN}`,
+  },
+  [ReportMeasure.SINGLE_THREE_PUPILS]: {
+    fact: ReportFact.PERIOD_MARKS,
+    unit: ReportUnit.COUNT,
+    sql: pupils('p.p_min = 3 and p.p_3 = 1'),
+    ru: 'С одной «3»',
+    en: 'Pupils with a single «3»',
+    formulaRu: `Ученики, у которых за период ровно одна «3», остальные «4» и «5». ${PERIOD_NOTE_RU}`,
+    formulaEn: `Pupils with exactly one «3» for the period, the rest «4» and «5». ${PERIOD_NOTE_EN}`,
+  },
+  [ReportMeasure.FAILING_PUPILS]: {
+    fact: ReportFact.PERIOD_MARKS,
+    unit: ReportUnit.COUNT,
+    sql: pupils('p.p_min <= 2'),
+    ru: 'Неуспевающие',
+    en: 'Failing pupils',
+    formulaRu: `Ученики, у которых за период есть хотя бы одна «2» (или ниже). ${PERIOD_NOTE_RU}`,
+    formulaEn: `Pupils with at least one «2» (or lower) for the period. ${PERIOD_NOTE_EN}`,
+  },
+  [ReportMeasure.ATTENDANCE_ENTRIES]: {
+    fact: ReportFact.SEATS,
+    unit: ReportUnit.COUNT,
+    sql: 'sum(p.s_code)',
+    ru: 'Отметки посещаемости',
+    en: 'Attendance entries',
+    formulaRu:
+      'Число отметок посещаемости (Н, Б, П, О…) на проведённых уроках; по кодам — с измерением «Отметка посещаемости».',
+    formulaEn:
+      'The number of attendance entries (Н, Б, П, О…) in held lessons; by code with the attendance code dimension.',
+  },
+  [ReportMeasure.MISSED_SHARE]: {
+    fact: ReportFact.SEATS,
+    unit: ReportUnit.PERCENT,
+    sql: share('sum(p.s_abs)', 'sum(p.s_n)'),
+    ru: 'Доля пропущенных уроков',
+    en: 'Share of lessons missed',
+    formulaRu:
+      'Пропуски (все коды, кроме опозданий) / (ученики в списке × проведённые уроки) × 100%.',
+    formulaEn: 'Absences (every code but lateness) / (pupils on the list × held lessons) × 100%.',
+  },
+  [ReportMeasure.LESSONS_HELD]: {
+    fact: ReportFact.LESSONS,
+    unit: ReportUnit.COUNT,
+    sql: 'sum(p.l_held)',
+    ru: 'Проведено уроков',
+    en: 'Lessons held',
+    formulaRu: 'Уроки по сегодняшний день, не отменённые.',
+    formulaEn: 'Lessons up to today, not cancelled.',
+  },
+  [ReportMeasure.LESSONS_CANCELLED]: {
+    fact: ReportFact.LESSONS,
+    unit: ReportUnit.COUNT,
+    sql: 'sum(p.l_cancelled)',
+    ru: 'Отменено уроков',
+    en: 'Lessons cancelled',
+    formulaRu: 'Отменённые уроки по сегодняшний день.',
+    formulaEn: 'Cancelled lessons up to today.',
+  },
+  [ReportMeasure.LESSONS_WITHOUT_TOPIC]: {
+    fact: ReportFact.LESSONS,
+    unit: ReportUnit.COUNT,
+    sql: 'sum(p.l_no_topic)',
+    ru: 'Уроки без темы',
+    en: 'Lessons without a topic',
+    formulaRu: 'Проведённые уроки по сегодняшний день с пустой темой.',
+    formulaEn: 'Held lessons up to today whose topic is empty.',
+  },
+  [ReportMeasure.LESSONS_WITHOUT_HOMEWORK]: {
+    fact: ReportFact.LESSONS,
+    unit: ReportUnit.COUNT,
+    sql: 'sum(p.l_no_homework)',
+    ru: 'Уроки без домашнего задания',
+    en: 'Lessons without homework',
+    formulaRu: 'Проведённые уроки по сегодняшний день с пустым домашним заданием.',
+    formulaEn: 'Held lessons up to today whose homework is empty.',
+  },
+};
+
+/** Whether a fact has what a dimension needs. */
+export const factHas = (fact: ReportFact, dimension: ReportDimension) =>
+  DIMENSIONS[dimension].column in FACTS[fact].columns;

@@ -14,7 +14,8 @@ import {
   type ParsedClassList,
 } from '../../documents/class-list.js';
 import { checkPersonInput } from './person-fields.js';
-import { addGuardianTo, requireLedClass } from './people.service.js';
+import { addGuardianTo } from './guardian-link.js';
+import { requireLedClass } from './people.service.js';
 import {
   FileDownload,
   FileProblem,

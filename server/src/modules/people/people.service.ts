@@ -15,19 +15,42 @@ import { parseId, requiredText } from '../../graphql/validate.js';
 import type { Scope } from '../../scope.js';
 import { checkKind, checkPersonInput } from './person-fields.js';
 import type { ConsentInput, GuardianInput, MovePupilInput, PersonInput } from './people.inputs.js';
-import { ClassRoster, LeaveReason, PersonRecord, PersonalDataAccessEntry } from './people.types.js';
+import { ClassRoster, PersonRecord, PersonalDataAccessEntry } from './people.types.js';
 import { pgIntArray, type PeopleLoaders } from './people.loaders.js';
+import { addGuardianTo } from './guardian-link.js';
+import {
+  addDays,
+  checkLeaveReason,
+  currentEnrolment,
+  deletionFacts,
+  refuseDeletion,
+  transferTarget,
+} from './pupil-moves.js';
 import { publishRightsChanged } from '../../events/rights.js';
 
 /** R-4.2.1: a record not confirmed for this long is flagged to the class teacher. */
 export const CONFIRM_EVERY_DAYS = 30;
-const MAX_GUARDIANS = 4;
 
-const addDays = (date: string, n: number) => {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-};
+interface AccessLogRow {
+  id: string;
+  at: Date;
+  reader_id: number;
+  reader_name: string;
+  subject_id: number;
+  subject_name: string;
+  fields: string[];
+}
+
+const accessLogEntry = (r: AccessLogRow) =>
+  Object.assign(new PersonalDataAccessEntry(), {
+    id: r.id,
+    at: new Date(r.at),
+    readerId: r.reader_id,
+    readerName: r.reader_name,
+    subjectId: r.subject_id,
+    subjectName: r.subject_name,
+    fields: r.fields,
+  });
 
 /**
  * Pupils and parents: registered, edited, linked, moved and confirmed by their class teacher
@@ -214,36 +237,10 @@ export class PeopleService {
     input: MovePupilInput,
   ): Promise<number> {
     const pupil = await this.managedPupil(loaders, viewer, pupilId);
-    if (!Object.values(LeaveReason).includes(input.reason)) {
-      throw badInput('reason', 'INVALID_REASON', 'TRANSFERRED or LEFT_SCHOOL');
-    }
+    checkLeaveReason(input.reason);
     return em.transactional(async (tem) => {
-      const current = await tem.findOne(Enrollment, {
-        pupil: pupil.id,
-        classGroup: { $in: [...viewer!.ledClassIds] },
-        startsOn: { $lte: loaders.today },
-        $or: [{ endsOn: null }, { endsOn: { $gte: loaders.today } }],
-      });
-      if (!current) throw notFound();
-      if (input.on <= current.startsOn) {
-        throw badInput(
-          'on',
-          'DATE_OUT_OF_RANGE',
-          'The date must be after the pupil joined the class',
-        );
-      }
-      let target: ClassGroup | null = null;
-      if (input.reason === LeaveReason.TRANSFERRED) {
-        if (!input.toClassGroupId) throw badInput('toClassGroupId', 'REQUIRED', 'Choose the class');
-        target = await tem.findOne(ClassGroup, {
-          id: parseId('toClassGroupId', input.toClassGroupId),
-          school: viewer!.schoolId,
-        });
-        if (!target) throw badInput('toClassGroupId', 'NOT_FOUND', 'No such class');
-        if (target.id === current.classGroup.id) {
-          throw badInput('toClassGroupId', 'SAME_CLASS', 'The pupil is already in this class');
-        }
-      }
+      const current = await currentEnrolment(tem, viewer!, pupil.id, loaders.today, input.on);
+      const target = await transferTarget(tem, viewer!, input, current);
       const before = { classGroupId: current.classGroup.id, endsOn: current.endsOn ?? null };
       current.endsOn = addDays(input.on, -1);
       current.leaveReason = input.reason;
@@ -282,56 +279,8 @@ export class PeopleService {
       // A mark or absence being written takes a key-share lock on the pupil's row: locking it
       // first means one written before is seen below, and one written after finds no pupil.
       await tem.execute(`select id from person where id = ? for update`, [pupil.id]);
-      const [facts] = await tem.execute<
-        { journal: boolean; elsewhere: boolean; account: boolean; guardians: number[] }[]
-      >(
-        `with p as (select ?::int as id),
-              -- The pupil's and the parents' accounts someone has signed in with (a password
-              -- chosen, a code spent).
-              used as (select a.person_id from user_account a
-                        where a.person_id in (select id from p
-                                              union all
-                                              select guardian_id from guardianship, p where pupil_id = p.id)
-                          and (a.password_hash is not null
-                               or exists(select 1 from access_code c
-                                          where c.account_id = a.id and c.activated_at is not null)))
-         select exists(select 1 from mark where pupil_id = p.id)
-                  or exists(select 1 from attendance where pupil_id = p.id)
-                  or exists(select 1 from period_mark where pupil_id = p.id) as journal,
-                exists(select 1 from enrollment e where e.pupil_id = p.id
-                        and e.class_group_id <> all(?::int[])) as elsewhere,
-                exists(select 1 from used where used.person_id = p.id) as account,
-                -- Parents of this pupil alone, never signed in, with no other role.
-                array(select g.guardian_id from guardianship g where g.pupil_id = p.id
-                        and not exists(select 1 from guardianship o
-                                        where o.guardian_id = g.guardian_id and o.pupil_id <> p.id)
-                        and not exists(select 1 from role_grant r
-                                        where r.person_id = g.guardian_id and r.role <> 'PARENT')
-                        and not exists(select 1 from used where used.person_id = g.guardian_id)) as guardians
-           from p`,
-        [pupil.id, pgIntArray([...viewer!.ledClassIds])],
-      );
-      if (facts.journal) {
-        throw conflict(
-          undefined,
-          'HAS_JOURNAL_ENTRIES',
-          'The pupil has marks or absences in the journal; move the pupil out instead',
-        );
-      }
-      if (facts.elsewhere) {
-        throw conflict(
-          undefined,
-          'HAS_HISTORY',
-          'The pupil has been in another class; move the pupil out instead',
-        );
-      }
-      if (facts.account) {
-        throw conflict(
-          undefined,
-          'HAS_ACCOUNT',
-          'The pupil has already signed in; move the pupil out instead',
-        );
-      }
+      const facts = await deletionFacts(tem, viewer!, pupil.id);
+      refuseDeletion(facts);
       // The audit keeps who deleted which record and when, not the person's data.
       audit(tem, viewer!, 'person', pupil.id, 'remove', null, {
         guardiansDeleted: facts.guardians,
@@ -411,17 +360,7 @@ export class PeopleService {
   ): Promise<PersonalDataAccessEntry[]> {
     policy.require(viewer, Permission.PersonalDataLogRead);
     const limit = Math.min(Math.max(filter.limit, 1), 500);
-    const rows = await em.execute<
-      {
-        id: string;
-        at: Date;
-        reader_id: number;
-        reader_name: string;
-        subject_id: number;
-        subject_name: string;
-        fields: string[];
-      }[]
-    >(
+    const rows = await em.execute<AccessLogRow[]>(
       `select l.id::text, l.at, l.reader_id, l.subject_id, l.fields,
               concat_ws(' ', r.last_name, r.first_name, r.middle_name) as reader_name,
               concat_ws(' ', s.last_name, s.first_name, s.middle_name) as subject_name
@@ -439,17 +378,7 @@ export class PeopleService {
         Math.max(filter.offset, 0),
       ],
     );
-    return rows.map((r) =>
-      Object.assign(new PersonalDataAccessEntry(), {
-        id: r.id,
-        at: new Date(r.at),
-        readerId: r.reader_id,
-        readerName: r.reader_name,
-        subjectId: r.subject_id,
-        subjectName: r.subject_name,
-        fields: r.fields,
-      }),
-    );
+    return rows.map(accessLogEntry);
   }
 
   /** A pupil of a class the viewer leads; NOT_FOUND for pupils the viewer cannot even see. */
@@ -464,50 +393,6 @@ export class PeopleService {
     if (!record.manageable) throw record.readable ? forbidden() : notFound();
     return record;
   }
-}
-
-/** Creates (or finds by name and phone) a parent and links them to a pupil, in the caller's transaction. */
-export async function addGuardianTo(
-  em: EntityManager,
-  viewer: Viewer,
-  pupilId: number,
-  kind: Guardianship['kind'],
-  fields: ReturnType<typeof checkPersonInput>,
-): Promise<{ id: number; linkedExisting: boolean }> {
-  const existing = fields.phone
-    ? await em.execute<{ id: number }[]>(
-        `select p.id from person p join role_grant g on g.person_id = p.id and g.role = 'PARENT'
-          where p.school_id = ? and lower(p.last_name) = lower(?) and lower(p.first_name) = lower(?)
-            and coalesce(lower(p.middle_name), '') = lower(?) and p.phone = ?
-          order by p.id limit 1`,
-        [viewer.schoolId, fields.lastName, fields.firstName, fields.middleName ?? '', fields.phone],
-      )
-    : [];
-  const count = await em.count(Guardianship, { pupil: pupilId });
-  if (existing[0]) {
-    const id = existing[0].id;
-    if (await em.findOne(Guardianship, { pupil: pupilId, guardian: id })) {
-      throw conflict('lastName', 'ALREADY_LINKED', 'This parent is already linked to the pupil');
-    }
-    if (count >= MAX_GUARDIANS) {
-      throw badInput('kind', 'TOO_MANY', 'A pupil has at most 4 guardians');
-    }
-    em.create(Guardianship, { school: viewer.schoolId, guardian: id, pupil: pupilId, kind });
-    await em.flush();
-    return { id, linkedExisting: true };
-  }
-  if (count >= MAX_GUARDIANS) throw badInput('kind', 'TOO_MANY', 'A pupil has at most 4 guardians');
-  const guardian = em.create(Person, {
-    school: viewer.schoolId,
-    ...fields,
-    recordConfirmedAt: new Date(),
-    recordConfirmedBy: viewer.personId,
-  });
-  em.create(RoleGrant, { school: viewer.schoolId, person: guardian, role: Role.PARENT });
-  em.create(Guardianship, { school: viewer.schoolId, guardian, pupil: pupilId, kind });
-  await em.flush();
-  audit(em, viewer, 'person', guardian.id, 'create', { pupilId, kind }, null);
-  return { id: guardian.id, linkedExisting: false };
 }
 
 /** A class of the viewer's school that the viewer leads: only its class teacher registers its pupils. */

@@ -40,4 +40,20 @@ export default tseslint.config(
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: tseslint.parser } },
   },
+  // The client's types come from its own tsconfig (through SvelteKit's), found per file by the
+  // project service; `.svelte` files are read by svelte-eslint-parser with the TS parser inside.
+  {
+    files: ['client/src/**/*.ts', 'client/src/**/*.svelte'],
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+        extraFileExtensions: ['.svelte'],
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+    },
+  },
 );

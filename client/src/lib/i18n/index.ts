@@ -32,7 +32,8 @@ export function setupI18n(): void {
 }
 
 export function changeLocale(next: Locale): void {
-  locale.set(next);
+  // The dictionaries are added up front, so the switch has nothing to wait for.
+  void locale.set(next);
   try {
     localStorage.setItem(STORAGE_KEY, next);
   } catch {

@@ -66,6 +66,18 @@ export const describeStored = (g: StoredGroup) => ({
   pupilIds: g.pupil_ids,
 });
 
+/** A change as the audit keeps it: the groups as planned, and the journal entries left behind. */
+export const describeChange = (changes: GroupChange[], leftBehind: number[][]) => ({
+  groups: changes.map(({ old, plan }) => ({ id: old.id, ...plan })),
+  ...(leftBehind.some((pupils) => pupils.length > 0)
+    ? {
+        entriesLeftBehind: changes.flatMap(({ old }, i) =>
+          leftBehind[i].length > 0 ? [{ groupId: old.id, pupilIds: leftBehind[i] }] : [],
+        ),
+      }
+    : {}),
+});
+
 /** At least two groups, each with its own name (case does not matter); the names trimmed. */
 export function checkGroupNames(input: readonly { name: string }[]): string[] {
   if (input.length < 2) {

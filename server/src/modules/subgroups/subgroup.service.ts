@@ -21,6 +21,7 @@ import {
   changedGroupIds,
   checkGroupNames,
   checkMembership,
+  describeChange,
   describeStored,
   diffGroups,
   journalProblems,
@@ -102,24 +103,9 @@ export class SubgroupService {
       await this.renameGroups(tem, changes);
       await this.changeTeachers(tem, changes);
       await this.moveMembers(tem, viewer, stored, changes);
-      audit(
-        tem,
-        viewer,
-        'subgroup_split',
-        splitId,
-        'update',
-        { groups: stored.map(describeStored) },
-        {
-          groups: changes.map(({ old, plan }) => ({ id: old.id, ...plan })),
-          ...(leftBehind.some((pupils) => pupils.length > 0)
-            ? {
-                entriesLeftBehind: changes.flatMap(({ old }, i) =>
-                  leftBehind[i].length > 0 ? [{ groupId: old.id, pupilIds: leftBehind[i] }] : [],
-                ),
-              }
-            : {}),
-        },
-      );
+      const before = { groups: stored.map(describeStored) };
+      const after = describeChange(changes, leftBehind);
+      audit(tem, viewer, 'subgroup_split', splitId, 'update', before, after);
       await tem.flush();
       return (await loadSplits(tem, viewer, facts.class_id)).find((s) => s.id === splitId)!;
     });

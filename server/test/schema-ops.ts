@@ -205,12 +205,14 @@ export const ID_KINDS = [
   'attendanceCode',
   'classGroup',
   'consent',
+  'conversation',
   'course',
   'event',
   'guardian',
   'holiday',
   'lesson',
   'mark',
+  'message',
   'pupil',
   'session',
   'staff',
@@ -262,6 +264,11 @@ export const ID_BY_PATH: Record<string, IdKind> = {
   'personalDataAccessLog.subjectId': 'pupil',
   'personalDataAccessLog.readerId': 'staff',
   'saveMarks.changes.id': 'mark',
+  'conversation.id': 'conversation',
+  'conversations.after': 'message',
+  'conversation.messages.before': 'message',
+  'editMessage.id': 'message',
+  'deleteMessage.id': 'message',
 };
 export const ID_BY_NAME: Record<string, IdKind> = {
   academicYearId: 'academicYear',
@@ -281,6 +288,9 @@ export const ID_BY_NAME: Record<string, IdKind> = {
   codeId: 'attendanceCode',
   workTypeId: 'workType',
   after: 'event',
+  conversationId: 'conversation',
+  messageId: 'message',
+  memberIds: 'staff',
 };
 
 export const kindOf = (op: string, slot: Slot): IdKind | undefined =>
@@ -318,6 +328,7 @@ export async function sampleIds(t: TestApp, schoolId: number): Promise<Record<Id
       `select class_group_id id from course where school_id = ? and id = ${course}`,
     ),
     consent: await q(`select id from consent where school_id = ? order by id limit 1`),
+    conversation: await q(`select id from conversation where school_id = ? order by id limit 1`),
     course,
     event: await q(`select id from domain_event where school_id = ? order by id limit 1`),
     guardian: await q(`select g.guardian_id id from guardianship g where g.school_id = ?
@@ -327,6 +338,8 @@ export async function sampleIds(t: TestApp, schoolId: number): Promise<Record<Id
     // One that was changed, so that its history is not empty.
     mark: await q(`select id from mark where school_id = ? and lesson_id in
       (select id from lesson where course_id = ${course}) order by version desc, id limit 1`),
+    message: await q(`select m.id from message m join conversation c on c.id = m.conversation_id
+      where c.school_id = ? order by m.id limit 1`),
     pupil,
     session: await q(`select id from session where school_id = ? order by id limit 1`),
     staff: await personBy('TEACHER', 'teacher'),

@@ -16,6 +16,7 @@ import {
 import { checkPersonInput } from './person-fields.js';
 import { addGuardianTo } from './guardian-link.js';
 import { requireLedClass } from './people.service.js';
+import { enrolmentStart } from './pupil-moves.js';
 import {
   FileDownload,
   FileProblem,
@@ -88,13 +89,17 @@ export class ClassImportService {
     });
   }
 
-  /** All or nothing: any problem in the file refuses the whole import, naming each row. */
+  /**
+   * All or nothing: any problem in the file refuses the whole import, naming each row. Every pupil
+   * of the list is enrolled from `enrolledFrom` (as `registerPupil` takes it), else from today.
+   */
   async commit(
     scope: Scope,
     today: string,
     classGroupId: string,
     base64: string,
     filename: string,
+    enrolledFrom?: string | null,
   ): Promise<ImportResult> {
     const viewer = scope.viewer!;
     const cls = await this.ledClass(scope, classGroupId);
@@ -115,7 +120,7 @@ export class ClassImportService {
     }
     const result = await scope.em.transactional(async (tem) => {
       const year = await tem.findOneOrFail(AcademicYear, cls.academicYear.id);
-      const startsOn = today < year.startsOn ? year.startsOn : today;
+      const startsOn = enrolmentStart(year, today, enrolledFrom);
       const out = { pupilsCreated: 0, guardiansCreated: 0, guardiansLinked: 0 };
       for (const row of parsed.rows) {
         const fields = checkPersonInput(row.pupil, today);

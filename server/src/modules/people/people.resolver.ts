@@ -51,6 +51,9 @@ function guarded<T>(ctx: RequestContext, r: PersonRecord, field: string, value: 
   return value;
 }
 
+const ENROLLED_FROM =
+  "The pupil's first day in the class: a day of its academic year up to today; today when absent";
+
 const isStaffRecord = (r: PersonRecord) => hasStaffRole(r.roles);
 
 @Resolver(() => PersonRecord)
@@ -128,6 +131,8 @@ export class PeopleResolver {
   async registerPupil(
     @Arg('classGroupId', () => ID) classGroupId: string,
     @Arg('input') input: PersonInput,
+    @Arg('enrolledFrom', () => LocalDate, { nullable: true, description: ENROLLED_FROM })
+    enrolledFrom: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<PersonRecord> {
     const id = await ctx.services.people.registerPupil(
@@ -135,6 +140,7 @@ export class PeopleResolver {
       await ctx.loaders.today(),
       classGroupId,
       input,
+      enrolledFrom,
     );
     return fresh(ctx, id);
   }
@@ -231,6 +237,8 @@ export class PeopleResolver {
     @Arg('classGroupId', () => ID) classGroupId: string,
     @Arg('fileBase64') fileBase64: string,
     @Arg('filename') filename: string,
+    @Arg('enrolledFrom', () => LocalDate, { nullable: true, description: ENROLLED_FROM })
+    enrolledFrom: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<ImportResult> {
     return ctx.services.classImport.commit(
@@ -239,6 +247,7 @@ export class PeopleResolver {
       classGroupId,
       fileBase64,
       filename,
+      enrolledFrom,
     );
   }
 

@@ -23,6 +23,7 @@ import {
   checkLeaveReason,
   currentEnrolment,
   deletionFacts,
+  enrolmentStart,
   refuseDeletion,
   transferTarget,
 } from './pupil-moves.js';
@@ -90,18 +91,20 @@ export class PeopleService {
     return record;
   }
 
+  /** Enrols the new pupil from `enrolledFrom` (a day of the class's year up to today), else today. */
   async registerPupil(
     { em, viewer }: Scope,
     today: string,
     classGroupId: string,
     input: PersonInput,
+    enrolledFrom?: string | null,
   ): Promise<number> {
     if (!viewer) throw forbidden();
     const fields = checkPersonInput(input, today);
     return em.transactional(async (tem) => {
       const cls = await requireLedClass(tem, viewer, classGroupId);
       const year = await tem.findOneOrFail(AcademicYear, cls.academicYear.id);
-      const startsOn = today < year.startsOn ? year.startsOn : today;
+      const startsOn = enrolmentStart(year, today, enrolledFrom);
       const pupil = tem.create(Person, {
         school: viewer.schoolId,
         ...fields,

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Enrollment } from './enrollment.entity.js';
 import { ClassGroup } from '../school/class-group.entity.js';
+import type { AcademicYear } from '../school/academic-year.entity.js';
 import type { Viewer } from '../../auth/viewer.js';
 import { badInput, conflict, notFound } from '../../errors.js';
 import { parseId } from '../../graphql/validate.js';
@@ -8,13 +9,43 @@ import type { MovePupilInput } from './people.inputs.js';
 import { LeaveReason } from './people.types.js';
 import { pgIntArray } from './people.loaders.js';
 
-/** The steps of moving a pupil out of a class and of deleting one registered by mistake. */
+/**
+ * The steps of enrolling a new pupil, of moving a pupil out of a class and of deleting one
+ * registered by mistake.
+ */
 
 export const addDays = (date: string, n: number) => {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + n);
   return d.toISOString().slice(0, 10);
 };
+
+/**
+ * The first day of a new pupil in a class of `year`: the date asked for, or else the school's today
+ * (the year's first day before the year begins). A pupil who joined mid-year is registered later,
+ * so an earlier date within the year is taken, and the journal lets their marks be entered from
+ * it; a date outside the year, or after the default (the day they join is registered on that
+ * day), is refused.
+ */
+export function enrolmentStart(
+  year: Pick<AcademicYear, 'startsOn' | 'endsOn'>,
+  today: string,
+  asked: string | null | undefined,
+): string {
+  const fallback = today < year.startsOn ? year.startsOn : today;
+  if (asked == null) return fallback;
+  if (asked < year.startsOn || asked > year.endsOn) {
+    throw badInput(
+      'enrolledFrom',
+      'OUTSIDE_YEAR',
+      `The date is outside the class's academic year (${year.startsOn} to ${year.endsOn})`,
+    );
+  }
+  if (asked > fallback) {
+    throw badInput('enrolledFrom', 'DATE_OUT_OF_RANGE', 'The date is in the future');
+  }
+  return asked;
+}
 
 export function checkLeaveReason(reason: LeaveReason): void {
   if (!Object.values(LeaveReason).includes(reason)) {

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeOf, createTestApp, type GqlClient, type TestApp } from './helpers.js';
+import { DEMO_TODAY, codeOf, createTestApp, type GqlClient, type TestApp } from './helpers.js';
 import { Role } from '../src/auth/role.js';
-import { factory } from './factory.js';
+import { factory, type Factory } from './factory.js';
 
 /**
  * People (R-3.2.2, R-3.4, R-4.2.1) and personal data (R-3.7, R-3.8, 152-FZ): who registers whom,
  * who sees which personal field through every path, and the log of staff reads.
  */
 let t: TestApp;
+let f: Factory;
 const c: Record<string, GqlClient> = {};
 const ROLES = [
   'sysadmin',
@@ -29,11 +30,12 @@ let ids: {
   otherPupil: string;
   other3: string;
   teacher: string;
+  algebra: string;
 };
 
 beforeAll(async () => {
   t = await createTestApp({ demo: false });
-  const f = factory(t);
+  f = factory(t);
   await f.newSchool();
   await f.newStaff({ roles: [Role.SYSADMIN], login: 'sysadmin' });
   await f.newStaff({ roles: [Role.DIRECTOR], login: 'director' });
@@ -90,6 +92,7 @@ beforeAll(async () => {
     otherPupil: otherPupil.id,
     other3: other3.id,
     teacher: teacher.id,
+    algebra: algebra.id,
   };
 });
 afterAll(() => t.close());
@@ -439,6 +442,64 @@ describe('registration (R-3.2.2)', () => {
   });
 });
 
+describe('the day a new pupil joins the class (issue 20)', () => {
+  const registerFrom = (enrolledFrom: string | null, firstName: string) =>
+    c.classteacher.request<{ registerPupil: { id: string } }>(
+      `mutation($c:ID!,$i:PersonInput!,$d:LocalDate){registerPupil(classGroupId:$c,input:$i,enrolledFrom:$d){id}}`,
+      { c: ids.c7, i: { ...pupilInput, firstName }, d: enrolledFrom },
+    );
+  const SAVE = 'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}';
+  const markOn = (lessonId: string, pupilId: string) =>
+    c.teacher.request<{ saveMarks: { saved: { id: string }[] } }>(SAVE, {
+      c: [{ lessonId, pupilId, value: '5', workTypeId: f.school.workTypes['Ответ на уроке'] }],
+    });
+  const entryReason = (r: { errors?: { extensions?: Record<string, unknown> }[] }) =>
+    (r.errors?.[0]?.extensions?.entries as { reason: string }[] | undefined)?.[0]?.reason;
+
+  it('enrols a pupil registered mid-year from an earlier day, so that day’s lessons take marks', async () => {
+    const lesson = await f.newLesson({ course: ids.algebra, date: '2026-11-16' });
+    const r = await registerFrom('2026-11-09', 'Вера');
+    expect(r.errors).toBeUndefined();
+    const id = r.data!.registerPupil.id;
+    expect(
+      await t.sql(`select starts_on::text from enrollment where pupil_id = ?`, [Number(id)]),
+    ).toEqual([{ starts_on: '2026-11-09' }]);
+    const saved = await markOn(lesson.id, id);
+    expect(saved.errors).toBeUndefined();
+    expect(saved.data!.saveMarks.saved).toHaveLength(1);
+  });
+
+  it('enrols from today without the date, refusing marks on earlier lessons', async () => {
+    const lesson = await f.newLesson({ course: ids.algebra, date: '2026-11-16' });
+    const r = await registerFrom(null, 'Галина');
+    expect(r.errors).toBeUndefined();
+    const id = r.data!.registerPupil.id;
+    expect(
+      await t.sql(`select starts_on::text from enrollment where pupil_id = ?`, [Number(id)]),
+    ).toEqual([{ starts_on: DEMO_TODAY }]);
+    const refused = await markOn(lesson.id, id);
+    expect(codeOf(refused)).toBe('BAD_USER_INPUT');
+    expect(entryReason(refused)).toBe('NOT_ENROLLED');
+  });
+
+  it('refuses a day outside the class’s academic year or after today, writing nothing', async () => {
+    const before = [await count('person'), await count('enrollment'), await count('role_grant')];
+    for (const [day, reason] of [
+      ['2026-08-31', 'OUTSIDE_YEAR'],
+      ['2027-06-01', 'OUTSIDE_YEAR'],
+      ['2025-11-09', 'OUTSIDE_YEAR'],
+      ['2026-12-01', 'DATE_OUT_OF_RANGE'],
+    ] as const) {
+      const r = await registerFrom(day, 'Дина');
+      expect(codeOf(r), day).toBe('BAD_USER_INPUT');
+      expect(r.errors![0].extensions, day).toMatchObject({ field: 'enrolledFrom', reason });
+    }
+    expect([await count('person'), await count('enrollment'), await count('role_grant')]).toEqual(
+      before,
+    );
+  });
+});
+
 describe('personal data (R-3.7, R-3.8)', () => {
   const read = (who: GqlClient, id: string) =>
     who.request<{
@@ -637,6 +698,34 @@ describe('class list import (R-3.2.2)', () => {
         x.problems.some((p) => p.reason === 'ALREADY_IN_CLASS'),
       ),
     ).toBe(true);
+  });
+
+  it('enrols the whole list from the day chosen for the import, refusing a day outside the year', async () => {
+    const list = csv([
+      'Зайцева;Алла;;Ж;05.05.2013;;;;',
+      'Зайцев;Борис;;М;06.06.2013;Зайцева;Ольга;мать;+7 915 222-33-44',
+    ]);
+    const importFrom = (d: string) =>
+      c.classteacher.request<{ importClassList: { pupilsCreated: number } }>(
+        `mutation($c:ID!,$f:String!,$d:LocalDate){importClassList(classGroupId:$c,fileBase64:$f,filename:"list.csv",enrolledFrom:$d){pupilsCreated}}`,
+        { c: ids.c7, f: list, d },
+      );
+    const before = [await count('person'), await count('enrollment')];
+    const refused = await importFrom('2027-09-01');
+    expect(codeOf(refused)).toBe('BAD_USER_INPUT');
+    expect(refused.errors![0].extensions).toMatchObject({
+      field: 'enrolledFrom',
+      reason: 'OUTSIDE_YEAR',
+    });
+    expect([await count('person'), await count('enrollment')]).toEqual(before);
+    const r = await importFrom('2026-11-09');
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.importClassList.pupilsCreated).toBe(2);
+    const starts = await t.sql<{ starts_on: string }>(
+      `select e.starts_on::text from enrollment e join person p on p.id = e.pupil_id
+        where p.last_name in ('Зайцева', 'Зайцев')`,
+    );
+    expect(starts).toEqual([{ starts_on: '2026-11-09' }, { starts_on: '2026-11-09' }]);
   });
 
   it('is the class teacher’s alone', async () => {

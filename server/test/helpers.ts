@@ -139,3 +139,21 @@ export class GqlClient {
 }
 
 export const codeOf = (r: Pick<GqlResult, 'errors'>) => r.errors?.[0]?.extensions?.code;
+
+/**
+ * Polls `check` every `every` ms until it holds, and answers whether it did before `timeout` ms
+ * passed. A test waits so for what it waits for (a listener registered, an event delivered)
+ * instead of sleeping a fixed time, too short on a slow machine and wasted on a fast one. To show
+ * that something does not arrive, wait for a control that is sent after it and must arrive.
+ */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeout = 5000,
+  every = 10,
+): Promise<boolean> {
+  for (const end = Date.now() + timeout; Date.now() < end;) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, every));
+  }
+  return check();
+}

@@ -2,14 +2,17 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
-import { createTestApp, DEMO_TODAY, GqlClient, type TestApp } from './helpers.js';
+import { createTestApp, DEMO_TODAY, GqlClient, waitFor, type TestApp } from './helpers.js';
 import { publish } from '../src/events/outbox.js';
 import { startServer } from '../bench/processes.js';
 
 /** Live updates (R-2.4): outbox, per-event authorization, resume, several processes, sessions. */
 let t: TestApp;
 let teacher: GqlClient;
+/** The bus's listeners with no socket open: the app's own. */
+let base: number;
 let ids: {
+  school: number;
   child7: string;
   classmate: string;
   course: string;
@@ -57,17 +60,24 @@ async function socketAs(
   return { client, closed };
 }
 
-/** Collects a subscription's events; `next(n)` waits for the n-th. */
+/** An event only the tests publish, to learn that a subscription is live (`hear`). */
+const PROBE = 'PROBE';
+
+/** Collects a subscription's events, probes counted apart; `until(n)` waits for the n-th. */
 function collect(client: Client, query: string, variables: Record<string, unknown>) {
   const events: Live[] = [];
   const errors: unknown[] = [];
+  let probes = 0;
   let notify = () => {};
   const dispose = client.subscribe<{ [k: string]: Live }>(
     { query, variables },
     {
       next: (r) => {
         if (r.errors) errors.push(r.errors);
-        if (r.data) events.push(Object.values(r.data)[0]);
+        const e = r.data ? Object.values(r.data)[0] : undefined;
+        // Known by its value: an alias may rename `type`.
+        if (e && Object.values(e).includes(PROBE)) probes++;
+        else if (e) events.push(e);
         notify();
       },
       error: (e) => {
@@ -81,6 +91,9 @@ function collect(client: Client, query: string, variables: Record<string, unknow
     events,
     errors,
     dispose,
+    get probes() {
+      return probes;
+    },
     async until(n: number, ms = 5000): Promise<Live[]> {
       const deadline = Date.now() + ms;
       while (events.length < n && errors.length === 0 && Date.now() < deadline) {
@@ -102,7 +115,37 @@ const mark = (pupilId: string, value: string) => ({
   value,
   workTypeId: ids.answer,
 });
-const settle = () => new Promise((r) => setTimeout(r, 300));
+
+/**
+ * Publishes probes for a pupil's or a course's feeds until each of `subs` has heard one more.
+ * Then each subscription is live on its server, whichever process that is; and, as a feed
+ * delivers in order, whatever was published for it before has arrived or never will.
+ */
+async function hear(
+  subs: ReturnType<typeof collect>[],
+  to: { pupilId?: string; courseId?: string },
+  timeout = 8000,
+): Promise<void> {
+  const before = subs.map((s) => s.probes);
+  const probe = {
+    type: PROBE,
+    payload: {},
+    ...(to.pupilId ? { pupilIds: [Number(to.pupilId)] } : {}),
+    ...(to.courseId ? { courseId: Number(to.courseId) } : {}),
+  };
+  const heard = () => subs.every((s, i) => s.probes > before[i]);
+  const done = await waitFor(
+    async () => {
+      if (heard()) return true;
+      // A probe published before the subscription listened is lost: the next one is not.
+      await t.orm.em.fork().transactional((tem) => publish(tem, ids.school, [probe]));
+      return heard();
+    },
+    timeout,
+    100,
+  );
+  if (!done) throw new Error(`no probe heard within ${timeout} ms: ${JSON.stringify(to)}`);
+}
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -111,6 +154,7 @@ beforeAll(async () => {
     `select co.id from course co join subject s on s.id = co.subject_id join class_group c on c.id = co.class_group_id where s.name = 'Алгебра' and c.grade = 7`,
   );
   ids = {
+    school: Number(await one(`select id from school limit 1`)),
     course,
     otherCourse: await one(
       `select co.id from course co join subject s on s.id = co.subject_id join class_group c on c.id = co.class_group_id where s.name = 'Алгебра' and c.grade = 8`,
@@ -125,6 +169,7 @@ beforeAll(async () => {
     ),
     answer: await one(`select id from work_type where name = 'Ответ на уроке'`),
   };
+  base = t.app.services.bus.listeners;
 });
 afterAll(() => t.close());
 
@@ -132,12 +177,12 @@ describe('live diary', () => {
   it("delivers a child's new mark to the parent, and never a classmate's or a rolled-back one", async () => {
     const { client } = await socketAs('parent');
     const sub = collect(client, DIARY, { p: ids.child7 });
-    await settle();
+    await hear([sub], { pupilId: ids.child7 });
     await teacher.request(SAVE, { c: [mark(ids.classmate, '2')] });
     await teacher.request(SAVE, { c: [mark(ids.child7, '5'), { ...mark(ids.child7, '9') }] }); // refused: rolled back
+    // The control: sent last, so once it is here the two before it would have been too.
     await teacher.request(SAVE, { c: [mark(ids.child7, '4')] });
     const got = await sub.until(1);
-    await settle();
     expect(sub.errors).toEqual([]);
     expect(got).toHaveLength(1);
     expect(got[0].type).toBe('MARK_SAVED');
@@ -169,7 +214,7 @@ describe('live diary', () => {
   it('resumes after a drop with exactly the missed events, in order, while new ones keep coming', async () => {
     const first = await socketAs('parent');
     const sub = collect(first.client, DIARY, { p: ids.child7 });
-    await settle();
+    await hear([sub], { pupilId: ids.child7 });
     await teacher.request(SAVE, { c: [mark(ids.child7, '3')] });
     const [seen] = await sub.until(1);
     await first.client.dispose(); // the network drops
@@ -178,7 +223,7 @@ describe('live diary', () => {
     const resumed = collect(again.client, DIARY, { p: ids.child7, a: seen.id });
     await teacher.request(SAVE, { c: [mark(ids.child7, '2')] }); // arrives while replaying
     const got = await resumed.until(4);
-    await settle();
+    await hear([resumed], { pupilId: ids.child7 }); // nothing repeated before the probe
     expect(resumed.events.map((e) => JSON.parse(e.payload).value)).toEqual(['5', '4', '3', '2']);
     const idsSeen = resumed.events.map((e) => BigInt(e.id));
     expect([...idsSeen].sort((a, b) => (a < b ? -1 : 1))).toEqual(idsSeen);
@@ -210,18 +255,21 @@ describe('delivery', () => {
     const parentSocket = await socketAs('parent');
     const journal = collect(teacherSocket.client, JOURNAL, { c: ids.course });
     const notes = collect(parentSocket.client, NOTIFICATIONS, {});
-    const other = collect(teacherSocket.client, JOURNAL, {
-      c: await one(
-        `select co.id from course co where co.teacher_id = (select person_id from user_account where login = 'teacher') and co.id <> ? limit 1`,
-        [ids.course],
-      ),
-    });
-    await settle();
+    const otherCourse = await one(
+      `select co.id from course co where co.teacher_id = (select person_id from user_account where login = 'teacher') and co.id <> ? limit 1`,
+      [ids.course],
+    );
+    const other = collect(teacherSocket.client, JOURNAL, { c: otherCourse });
+    await hear([journal], { courseId: ids.course });
+    await hear([notes], { pupilId: ids.child7 });
+    await hear([other], { courseId: otherCourse });
     await teacher.request(SAVE, { c: [mark(ids.child7, '5')] });
     await teacher.request(SAVE, { c: [mark(ids.classmate, '3')] });
     await journal.until(2);
     await notes.until(1);
-    await settle();
+    // Controls after both marks: the classmate's did not reach the parent, nor either the other course.
+    await hear([notes], { pupilId: ids.child7 });
+    await hear([other], { courseId: otherCourse });
     expect([journal.errors, notes.errors, other.errors]).toEqual([[], [], []]);
     expect(journal.events.map((e) => JSON.parse(e.payload).value)).toEqual(['5', '3']);
     expect(notes.events.map((e) => JSON.parse(e.payload).value)).toEqual(['5']);
@@ -245,7 +293,7 @@ describe('delivery', () => {
       'subscription($p:ID!){diaryEvents(pupilId:$p){...E}} fragment E on LiveEvent{id type payload}',
       { p: ids.child7 },
     );
-    await settle();
+    await hear([aliased, plain, fragment], { pupilId: ids.child7 });
     await teacher.request(SAVE, { c: [mark(ids.child7, '4')] });
     await aliased.until(1);
     await plain.until(1);
@@ -261,25 +309,27 @@ describe('delivery', () => {
 
   it('stops sending when the client completes a subscription or leaves, and lets go of it', async () => {
     const bus = t.app.services.bus;
-    await settle();
+    // The sockets of the tests before have closed: the bus has only the app's own listeners.
+    await waitFor(() => bus.listeners === base);
     const before = bus.listeners;
     const { client } = await socketAs('parent');
     const kept = collect(client, DIARY, { p: ids.child7 });
     const ended = collect(client, DIARY, { p: ids.child7 });
     const journal = collect(client, JOURNAL, { c: ids.course }); // refused: never listens
-    await settle();
+    await hear([kept, ended], { pupilId: ids.child7 });
+    await journal.until(1, 2000);
     expect(bus.listeners).toBe(before + 2);
     ended.dispose();
-    await settle();
+    await waitFor(() => bus.listeners === before + 1);
     expect(bus.listeners).toBe(before + 1);
     await teacher.request(SAVE, { c: [mark(ids.child7, '3')] });
     await kept.until(1);
-    await settle();
+    await hear([kept], { pupilId: ids.child7 }); // nothing more came before the probe
     expect(kept.events).toHaveLength(1);
     expect(ended.events).toEqual([]);
     expect(JSON.stringify(journal.errors)).toContain('NOT_FOUND');
     await client.dispose();
-    await settle();
+    await waitFor(() => bus.listeners === before);
     expect(bus.listeners).toBe(before);
   });
 });
@@ -303,13 +353,26 @@ describe('order', () => {
       await publish(c, schoolId, [{ type: 'ORDER_C', payload: {} }]);
       await c.commit();
     })();
-    await settle();
-    t.app.services.bus.wake();
-    await settle();
+    // Publishing takes the outbox's lock for the transaction: C waits there for A.
+    const waiting = await waitFor(
+      async () =>
+        (
+          await t.sql(
+            `select 1 from pg_locks where locktype = 'advisory' and not granted
+                and database = (select oid from pg_database where datname = current_database())`,
+          )
+        ).length > 0,
+    );
+    expect(waiting).toBe(true);
+    // The read that wake() starts, done before A commits: the bus keeps it (and a read queued
+    // behind it) as `running`, which nothing public awaits.
+    const bus = t.app.services.bus;
+    const reading = () => (bus as unknown as { running?: Promise<void> }).running;
+    bus.wake();
+    while (reading()) await reading();
     await a.commit();
     await cDone;
-    const deadline = Date.now() + 5000;
-    while (heard.length < 2 && Date.now() < deadline) await settle();
+    await waitFor(() => heard.length >= 2);
     stop();
     expect(heard.map((e) => e.type)).toEqual(['ORDER_A', 'ORDER_C']);
     expect(BigInt(heard[0].id)).toBeLessThan(BigInt(heard[1].id));
@@ -325,8 +388,10 @@ describe('order', () => {
       10n ** BigInt(next.length + 1) - 4n,
     ]);
     const heard: string[] = [];
+    let controlHeard = false;
     const stop = t.app.services.bus.subscribe((e) => {
       if (e.type === 'ORDER_DIGITS') heard.push(e.id);
+      if (e.type === 'ORDER_CONTROL') controlHeard = true;
     });
     await t.orm.em.fork().transactional((tem) =>
       publish(
@@ -335,13 +400,17 @@ describe('order', () => {
         Array.from({ length: 6 }, () => ({ type: 'ORDER_DIGITS', payload: {} })),
       ),
     );
-    await settle();
+    // The seventh comes in a read of its own.
+    await waitFor(() => heard.length >= 6);
     await t.orm.em
       .fork()
       .transactional((tem) => publish(tem, schoolId, [{ type: 'ORDER_DIGITS', payload: {} }]));
-    const deadline = Date.now() + 5000;
-    while (heard.length < 7 && Date.now() < deadline) await settle();
-    await settle();
+    await waitFor(() => heard.length >= 7);
+    // Events are handed out in id order: once the control is heard, nothing more can come.
+    await t.orm.em
+      .fork()
+      .transactional((tem) => publish(tem, schoolId, [{ type: 'ORDER_CONTROL', payload: {} }]));
+    await waitFor(() => controlHeard);
     stop();
     const first = 10n ** BigInt(next.length + 1) - 3n;
     expect(heard).toEqual(Array.from({ length: 7 }, (_, i) => String(first + BigInt(i))));
@@ -366,8 +435,7 @@ describe('order', () => {
         }
       }),
     );
-    const deadline = Date.now() + 10_000;
-    while (heard.length < writers * each && Date.now() < deadline) await settle();
+    await waitFor(() => heard.length >= writers * each, 10_000);
     stop();
     const [{ n }] = await t.sql<{ n: string }>(
       `select count(*)::text n from domain_event where type = 'ORDER_MANY'`,
@@ -406,10 +474,10 @@ describe('sessions and sockets', () => {
     await c.login('parent', 'demo');
     const { client, closed } = await socketAs('parent');
     const sub = collect(client, DIARY, { p: ids.child7 });
-    await settle();
+    await hear([sub], { pupilId: ids.child7 });
     // The parent signs out from another tab: that ends only that tab's session…
     await c.request('mutation { logout }');
-    await settle();
+    await hear([sub], { pupilId: ids.child7 }); // the socket still delivers after the sign-out
     expect(sub.errors).toEqual([]);
     // …while ending every session of the account (a password change) closes the sockets too.
     const account = await one(`select id from user_account where login = 'parent'`);
@@ -430,6 +498,7 @@ describe('sessions and sockets', () => {
     const opened = Date.now();
     const { client, closed } = await socketAs('parent', t.url, t.origin, shorten);
     const sub = collect(client, DIARY, { p: ids.child7 });
+    await hear([sub], { pupilId: ids.child7 });
     await teacher.request(SAVE, { c: [mark(ids.child7, '4')] });
     expect((await sub.until(1)).map((e) => e.type)).toEqual(['MARK_SAVED']);
     expect(
@@ -460,7 +529,7 @@ describe('rights withdrawn while a socket is open (issue 19)', () => {
       { p: ids.child7 },
     );
     try {
-      await settle();
+      await hear([diary, witness, viaFragment], { pupilId: ids.child7 });
       await teacher.request(SAVE, { c: [mark(ids.child7, '5')] });
       expect(valuesOf(await diary.until(1))).toEqual(['5']); // the positive control
       const classTeacher = await t.as('classteacher');
@@ -474,8 +543,8 @@ describe('rights withdrawn while a socket is open (issue 19)', () => {
         c: [{ ...mark(ids.child7, '2'), comment: 'Не выучил стихотворение' }],
       });
       expect(valuesOf(await witness.until(2))).toEqual(['5', '2']);
+      // Ends with the refusal, after which nothing is delivered; a '2' would have come before it.
       await diary.until(2, 5000);
-      await settle();
       expect(valuesOf(diary.events)).toEqual(['5']);
       expect(JSON.stringify(diary.errors)).toContain('NOT_FOUND');
       await viaFragment.until(2, 2000);
@@ -513,7 +582,7 @@ describe('rights withdrawn while a socket is open (issue 19)', () => {
     const notes = collect(oldSocket.client, NOTIFICATIONS, {});
     const witness = collect(newSocket.client, JOURNAL, { c: ids.course });
     try {
-      await settle();
+      await hear([journal, notes, witness], { courseId: ids.course });
       await teacher.request(SAVE, { c: [mark(ids.classmate, '4')] });
       expect(valuesOf(await journal.until(1))).toEqual(['4']); // the positive control
       expect(valuesOf(await notes.until(1))).toEqual(['4']);
@@ -522,7 +591,8 @@ describe('rights withdrawn while a socket is open (issue 19)', () => {
       expect(written.errors).toBeUndefined();
       expect(valuesOf(await witness.until(2))).toEqual(['4', '3']);
       await journal.until(2, 5000);
-      await settle();
+      // The control: a course the teacher keeps, heard after the deputy's mark.
+      await hear([notes], { courseId: ids.otherCourse });
       expect(valuesOf(journal.events)).toEqual(['4']);
       expect(JSON.stringify(journal.errors)).toContain('NOT_FOUND');
       // The teacher's notifications go on, without the course taken away.
@@ -552,7 +622,7 @@ describe('several processes', () => {
     const other = await serverProcess();
     const { client } = await socketAs('pupil', other.url, other.origin);
     const sub = collect(client, DIARY, { p: ids.child7 });
-    await settle();
+    await hear([sub], { pupilId: ids.child7 });
     await teacher.request(SAVE, { c: [mark(ids.child7, '5')] }); // through the first process
     const got = await sub.until(1, 8000);
     expect(sub.errors).toEqual([]);
@@ -564,7 +634,7 @@ describe('several processes', () => {
     const first = await serverProcess();
     const before = await socketAs('parent', first.url, first.origin);
     const sub = collect(before.client, DIARY, { p: ids.child7 });
-    await settle();
+    await hear([sub], { pupilId: ids.child7 });
     await teacher.request(SAVE, { c: [mark(ids.child7, '5')] });
     const [seen] = await sub.until(1, 8000);
     expect(JSON.parse(seen.payload)).toMatchObject({ value: '5' });
@@ -579,7 +649,7 @@ describe('several processes', () => {
     const resumed = collect(after.client, DIARY, { p: ids.child7, a: seen.id });
     await teacher.request(SAVE, { c: [mark(ids.child7, '2')] });
     await resumed.until(3, 8000);
-    await settle();
+    await hear([resumed], { pupilId: ids.child7 }); // nothing repeated before the probe
     expect(resumed.errors).toEqual([]);
     expect(resumed.events.map((e) => JSON.parse(e.payload).value)).toEqual(['4', '3', '2']);
     const got = resumed.events.map((e) => BigInt(e.id));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
-import { createTestApp, DEMO_TODAY, type TestApp } from './helpers.js';
+import { createTestApp, DEMO_TODAY, waitFor, type TestApp } from './helpers.js';
 
 let t: TestApp;
 let wsUrl: string;
@@ -137,6 +137,8 @@ describe('the WebSocket endpoint', () => {
     );
     const workType = await one(`select id from work_type where name = 'Ответ на уроке'`);
     const client = await socketAs('parent');
+    const listeners = () => t.app.services.bus.listeners;
+    const before = listeners();
     try {
       const diary = first(client, 'subscription($p:ID!){ diaryEvents(pupilId:$p) { type } }', {
         p: pupil,
@@ -152,7 +154,8 @@ describe('the WebSocket endpoint', () => {
         data: null,
         errors: [{ extensions: { code: 'NOT_FOUND' } }],
       });
-      await new Promise((r) => setTimeout(r, 300));
+      // The diary's feed listens on the bus (the refused journal never does): the mark is heard.
+      expect(await waitFor(() => listeners() === before + 1)).toBe(true);
       const teacher = await t.as('teacher');
       const saved = await teacher.request(
         'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}',

@@ -109,12 +109,24 @@ describe('messages', () => {
     await screenshot(parent, 'messages-conversation-phone', false);
     await screenshot(teacher, 'messages-conversation-desktop');
 
+    // The parent corrects the question and the teacher takes the reply back: each side sees it.
+    const corrected = `${question} И по русскому?`;
+    await own.getByTestId('message-edit').click();
+    await own.getByTestId('message-edit-input').fill(corrected);
+    await own.getByTestId('message-edit-save').click();
+    await teacher.getByTestId('message-text').filter({ hasText: corrected }).waitFor();
+    const mine = teacher.locator('[data-testid=message][data-own=true]').last();
+    await mine.getByTestId('message-delete').click();
+    await mine.getByTestId('message-delete-confirm').click();
+    await mine.getByTestId('message-text').filter({ hasText: 'Сообщение удалено' }).waitFor();
+    await theirs.getByTestId('message-text').filter({ hasText: 'Сообщение удалено' }).waitFor();
+
     // Back to the list on the phone: the conversation is there, read.
     await parent.getByTestId('conversation-back').click();
     await parent.getByTestId('conversation-list').waitFor();
     await parent
       .locator(`[data-testid=conversation-item][data-conversation-id="${conversationId}"]`)
-      .getByText(reply)
+      .getByText('Сообщение удалено')
       .waitFor();
     await screenshot(parent, 'messages-list-phone');
   });

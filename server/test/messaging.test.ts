@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
-import { createTestApp, codeOf, type GqlClient, type TestApp } from './helpers.js';
+import { createTestApp, codeOf, waitFor, type GqlClient, type TestApp } from './helpers.js';
 import { factory, type MadePerson } from './factory.js';
 import { Role } from '../src/auth/role.js';
 
@@ -333,19 +333,24 @@ describe('live', () => {
     );
     return { events, dispose };
   }
-  const settle = (ms = 600) => new Promise((r) => setTimeout(r, ms));
+  const listeners = () => t.app.services.bus.listeners;
+  /** Waits until `n` more subscriptions listen on the bus than `before`: they are live. */
+  const live = async (before: number, n: number) =>
+    expect(await waitFor(() => listeners() >= before + n)).toBe(true);
 
   it('delivers to the members only, and resumes after a drop without gaps or repeats', async () => {
     const conv = (await start('parent', ['maths'], 'Начало')).data!.startConversation.id;
     const [member, outsider] = [await socketOf(c.maths), await socketOf(c.otherTeacher)];
+    const before = listeners();
     const a = collect(member);
     const b = collect(outsider);
-    await settle();
+    await live(before, 2);
     const sent = (
       await c.parent.request<{ sendMessage: { id: string } }>(SEND, { c: conv, t: 'Живое' })
     ).data!.sendMessage.id;
     await c.maths.request(READ, { c: conv, m: sent });
-    await settle();
+    // Both reach the member; the outsider listened to the same bus while they were handed out.
+    expect(await waitFor(() => a.events.length >= 2)).toBe(true);
     expect(a.events.map((e) => e.type)).toEqual(['MESSAGE_SENT', 'CONVERSATION_READ']);
     expect(JSON.parse(a.events[0].payload)).toMatchObject({
       conversationId: conv,
@@ -356,10 +361,18 @@ describe('live', () => {
 
     const cursor = a.events[1].id;
     a.dispose();
-    await c.parent.request(SEND, { c: conv, t: 'Пока не было' });
+    const missed = (
+      await c.parent.request<{ sendMessage: { id: string } }>(SEND, {
+        c: conv,
+        t: 'Пока не было',
+      })
+    ).data!.sendMessage.id;
     const again = collect(member, cursor);
-    await settle();
-    expect(again.events.map((e) => e.type)).toEqual(['MESSAGE_SENT']);
+    expect(await waitFor(() => again.events.length >= 1)).toBe(true);
+    // A control after the replay: once it has come, a repeat of the missed message would have too.
+    await c.maths.request(READ, { c: conv, m: missed });
+    expect(await waitFor(() => again.events.length >= 2)).toBe(true);
+    expect(again.events.map((e) => e.type)).toEqual(['MESSAGE_SENT', 'CONVERSATION_READ']);
     again.dispose();
     b.dispose();
     await Promise.all([member.dispose(), outsider.dispose()]);
@@ -369,10 +382,11 @@ describe('live', () => {
     const s = (await start('classTeacher3', ['younger'], 'Домашнее задание')).data!
       .startConversation;
     const socket = await socketOf(c.classTeacher3);
+    const before = listeners();
     const feed = collect(socket);
-    await settle();
+    await live(before, 1);
     await c.younger.request(READ, { c: s.id, m: s.lastMessage.id });
-    await settle();
+    expect(await waitFor(() => feed.events.length >= 1)).toBe(true);
     expect(feed.events.map((e) => e.type)).toEqual(['READ_RECEIPT']);
     expect(JSON.parse(feed.events[0].payload)).toMatchObject({
       personId: p.younger.id,

@@ -149,6 +149,11 @@ export function formatError(
     const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions: { ...extensions, code: code ?? 'BAD_REQUEST' } };
   }
+  if (isVariableCoercionError(original, formatted)) {
+    // A variable of the wrong type (`after: true`), refused by graphql-js before any resolver:
+    // Apollo names these BAD_USER_INPUT over HTTP; the socket's ordinary path meets them raw.
+    return { message: formatted.message, extensions: { code: 'BAD_USER_INPUT' } };
+  }
   if (databaseUnreachable(original)) {
     log.warn('database unreachable', { path: formatted.path });
     return {
@@ -164,4 +169,18 @@ export function formatError(
     path: formatted.path,
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   };
+}
+
+/**
+ * graphql-js's refusal of a variable's value: no path (no resolver ran), wrapping the scalar's
+ * own GraphQLError, which wraps nothing. Its message names the variable and the type, nothing
+ * of ours.
+ */
+function isVariableCoercionError(original: unknown, formatted: GraphQLFormattedError): boolean {
+  return (
+    original instanceof GraphQLError &&
+    !formatted.path &&
+    original.originalError instanceof GraphQLError &&
+    !(original.originalError.originalError instanceof Error)
+  );
 }

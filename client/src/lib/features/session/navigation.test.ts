@@ -18,9 +18,20 @@ describe('navigationFor', () => {
 
   it('leads the director and the deputy to the study periods', () => {
     for (const role of ['DIRECTOR', 'DEPUTY'] as const) {
-      expect(navigationFor([role]).map((entry) => entry.href)).toEqual(['/', '/periods']);
+      expect(navigationFor([role]).map((entry) => entry.href)).toEqual([
+        '/',
+        '/periods',
+        '/reports',
+      ]);
     }
     expect(navigationFor(['TEACHER']).map((entry) => entry.href)).not.toContain('/periods');
+  });
+
+  it('offers reports to the administration and teachers only', () => {
+    expect(navigationFor(['TEACHER']).map((entry) => entry.href)).toEqual(['/', '/reports']);
+    for (const role of ['SYSADMIN', 'PARENT', 'STUDENT'] as const) {
+      expect(navigationFor([role]).map((entry) => entry.href)).not.toContain('/reports');
+    }
   });
 
   it('gives other roles no admin screens', () => {
@@ -66,6 +77,7 @@ describe('menuFor', () => {
     expect(menuFor(['DIRECTOR']).map((entry) => entry.href)).toEqual([
       '/',
       '/periods',
+      '/reports',
       '/admin/personal-data-log',
     ]);
     for (const role of ['SYSADMIN', 'DEPUTY', 'TEACHER', 'PARENT', 'STUDENT'] as const) {

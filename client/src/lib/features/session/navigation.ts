@@ -1,8 +1,29 @@
 import type { Pathname } from '$app/types';
 import type { Role } from '$lib/graphql/generated/graphql';
 
+/**
+ * The pages the menu leads to, a closed list rather than every `Pathname`: TypeScript checks
+ * `resolve()` on a union of at most 25 routes, and the app has more.
+ */
+type MenuHref = Extract<
+  Pathname,
+  | '/'
+  | '/admin/school'
+  | '/admin/years'
+  | '/admin/classes'
+  | '/admin/subjects'
+  | '/admin/courses'
+  | '/admin/timetable'
+  | '/admin/staff'
+  | '/admin/journal-settings'
+  | '/admin/personal-data-log'
+  | '/diary'
+  | '/periods'
+  | '/reports'
+>;
+
 export interface NavEntry {
-  href: Pathname;
+  href: MenuHref;
   /** Dictionary key of the label. */
   label: string;
 }
@@ -26,11 +47,14 @@ const DIARY: NavEntry = { href: '/diary', label: 'nav.diary' };
 /** Closing and reopening study periods (the administration). */
 const PERIODS: NavEntry = { href: '/periods', label: 'nav.periods' };
 
+/** Reports over the school (the administration) or a teacher's own courses and class. */
+const REPORTS: NavEntry = { href: '/reports', label: 'reports.nav' };
+
 const ENTRIES_BY_ROLE: Record<Role, NavEntry[]> = {
   SYSADMIN: [HOME, ...ADMIN],
-  DIRECTOR: [HOME, PERIODS],
-  DEPUTY: [HOME, PERIODS],
-  TEACHER: [HOME],
+  DIRECTOR: [HOME, PERIODS, REPORTS],
+  DEPUTY: [HOME, PERIODS, REPORTS],
+  TEACHER: [HOME, REPORTS],
   PARENT: [HOME, DIARY],
   STUDENT: [HOME, DIARY],
 };

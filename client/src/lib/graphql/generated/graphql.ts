@@ -203,6 +203,87 @@ export type RegisterStaffInput = {
   roles: Array<Role>;
 };
 
+export type ReportDimension =
+  | 'ACADEMIC_YEAR'
+  | 'ATTENDANCE_CODE'
+  | 'CLASS_GROUP'
+  | 'COURSE'
+  | 'DATE'
+  | 'GRADE'
+  | 'ISO_WEEK'
+  | 'MONTH'
+  | 'PUPIL'
+  | 'STUDY_PERIOD'
+  | 'SUBGROUP'
+  | 'SUBJECT'
+  | 'TEACHER'
+  | 'WORK_TYPE';
+
+export type ReportFact =
+  | 'LESSONS'
+  | 'LESSON_MARKS'
+  | 'PERIOD_MARKS'
+  | 'SEATS';
+
+/** A condition on one dimension: `equals` one value, `in` a list, or a range `from`..`to` (inclusive; either end may be left open; dates, months, weeks and grades only). Ids, dates (YYYY-MM-DD), months (YYYY-MM) and ISO weeks (YYYY-Wnn) are given as text. */
+export type ReportFilterInput = {
+  dimension: ReportDimension;
+  equals?: string | null | undefined;
+  from?: string | null | undefined;
+  in?: Array<string> | null | undefined;
+  to?: string | null | undefined;
+};
+
+export type ReportMeasure =
+  | 'ATTENDANCE_ENTRIES'
+  | 'AVERAGE'
+  | 'DEGREE_OF_LEARNING'
+  | 'EXCELLENT_PUPILS'
+  | 'FAILING_PUPILS'
+  | 'GOOD_PUPILS'
+  | 'LATE_MARK_ENTRIES'
+  | 'LESSONS_CANCELLED'
+  | 'LESSONS_HELD'
+  | 'LESSONS_WITHOUT_HOMEWORK'
+  | 'LESSONS_WITHOUT_TOPIC'
+  | 'MARKS_2'
+  | 'MARKS_3'
+  | 'MARKS_4'
+  | 'MARKS_5'
+  | 'MARK_COUNT'
+  | 'MISSED_SHARE'
+  | 'PERIOD_MARK_COUNT'
+  | 'PUPILS_ASSESSED'
+  | 'QUALITY_RATE_MARKS'
+  | 'QUALITY_RATE_PUPILS'
+  | 'SINGLE_THREE_PUPILS'
+  | 'SUCCESS_RATE_MARKS'
+  | 'SUCCESS_RATE_PUPILS'
+  | 'WEIGHTED_AVERAGE';
+
+/** Sort by a dimension of the rows (its label) or by a measure (the row total) */
+export type ReportSortInput = {
+  descending?: boolean | null | undefined;
+  dimension?: ReportDimension | null | undefined;
+  measure?: ReportMeasure | null | undefined;
+};
+
+/** A report view: rows grouped by dimensions, optionally spread over one column dimension (a pivot), the measures in each cell, filters, sort and limit. The viewer’s school and scope come from the session. */
+export type ReportSpec = {
+  columns?: ReportDimension | null | undefined;
+  filters?: Array<ReportFilterInput> | null | undefined;
+  /** At most this many rows (1–1000) */
+  limit?: number | null | undefined;
+  measures: Array<ReportMeasure>;
+  rows: Array<ReportDimension>;
+  sort?: Array<ReportSortInput> | null | undefined;
+};
+
+export type ReportUnit =
+  | 'COUNT'
+  | 'PERCENT'
+  | 'SCORE';
+
 export type Role =
   | 'DEPUTY'
   | 'DIRECTOR'
@@ -883,6 +964,30 @@ export type UnlockPeriodMutationVariables = Exact<{
 
 export type UnlockPeriodMutation = { unlockPeriod: { id: string, name: string, kind: PeriodKind, startsOn: string, endsOn: string, lockedAt: string | null } };
 
+export type ReportsModelQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ReportsModelQuery = { reportModel: { dimensions: Array<{ id: ReportDimension, labelRu: string, labelEn: string, rangeAllowed: boolean, administrationOnly: boolean }>, measures: Array<{ id: ReportMeasure, labelRu: string, labelEn: string, formulaRu: string, formulaEn: string, over: ReportFact, unit: ReportUnit, dimensions: Array<ReportDimension> }> } };
+
+export type ReportsOptionsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ReportsOptionsQuery = { school: { id: string, today: string, timeZone: string }, academicYears: Array<{ id: string, name: string, startsOn: string, isCurrent: boolean, periods: Array<{ id: string, name: string, startsOn: string, endsOn: string }> }>, subjects: Array<{ id: string, name: string }> };
+
+export type ReportsClassesQueryVariables = Exact<{
+  academicYearId?: string | number | null | undefined;
+}>;
+
+
+export type ReportsClassesQuery = { classGroups: Array<{ id: string, name: string, grade: number, letter: string }> };
+
+export type ReportsRunQueryVariables = Exact<{
+  spec: ReportSpec;
+}>;
+
+
+export type ReportsRunQuery = { report: { rowDimensions: Array<ReportDimension>, columnDimension: ReportDimension | null, measures: Array<ReportMeasure>, rowCount: number, generatedAt: string, columns: Array<{ dimension: ReportDimension, key: string | null, label: string | null }>, rows: Array<{ values: Array<{ dimension: ReportDimension, key: string | null, label: string | null }>, cells: Array<{ measure: ReportMeasure, column: string | null, value: number | null }> }>, total: { cells: Array<{ measure: ReportMeasure, column: string | null, value: number | null }> } } };
+
 export type SchoolFieldsFragment = { id: string, name: string, shortName: string | null, address: string | null, timeZone: string, grading: { scaleMin: number, scaleMax: number, thresholds: Array<number> } };
 
 export type SchoolProfileQueryVariables = Exact<{ [key: string]: never; }>;
@@ -1267,6 +1372,10 @@ export const AccessCodeRegisterPdfDocument = {"kind":"Document","definitions":[{
 export const PeriodsPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PeriodsPage"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"currentAcademicYear"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"startsOn"}},{"kind":"Field","name":{"kind":"Name","value":"endsOn"}},{"kind":"Field","name":{"kind":"Name","value":"periods"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PeriodLockFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PeriodLockFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"StudyPeriod"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"startsOn"}},{"kind":"Field","name":{"kind":"Name","value":"endsOn"}},{"kind":"Field","name":{"kind":"Name","value":"lockedAt"}}]}}]} as unknown as DocumentNode<PeriodsPageQuery, PeriodsPageQueryVariables>;
 export const LockPeriodDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"LockPeriod"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"periodId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"lockPeriod"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"periodId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"periodId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PeriodLockFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PeriodLockFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"StudyPeriod"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"startsOn"}},{"kind":"Field","name":{"kind":"Name","value":"endsOn"}},{"kind":"Field","name":{"kind":"Name","value":"lockedAt"}}]}}]} as unknown as DocumentNode<LockPeriodMutation, LockPeriodMutationVariables>;
 export const UnlockPeriodDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UnlockPeriod"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"periodId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"reason"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unlockPeriod"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"periodId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"periodId"}}},{"kind":"Argument","name":{"kind":"Name","value":"reason"},"value":{"kind":"Variable","name":{"kind":"Name","value":"reason"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PeriodLockFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PeriodLockFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"StudyPeriod"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"startsOn"}},{"kind":"Field","name":{"kind":"Name","value":"endsOn"}},{"kind":"Field","name":{"kind":"Name","value":"lockedAt"}}]}}]} as unknown as DocumentNode<UnlockPeriodMutation, UnlockPeriodMutationVariables>;
+export const ReportsModelDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ReportsModel"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reportModel"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dimensions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"labelRu"}},{"kind":"Field","name":{"kind":"Name","value":"labelEn"}},{"kind":"Field","name":{"kind":"Name","value":"rangeAllowed"}},{"kind":"Field","name":{"kind":"Name","value":"administrationOnly"}}]}},{"kind":"Field","name":{"kind":"Name","value":"measures"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"labelRu"}},{"kind":"Field","name":{"kind":"Name","value":"labelEn"}},{"kind":"Field","name":{"kind":"Name","value":"formulaRu"}},{"kind":"Field","name":{"kind":"Name","value":"formulaEn"}},{"kind":"Field","name":{"kind":"Name","value":"over"}},{"kind":"Field","name":{"kind":"Name","value":"unit"}},{"kind":"Field","name":{"kind":"Name","value":"dimensions"}}]}}]}}]}}]} as unknown as DocumentNode<ReportsModelQuery, ReportsModelQueryVariables>;
+export const ReportsOptionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ReportsOptions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"school"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"today"}},{"kind":"Field","name":{"kind":"Name","value":"timeZone"}}]}},{"kind":"Field","name":{"kind":"Name","value":"academicYears"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"startsOn"}},{"kind":"Field","name":{"kind":"Name","value":"isCurrent"}},{"kind":"Field","name":{"kind":"Name","value":"periods"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"startsOn"}},{"kind":"Field","name":{"kind":"Name","value":"endsOn"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"subjects"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<ReportsOptionsQuery, ReportsOptionsQueryVariables>;
+export const ReportsClassesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ReportsClasses"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"academicYearId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"classGroups"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"academicYearId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"academicYearId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"grade"}},{"kind":"Field","name":{"kind":"Name","value":"letter"}}]}}]}}]} as unknown as DocumentNode<ReportsClassesQuery, ReportsClassesQueryVariables>;
+export const ReportsRunDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ReportsRun"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"spec"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ReportSpec"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"report"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"spec"},"value":{"kind":"Variable","name":{"kind":"Name","value":"spec"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rowDimensions"}},{"kind":"Field","name":{"kind":"Name","value":"columnDimension"}},{"kind":"Field","name":{"kind":"Name","value":"measures"}},{"kind":"Field","name":{"kind":"Name","value":"rowCount"}},{"kind":"Field","name":{"kind":"Name","value":"generatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"columns"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dimension"}},{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"label"}}]}},{"kind":"Field","name":{"kind":"Name","value":"rows"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"values"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dimension"}},{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"label"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cells"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"measure"}},{"kind":"Field","name":{"kind":"Name","value":"column"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"total"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cells"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"measure"}},{"kind":"Field","name":{"kind":"Name","value":"column"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}}]}}]}}]} as unknown as DocumentNode<ReportsRunQuery, ReportsRunQueryVariables>;
 export const SchoolProfileDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SchoolProfile"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"school"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SchoolFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SchoolFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"School"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"shortName"}},{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"timeZone"}},{"kind":"Field","name":{"kind":"Name","value":"grading"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"scaleMin"}},{"kind":"Field","name":{"kind":"Name","value":"scaleMax"}},{"kind":"Field","name":{"kind":"Name","value":"thresholds"}}]}}]}}]} as unknown as DocumentNode<SchoolProfileQuery, SchoolProfileQueryVariables>;
 export const UpdateSchoolDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateSchool"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateSchoolInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateSchool"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SchoolFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SchoolFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"School"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"shortName"}},{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"timeZone"}},{"kind":"Field","name":{"kind":"Name","value":"grading"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"scaleMin"}},{"kind":"Field","name":{"kind":"Name","value":"scaleMax"}},{"kind":"Field","name":{"kind":"Name","value":"thresholds"}}]}}]}}]} as unknown as DocumentNode<UpdateSchoolMutation, UpdateSchoolMutationVariables>;
 export const MeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ViewerFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ViewerFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Viewer"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"login"}},{"kind":"Field","name":{"kind":"Name","value":"personId"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}},{"kind":"Field","name":{"kind":"Name","value":"roles"}},{"kind":"Field","name":{"kind":"Name","value":"school"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"shortName"}}]}}]}}]} as unknown as DocumentNode<MeQuery, MeQueryVariables>;

@@ -27,18 +27,21 @@ const answered = (page: Page) =>
     .first();
 
 /**
- * Runs «Успеваемость по классам за четверть» and gives the class of each row. Early in a quarter
- * its period marks are not set yet: then the first quarter's, which the demo school has closed.
+ * Runs «Успеваемость по классам за четверть» and gives the class of each row, for the first
+ * quarter: the demo school closes it with period marks, while the current one has few or none
+ * yet (other suites set some).
  */
 async function runProgress(page: Page): Promise<string[]> {
   await page.getByTestId('report-preset-progress').click();
   await answered(page).waitFor();
-  if ((await page.getByTestId('report-empty').count()) > 0) {
-    // The ready-made report folds the form away; the period is chosen in it.
-    await page.getByTestId('report-builder-toggle').click();
-    await page.getByTestId('report-period-select').selectOption({ index: 1 });
+  // The ready-made report folds the form away; the period is chosen in it.
+  await page.getByTestId('report-builder-toggle').click();
+  const period = page.getByTestId('report-period-select');
+  if ((await period.evaluate((select: HTMLSelectElement) => select.selectedIndex)) !== 1) {
+    await period.selectOption({ index: 1 });
     await page.getByTestId('report-build').click();
-    await answered(page).waitFor();
+    // The button reads «Строим…» from the click until the answer has come.
+    await page.getByRole('button', { name: 'Построить' }).waitFor();
   }
   expect(await page.getByTestId('report-error').count()).toBe(0);
   await page.getByTestId('report-table').waitFor();
@@ -54,6 +57,9 @@ describe('reports', () => {
     await director.page.getByTestId('page-reports').waitFor();
     const classes = await runProgress(director.page);
 
+    expect(await director.page.getByTestId('report-conditions').textContent()).toMatch(
+      /^\d{4}\/\d{4} · I четверть$/,
+    );
     expect(classes.length).toBeGreaterThan(1);
     expect(new Set(classes).size).toBe(classes.length);
     for (const name of classes) expect(name).toMatch(/^\d{1,2}[А-ЯЁ]$/);
@@ -91,6 +97,14 @@ describe('reports', () => {
     await refusal.waitFor();
     expect(await refusal.textContent()).toMatch(/В отчёте [\d\s]+ строк.* больше 1000/);
     await screenshot(director.page, 'reports-too-many-rows', false);
+
+    // The same page in English, the refusal included.
+    await director.page.getByTestId('language-switch').selectOption('en');
+    await director.page.getByRole('heading', { name: 'Reports', level: 1 }).waitFor();
+    expect(await refusal.textContent()).toMatch(/The report has [\d,]+ rows, more than 1000/);
+    await director.page.getByTestId('report-preset-attendance').click();
+    await director.page.getByTestId('report-table').locator('thead >> text=Total').waitFor();
+    await screenshot(director.page, 'reports-en');
     await director.context.close();
 
     const teacher = await open('teacher');
@@ -115,6 +129,7 @@ describe('reports', () => {
         document.documentElement.scrollWidth <= window.innerWidth,
     );
     expect(fits).toBe(true);
+    await page.getByTestId('report-builder-toggle').click();
     await screenshot(page, 'reports-phone');
     await page.getByTestId('report-preset-attendance').click();
     await page.getByTestId('report-table').locator('thead >> text=Итого').waitFor();

@@ -398,3 +398,41 @@ export function plausible(name: string, typeName: string): unknown {
   };
   return byType[typeName];
 }
+
+/**
+ * The tables a refused request must leave as they were, for the hostile-input suite and the
+ * authorization sweep alike: the school's records, the journal, people and access, messaging, and
+ * the outbox (a refused write announces nothing). Add a new area's tables here.
+ */
+export const GUARDED_TABLES = [
+  'academic_year',
+  'access_code',
+  'attendance',
+  'attendance_code',
+  'audit_event',
+  'class_group',
+  'consent',
+  'course',
+  'domain_event',
+  'enrollment',
+  'guardianship',
+  'holiday',
+  'lesson',
+  'mark',
+  'period_mark',
+  'person',
+  'role_grant',
+  'school',
+  'study_period',
+  'subgroup',
+  'subgroup_member',
+  'subgroup_split',
+  'subject',
+  'timetable_slot',
+  'user_account',
+  'work_type',
+  'conversation',
+  'conversation_member',
+  'message',
+  'message_revision',
+];

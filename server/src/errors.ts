@@ -84,9 +84,19 @@ const PASS_THROUGH = new Set([
  * down or restarting), and the socket errors of a database that is gone.
  */
 const UNREACHABLE_STATES = /^(08...|57P0[1-3])$/;
-const UNREACHABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+const UNREACHABLE_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ENOTCONN',
+  'EPIPE',
+  'ETIMEDOUT',
+  // A query written to the socket of a connection the server has just closed.
+  'ERR_STREAM_DESTROYED',
+  'ERR_STREAM_WRITE_AFTER_END',
+]);
 const UNREACHABLE_MESSAGES =
-  /Connection terminated|Timeout acquiring a connection|not queryable|the database system is (starting up|shutting down|in recovery)/;
+  /Connection terminated|Timeout acquiring a connection|not queryable|the database system is (starting up|shutting down|in recovery)|after a stream was destroyed|socket has been ended/;
 
 /** Whether an error (or one it wraps) says the database could not be reached: worth a retry. */
 export function databaseUnreachable(error: unknown): boolean {
@@ -162,7 +172,12 @@ export function formatError(
       extensions: { code: 'UNAVAILABLE', retryAfterSeconds: 1 },
     };
   }
-  log.error('unexpected error', { name: (original as Error)?.name, path: formatted.path });
+  log.error('unexpected error', {
+    name: (original as Error)?.name,
+    path: formatted.path,
+    // The SQLSTATEs or socket errors along the chain: enough to tell a fault apart, never a value.
+    codes: errorCodes(original),
+  });
   if (original instanceof Error && original.stack) log.debug(original.stack);
   return {
     message: 'Internal server error',
@@ -183,4 +198,15 @@ function isVariableCoercionError(original: unknown, formatted: GraphQLFormattedE
     original.originalError instanceof GraphQLError &&
     !(original.originalError.originalError instanceof Error)
   );
+}
+
+/** The `code` of an error and of those it wraps (SQLSTATE, errno), for the log. */
+function errorCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code)) codes.push(code);
+    e = (e as { originalError?: unknown }).originalError ?? e.cause;
+  }
+  return codes;
 }

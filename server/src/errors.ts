@@ -98,20 +98,29 @@ const UNREACHABLE_ERRNOS = new Set([
 const UNREACHABLE_MESSAGES =
   /Connection terminated|Timeout acquiring a connection|not queryable|the database system is (starting up|shutting down|in recovery)|after a stream was destroyed|socket has been ended/;
 
-/** Whether an error (or one it wraps) says the database could not be reached: worth a retry. */
-export function databaseUnreachable(error: unknown): boolean {
-  for (let e = error, depth = 0; e instanceof Error && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (
-      typeof code === 'string' &&
-      (UNREACHABLE_STATES.test(code) || UNREACHABLE_ERRNOS.has(code))
-    ) {
-      return true;
-    }
-    if (UNREACHABLE_MESSAGES.test(e.message)) return true;
+/** An error and those it wraps (GraphQL's `originalError`, `cause`), five deep at most. */
+function errorChain(error: unknown): Error[] {
+  const chain: Error[] = [];
+  for (let e = error; e instanceof Error && chain.length < 5;) {
+    chain.push(e);
     e = (e as { originalError?: unknown }).originalError ?? e.cause;
   }
-  return false;
+  return chain;
+}
+
+/** An error's `code` (SQLSTATE, errno), when it has one. */
+const codeOf = (e: Error): string | undefined => {
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+};
+
+/** Whether an error (or one it wraps) says the database could not be reached: worth a retry. */
+export function databaseUnreachable(error: unknown): boolean {
+  return errorChain(error).some((e) => {
+    const code = codeOf(e);
+    if (code && (UNREACHABLE_STATES.test(code) || UNREACHABLE_ERRNOS.has(code))) return true;
+    return UNREACHABLE_MESSAGES.test(e.message);
+  });
 }
 
 /** The one place where errors become what a client sees: domain codes kept, everything else hidden. */
@@ -202,11 +211,7 @@ function isVariableCoercionError(original: unknown, formatted: GraphQLFormattedE
 
 /** The `code` of an error and of those it wraps (SQLSTATE, errno), for the log. */
 function errorCodes(error: unknown): string[] {
-  const codes: string[] = [];
-  for (let e = error, depth = 0; e instanceof Error && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code)) codes.push(code);
-    e = (e as { originalError?: unknown }).originalError ?? e.cause;
-  }
-  return codes;
+  return errorChain(error)
+    .map(codeOf)
+    .filter((code): code is string => !!code && /^[A-Z0-9_]{1,40}$/.test(code));
 }

@@ -17,6 +17,7 @@ function page(over: Partial<GridPage> = {}): GridPage {
       { id: 'l3', date: '2026-11-28', cancelled: false },
     ],
     canWrite: true,
+    writableLessonIds: new Set(['l1', 'l2', 'l3']),
     locked: false,
     startsOn: '2026-11-05',
     endsOn: '2026-12-28',
@@ -160,6 +161,19 @@ describe('GridKeyboard', () => {
     expect(hint()).toBe('journal.blocked.readOnly');
     expect(cursor.adding).toBe(false);
     expect(calls).toEqual([]);
+  });
+
+  it('lets a substitute write only in the lessons substituted', () => {
+    current = page({ writableLessonIds: new Set(['l3']) });
+    keyboard.press({ row: 0, col: 0 }, { key: '5' });
+    expect(hint()).toBe('journal.blocked.readOnly');
+    keyboard.press({ row: 0, col: 0 }, { key: 'н' });
+    expect(hint()).toBe('journal.blocked.readOnly');
+    expect(calls).toEqual([]);
+    current = page({ writableLessonIds: new Set(['l1']) });
+    keyboard.press({ row: 0, col: 0 }, { key: '5' });
+    expect(hint()).toBeUndefined();
+    expect(calls).toHaveLength(1);
   });
 
   it('sets and withdraws the period mark in «Итог», which takes one mark and no absence', () => {

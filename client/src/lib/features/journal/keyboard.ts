@@ -34,6 +34,8 @@ export interface GridPage {
   pupils: readonly ({ id: string } & Enrolled)[];
   lessons: readonly { id: string; date: string; cancelled: boolean }[];
   canWrite: boolean;
+  /** The lessons the viewer writes in (a substitute: only those substituted). */
+  writableLessonIds: ReadonlySet<string>;
   locked: boolean;
   startsOn: string;
   endsOn: string;
@@ -108,7 +110,9 @@ export class GridKeyboard {
     const page = this.page();
     const pupil = page.pupils[row];
     const lesson = page.lessons[col];
-    if (!pupil || !lesson || !page.canWrite) return { key: 'journal.blocked.readOnly' };
+    if (!pupil || !lesson || !page.canWrite || !page.writableLessonIds.has(lesson.id)) {
+      return { key: 'journal.blocked.readOnly' };
+    }
     if (page.locked) return { key: 'journal.blocked.locked' };
     if (!isEnrolledOn(pupil.enrolled, lesson.date)) return { key: 'journal.blocked.outside' };
     if (lesson.cancelled) return { key: 'journal.blocked.cancelled' };

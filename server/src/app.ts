@@ -31,6 +31,7 @@ import { SESSION_COOKIE } from './auth/session.service.js';
 import { log } from './log.js';
 import { jsonErrors } from './http-errors.js';
 import { healthRoutes } from './ops/health.js';
+import { fileRoutes } from './modules/messaging/files.routes.js';
 import { Metrics } from './ops/metrics.js';
 import { requestIds } from './ops/request-id.js';
 import { EventBus } from './events/event-bus.js';
@@ -199,6 +200,13 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
   });
   expressApp.use(healthRoutes(orm));
   expressApp.get('/metrics', metrics.handler(config.metrics));
+  expressApp.use(
+    fileRoutes({
+      orm,
+      clock: services.clock,
+      originAllowed: (origin, host) => originAllowed(origin, host, config.allowedOrigins),
+    }),
+  );
   expressApp.use(
     '/graphql',
     express.json({ limit: '1mb' }),

@@ -62,7 +62,7 @@ export function createServices(config: Config, knex: Knex, bus: EventBus) {
       readableCourse: requireReadableCourse,
     }),
     classSummary: new ClassSummaryService(),
-    messaging: new MessagingService(),
+    messaging: new MessagingService(clock),
     reports: new ReportService(),
     people: new PeopleService(),
     classImport: new ClassImportService(),

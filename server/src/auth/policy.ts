@@ -36,6 +36,11 @@ export enum Permission {
   MessagingUse = 'messaging.use',
   /** Read what edits and deletions replaced in any message of the school. */
   MessageHistoryRead = 'message-history.read',
+  /**
+   * See reported messages, read any conversation of the school (logged as a personal-data read
+   * when not a member) and close one (modules/messaging).
+   */
+  MessageModerate = 'message.moderate',
 }
 
 const ADMINISTRATION: Permission[] = [
@@ -64,6 +69,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     Permission.PeriodLock,
     Permission.LessonSubstitute,
     Permission.MessageHistoryRead,
+    Permission.MessageModerate,
   ],
   [Role.DEPUTY]: [
     ...ADMINISTRATION,
@@ -73,6 +79,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     Permission.PeriodLock,
     Permission.LessonSubstitute,
     Permission.MessageHistoryRead,
+    Permission.MessageModerate,
   ],
   [Role.TEACHER]: [
     Permission.SchoolRead,

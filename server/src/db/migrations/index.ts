@@ -10,6 +10,8 @@ import { Migration20261129100000_course_journal_kept } from './Migration20261129
 import { Migration20261206185613_idempotency } from './Migration20261206185613_idempotency.js';
 import { Migration20261206193043_messaging } from './Migration20261206193043_messaging.js';
 
+import { Migration20261207050000_messaging_channels_attachments } from './Migration20261207050000_messaging_channels_attachments.js';
+
 /** Every committed migration, in order. Listed explicitly so that tests and the build agree. */
 export const migrationsList = [
   { name: 'Migration20261128122503_initial', class: Migration20261128122503_initial },
@@ -32,4 +34,8 @@ export const migrationsList = [
   },
   { name: 'Migration20261206185613_idempotency', class: Migration20261206185613_idempotency },
   { name: 'Migration20261206193043_messaging', class: Migration20261206193043_messaging },
+  {
+    name: 'Migration20261207050000_messaging_channels_attachments',
+    class: Migration20261207050000_messaging_channels_attachments,
+  },
 ];

@@ -27,7 +27,16 @@ export enum ConversationKind {
 @TenantFilter()
 @Unique({ properties: ['school', 'directKey'] })
 export class Conversation {
-  [OptionalProps]?: 'title' | 'closed' | 'createdAt' | 'directKey' | 'lastMessageId';
+  [OptionalProps]?:
+    | 'title'
+    | 'closed'
+    | 'createdAt'
+    | 'directKey'
+    | 'lastMessageId'
+    | 'createdBy'
+    | 'channel'
+    | 'classGroupId'
+    | 'announcementOnly';
 
   @PrimaryKey()
   id!: number;
@@ -41,14 +50,28 @@ export class Conversation {
   @Property({ length: 120, nullable: true })
   title: string | null = null;
 
-  @ManyToOne('Person', { ref: true, deleteRule: 'cascade' })
-  createdBy!: Ref<Person>;
+  /** Null for the channels the product makes. */
+  @ManyToOne('Person', { ref: true, deleteRule: 'cascade', nullable: true })
+  createdBy: Ref<Person> | null = null;
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();
 
   @Property()
   closed: boolean = false;
+
+  /**
+   * CLASS (a class's parents with the class teacher) or STAFF (the staff room): made by the
+   * product, members computed by `conversation_people` (decision 0042), none stored.
+   */
+  @Property({ type: 'string', length: 8, nullable: true })
+  channel: 'CLASS' | 'STAFF' | null = null;
+
+  @Property({ type: 'integer', nullable: true })
+  classGroupId: number | null = null;
+
+  @Property()
+  announcementOnly: boolean = false;
 
   @Property({ length: 30, nullable: true })
   directKey: string | null = null;

@@ -1,4 +1,4 @@
-import { Field, ID, InputType } from 'type-graphql';
+import { Field, ID, InputType, Int } from 'type-graphql';
 
 @InputType()
 export class StartConversationInput {
@@ -8,4 +8,13 @@ export class StartConversationInput {
   title?: string | null;
   @Field({ description: 'The first message' })
   text!: string;
+  @Field(() => [ID], { nullable: true, description: 'Own uploads (POST /files) to attach' })
+  attachmentIds?: string[] | null;
+}
+
+@InputType({ description: 'Days and times in the school’s time zone' })
+export class WorkingHoursInput {
+  @Field(() => [Int], { description: 'ISO weekdays, 1 = Monday' }) days!: number[];
+  @Field({ description: 'HH:MM' }) from!: string;
+  @Field({ description: 'HH:MM, after `from`' }) to!: string;
 }

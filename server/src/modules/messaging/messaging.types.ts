@@ -4,6 +4,24 @@ import { ConversationKind } from './conversation.entity.js';
 
 registerEnumType(ConversationKind, { name: 'ConversationKind' });
 
+/** A conversation the product makes and whose members follow the school's facts. */
+export enum ChannelKind {
+  /** A class's parents with the class teacher. */
+  CLASS = 'CLASS',
+  /** The school's staff. */
+  STAFF = 'STAFF',
+}
+registerEnumType(ChannelKind, { name: 'ChannelKind' });
+
+@ObjectType({ simpleResolvers: true, description: 'A file attached to a message' })
+export class AttachmentInfo {
+  @Field(() => ID, { description: 'Read it at /files/{id} (members of the conversation only)' })
+  id!: string;
+  @Field() name!: string;
+  @Field({ description: 'Found from the content, not the name' }) contentType!: string;
+  @Field(() => Int, { description: 'Bytes' }) size!: number;
+}
+
 @ObjectType({ simpleResolvers: true, description: 'A message; a deleted one keeps its place' })
 export class MessageInfo {
   @Field(() => ID) id!: string;
@@ -14,6 +32,8 @@ export class MessageInfo {
   @Field() at!: Date;
   @Field(() => Date, { nullable: true }) editedAt!: Date | null;
   @Field(() => Date, { nullable: true }) deletedAt!: Date | null;
+  @Field(() => [AttachmentInfo], { description: 'None once deleted' })
+  attachments!: AttachmentInfo[];
 }
 
 @ObjectType({ simpleResolvers: true })
@@ -27,6 +47,12 @@ export class ConversationMemberInfo {
       'The last message this member has read: the viewer’s own, and the other person’s in a one-to-one conversation (read receipts); null otherwise',
   })
   lastReadMessageId!: string | null;
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When this member’s working hours next start, if they are outside them now: when to expect an answer',
+  })
+  availableFrom!: Date | null;
 }
 
 @ObjectType({ simpleResolvers: true })
@@ -35,6 +61,12 @@ export class ConversationSummary {
   @Field(() => ConversationKind) kind!: ConversationKind;
   @Field(() => String, { nullable: true }) title!: string | null;
   @Field() closed!: boolean;
+  @Field(() => ChannelKind, {
+    nullable: true,
+    description: 'Set on class channels and the staff room',
+  })
+  channel!: ChannelKind | null;
+  @Field({ description: 'Members read; only staff write' }) announcementOnly!: boolean;
   @Field(() => [ConversationMemberInfo]) members!: ConversationMemberInfo[];
   @Field(() => MessageInfo, { nullable: true }) lastMessage!: MessageInfo | null;
   @Field(() => Int, { description: 'Messages by others after the viewer’s read cursor' })
@@ -63,7 +95,15 @@ export class ConversationThread {
   @Field(() => ConversationKind) kind!: ConversationKind;
   @Field(() => String, { nullable: true }) title!: string | null;
   @Field() closed!: boolean;
+  @Field(() => ChannelKind, {
+    nullable: true,
+    description: 'Set on class channels and the staff room',
+  })
+  channel!: ChannelKind | null;
+  @Field({ description: 'Members read; only staff write' }) announcementOnly!: boolean;
   @Field(() => [ConversationMemberInfo]) members!: ConversationMemberInfo[];
+  @Field({ description: 'False when the administration reads it without being in it' })
+  isMember!: boolean;
 }
 
 @ObjectType({ simpleResolvers: true })
@@ -87,4 +127,22 @@ export class Recipient {
 export class MessageRevisionInfo {
   @Field() text!: string;
   @Field({ description: 'When it was replaced' }) at!: Date;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'A message reported to the administration' })
+export class MessageReport {
+  @Field(() => ID) id!: string;
+  @Field() reason!: string;
+  @Field() at!: Date;
+  @Field(() => ID) reporterId!: string;
+  @Field() reporterName!: string;
+  @Field() conversationClosed!: boolean;
+  @Field(() => MessageInfo) message!: MessageInfo;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'A member of staff’s working hours' })
+export class WorkingHours {
+  @Field(() => [Int], { description: 'ISO weekdays, 1 = Monday' }) days!: number[];
+  @Field({ description: 'HH:MM in the school’s time zone' }) from!: string;
+  @Field({ description: 'HH:MM, after `from`' }) to!: string;
 }

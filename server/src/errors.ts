@@ -6,6 +6,9 @@ import {
   OptimisticLockError,
 } from '@mikro-orm/core';
 import { log } from './log.js';
+import type { ErrorReason } from './error-reason.js';
+
+export type { ErrorReason } from './error-reason.js';
 
 /** The codes a client can act on; `reason` refines BAD_USER_INPUT and CONFLICT. */
 export type ErrorCode =
@@ -20,8 +23,10 @@ export type ErrorCode =
   | 'INTERNAL_SERVER_ERROR';
 
 export interface DomainErrorDetails {
-  /** Machine-readable refinement, e.g. `NAME_TAKEN`, `PERIOD_OVERLAP`. */
-  reason?: string;
+  /** Machine-readable refinement, e.g. `NAME_TAKEN`, `PERIOD_OVERLAP`: one of `ErrorReason`. */
+  reason?: ErrorReason;
+  /** For MISSING_PERMISSION: the permission the viewer lacks. */
+  permission?: string;
   /** The input field the error is about, so a form can show it beside that field. */
   field?: string;
   retryAfterSeconds?: number;
@@ -33,7 +38,7 @@ export interface DomainErrorDetails {
 
 export interface EntryProblem {
   index: number;
-  reason: string;
+  reason: ErrorReason;
   message: string;
   field?: string;
   /** For VERSION_CONFLICT: the value as it is now, so the client can show it and let the person choose. */
@@ -53,9 +58,9 @@ export class DomainError extends Error {
   }
 }
 
-export const badInput = (field: string, reason: string, message: string) =>
+export const badInput = (field: string, reason: ErrorReason, message: string) =>
   new DomainError('BAD_USER_INPUT', message, { field, reason });
-export const conflict = (field: string | undefined, reason: string, message: string) =>
+export const conflict = (field: string | undefined, reason: ErrorReason, message: string) =>
   new DomainError('CONFLICT', message, { field, reason });
 /** A change made against an old version: refused, with the value as it is now. */
 export const versionConflict = (message: string, current: unknown) =>

@@ -122,7 +122,10 @@ export const policy: Policy = {
   require(viewer: Viewer | null, permission: Permission): asserts viewer is Viewer {
     if (!viewer) throw unauthenticated();
     if (!policy.can(viewer, permission)) {
-      throw new DomainError('FORBIDDEN', 'You are not allowed to do this', { reason: permission });
+      throw new DomainError('FORBIDDEN', 'You are not allowed to do this', {
+        reason: 'MISSING_PERMISSION',
+        permission,
+      });
     }
   },
 

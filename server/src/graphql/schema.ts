@@ -17,6 +17,7 @@ import { AccessResolver } from '../modules/access/access.resolver.js';
 import { MessagingResolver } from '../modules/messaging/messaging.resolver.js';
 import { ReportResolver } from '../modules/reports/report.resolver.js';
 import { guardSchema } from './guard.js';
+import { ProblemInfo } from './problem.js';
 
 let cached: Promise<GraphQLSchema> | undefined;
 
@@ -44,6 +45,8 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
       MessagingResolver,
       ReportResolver,
     ],
+    // Not returned by any operation: the shape of an error's extensions, with ErrorReason.
+    orphanedTypes: [ProblemInfo],
     validate: false,
     // Every subscription brings its own `subscribe` (events/live.service.ts); type-graphql's topic
     // pub/sub is not used, but it insists on having one.

@@ -1,3 +1,4 @@
+import type { ErrorReason } from '../../error-reason.js';
 import { DEFAULT_TIME_ZONE, todayIn } from '../../time.js';
 import { isEmptyRow, text, Unreadable, type Cell, type Grid } from './cells.js';
 import {
@@ -14,7 +15,7 @@ import { readRows, type DataRow } from './rows.js';
 import type { FileProblem, ParsedClassList } from './types.js';
 import { isOldExcel, isXlsx, readXlsx } from './xlsx.js';
 
-const fail = (reason: string, message: string): ParsedClassList => ({
+const fail = (reason: ErrorReason, message: string): ParsedClassList => ({
   rows: [],
   fileProblems: [{ reason, message }],
 });

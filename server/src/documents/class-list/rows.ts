@@ -1,3 +1,4 @@
+import type { ErrorReason } from '../../error-reason.js';
 import { text, type Cell } from './cells.js';
 import {
   ADDRESS_MAX,
@@ -30,7 +31,7 @@ class RowReader {
     private readonly today: string,
   ) {}
 
-  private problem(field: string, reason: string, message: string) {
+  private problem(field: string, reason: ErrorReason, message: string) {
     this.problems.push({ field, reason, message });
   }
 

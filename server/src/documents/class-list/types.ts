@@ -1,3 +1,4 @@
+import type { ErrorReason } from '../../error-reason.js';
 /**
  * A class list as a school keeps it in a spreadsheet: one row per pupil, with up to two parents or
  * guardians. Parsing never throws on bad content: everything wrong is reported, by reason code, on
@@ -28,7 +29,7 @@ export interface ImportedGuardian extends ImportedPerson {
  */
 export interface RowProblem {
   field: string;
-  reason: string;
+  reason: ErrorReason;
   message: string;
 }
 
@@ -49,7 +50,7 @@ export interface ImportRow {
  * it).
  */
 export interface FileProblem {
-  reason: string;
+  reason: ErrorReason;
   message: string;
   column?: string;
 }

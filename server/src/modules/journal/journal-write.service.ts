@@ -1,3 +1,4 @@
+import type { ErrorReason } from '../../error-reason.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Permission, policy } from '../../auth/policy.js';
 import { DomainError, notFound, type EntryProblem, versionConflict } from '../../errors.js';
@@ -38,7 +39,12 @@ interface LessonFacts extends LessonWriteFacts {
   courseId: number;
 }
 
-const problem = (index: number, reason: string, message: string, field?: string): EntryProblem => ({
+const problem = (
+  index: number,
+  reason: ErrorReason,
+  message: string,
+  field?: string,
+): EntryProblem => ({
   index,
   reason,
   message,

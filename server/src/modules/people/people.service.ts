@@ -216,7 +216,7 @@ export class PeopleService {
     const entries = records.flatMap((r, index) =>
       r instanceof PersonRecord && r.manageable
         ? []
-        : [{ index, reason: 'FORBIDDEN', message: 'Not a pupil or parent of your class' }],
+        : [{ index, reason: 'FORBIDDEN' as const, message: 'Not a pupil or parent of your class' }],
     );
     if (entries.length > 0) {
       throw new DomainError('FORBIDDEN', 'Some records are not yours to confirm', { entries });

@@ -1,3 +1,4 @@
+import type { ErrorReason } from '../../error-reason.js';
 import { Permission, policy } from '../../auth/policy.js';
 import { badInput, conflict, DomainError, type EntryProblem } from '../../errors.js';
 import { parseId, requiredText } from '../../graphql/validate.js';
@@ -90,7 +91,7 @@ export function checkGroupNames(input: readonly { name: string }[]): string[] {
   return names;
 }
 
-const pupilProblem = (index: number, reason: string, message: string, pupilIds: number[]) => ({
+const pupilProblem = (index: number, reason: ErrorReason, message: string, pupilIds: number[]) => ({
   index,
   reason,
   message,

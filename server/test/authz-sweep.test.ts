@@ -7,7 +7,15 @@ import { generateSchool } from '../src/seed/generate.js';
 import { fillJournal } from '../src/seed/journal.js';
 import { fillPersonalData } from '../src/seed/personal.js';
 import { hashPassword } from '../src/auth/password.js';
-import { codeOf, createTestApp, DEMO_TODAY, type GqlClient, type TestApp } from './helpers.js';
+import { publish } from '../src/events/outbox.js';
+import {
+  codeOf,
+  createTestApp,
+  DEMO_TODAY,
+  waitFor,
+  type GqlClient,
+  type TestApp,
+} from './helpers.js';
 import {
   baseVariables,
   documentFor,
@@ -525,6 +533,9 @@ describe('authorization sweep over every id-taking operation', () => {
     expect(subs.length).toBeGreaterThan(0);
     const sockets = new Map<RoleName, Client>();
     const wsUrl = t.url.replace('http', 'ws');
+    // The bus's listeners before any subscription: each accepted feed adds one.
+    const bus = t.app.services.bus;
+    const base = bus.listeners;
     for (const role of ROLES) {
       const { cookie } = clients.get(role)!;
       const origin = t.origin;
@@ -576,10 +587,18 @@ describe('authorization sweep over every id-taking operation', () => {
           }
         }
       }
-      await new Promise((r) => setTimeout(r, 1500));
+      const controls = await openControls(sockets);
+      // Every subscription settled: refused, or listening (so it cannot miss the marks below).
+      const settled = () =>
+        open.filter(refusedOrFailed).length + bus.listeners - base ===
+        open.length + controls.length;
+      expect(await waitFor(settled, 30_000), 'every subscription refused or listening').toBe(true);
       await writeMark('A');
       await writeMark('B');
-      await new Promise((r) => setTimeout(r, 2000));
+      // The control: a probe published after the marks, heard on every socket; a socket sends in
+      // the bus's order, so whatever the marks brought any subscription has arrived by then.
+      await hearControls(controls);
+      for (const c of controls) c.stop();
       for (const s of open) {
         const answer = JSON.stringify({ m: s.messages, e: s.errors });
         const refused = s.messages.some((m) =>
@@ -608,6 +627,66 @@ describe('authorization sweep over every id-taking operation', () => {
     expect(readable(findings)).toEqual([]);
   }, 120_000);
 });
+
+/** Whether a subscription was answered by a refusal (a result with errors) or failed. */
+const refusedOrFailed = (s: { messages: unknown[]; errors: unknown[] }) =>
+  s.errors.length > 0 || s.messages.some((m) => (m as { errors?: unknown[] }).errors?.length);
+
+const PROBE = 'PROBE';
+interface Control {
+  role: RoleName;
+  personId: number;
+  schoolId: number;
+  probes: number;
+  stop: () => void;
+}
+
+/** One `messagingEvents` subscription per socket, that a probe named to its person reaches. */
+async function openControls(sockets: Map<RoleName, Client>): Promise<Control[]> {
+  const controls: Control[] = [];
+  for (const [role, socket] of sockets) {
+    const [me] = await t.sql<{ personId: number; schoolId: number }>(
+      `select person_id as "personId", school_id as "schoolId" from user_account where login = ?`,
+      [role],
+    );
+    const control: Control = { role, ...me, probes: 0, stop: () => {} };
+    control.stop = socket.subscribe(
+      { query: 'subscription{messagingEvents{type}}' },
+      {
+        next: (m) => {
+          const e = (m.data as { messagingEvents?: { type: string } } | null)?.messagingEvents;
+          if (e?.type === PROBE) control.probes++;
+        },
+        error: () => {},
+        complete: () => {},
+      },
+    );
+    controls.push(control);
+  }
+  return controls;
+}
+
+/** Publishes a probe to each control's person until every control has heard one more. */
+async function hearControls(controls: Control[]): Promise<void> {
+  const before = controls.map((c) => c.probes);
+  const heard = () => controls.every((c, i) => c.probes > before[i]);
+  const done = await waitFor(
+    async () => {
+      if (heard()) return true;
+      for (const c of controls) {
+        await t.orm.em
+          .fork()
+          .transactional((tem) =>
+            publish(tem, c.schoolId, [{ type: PROBE, personIds: [c.personId], payload: {} }]),
+          );
+      }
+      return heard();
+    },
+    30_000,
+    100,
+  );
+  expect(done, 'every socket heard its control probe').toBe(true);
+}
 
 afterAll(() => {
   console.log(`authz sweep: ${sent} requests sent`, Object.fromEntries(answers));

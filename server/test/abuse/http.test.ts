@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
 import { documentFor } from '../schema-ops.js';
+import { waitFor } from '../helpers.js';
 import {
   changed,
   checksum,
@@ -190,7 +191,13 @@ describe('hostile HTTP requests', () => {
 describe('hostile subscriptions over the socket', () => {
   it('answers every hostile subscription with a typed refusal or silence, and keeps serving', async () => {
     const wsUrl = a.t.url.replace('http', 'ws');
+    // The bus's listeners with no subscription open: each accepted (silent) one adds one.
+    const bus = a.t.app.services.bus;
+    const base = bus.listeners;
     for (const op of a.ops.filter((o) => o.kind === 'subscription')) {
+      expect(await waitFor(() => bus.listeners === base), 'the last socket’s feeds ended').toBe(
+        true,
+      );
       const role = roleOf(op.name);
       const { cookie } = await a.client(role);
       const origin = a.t.origin;
@@ -219,7 +226,12 @@ describe('hostile subscriptions over the socket', () => {
           );
           answers.push(entry);
         }
-        await new Promise((r) => setTimeout(r, 2000));
+        // Each one answered, or silent and listening: nothing more is coming for any of them.
+        const answered = () => answers.filter((e) => e.messages.length).length;
+        const settled = () => answered() + bus.listeners - base >= answers.length;
+        expect(await waitFor(settled, 10_000), `${op.name}: every one answered or listening`).toBe(
+          true,
+        );
         for (const entry of answers) {
           if (!entry.messages.length) {
             judge(a, entry.label, 200, { data: 'silence' }, '');

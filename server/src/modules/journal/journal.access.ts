@@ -68,18 +68,28 @@ export function canWriteCourse(viewer: Viewer, course: CourseInfo): boolean {
   return writesIn(viewer, { teacherId: course.teacherId, substituteId: null });
 }
 
+/**
+ * The write rule in bulk over a course's lessons: the ids of those the viewer writes in (all of
+ * them for the course's teacher, the substituted ones for a substitute). The journal page's
+ * `writableLessonIds`, which the grid reads to open only those cells.
+ */
+export function writableLessonIds(
+  viewer: Viewer,
+  course: Pick<CourseInfo, 'teacherId'>,
+  lessons: readonly { id: number; substituteId: number | null }[],
+): number[] {
+  return lessons
+    .filter((l) => writesIn(viewer, { teacherId: course.teacherId, substituteId: l.substituteId }))
+    .map((l) => l.id);
+}
+
 /** The journal page's `canWrite`: the viewer writes in the course, or in a lesson on the page. */
 export function canWritePage(
   viewer: Viewer,
   course: CourseInfo,
-  lessons: { substituteId: number | null }[],
+  lessons: readonly { id: number; substituteId: number | null }[],
 ): boolean {
-  return (
-    canWriteCourse(viewer, course) ||
-    lessons.some((l) =>
-      writesIn(viewer, { teacherId: course.teacherId, substituteId: l.substituteId }),
-    )
-  );
+  return canWriteCourse(viewer, course) || writableLessonIds(viewer, course, lessons).length > 0;
 }
 
 /** What the write rule needs of a lesson (one query reads it for a whole batch). */
@@ -135,18 +145,21 @@ export function lessonWriteRefusals(
   return answer;
 }
 
-/** Whether the viewer writes, as a substitute, in some lesson of the course. */
+/**
+ * Whether the viewer writes, as a substitute, in some lesson of the course: the lessons they are
+ * recorded for, put to the same write rule (`writableLessonIds`) as the page and the writes.
+ */
 async function substitutesIn(
   em: EntityManager,
   viewer: Viewer,
-  courseId: number,
+  course: CourseInfo,
 ): Promise<boolean> {
-  if (!policy.can(viewer, Permission.JournalWrite)) return false;
-  const [row] = await em.execute(
-    `select 1 from lesson where course_id = ? and school_id = ? and substitute_id = ? limit 1`,
-    [courseId, viewer.schoolId, viewer.personId],
+  const lessons = await em.execute<{ id: number; substituteId: number | null }[]>(
+    `select id, substitute_id as "substituteId" from lesson
+      where course_id = ? and school_id = ? and substitute_id = ? limit 1`,
+    [course.id, viewer.schoolId, viewer.personId],
   );
-  return !!row;
+  return writableLessonIds(viewer, course, lessons).length > 0;
 }
 
 /**
@@ -162,6 +175,6 @@ export async function requireReadableCourse(
 ): Promise<CourseInfo> {
   const course = await loadCourse(em, viewer, id);
   if (canReadCourse(viewer!, course)) return course;
-  if (substitutes && (await substitutesIn(em, viewer!, course.id))) return course;
+  if (substitutes && (await substitutesIn(em, viewer!, course))) return course;
   throw notFound();
 }

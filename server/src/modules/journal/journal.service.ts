@@ -1,7 +1,7 @@
 import { notFound } from '../../errors.js';
 import { parseId } from '../../graphql/validate.js';
 import type { Scope } from '../../scope.js';
-import { canWritePage, requireReadableCourse } from './journal.access.js';
+import { canWritePage, requireReadableCourse, writableLessonIds } from './journal.access.js';
 import { suggestedMark, weightedAverage } from './grading.js';
 import type { JournalPage } from './journal.types.js';
 
@@ -82,6 +82,7 @@ export class JournalService {
       endsOn: row.period.endsOn,
       locked: row.period.locked,
       canWrite: canWritePage(v, course, row.lessons),
+      writableLessonIds: writableLessonIds(v, course, row.lessons),
       pupils: row.pupils,
       lessons: row.lessons,
       marks: row.marks,

@@ -92,6 +92,11 @@ export class JournalPage {
   @Field({ description: 'The period is closed: changes need the administration to reopen it' })
   locked!: boolean;
   @Field({ description: 'The viewer may write on this page' }) canWrite!: boolean;
+  @Field(() => [ID], {
+    description:
+      'The lessons of the page the viewer writes in: all for the course’s teacher, the substituted ones for a substitute',
+  })
+  writableLessonIds!: number[];
   @Field(() => [JournalPupil]) pupils!: JournalPupil[];
   @Field(() => [JournalLesson]) lessons!: JournalLesson[];
   @Field(() => [JournalMark]) marks!: JournalMark[];

@@ -304,6 +304,8 @@ export type StaffInput = {
 };
 
 export type StartConversationInput = {
+  /** Own uploads (POST /files) to attach */
+  attachmentIds?: Array<string | number> | null | undefined;
   /** Everyone but the viewer; one person makes a DIRECT one */
   memberIds: Array<string | number>;
   /** The first message */

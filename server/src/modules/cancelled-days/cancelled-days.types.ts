@@ -1,0 +1,97 @@
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { LocalDateResolver as LocalDate } from 'graphql-scalars';
+
+export enum CancelReason {
+  FROST = 'FROST',
+  QUARANTINE = 'QUARANTINE',
+  EMERGENCY = 'EMERGENCY',
+  OTHER = 'OTHER',
+}
+registerEnumType(CancelReason, {
+  name: 'CancelReason',
+  description:
+    'Why classes are cancelled: frost (with the reading), quarantine, an emergency, other',
+});
+
+@ObjectType({ description: 'A frost rule for a band of grades (R-2.5)' })
+export class CancellationThreshold {
+  @Field(() => Int) gradeFrom!: number;
+  @Field(() => Int) gradeTo!: number;
+  @Field(() => Float) calmCelsius!: number;
+  @Field(() => Float, { nullable: true }) windyCelsius!: number | null;
+  @Field(() => Float, { nullable: true }) windMs!: number | null;
+}
+
+@ObjectType({ description: 'A class a cancelled day concerns' })
+export class CancelledClass {
+  @Field(() => ID) id!: string;
+  @Field({ description: '«3А»' }) name!: string;
+  @Field(() => Int) grade!: number;
+}
+
+@ObjectType({ description: 'A pupil of the viewer (or the viewer) whom a cancelled day concerns' })
+export class CancelledPupil {
+  @Field(() => ID) id!: string;
+  @Field() firstName!: string;
+}
+
+@ObjectType({ description: 'A declared cancelled-class day (актированный день)' })
+export class CancelledDay {
+  @Field(() => ID) id!: string;
+  @Field(() => LocalDate) date!: string;
+  @Field(() => CancelReason) reason!: CancelReason;
+  @Field(() => Float, { nullable: true }) temperature!: number | null;
+  @Field(() => Float, { nullable: true }) windMs!: number | null;
+  @Field(() => String, { nullable: true }) note!: string | null;
+  @Field(() => Int) version!: number;
+  @Field(() => [CancelledClass]) classes!: CancelledClass[];
+  @Field(() => [CancelledPupil], {
+    description: 'For a parent or pupil: whom of theirs it concerns; empty for staff',
+  })
+  pupils!: CancelledPupil[];
+}
+
+@ObjectType({ description: 'Who will be told of a declaration: counts, before it is made' })
+export class CancelledDayPreview {
+  @Field(() => [CancelledClass]) classes!: CancelledClass[];
+  @Field(() => Int) pupils!: number;
+  @Field(() => Int) parents!: number;
+  @Field(() => Int) teachers!: number;
+}
+
+@ObjectType({ description: 'A self-study task, and whether the pupil (or each pupil) has done it' })
+export class RemoteTask {
+  @Field(() => ID) id!: string;
+  @Field() text!: string;
+  @Field(() => LocalDate) dueOn!: string;
+  @Field({ description: 'For a pupil’s day: checked as read and done (R-4.4.1)' }) done!: boolean;
+}
+
+@ObjectType({ description: 'A pupil’s checks of one remote lesson’s tasks, for its teacher' })
+export class RemoteCompletion {
+  @Field(() => ID) pupilId!: string;
+  @Field() pupilName!: string;
+  @Field(() => [ID], { description: 'The tasks checked as done' }) doneTaskIds!: string[];
+}
+
+@ObjectType({
+  description: 'A lesson on a cancelled-class day: studied from home (R-2.5, R-4.3.1)',
+})
+export class RemoteLesson {
+  @Field(() => ID) lessonId!: string;
+  @Field(() => ID) courseId!: string;
+  @Field(() => LocalDate) date!: string;
+  @Field(() => Int) number!: number;
+  @Field() subjectName!: string;
+  @Field() className!: string;
+  @Field(() => String, { nullable: true }) topic!: string | null;
+  @Field(() => String, { nullable: true }) homework!: string | null;
+  @Field() material!: string;
+  @Field(() => [String]) links!: string[];
+  @Field(() => [RemoteTask]) tasks!: RemoteTask[];
+  @Field({ description: 'The viewer may post the material and tasks' }) canWrite!: boolean;
+  @Field(() => [RemoteCompletion], {
+    description: 'For its teacher, the class teacher and the administration: who has checked what',
+  })
+  completion!: RemoteCompletion[];
+}

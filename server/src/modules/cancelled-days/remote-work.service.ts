@@ -1,0 +1,282 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { prepared } from '../../db/prepared.js';
+import { Permission, policy } from '../../auth/policy.js';
+import type { Viewer } from '../../auth/viewer.js';
+import { badInput, notFound } from '../../errors.js';
+import { optionalText, parseId, requiredText } from '../../graphql/validate.js';
+import type { Scope } from '../../scope.js';
+import { auditAndPublish } from '../audit/audit.js';
+import type { SetRemoteWorkInput } from './cancelled-days.inputs.js';
+import {
+  readCompletion,
+  readPupilDay,
+  readRemoteLesson,
+  readTeacherDay,
+  type RemoteLessonRow,
+} from './cancelled-days.queries.js';
+import type { RemoteLesson, RemoteTask } from './cancelled-days.types.js';
+
+/** Posted material and tasks, and a family's tick on a task: the live events of this service. */
+export const REMOTE_WORK_POSTED = 'REMOTE_WORK_POSTED';
+export const REMOTE_TASK_CHECKED = 'REMOTE_TASK_CHECKED';
+
+const MAX_TASKS = 20;
+const MAX_LINKS = 20;
+
+/** The course's teacher or the lesson's substitute writes (the journal's rule, in SQL facts). */
+const writes = (viewer: Viewer, row: RemoteLessonRow) =>
+  policy.can(viewer, Permission.JournalWrite) &&
+  (row.teacherId === viewer.personId || row.substituteId === viewer.personId);
+
+/** Who sees the completion table: the writer, the class teacher, the administration. */
+const overseesClass = (viewer: Viewer, row: RemoteLessonRow) =>
+  writes(viewer, row) ||
+  viewer.ledClassIds.includes(row.classGroupId) ||
+  policy.can(viewer, Permission.JournalReadAll);
+
+const lessonDto = (
+  row: RemoteLessonRow,
+  canWrite: boolean,
+  completion: RemoteLesson['completion'],
+): RemoteLesson => ({
+  lessonId: row.lessonId,
+  courseId: row.courseId,
+  date: row.date,
+  number: row.number,
+  subjectName: row.subjectName,
+  className: row.className,
+  topic: row.topic,
+  homework: row.homework,
+  material: row.material,
+  links: row.links,
+  tasks: row.tasks,
+  canWrite,
+  completion,
+});
+
+/**
+ * Remote study on a cancelled day (R-4.3.1, R-4.4.1): each teacher posts a lesson's material and
+ * self-study tasks; pupils and parents see them in the day view and tick each task as done; the
+ * teacher (and the class teacher) see who has.
+ */
+export class RemoteWorkService {
+  /** One remote lesson, with its completion table for those who oversee it. */
+  async lesson({ em, viewer }: Scope, lessonIdArg: string): Promise<RemoteLesson> {
+    policy.require(viewer, Permission.SchoolRead);
+    const row = await readRemoteLesson(em, viewer.schoolId, parseId('lessonId', lessonIdArg));
+    if (!row || !overseesClass(viewer, row)) throw notFound();
+    return lessonDto(row, writes(viewer, row), await readCompletion(em, Number(row.lessonId)));
+  }
+
+  /** A pupil's remote lessons of a day, for the pupil, the parents and staff who read the diary. */
+  async pupilDay({ em, viewer }: Scope, pupilIdArg: string, date: string): Promise<RemoteLesson[]> {
+    policy.require(viewer, Permission.SchoolRead);
+    const pupilId = parseId('pupilId', pupilIdArg);
+    const rows = await readPupilDay(em, viewer.schoolId, pupilId, date);
+    const family = policy.isSelfOrGuardian(viewer, pupilId);
+    if (!family && !policy.can(viewer, Permission.JournalReadAll)) {
+      const led = rows.some((r) => viewer.ledClassIds.includes(r.classGroupId));
+      if (!led) throw notFound();
+    }
+    return rows.map((r) => lessonDto(r, false, []));
+  }
+
+  /** The teacher's remote lessons of a day: where to post material. */
+  async teacherDay({ em, viewer }: Scope, date: string): Promise<RemoteLesson[]> {
+    policy.require(viewer, Permission.JournalWrite);
+    const rows = await readTeacherDay(em, viewer.schoolId, viewer.personId, date);
+    return rows.map((r) => lessonDto(r, true, []));
+  }
+
+  /** Replaces a remote lesson's material and tasks; tasks left out are deleted with their ticks. */
+  async setWork({ em, viewer }: Scope, input: SetRemoteWorkInput): Promise<RemoteLesson> {
+    policy.require(viewer, Permission.JournalWrite);
+    const lessonId = parseId('lessonId', input.lessonId);
+    const material = optionalText('material', input.material, 10_000) ?? '';
+    const links = checkLinks(input.links);
+    return em.transactional(async (tem) => {
+      const row = await readRemoteLesson(tem, viewer.schoolId, lessonId);
+      if (!row || !writes(viewer, row)) {
+        if (row && overseesClass(viewer, row)) throw notFound();
+        const plain = await isOwnLesson(tem, viewer, lessonId);
+        if (plain) {
+          throw badInput('lessonId', 'NOT_REMOTE_LESSON', 'The lesson is not on a cancelled day');
+        }
+        throw notFound();
+      }
+      const tasks = checkTasks(input, row);
+      await writeWork(tem, viewer, row, material, links, tasks);
+      await auditAndPublish(
+        tem,
+        viewer,
+        [
+          {
+            entity: 'remote_material',
+            entityId: lessonId,
+            action: 'update',
+            before: null,
+            after: { material, links, tasks },
+          },
+        ],
+        [
+          {
+            type: REMOTE_WORK_POSTED,
+            pupilsOfLesson: lessonId,
+            courseId: Number(row.courseId),
+            payload: { lessonId: String(lessonId), date: row.date },
+          },
+        ],
+      );
+      const now = (await readRemoteLesson(tem, viewer.schoolId, lessonId))!;
+      return lessonDto(now, true, await readCompletion(tem, lessonId));
+    });
+  }
+
+  /** A pupil or a parent ticks (or unticks) a task as read and done for the pupil (R-4.4.1). */
+  async setTaskDone(
+    { em, viewer }: Scope,
+    taskIdArg: string,
+    pupilIdArg: string,
+    done: boolean,
+  ): Promise<RemoteTask> {
+    policy.require(viewer, Permission.RemoteWorkCheck);
+    const taskId = parseId('taskId', taskIdArg);
+    const pupilId = parseId('pupilId', pupilIdArg);
+    if (!policy.isSelfOrGuardian(viewer, pupilId)) throw notFound();
+    return em.transactional(async (tem) => {
+      const [task] = await tem.execute<
+        (Omit<RemoteTask, 'done'> & { lessonId: number; courseId: number })[]
+      >(
+        `select t.id::text, t.text, t.due_on::text as "dueOn", t.lesson_id as "lessonId", l.course_id as "courseId"
+           from remote_task t join lesson l on l.id = t.lesson_id join course co on co.id = l.course_id
+          where t.school_id = ? and t.id = ?
+            and exists(select 1 from enrollment e where e.pupil_id = ? and e.class_group_id = co.class_group_id
+                        and e.starts_on <= l.date and (e.ends_on is null or e.ends_on >= l.date))`,
+        [viewer.schoolId, taskId, pupilId],
+      );
+      if (!task) throw notFound();
+      await prepared(
+        tem,
+        done
+          ? `insert into remote_task_check (school_id, task_id, pupil_id, checked_by_id) values (?, ?, ?, ?) on conflict (task_id, pupil_id) do nothing`
+          : `delete from remote_task_check where school_id = ? and task_id = ? and pupil_id = ?`,
+        [viewer.schoolId, taskId, pupilId, ...(done ? [viewer.personId] : [])],
+      );
+      await auditAndPublish(
+        tem,
+        viewer,
+        [
+          {
+            entity: 'remote_task_check',
+            entityId: taskId,
+            action: done ? 'create' : 'remove',
+            before: null,
+            after: { pupilId, done },
+          },
+        ],
+        [
+          {
+            type: REMOTE_TASK_CHECKED,
+            pupilIds: [pupilId],
+            courseId: task.courseId,
+            payload: {
+              taskId: String(taskId),
+              pupilId: String(pupilId),
+              lessonId: String(task.lessonId),
+              done,
+            },
+          },
+        ],
+      );
+      return { id: task.id, text: task.text, dueOn: task.dueOn, done };
+    });
+  }
+}
+
+async function isOwnLesson(em: EntityManager, viewer: Viewer, lessonId: number): Promise<boolean> {
+  const [row] = await prepared(
+    em,
+    `select 1 from lesson l join course co on co.id = l.course_id
+      where l.school_id = ? and l.id = ? and (co.teacher_id = ? or l.substitute_id = ?)`,
+    [viewer.schoolId, lessonId, viewer.personId, viewer.personId],
+  );
+  return !!row && policy.can(viewer, Permission.JournalWrite);
+}
+
+function checkLinks(links: string[]): string[] {
+  if (links.length > MAX_LINKS) throw badInput('links', 'TOO_MANY', `At most ${MAX_LINKS} links`);
+  return links.map((l, i) => {
+    const link = requiredText(`links.${i}`, l, 500);
+    let url: URL | null = null;
+    try {
+      url = new URL(link);
+    } catch {
+      url = null;
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol)) {
+      throw badInput(`links.${i}`, 'INVALID_FORMAT', 'A link starts with http:// or https://');
+    }
+    return link;
+  });
+}
+
+interface TaskWrite {
+  id: number | null;
+  text: string;
+  dueOn: string;
+}
+
+function checkTasks(input: SetRemoteWorkInput, row: RemoteLessonRow): TaskWrite[] {
+  if (input.tasks.length > MAX_TASKS) {
+    throw badInput('tasks', 'TOO_MANY', `At most ${MAX_TASKS} tasks`);
+  }
+  const own = new Set(row.tasks.map((t) => t.id));
+  return input.tasks.map((t, i) => {
+    if (t.id != null && !own.has(String(t.id))) {
+      throw badInput(`tasks.${i}.id`, 'INVALID_ID', 'Not a task of this lesson');
+    }
+    if (t.dueOn < row.date) {
+      throw badInput(
+        `tasks.${i}.dueOn`,
+        'DUE_BEFORE_LESSON',
+        'A task is due on the lesson’s day or later',
+      );
+    }
+    return {
+      id: t.id != null ? Number(t.id) : null,
+      text: requiredText(`tasks.${i}.text`, t.text, 2000),
+      dueOn: t.dueOn,
+    };
+  });
+}
+
+/** Upserts the material, deletes tasks left out, updates kept ones and adds new ones. */
+async function writeWork(
+  em: EntityManager,
+  viewer: Viewer,
+  row: RemoteLessonRow,
+  material: string,
+  links: string[],
+  tasks: TaskWrite[],
+): Promise<void> {
+  const lessonId = Number(row.lessonId);
+  await prepared(
+    em,
+    `insert into remote_material (school_id, lesson_id, body, links, author_id) values (?, ?, ?, ?::text[], ?)
+     on conflict (lesson_id) do update set body = excluded.body, links = excluded.links, author_id = excluded.author_id, updated_at = now()`,
+    [viewer.schoolId, lessonId, material, links, viewer.personId],
+  );
+  const kept = tasks.filter((t) => t.id != null).map((t) => t.id!);
+  await prepared(em, `delete from remote_task where lesson_id = ? and id <> all(?::int[])`, [
+    lessonId,
+    kept,
+  ]);
+  await prepared(
+    em,
+    `with x as (select * from jsonb_to_recordset(?::jsonb) as x(id int, text text, "dueOn" date)),
+          u as (update remote_task t set text = x.text, due_on = x."dueOn" from x where x.id = t.id and t.lesson_id = ?)
+     insert into remote_task (school_id, lesson_id, text, due_on, author_id)
+     select ?, ?, x.text, x."dueOn", ? from x where x.id is null`,
+    [JSON.stringify(tasks), lessonId, viewer.schoolId, lessonId, viewer.personId],
+  );
+}

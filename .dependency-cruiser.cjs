@@ -23,6 +23,9 @@ const SHELL = `${SRC}((app|main|services|http-errors)\\.ts$|(cli|seed|ops)/)`;
 const AREA_ARROWS = {
   access: ['audit', 'people', 'school'],
   audit: ['school'],
+  // cancelled-days → audit: declarations and posted work are audited with the audit area's
+  // writer; classes, pupils, lessons and people are read in SQL (decision 45).
+  'cancelled-days': ['audit'],
   diary: ['journal'],
   journal: ['audit', 'people', 'school'],
   // messaging → people, school: its tables name people and the school (the tenant); whom one may

@@ -1,5 +1,5 @@
 /**
- * npm run bench -- <journal|diary|fanout|writes|requests|load>
+ * npm run bench -- <journal|diary|fanout|writes|requests|load|cancelled-days>
  *
  * Measures one read through the real HTTP endpoint with a real session, against a baseline in the
  * same run: the same data read by one hand-written SQL statement through `pg` and sent as JSON by
@@ -18,6 +18,7 @@ import { startServer, stopServer } from './processes.js';
 import { writes } from './writes.js';
 import { requests } from './requests.js';
 import { load as loadMix } from './load.js';
+import { cancelledDays } from './cancelled-days.js';
 
 interface Scenario {
   name: 'journal' | 'diary';
@@ -157,9 +158,17 @@ async function sqlPerRequest(orm: MikroORM, s: Scenario): Promise<number> {
 
 async function main() {
   const name = process.argv[2];
-  const separate = { fanout, writes, requests, load: loadMix } as const;
+  const separate = {
+    fanout,
+    writes,
+    requests,
+    load: loadMix,
+    'cancelled-days': cancelledDays,
+  } as const;
   if (name !== 'journal' && name !== 'diary' && !(name in separate)) {
-    console.error('Usage: npm run bench -- <journal|diary|fanout|writes|requests|load>');
+    console.error(
+      'Usage: npm run bench -- <journal|diary|fanout|writes|requests|load|cancelled-days>',
+    );
     process.exit(2);
   }
   if (name in separate) {

@@ -29,6 +29,8 @@ import { DataExportService } from './modules/people/data-export.service.js';
 import { AccessService } from './modules/access/access.service.js';
 import { MessagingService } from './modules/messaging/messaging.service.js';
 import { ReportService } from './modules/reports/report.service.js';
+import { CancelledDaysService } from './modules/cancelled-days/cancelled-days.service.js';
+import { RemoteWorkService } from './modules/cancelled-days/remote-work.service.js';
 
 /** The application's services, made once per server and shared by every request. */
 export function createServices(config: Config, knex: Knex, bus: EventBus) {
@@ -64,6 +66,8 @@ export function createServices(config: Config, knex: Knex, bus: EventBus) {
     classSummary: new ClassSummaryService(),
     messaging: new MessagingService(clock),
     reports: new ReportService(),
+    cancelledDays: new CancelledDaysService(clock),
+    remoteWork: new RemoteWorkService(),
     people: new PeopleService(),
     classImport: new ClassImportService(),
     dataExport: new DataExportService(clock),

@@ -41,6 +41,12 @@ export enum Permission {
    * when not a member) and close one (modules/messaging).
    */
   MessageModerate = 'message.moderate',
+  /** Declare, widen, narrow and withdraw cancelled-class days. */
+  CancelledDayDeclare = 'cancelled-day.declare',
+  /** Set the school's frost thresholds for cancelled-class days. */
+  CancellationRulesManage = 'cancellation-rules.manage',
+  /** Tick a remote lesson's task as read and done, for oneself or one's child (per record, R-4.4.1). */
+  RemoteWorkCheck = 'remote-work.check',
 }
 
 const ADMINISTRATION: Permission[] = [
@@ -59,6 +65,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     Permission.SchoolManage,
     Permission.StructureManage,
     Permission.StaffManage,
+    Permission.CancellationRulesManage,
   ],
   [Role.DIRECTOR]: [
     ...ADMINISTRATION,
@@ -70,6 +77,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     Permission.LessonSubstitute,
     Permission.MessageHistoryRead,
     Permission.MessageModerate,
+    Permission.CancelledDayDeclare,
   ],
   [Role.DEPUTY]: [
     ...ADMINISTRATION,
@@ -80,6 +88,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     Permission.LessonSubstitute,
     Permission.MessageHistoryRead,
     Permission.MessageModerate,
+    Permission.CancelledDayDeclare,
   ],
   [Role.TEACHER]: [
     Permission.SchoolRead,
@@ -89,8 +98,18 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     Permission.ReportsRead,
     Permission.MessagingUse,
   ],
-  [Role.STUDENT]: [Permission.SchoolRead, Permission.CalendarRead, Permission.MessagingUse],
-  [Role.PARENT]: [Permission.SchoolRead, Permission.CalendarRead, Permission.MessagingUse],
+  [Role.STUDENT]: [
+    Permission.SchoolRead,
+    Permission.CalendarRead,
+    Permission.MessagingUse,
+    Permission.RemoteWorkCheck,
+  ],
+  [Role.PARENT]: [
+    Permission.SchoolRead,
+    Permission.CalendarRead,
+    Permission.MessagingUse,
+    Permission.RemoteWorkCheck,
+  ],
 };
 
 interface Policy {

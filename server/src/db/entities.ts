@@ -31,6 +31,13 @@ import {
   Message,
   MessageRevision,
 } from '../modules/messaging/conversation.entity.js';
+import {
+  CancellationRule,
+  CancelledDay,
+  RemoteMaterial,
+  RemoteTask,
+  RemoteTaskCheck,
+} from '../modules/cancelled-days/cancelled-day.entity.js';
 
 export const entities = [
   School,
@@ -67,4 +74,9 @@ export const entities = [
   ConversationMember,
   Message,
   MessageRevision,
+  CancellationRule,
+  CancelledDay,
+  RemoteMaterial,
+  RemoteTask,
+  RemoteTaskCheck,
 ];

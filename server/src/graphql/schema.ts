@@ -16,6 +16,7 @@ import { PeopleResolver } from '../modules/people/people.resolver.js';
 import { AccessResolver } from '../modules/access/access.resolver.js';
 import { MessagingResolver } from '../modules/messaging/messaging.resolver.js';
 import { ReportResolver } from '../modules/reports/report.resolver.js';
+import { CancelledDaysResolver } from '../modules/cancelled-days/cancelled-days.resolver.js';
 import { guardSchema } from './guard.js';
 import { ProblemInfo } from './problem.js';
 
@@ -44,6 +45,7 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
       AccessResolver,
       MessagingResolver,
       ReportResolver,
+      CancelledDaysResolver,
     ],
     // Not returned by any operation: the shape of an error's extensions, with ErrorReason.
     orphanedTypes: [ProblemInfo],

@@ -12,6 +12,7 @@ import { Migration20261206193043_messaging } from './Migration20261206193043_mes
 
 import { Migration20261207050000_messaging_channels_attachments } from './Migration20261207050000_messaging_channels_attachments.js';
 
+import { Migration20261207070000_cancelled_days } from './Migration20261207070000_cancelled_days.js';
 /** Every committed migration, in order. Listed explicitly so that tests and the build agree. */
 export const migrationsList = [
   { name: 'Migration20261128122503_initial', class: Migration20261128122503_initial },
@@ -37,5 +38,9 @@ export const migrationsList = [
   {
     name: 'Migration20261207050000_messaging_channels_attachments',
     class: Migration20261207050000_messaging_channels_attachments,
+  },
+  {
+    name: 'Migration20261207070000_cancelled_days',
+    class: Migration20261207070000_cancelled_days,
   },
 ];

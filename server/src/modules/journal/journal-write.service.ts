@@ -37,6 +37,8 @@ interface LessonFacts extends LessonWriteFacts {
   version: number;
   classGroupId: number;
   courseId: number;
+  /** On a cancelled-class day of its class: studied from home, no absence recorded (R-2.5). */
+  remote: boolean;
 }
 
 const problem = (
@@ -57,7 +59,9 @@ function lessonRows(em: EntityManager, schoolId: number, ids: number[]): Promise
     `select l.id, l.date::text as date, l.number, l.topic, l.homework, l.note, l.cancelled, l.substitute_id as "substituteId",
             l.version, co.class_group_id as "classGroupId", co.teacher_id as "teacherId", co.id as "courseId",
             exists(select 1 from study_period sp where sp.academic_year_id = co.academic_year_id
-                    and l.date between sp.starts_on and sp.ends_on and sp.locked_at is not null) as locked
+                    and l.date between sp.starts_on and sp.ends_on and sp.locked_at is not null) as locked,
+            exists(select 1 from cancelled_day cd where cd.school_id = l.school_id and cd.date = l.date
+                    and co.class_group_id = any(cd.class_ids)) as remote
        from lesson l join course co on co.id = l.course_id
       where l.school_id = ? and l.id = any(?::int[])`,
     [schoolId, ids],
@@ -678,11 +682,15 @@ function checkAttendanceChanges(changes: AttendanceChangeInput[], facts: Attenda
 function attendanceChangeProblem(
   c: AttendanceChangeInput,
   index: number,
-  { pairs, refusals, enrolled, codes, byPair }: AttendanceFacts,
+  { pairs, lessons, refusals, enrolled, codes, byPair }: AttendanceFacts,
 ): EntryProblem | null {
   const key = `${pairs[index].pupilId}:${pairs[index].lessonId}`;
   const refusal = refusals.get(pairs[index].lessonId);
   if (refusal) return problem(index, refusal.reason, refusal.message, 'lessonId');
+  // A remote-study day records no absence; clearing an entry (the pupil was there) stays allowed.
+  if (c.codeId && lessons.get(pairs[index].lessonId)?.remote) {
+    return problem(index, 'REMOTE_STUDY_DAY', 'No absence on a remote-study day', 'codeId');
+  }
   if (!enrolled.has(key)) {
     return problem(
       index,

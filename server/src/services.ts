@@ -29,6 +29,8 @@ import { DataExportService } from './modules/people/data-export.service.js';
 import { AccessService } from './modules/access/access.service.js';
 import { MessagingService } from './modules/messaging/messaging.service.js';
 import { ReportService } from './modules/reports/report.service.js';
+import { ReportExportService } from './modules/reports/report-export.service.js';
+import { BuiltinReportService } from './modules/reports/builtin/builtin.service.js';
 import { CancelledDaysService } from './modules/cancelled-days/cancelled-days.service.js';
 import { RemoteWorkService } from './modules/cancelled-days/remote-work.service.js';
 
@@ -39,6 +41,7 @@ export function createServices(config: Config, knex: Knex, bus: EventBus) {
   const calendar = new CalendarService();
   const classes = new ClassGroupService(calendar);
   const subjects = new SubjectService();
+  const reports = new ReportService();
   return {
     clock,
     sessions,
@@ -65,7 +68,9 @@ export function createServices(config: Config, knex: Knex, bus: EventBus) {
     }),
     classSummary: new ClassSummaryService(),
     messaging: new MessagingService(clock),
-    reports: new ReportService(),
+    reports,
+    reportExports: new ReportExportService(reports),
+    builtinReports: new BuiltinReportService(reports),
     cancelledDays: new CancelledDaysService(clock),
     remoteWork: new RemoteWorkService(),
     people: new PeopleService(),

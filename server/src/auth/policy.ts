@@ -119,6 +119,13 @@ interface Policy {
   canReadPersonalData(viewer: Viewer | null, subject: Subject): boolean;
   canManagePupilOrParent(viewer: Viewer | null, subject: Subject): boolean;
   isStaff(viewer: Viewer | null): boolean;
+  canReportOn(viewer: Viewer | null, target: ReportTarget): boolean;
+}
+
+/** What a built-in report is about: a course (of a class), a class, or the school (no class). */
+export interface ReportTarget {
+  classId: number | null;
+  courseId?: number;
 }
 
 /**
@@ -175,6 +182,19 @@ export const policy: Policy = {
 
   isStaff(viewer: Viewer | null): boolean {
     return !!viewer && STAFF.some((r) => viewer.roles.has(r));
+  },
+
+  /**
+   * Built-in reports (issue 18): a course's for its teacher and its class's class teacher, a
+   * class's for its class teacher, anything (the school's too) for DIRECTOR and DEPUTY; nothing
+   * for SYSADMIN, pupils and parents. The rows inside still pass the report row filter.
+   */
+  canReportOn(viewer: Viewer | null, target: ReportTarget): boolean {
+    if (!viewer || !policy.can(viewer, Permission.ReportsRead)) return false;
+    if (policy.can(viewer, Permission.ReportsReadAll)) return true;
+    if (target.classId == null) return false;
+    if (viewer.ledClassIds.includes(target.classId)) return true;
+    return target.courseId != null && viewer.courseIds.includes(target.courseId);
   },
 };
 

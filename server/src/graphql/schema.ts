@@ -16,6 +16,8 @@ import { PeopleResolver } from '../modules/people/people.resolver.js';
 import { AccessResolver } from '../modules/access/access.resolver.js';
 import { MessagingResolver } from '../modules/messaging/messaging.resolver.js';
 import { ReportResolver } from '../modules/reports/report.resolver.js';
+import { ReportExportResolver } from '../modules/reports/report-export.resolver.js';
+import { BuiltinReportResolver } from '../modules/reports/builtin/builtin.resolver.js';
 import { CancelledDaysResolver } from '../modules/cancelled-days/cancelled-days.resolver.js';
 import { guardSchema } from './guard.js';
 import { ProblemInfo } from './problem.js';
@@ -45,6 +47,8 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
       AccessResolver,
       MessagingResolver,
       ReportResolver,
+      ReportExportResolver,
+      BuiltinReportResolver,
       CancelledDaysResolver,
     ],
     // Not returned by any operation: the shape of an error's extensions, with ErrorReason.

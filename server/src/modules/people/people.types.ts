@@ -167,12 +167,8 @@ export class ImportResult {
   @Field(() => Int) guardiansLinked!: number;
 }
 
-@ObjectType({ description: 'A file for download, Base64-encoded' })
-export class FileDownload {
-  @Field() filename!: string;
-  @Field() contentType!: string;
-  @Field() base64!: string;
-}
+// Core's, so that any area may answer a file; kept here for the areas that import it from people.
+export { FileDownload } from '../../graphql/file-download.js';
 
 @ObjectType({ description: 'One read of personal data by staff (152-FZ)' })
 export class PersonalDataAccessEntry {

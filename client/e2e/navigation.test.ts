@@ -1,0 +1,84 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { launchBrowser, openPage, signInAs } from './browser';
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+beforeEach(async () => {
+  ({ context, page } = await openPage(browser));
+});
+
+afterEach(async () => {
+  await context?.close();
+});
+
+/** The texts of the main menu's links, in order. */
+async function menuLinks(): Promise<string[]> {
+  const nav = page.getByRole('navigation', { name: 'Основное меню' });
+  return (await nav.getByRole('link').allTextContents()).map((text) => text.trim());
+}
+
+describe('navigation bar', () => {
+  it('gives each role its own links and none of the others’', async () => {
+    // Other areas may add their links; these must be there, and the refused ones must not.
+    const expected: Record<string, { has: string[]; not: string[] }> = {
+      teacher: { has: ['Главная', 'Отчёты'], not: ['Школа', 'Учебные периоды', 'Дневник'] },
+      classteacher: { has: ['Главная', 'Отчёты'], not: ['Школа', 'Учебные периоды'] },
+      deputy: { has: ['Главная', 'Учебные периоды', 'Отчёты'], not: ['Школа', 'Дневник'] },
+      parent: { has: ['Главная', 'Дневник'], not: ['Отчёты', 'Школа', 'Учебные периоды'] },
+      sysadmin: { has: ['Главная', 'Школа', 'Классы', 'Сотрудники'], not: ['Дневник'] },
+    };
+    for (const [login, { has, not }] of Object.entries(expected)) {
+      await context.clearCookies();
+      await signInAs(page, login);
+      const links = await menuLinks();
+      expect(links, login).toEqual(expect.arrayContaining(has));
+      for (const refused of not) expect(links, login).not.toContain(refused);
+      await page.keyboard.press('Tab');
+      expect(
+        await page.evaluate(() => document.activeElement?.getAttribute('data-testid')),
+        login,
+      ).toBe('skip-link');
+      await page.getByTestId('sign-out').click();
+      await page.waitForURL('**/login');
+    }
+  });
+
+  it('takes a teacher from page load to the journal grid’s first cell in three Tab presses', async () => {
+    await signInAs(page, 'teacher');
+    await page.getByTestId('journal-link').first().click();
+    await page.getByTestId('journal-grid').waitFor();
+    await page.reload();
+    await page.getByTestId('journal-grid').waitFor();
+
+    // Tab: the skip link; Enter: into the content; Tab: the period; Tab: the grid's one stop.
+    let presses = 0;
+    await page.keyboard.press('Tab');
+    presses += 1;
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'skip-link',
+    );
+    await page.keyboard.press('Enter');
+    while (presses < 10) {
+      await page.keyboard.press('Tab');
+      presses += 1;
+      const focused = await page.evaluate(() =>
+        document.activeElement?.getAttribute('data-testid'),
+      );
+      if (focused === 'journal-cell') break;
+    }
+    const first = page.getByTestId('journal-cell').first();
+    expect(await first.evaluate((cell) => cell === document.activeElement)).toBe(true);
+    expect(presses).toBe(3);
+  });
+});

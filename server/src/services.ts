@@ -29,6 +29,8 @@ import { DataExportService } from './modules/people/data-export.service.js';
 import { AccessService } from './modules/access/access.service.js';
 import { MessagingService } from './modules/messaging/messaging.service.js';
 import { ReportService } from './modules/reports/report.service.js';
+import { ReportViewService } from './modules/reports/report-view.service.js';
+import { ReportViewLive } from './modules/reports/report-view.live.js';
 import { ReportExportService } from './modules/reports/report-export.service.js';
 import { BuiltinReportService } from './modules/reports/builtin/builtin.service.js';
 import { CancelledDaysService } from './modules/cancelled-days/cancelled-days.service.js';
@@ -42,6 +44,7 @@ export function createServices(config: Config, knex: Knex, bus: EventBus) {
   const classes = new ClassGroupService(calendar);
   const subjects = new SubjectService();
   const reports = new ReportService();
+  const reportViews = new ReportViewService();
   return {
     clock,
     sessions,
@@ -69,6 +72,8 @@ export function createServices(config: Config, knex: Knex, bus: EventBus) {
     classSummary: new ClassSummaryService(),
     messaging: new MessagingService(clock),
     reports,
+    reportViews,
+    reportViewLive: new ReportViewLive(bus, reports, reportViews, clock),
     reportExports: new ReportExportService(reports),
     builtinReports: new BuiltinReportService(reports),
     cancelledDays: new CancelledDaysService(clock),

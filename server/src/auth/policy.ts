@@ -120,6 +120,8 @@ interface Policy {
   canManagePupilOrParent(viewer: Viewer | null, subject: Subject): boolean;
   isStaff(viewer: Viewer | null): boolean;
   canReportOn(viewer: Viewer | null, target: ReportTarget): boolean;
+  canShareReportWithRole(viewer: Viewer, role: Role): boolean;
+  canShareReportWithPerson(viewer: Viewer, personRoles: readonly Role[]): boolean;
 }
 
 /** What a built-in report is about: a course (of a class), a class, or the school (no class). */
@@ -196,6 +198,27 @@ export const policy: Policy = {
     if (viewer.ledClassIds.includes(target.classId)) return true;
     return target.courseId != null && viewer.courseIds.includes(target.courseId);
   },
+
+  /**
+   * A saved report view shares the question, never the data (each viewer's own row filter
+   * answers it). The administration may share with a whole role of those who run reports; a
+   * teacher with nobody by role. Pupils and parents run no reports and are never an audience.
+   */
+  canShareReportWithRole(viewer: Viewer, role: Role): boolean {
+    return policy.can(viewer, Permission.ReportsReadAll) && REPORT_ROLES.includes(role);
+  },
+
+  /** Anyone who runs reports may share with a member of staff of the school who runs them too. */
+  canShareReportWithPerson(viewer: Viewer, personRoles: readonly Role[]): boolean {
+    return (
+      policy.can(viewer, Permission.ReportsRead) && personRoles.some((r) => REPORT_ROLES.includes(r))
+    );
+  },
 };
+
+/** The roles that run reports: a saved view's possible audience. */
+const REPORT_ROLES = (Object.keys(GRANTS) as Role[]).filter((r) =>
+  GRANTS[r].includes(Permission.ReportsRead),
+);
 
 const STAFF = [Role.SYSADMIN, Role.DIRECTOR, Role.DEPUTY, Role.TEACHER];

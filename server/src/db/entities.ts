@@ -31,6 +31,7 @@ import {
   Message,
   MessageRevision,
 } from '../modules/messaging/conversation.entity.js';
+import { ReportView } from '../modules/reports/report-view.entity.js';
 import {
   CancellationRule,
   CancelledDay,
@@ -79,4 +80,5 @@ export const entities = [
   RemoteMaterial,
   RemoteTask,
   RemoteTaskCheck,
+  ReportView,
 ];

@@ -16,6 +16,7 @@ import { PeopleResolver } from '../modules/people/people.resolver.js';
 import { AccessResolver } from '../modules/access/access.resolver.js';
 import { MessagingResolver } from '../modules/messaging/messaging.resolver.js';
 import { ReportResolver } from '../modules/reports/report.resolver.js';
+import { ReportViewResolver } from '../modules/reports/report-view.resolver.js';
 import { ReportExportResolver } from '../modules/reports/report-export.resolver.js';
 import { BuiltinReportResolver } from '../modules/reports/builtin/builtin.resolver.js';
 import { CancelledDaysResolver } from '../modules/cancelled-days/cancelled-days.resolver.js';
@@ -47,6 +48,7 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
       AccessResolver,
       MessagingResolver,
       ReportResolver,
+      ReportViewResolver,
       ReportExportResolver,
       BuiltinReportResolver,
       CancelledDaysResolver,

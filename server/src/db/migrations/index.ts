@@ -13,6 +13,7 @@ import { Migration20261206193043_messaging } from './Migration20261206193043_mes
 import { Migration20261207050000_messaging_channels_attachments } from './Migration20261207050000_messaging_channels_attachments.js';
 
 import { Migration20261207070000_cancelled_days } from './Migration20261207070000_cancelled_days.js';
+import { Migration20261207030000_report_views } from './Migration20261207030000_report_views.js';
 /** Every committed migration, in order. Listed explicitly so that tests and the build agree. */
 export const migrationsList = [
   { name: 'Migration20261128122503_initial', class: Migration20261128122503_initial },
@@ -43,4 +44,5 @@ export const migrationsList = [
     name: 'Migration20261207070000_cancelled_days',
     class: Migration20261207070000_cancelled_days,
   },
+  { name: 'Migration20261207030000_report_views', class: Migration20261207030000_report_views },
 ];

@@ -55,6 +55,15 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
   });
   await bus.start();
   const services = createServices(config, orm.em.getConnection().getKnex(), bus);
+  // Messages held back outside someone's working hours are announced when the hours start.
+  const releaseHeld = setInterval(
+    () =>
+      void services.messaging
+        .releaseDue(orm.em.fork())
+        .catch(() => log.warn('held messages not released; will retry')),
+    30_000,
+  );
+  releaseHeld.unref();
   const expressApp = express();
   expressApp.disable('x-powered-by');
   // Express takes its mode from NODE_ENV at creation; the server's mode is the validated config's.
@@ -247,6 +256,7 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
         );
       }),
     async close() {
+      clearInterval(releaseHeld);
       for (const client of wss.clients) client.close(1001, 'Server shutting down');
       await apollo.stop();
       await bus.stop();

@@ -113,18 +113,18 @@ describe('changing and deleting subgroups', () => {
       'query ($c: ID!, $p: ID!) { journalPage(courseId: $c, periodId: $p) { startsOn workTypes { id active } } }',
       { c: first.courseId, p: stored.periodId },
     );
-    const lesson = await graphql<{ addLesson: { id: string } }>(
+    const lesson = await graphql<{ createLesson: { id: string } }>(
       page,
-      'mutation ($i: NewLessonInput!) { addLesson(input: $i) { id } }',
+      'mutation ($i: NewLessonInput!) { createLesson(input: $i) { id } }',
       { i: { courseId: first.courseId, date: period.journalPage.startsOn, number: 9 } },
     );
-    const given = await graphql<{ saveMarks: { saved: { id: string; version: number }[] } }>(
+    const given = await graphql<{ setMarks: { saved: { id: string; version: number }[] } }>(
       page,
-      'mutation ($c: [MarkChangeInput!]!) { saveMarks(changes: $c) { saved { id version } } }',
+      'mutation ($c: [MarkChangeInput!]!) { setMarks(changes: $c) { saved { id version } } }',
       {
         c: [
           {
-            lessonId: lesson.addLesson.id,
+            lessonId: lesson.createLesson.id,
             pupilId: pupil.id,
             value: '5',
             workTypeId: period.journalPage.workTypes.find((w) => w.active)!.id,
@@ -199,10 +199,10 @@ describe('changing and deleting subgroups', () => {
     await expect.poll(() => informatics.count()).toBe(0);
 
     // The mark removed, literature's split can go too (and leaves the class as it was).
-    const [mark] = given.saveMarks.saved;
+    const [mark] = given.setMarks.saved;
     await graphql(
       page,
-      'mutation ($c: [MarkChangeInput!]!) { saveMarks(changes: $c) { saved { id } } }',
+      'mutation ($c: [MarkChangeInput!]!) { setMarks(changes: $c) { saved { id } } }',
       { c: [{ id: mark.id, version: mark.version, remove: true }] },
     );
     await literature.getByTestId('split-delete').click();

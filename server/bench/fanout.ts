@@ -17,7 +17,7 @@
  * or policy), the ceiling that an API costing nothing would reach on this machine.
  *
  * Marks: 200 a second (8 from each of 25 teachers), collected by each teacher's page for
- * BENCH_MARK_BATCH_MS (300, as the journal page does) and sent as one saveMarks; 0 sends one
+ * BENCH_MARK_BATCH_MS (300, as the journal page does) and sent as one setMarks; 0 sends one
  * request per mark.
  *
  * Then, "delivery alone": the same topic updates written straight into the outbox as fast as the
@@ -271,7 +271,7 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
       (async () => {
         const pupils = [...new Set(a.sockets.map((s) => s.pupilId))];
         // As the journal page does (client/src/lib/features/journal/sync.ts): edits are collected
-        // for MARK_BATCH_MS from the first one and go out as one saveMarks.
+        // for MARK_BATCH_MS from the first one and go out as one setMarks.
         let batch: Record<string, string>[] = [];
         let timer: ReturnType<typeof setTimeout> | undefined;
         const send = () => {
@@ -285,7 +285,7 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
           const answered = postGraphQL(
             markPort,
             a.teacherToken,
-            'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}',
+            'mutation($c:[MarkChangeInput!]!){setMarks(changes:$c){saved{id}}}',
             { c },
           )
             .then((body) => {

@@ -14,7 +14,7 @@
  * The mix, drawn per request from a seeded generator:
  * - 60 % a parent opens a week of their child's diary (`diaryWeek`, a week of the school year);
  * - 20 % a teacher opens a journal page of their own course (`journalPage`, one of the 4 periods);
- * - 10 % a teacher saves 5–30 marks on lessons of their own course (`saveMarks`): edits of
+ * - 10 % a teacher saves 5–30 marks on lessons of their own course (`setMarks`): edits of
  *   existing marks of held lessons in an open period, with the versions the bench keeps in step,
  *   values 2–5, so that every batch is valid; a batch reaches its pupils' diary subscriptions;
  * - 5 % the administration's course list of the year (director or deputy, `courses`);
@@ -107,7 +107,7 @@ const JOURNAL_QUERY = `query Journal($c:ID!,$p:ID!){journalPage(courseId:$c,peri
   attendance{id lessonId pupilId codeId reason version}
   results{pupilId average suggested periodMark periodMarkVersion}
   workTypes{id name shortName weight sort active} attendanceCodes{id code name kind active}}}`;
-const SAVE_MARKS = `mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id lessonId pupilId value workTypeId version} removedIds}}`;
+const SAVE_MARKS = `mutation($c:[MarkChangeInput!]!){setMarks(changes:$c){saved{id lessonId pupilId value workTypeId version} removedIds}}`;
 const COURSES_QUERY =
   '{ courses { id hoursPerWeek subject { name } classGroup { name } teacher { fullName } } }';
 const PERSON =
@@ -386,7 +386,7 @@ export async function load(orm: MikroORM, url: string): Promise<void> {
           timeoutMs: TIMEOUT_MS,
         }),
       );
-    const saveMarks = async (): Promise<string | undefined> => {
+    const setMarks = async (): Promise<string | undefined> => {
       const size = 5 + Math.floor(rng() * 26);
       let course: MarkCourse | undefined;
       let free: MarkCourse['marks'] = [];
@@ -427,8 +427,8 @@ export async function load(orm: MikroORM, url: string): Promise<void> {
           return code;
         }
         const saved = (
-          answer.body as { data: { saveMarks: { saved: { id: string; version: number }[] } } }
-        ).data.saveMarks.saved;
+          answer.body as { data: { setMarks: { saved: { id: string; version: number }[] } } }
+        ).data.setMarks.saved;
         const versions = new Map(saved.map((s) => [Number(s.id), s.version]));
         for (const m of batch) m.version = versions.get(m.id) ?? m.version;
         return undefined;
@@ -445,7 +445,7 @@ export async function load(orm: MikroORM, url: string): Promise<void> {
         const t = pick(p.teaching);
         return gql(t.token, JOURNAL_QUERY, { c: String(t.courseId), p: String(pick(p.periods)) });
       },
-      marks: saveMarks,
+      marks: setMarks,
       courses: () => gql(pick(p.admins), COURSES_QUERY),
       roster: () => gql(pick(p.admins), ROSTER_QUERY, { c: String(pick(p.classes)) }),
     };
@@ -609,7 +609,7 @@ export async function load(orm: MikroORM, url: string): Promise<void> {
         `${socketProblems} closed or failed`,
     );
     console.log(
-      `mix: 60 % diary weeks, 20 % journal pages, 10 % saveMarks (5–30 marks), 5 % course list, 5 % class roster; ` +
+      `mix: 60 % diary weeks, 20 % journal pages, 10 % setMarks (5–30 marks), 5 % course list, 5 % class roster; ` +
         `open loop; steps of ${STEP_SECONDS} s`,
     );
     stopping = true;

@@ -3,7 +3,7 @@
  *
  * The journal's hot writes through the API, 25 teachers each with one request in flight, against
  * a server process of ours alone on the benchmark database: topic updates (`updateLesson`), then
- * single-mark `saveMarks`. Baseline in the same run: a bare node:http server making each topic
+ * single-mark `setMarks`. Baseline in the same run: a bare node:http server making each topic
  * update with the very statement `updateLesson` ends with (`bench/servers/baseline-writes.ts`), so
  * the ratio is what the session, GraphQL, the read of the lesson and the policy cost. Also CPU per
  * request of the server process and of PostgreSQL (all its processes, from /proc: run it on a quiet
@@ -109,7 +109,7 @@ export async function writes(orm: MikroORM, url: string): Promise<void> {
         post(
           ours.port,
           {
-            query: 'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}',
+            query: 'mutation($c:[MarkChangeInput!]!){setMarks(changes:$c){saved{id}}}',
             variables: {
               c: [
                 {
@@ -133,7 +133,7 @@ export async function writes(orm: MikroORM, url: string): Promise<void> {
     );
     console.table({
       'ours: updateLesson': lessons,
-      'ours: saveMarks (1 mark)': marks,
+      'ours: setMarks (1 mark)': marks,
       'baseline: the same update statement': baseline,
     });
     console.log(

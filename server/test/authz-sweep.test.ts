@@ -219,14 +219,14 @@ async function writeMark(school: 'A' | 'B') {
   const workType = await one(`select id from work_type where school_id = ? order by id limit 1`, [
     schoolIds[school],
   ]);
-  const save = 'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id version}}}';
-  const r = await teacher.request<{ saveMarks: { saved: { id: string; version: number }[] } }>(
+  const save = 'mutation($c:[MarkChangeInput!]!){setMarks(changes:$c){saved{id version}}}';
+  const r = await teacher.request<{ setMarks: { saved: { id: string; version: number }[] } }>(
     save,
     { c: [{ lessonId: ids.lesson, pupilId: ids.pupil, workTypeId: workType, value: '4' }] },
   );
   expect(r.errors, `a mark in ${school}: ${JSON.stringify(ids)}`).toBeUndefined();
   // Changed once, so that the mark has a history to show (or to leak).
-  const [mark] = r.data!.saveMarks.saved;
+  const [mark] = r.data!.setMarks.saved;
   const changed = await teacher.request(save, {
     c: [{ id: mark.id, value: '5', version: mark.version }],
   });

@@ -43,7 +43,7 @@ const count = async (sql: string, params: unknown[] = []) =>
 
 /** The journal's attendance write, under either of its names (decision 33 renames it). */
 async function attendance(who: GqlClient, changes: Record<string, unknown>[]): Promise<GqlResult> {
-  for (const name of ['setAttendance', 'saveAttendance']) {
+  for (const name of ['saveAttendance', 'setAttendance']) {
     const r = await who.request(`mutation($c:[AttendanceChangeInput!]!){${name}(changes:$c){id}}`, {
       c: changes,
     });

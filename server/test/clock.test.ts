@@ -30,7 +30,7 @@ const MOMENTS = [
 ];
 const SATURDAY = '2026-11-28';
 
-const SAVE = 'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id value}}}';
+const SAVE = 'mutation($c:[MarkChangeInput!]!){setMarks(changes:$c){saved{id value}}}';
 const DIARY = 'subscription($p:ID!){diaryEvents(pupilId:$p){id type payload}}';
 
 /** A graphql-ws client with the cookie of a signed-in client. */

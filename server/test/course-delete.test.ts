@@ -60,12 +60,12 @@ async function freshCourse(dates: string[]): Promise<{ course: string; lessons: 
   const course = created.data!.createCourse.id;
   const lessons: string[] = [];
   for (const date of dates) {
-    const r = await teacher.request<{ addLesson: { id: string } }>(
-      'mutation($i:NewLessonInput!){addLesson(input:$i){id}}',
+    const r = await teacher.request<{ createLesson: { id: string } }>(
+      'mutation($i:NewLessonInput!){createLesson(input:$i){id}}',
       { i: { courseId: course, date, number: 7 } },
     );
     expect(r.errors).toBeUndefined();
-    lessons.push(r.data!.addLesson.id);
+    lessons.push(r.data!.createLesson.id);
   }
   return { course, lessons };
 }
@@ -136,7 +136,7 @@ describe('deleteCourse', () => {
   it('deletes a course whose lessons are empty, with those lessons, and audits it', async () => {
     const { course, lessons } = await freshCourse(['2026-11-23', '2026-11-24']);
     const r = await sysadmin.request(DELETE, { id: course });
-    expect([r.errors, r.data]).toEqual([undefined, { deleteCourse: true }]);
+    expect([r.errors, r.data]).toEqual([undefined, { deleteCourse: course }]);
     expect(await journalOf(course)).toMatchObject({ lessons: 0, course: 0 });
     expect(await t.sql(`select 1 from lesson where id in (?, ?)`, lessons)).toEqual([]);
     const [row] = await courseAudit(course);
@@ -150,8 +150,8 @@ describe('deleteCourse', () => {
 
   it('counts a removed mark, and a topic, as journal entries', async () => {
     const withTombstone = await freshCourse(['2026-11-23']);
-    const saved = await teacher.request<{ saveMarks: { saved: { id: string }[] } }>(
-      'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id version}}}',
+    const saved = await teacher.request<{ setMarks: { saved: { id: string }[] } }>(
+      'mutation($c:[MarkChangeInput!]!){setMarks(changes:$c){saved{id version}}}',
       {
         c: [
           {
@@ -165,8 +165,8 @@ describe('deleteCourse', () => {
     );
     expect(saved.errors).toBeUndefined();
     const removed = await teacher.request(
-      'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}',
-      { c: [{ id: saved.data!.saveMarks.saved[0].id, version: 1, remove: true }] },
+      'mutation($c:[MarkChangeInput!]!){setMarks(changes:$c){saved{id}}}',
+      { c: [{ id: saved.data!.setMarks.saved[0].id, version: 1, remove: true }] },
     );
     expect(removed.errors).toBeUndefined();
     const withTopic = await freshCourse(['2026-11-23']);
@@ -221,7 +221,7 @@ describe('deleteStudyPeriod', () => {
     // The IV quarter: no period marks, no subgroup splits.
     const periodId = ids.q4;
     const r = await sysadmin.request(DELETE_PERIOD, { id: periodId });
-    expect(r.data).toEqual({ deleteStudyPeriod: true });
+    expect(r.data).toEqual({ deleteStudyPeriod: periodId });
     expect(await t.sql(`select 1 from study_period where id = ?`, [periodId])).toEqual([]);
   });
 });

@@ -95,7 +95,7 @@ describe('the test data factory', () => {
     ).request<Week>(WEEK, { p: newcomer.id, d: DEMO_TODAY });
     const seen = r.data!.diaryWeek.days.flatMap((d) => d.lessons.map((l) => l.lessonId));
     expect(seen).toEqual([friday.id]);
-    const SAVE = `mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}`;
+    const SAVE = `mutation($c:[MarkChangeInput!]!){setMarks(changes:$c){saved{id}}}`;
     const mark = (lessonId: string) => ({
       lessonId,
       pupilId: newcomer.id,

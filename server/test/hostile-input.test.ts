@@ -63,10 +63,10 @@ async function stillAnswers() {
   expect(r.data?.me.login).toBe('teacher');
 }
 
-const SAVE_MARKS = `mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id} removedIds}}`;
+const SAVE_MARKS = `mutation($c:[MarkChangeInput!]!){setMarks(changes:$c){saved{id} removedIds}}`;
 
 describe('ids inside inputs are checked before any service (defect 3)', () => {
-  it('refuses saveMarks with non-numeric ids, naming the entry and field', async () => {
+  it('refuses setMarks with non-numeric ids, naming the entry and field', async () => {
     const before = await count('mark');
     const r = await teacher.request(SAVE_MARKS, {
       c: [{ lessonId: 'abc', pupilId: '1e309', workTypeId: '-1', value: '5' }],

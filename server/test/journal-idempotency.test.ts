@@ -13,9 +13,9 @@ let lesson: MadeLesson;
 let otherLesson: MadeLesson;
 let workTypeId: string;
 
-const SAVE = `mutation($c:[MarkChangeInput!]!,$k:String){saveMarks(changes:$c,idempotencyKey:$k){
+const SAVE = `mutation($c:[MarkChangeInput!]!,$k:String){setMarks(changes:$c,idempotencyKey:$k){
   saved{id lessonId pupilId value score workTypeId comment version} removedIds}}`;
-const ATTEND = `mutation($c:[AttendanceChangeInput!]!,$k:String){saveAttendance(changes:$c,idempotencyKey:$k){
+const ATTEND = `mutation($c:[AttendanceChangeInput!]!,$k:String){setAttendance(changes:$c,idempotencyKey:$k){
   id lessonId pupilId codeId reason version}}`;
 
 beforeAll(async () => {
@@ -53,7 +53,7 @@ const eventsOf = async (type: string) =>
     (await t.sql<{ n: string }>(`select count(*) n from domain_event where type = ?`, [type]))[0].n,
   );
 
-describe('saveMarks with an idempotency key', () => {
+describe('setMarks with an idempotency key', () => {
   it('writes a batch sent twice with the same key once, and answers both the same', async () => {
     const key = randomUUID();
     const events = await eventsOf('MARK_SAVED');
@@ -124,10 +124,10 @@ describe('saveMarks with an idempotency key', () => {
   });
 
   it('replays a change and a removal, not only new marks', async () => {
-    const made = await teacher.request<{ saveMarks: { saved: { id: string }[] } }>(SAVE, {
+    const made = await teacher.request<{ setMarks: { saved: { id: string }[] } }>(SAVE, {
       c: [mark(lesson.id, '3')],
     });
-    const id = made.data!.saveMarks.saved[0].id;
+    const id = made.data!.setMarks.saved[0].id;
     const change = [{ id, version: 1, value: '4' }];
     const key = randomUUID();
     const first = await teacher.request(SAVE, { c: change, k: key });
@@ -138,7 +138,7 @@ describe('saveMarks with an idempotency key', () => {
     const removal = [{ id, version: 2, remove: true }];
     const removeKey = randomUUID();
     const removed = await teacher.request(SAVE, { c: removal, k: removeKey });
-    expect(removed.data).toEqual({ saveMarks: { saved: [], removedIds: [id] } });
+    expect(removed.data).toEqual({ setMarks: { saved: [], removedIds: [id] } });
     expect((await teacher.request(SAVE, { c: removal, k: removeKey })).data).toEqual(removed.data);
   });
 
@@ -154,7 +154,7 @@ describe('saveMarks with an idempotency key', () => {
   });
 });
 
-describe('saveAttendance with an idempotency key', () => {
+describe('setAttendance with an idempotency key', () => {
   it('writes once and answers a retry the same', async () => {
     const key = randomUUID();
     const batch = [{ lessonId: lesson.id, pupilId: pupil.id, codeId: f.school.codes['Н'] }];

@@ -118,8 +118,8 @@ const PAGE = `query($c:ID!,$p:ID!){journalPage(courseId:$c,periodId:$p){classNam
   pupils{id enrolled{from to}} lessons{id date version topic homework}
   marks{id lessonId pupilId value score workTypeId version} attendance{id lessonId pupilId codeId version}
   results{pupilId average suggested periodMark} workTypes{id weight}}}`;
-const SAVE = `mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id lessonId pupilId value score workTypeId comment version} removedIds}}`;
-const ATTEND = `mutation($c:[AttendanceChangeInput!]!){saveAttendance(changes:$c){id codeId reason version}}`;
+const SAVE = `mutation($c:[MarkChangeInput!]!){setMarks(changes:$c){saved{id lessonId pupilId value score workTypeId comment version} removedIds}}`;
+const ATTEND = `mutation($c:[AttendanceChangeInput!]!){setAttendance(changes:$c){id codeId reason version}}`;
 
 type Page = {
   journalPage: {
@@ -137,7 +137,7 @@ type Page = {
   };
 };
 type Saved = {
-  saveMarks: {
+  setMarks: {
     saved: {
       id: string;
       value: string;
@@ -237,12 +237,12 @@ describe('writing marks', () => {
       ],
     });
     expect(created.errors).toBeUndefined();
-    const mark = created.data!.saveMarks.saved[0];
+    const mark = created.data!.setMarks.saved[0];
     expect(mark).toMatchObject({ value: '5', version: 1, comment: 'Молодец' });
     const changed = await teacher.request<Saved>(SAVE, {
       c: [{ id: mark.id, version: 1, value: '4' }],
     });
-    expect(changed.data!.saveMarks.saved[0]).toMatchObject({
+    expect(changed.data!.setMarks.saved[0]).toMatchObject({
       value: '4',
       version: 2,
       comment: 'Молодец',
@@ -250,7 +250,7 @@ describe('writing marks', () => {
     const removed = await teacher.request<Saved>(SAVE, {
       c: [{ id: mark.id, version: 2, remove: true }],
     });
-    expect(removed.data!.saveMarks.removedIds).toEqual([mark.id]);
+    expect(removed.data!.setMarks.removedIds).toEqual([mark.id]);
     const [row] = await t.sql<{ removed_at: Date | null }>(
       `select removed_at from mark where id = ?`,
       [mark.id],
@@ -279,9 +279,9 @@ describe('writing marks', () => {
         { lessonId: ids.pastLesson, pupilId: ids.pupil, value: 'зч', workTypeId: ids.answer },
       ],
     });
-    expect(r.data!.saveMarks.saved.map((m) => m.value)).toEqual(['3', '5', 'зч']);
+    expect(r.data!.setMarks.saved.map((m) => m.value)).toEqual(['3', '5', 'зч']);
     const [zc] = await t.sql<{ score: number | null }>(`select score from mark where id = ?`, [
-      r.data!.saveMarks.saved[2].id,
+      r.data!.setMarks.saved[2].id,
     ]);
     expect(zc.score).toBeNull();
   });
@@ -331,7 +331,7 @@ describe('writing marks', () => {
     const created = await teacher.request<Saved>(SAVE, {
       c: [{ lessonId: ids.pastLesson, pupilId: ids.pupil, value: '4', workTypeId: ids.answer }],
     });
-    const mark = created.data!.saveMarks.saved[0];
+    const mark = created.data!.setMarks.saved[0];
     await teacher.request(SAVE, { c: [{ id: mark.id, version: 1, value: '5' }] });
     const stale = await teacher.request(SAVE, { c: [{ id: mark.id, version: 1, value: '2' }] });
     expect(codeOf(stale)).toBe('CONFLICT');
@@ -348,7 +348,7 @@ describe('writing marks', () => {
     const created = await teacher.request<Saved>(SAVE, {
       c: [{ lessonId: ids.pastLesson, pupilId: ids.pupil, value: '3', workTypeId: ids.answer }],
     });
-    const mark = created.data!.saveMarks.saved[0];
+    const mark = created.data!.setMarks.saved[0];
     const [marksBefore] = await t.sql(`select count(*) n from mark`);
     // Another writer has changed the mark and not yet committed: the batch reads version 1,
     // passes its checks, and its write waits for the row.
@@ -393,7 +393,7 @@ describe('writing marks', () => {
     const first = await teacher.request<Saved>(SAVE, {
       c: [{ lessonId: ids.pastLesson, pupilId: ids.pupil, value: '3', workTypeId: ids.answer }],
     });
-    const old = first.data!.saveMarks.saved[0];
+    const old = first.data!.setMarks.saved[0];
     const r = await teacher.request<Saved>(SAVE, {
       c: [
         { lessonId: ids.pastLesson, pupilId: ids.pupil, value: '5', workTypeId: ids.test },
@@ -402,7 +402,7 @@ describe('writing marks', () => {
         { lessonId: ids.pastLesson, pupilId: ids.pupil, value: '2', workTypeId: ids.answer },
       ],
     });
-    const saved = r.data!.saveMarks.saved;
+    const saved = r.data!.setMarks.saved;
     expect(saved.map((m) => [m.value, m.version, m.comment])).toEqual([
       ['5', 1, null],
       ['4', 2, 'Исправил'],
@@ -509,7 +509,7 @@ describe('pupils who join or leave mid-year', () => {
 describe('attendance and lessons', () => {
   it('sets, changes and clears an absence with versions and history', async () => {
     const set = await teacher.request<{
-      saveAttendance: { id: string; codeId: string; version: number }[];
+      setAttendance: { id: string; codeId: string; version: number }[];
     }>(ATTEND, {
       c: [
         {
@@ -522,17 +522,17 @@ describe('attendance and lessons', () => {
       ],
     });
     expect(set.errors).toBeUndefined();
-    const entry = set.data!.saveAttendance[0];
+    const entry = set.data!.setAttendance[0];
     const again = await teacher.request(ATTEND, {
       c: [{ lessonId: ids.pastLesson, pupilId: ids.pupil, codeId: ids.absent, version: null }],
     });
     expect(codeOf(again)).toBe('CONFLICT');
     const cleared = await teacher.request<{
-      saveAttendance: { codeId: string | null; version: number }[];
+      setAttendance: { codeId: string | null; version: number }[];
     }>(ATTEND, {
       c: [{ lessonId: ids.pastLesson, pupilId: ids.pupil, codeId: null, version: entry.version }],
     });
-    expect(cleared.data!.saveAttendance[0]).toMatchObject({
+    expect(cleared.data!.setAttendance[0]).toMatchObject({
       codeId: null,
       version: entry.version + 1,
     });

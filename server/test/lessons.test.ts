@@ -84,7 +84,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const SLOT =
-  'mutation($i:TimetableSlotInput!){addTimetableSlot(input:$i){id weekday lessonNumber}}';
+  'mutation($i:TimetableSlotInput!){createTimetableSlot(input:$i){id weekday lessonNumber}}';
 
 describe('the timetable', () => {
   it('refuses a slot where the class or the teacher is busy, and accepts a free one', async () => {
@@ -108,7 +108,7 @@ describe('the timetable', () => {
       problem(await admin.request(SLOT, { i: { ...base, weekday: 8, lessonNumber: 1 } })),
     ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'weekday' });
     const ok = await admin.request(SLOT, { i: { ...base, weekday: 6, lessonNumber: 1 } });
-    expect(ok.data).toMatchObject({ addTimetableSlot: { weekday: 6, lessonNumber: 1 } });
+    expect(ok.data).toMatchObject({ createTimetableSlot: { weekday: 6, lessonNumber: 1 } });
     // The same teacher's algebra in 8А cannot take that Saturday lesson too.
     const algebra8 = ids.algebra8;
     const busyTeacher = await admin.request(SLOT, {
@@ -149,7 +149,7 @@ describe('the timetable', () => {
 });
 
 describe('lessons', () => {
-  const ADD = 'mutation($i:NewLessonInput!){addLesson(input:$i){id date number version}}';
+  const ADD = 'mutation($i:NewLessonInput!){createLesson(input:$i){id date number version}}';
   const SCHEDULE =
     'mutation($id:ID!,$i:LessonScheduleInput!){scheduleLesson(id:$id,input:$i){date number cancelled version}}';
 
@@ -163,11 +163,11 @@ describe('lessons', () => {
       reason: 'PERIOD_LOCKED',
       field: 'date',
     });
-    const added = await teacher.request<{ addLesson: { id: string; version: number } }>(ADD, {
+    const added = await teacher.request<{ createLesson: { id: string; version: number } }>(ADD, {
       i: { courseId: ids.course, date: '2026-12-05', number: 8 },
     });
     expect(added.errors).toBeUndefined();
-    const { id, version } = added.data!.addLesson;
+    const { id, version } = added.data!.createLesson;
     expect(
       problem(
         await teacher.request(ADD, { i: { courseId: ids.course, date: '2026-12-05', number: 8 } }),
@@ -252,7 +252,7 @@ describe('lessons', () => {
     const english = await f.as('english');
     const answer = f.school.workTypes['Ответ на уроке'];
     const w = await english.request(
-      'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}',
+      'mutation($c:[MarkChangeInput!]!){setMarks(changes:$c){saved{id}}}',
       {
         c: [{ lessonId: String(l.id), pupilId: ids.pupil, value: '5', workTypeId: answer }],
       },
@@ -334,14 +334,14 @@ describe('final marks and history', () => {
       `select id from lesson where course_id = ? and date <= ? and not cancelled and substitute_id is null order by date desc limit 1`,
       [ids.course, DEMO_TODAY],
     );
-    const created = await teacher.request<{ saveMarks: { saved: { id: string }[] } }>(
-      'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}',
+    const created = await teacher.request<{ setMarks: { saved: { id: string }[] } }>(
+      'mutation($c:[MarkChangeInput!]!){setMarks(changes:$c){saved{id}}}',
       {
         c: [{ lessonId: String(l.id), pupilId: ids.pupil, value: '3', workTypeId: answer }],
       },
     );
-    const markId = created.data!.saveMarks.saved[0].id;
-    await teacher.request('mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}', {
+    const markId = created.data!.setMarks.saved[0].id;
+    await teacher.request('mutation($c:[MarkChangeInput!]!){setMarks(changes:$c){saved{id}}}', {
       c: [{ id: markId, version: 1, value: '4' }],
     });
     const H = 'query($m:ID!){markHistory(markId:$m){at actorName action before after}}';

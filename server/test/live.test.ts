@@ -23,7 +23,7 @@ let ids: {
 
 const one = async (sql: string, params: unknown[] = []) =>
   String((await t.sql<{ id: number }>(sql, params))[0].id);
-const SAVE = 'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id value}}}';
+const SAVE = 'mutation($c:[MarkChangeInput!]!){setMarks(changes:$c){saved{id value}}}';
 
 interface Live {
   id: string;
@@ -534,7 +534,7 @@ describe('rights withdrawn while a socket is open (issue 19)', () => {
       expect(valuesOf(await diary.until(1))).toEqual(['5']); // the positive control
       const classTeacher = await t.as('classteacher');
       const unlinked = await classTeacher.request(
-        'mutation($p:ID!,$g:ID!){unlinkGuardian(pupilId:$p,guardianId:$g){id}}',
+        'mutation($p:ID!,$g:ID!){removeGuardian(pupilId:$p,guardianId:$g){id}}',
         { p: ids.child7, g: parent },
       );
       expect(unlinked.errors).toBeUndefined();

@@ -410,9 +410,9 @@ describe('registration (R-3.2.2)', () => {
     expect(n.data!.confirmPersonRecords).toBe(1);
     const guardian = before.guardians[0]?.person.id ?? null;
     const consent = await c.classteacher.request<{
-      recordConsent: { consents: { id: string; active: boolean }[] };
+      createConsent: { consents: { id: string; active: boolean }[] };
     }>(
-      `mutation($p:ID!,$i:ConsentInput!){recordConsent(pupilId:$p,input:$i){consents{id active}}}`,
+      `mutation($p:ID!,$i:ConsentInput!){createConsent(pupilId:$p,input:$i){consents{id active}}}`,
       {
         p: ids.otherPupil,
         i: { givenById: guardian, document: 'Согласие № 77', givenOn: '2026-09-01' },
@@ -422,13 +422,13 @@ describe('registration (R-3.2.2)', () => {
     expect(await flags()).toMatchObject({ needsConfirmation: false, consentMissing: false });
     // Consent "given" by someone who is not a guardian is refused.
     const wrong = await c.classteacher.request(
-      `mutation($p:ID!,$i:ConsentInput!){recordConsent(pupilId:$p,input:$i){id}}`,
+      `mutation($p:ID!,$i:ConsentInput!){createConsent(pupilId:$p,input:$i){id}}`,
       { p: ids.otherPupil, i: { givenById: ids.parent, document: 'X', givenOn: '2026-09-01' } },
     );
     expect(wrong.errors![0].extensions).toMatchObject({ reason: 'NOT_A_GUARDIAN' });
     const revoked = await c.classteacher.request(
       `mutation($id:ID!,$on:LocalDate!){revokeConsent(id:$id,on:$on){id}}`,
-      { id: consent.data!.recordConsent.consents[0].id, on: '2026-11-28' },
+      { id: consent.data!.createConsent.consents[0].id, on: '2026-11-28' },
     );
     expect(revoked.errors).toBeUndefined();
     expect((await flags()).consentMissing).toBe(true);
@@ -448,9 +448,9 @@ describe('the day a new pupil joins the class (issue 20)', () => {
       `mutation($c:ID!,$i:PersonInput!,$d:LocalDate){registerPupil(classGroupId:$c,input:$i,enrolledFrom:$d){id}}`,
       { c: ids.c7, i: { ...pupilInput, firstName }, d: enrolledFrom },
     );
-  const SAVE = 'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}';
+  const SAVE = 'mutation($c:[MarkChangeInput!]!){setMarks(changes:$c){saved{id}}}';
   const markOn = (lessonId: string, pupilId: string) =>
-    c.teacher.request<{ saveMarks: { saved: { id: string }[] } }>(SAVE, {
+    c.teacher.request<{ setMarks: { saved: { id: string }[] } }>(SAVE, {
       c: [{ lessonId, pupilId, value: '5', workTypeId: f.school.workTypes['Ответ на уроке'] }],
     });
   const entryReason = (r: { errors?: { extensions?: Record<string, unknown> }[] }) =>
@@ -466,7 +466,7 @@ describe('the day a new pupil joins the class (issue 20)', () => {
     ).toEqual([{ starts_on: '2026-11-09' }]);
     const saved = await markOn(lesson.id, id);
     expect(saved.errors).toBeUndefined();
-    expect(saved.data!.saveMarks.saved).toHaveLength(1);
+    expect(saved.data!.setMarks.saved).toHaveLength(1);
   });
 
   it('enrols from today without the date, refusing marks on earlier lessons', async () => {

@@ -30,30 +30,30 @@ const problem = (r: GqlResult) => {
   const e = r.errors?.[0]?.extensions ?? {};
   return { code: e.code, reason: e.reason, field: e.field };
 };
-const WT =
-  'mutation($id:ID,$i:WorkTypeInput!){saveWorkType(id:$id,input:$i){id name weight active}}';
-const AC =
-  'mutation($id:ID,$i:AttendanceCodeInput!){saveAttendanceCode(id:$id,input:$i){id code kind}}';
-const MS = 'mutation($s:[MarkSymbolInput!]!){saveMarkSymbols(symbols:$s){code name}}';
+const WT_FIELDS = '{id name weight active}';
+const WT = `mutation($i:WorkTypeInput!){createWorkType(input:$i)${WT_FIELDS}}`;
+const WT_UPDATE = `mutation($id:ID!,$i:WorkTypeInput!){updateWorkType(id:$id,input:$i)${WT_FIELDS}}`;
+const AC = 'mutation($i:AttendanceCodeInput!){createAttendanceCode(input:$i){id code kind}}';
+const MS = 'mutation($s:[MarkSymbolInput!]!){setMarkSymbols(symbols:$s){code name}}';
 
 describe('journal settings', () => {
   it('lets the SYSADMIN add and change work types, refusing bad weights and taken names', async () => {
-    const r = await admin.request<{ saveWorkType: { id: string } }>(WT, {
+    const r = await admin.request<{ createWorkType: { id: string } }>(WT, {
       i: { name: 'Зачёт по нормативам', shortName: 'Норм', weight: 2.5 },
     });
     expect(r.data).toMatchObject({
-      saveWorkType: { name: 'Зачёт по нормативам', weight: 2.5, active: true },
+      createWorkType: { name: 'Зачёт по нормативам', weight: 2.5, active: true },
     });
-    const id = r.data!.saveWorkType.id;
+    const id = r.data!.createWorkType.id;
     expect(
       (
-        await admin.request(WT, {
+        await admin.request(WT_UPDATE, {
           id,
           i: { name: 'Зачёт по нормативам', shortName: 'Норм', weight: 3, active: false },
         })
       ).data,
     ).toMatchObject({
-      saveWorkType: { weight: 3, active: false },
+      updateWorkType: { weight: 3, active: false },
     });
     expect(
       problem(await admin.request(WT, { i: { name: 'X', shortName: 'X', weight: 20 } })),
@@ -77,7 +77,7 @@ describe('journal settings', () => {
     );
     const r = await (
       await f.as('teacher')
-    ).request('mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}', {
+    ).request('mutation($c:[MarkChangeInput!]!){setMarks(changes:$c){saved{id}}}', {
       c: [{ lessonId: held.lesson, pupilId: held.pupil, value: '5', workTypeId: String(wt.id) }],
     });
     expect(
@@ -93,7 +93,7 @@ describe('journal settings', () => {
         })
       ).data,
     ).toMatchObject({
-      saveAttendanceCode: { code: 'УВ', kind: 'EXCUSED' },
+      createAttendanceCode: { code: 'УВ', kind: 'EXCUSED' },
     });
     expect(
       problem(await admin.request(AC, { i: { code: 'н', name: 'Дубль', kind: 'ABSENT' } })),
@@ -121,7 +121,7 @@ describe('journal settings', () => {
       ],
     });
     expect(ok.data).toEqual({
-      saveMarkSymbols: [
+      setMarkSymbols: [
         { code: 'зч', name: 'зачёт' },
         { code: 'ув', name: 'уважительно' },
       ],

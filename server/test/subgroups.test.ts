@@ -178,8 +178,8 @@ describe('splitting a class', () => {
     expect(page.data!.journalPage.pupils.map((p) => p.id).sort()).toEqual([a, b].sort());
 
     // A lesson of group 1: a mark for a pupil of group 2 is refused.
-    const lesson = await english.request<{ addLesson: { id: string } }>(
-      'mutation($i:NewLessonInput!){addLesson(input:$i){id}}',
+    const lesson = await english.request<{ createLesson: { id: string } }>(
+      'mutation($i:NewLessonInput!){createLesson(input:$i){id}}',
       {
         i: { courseId: g1.courseId, date: DEMO_TODAY, number: 9 },
       },
@@ -187,15 +187,20 @@ describe('splitting a class', () => {
     // Its live event is addressed to the group's members only.
     const [event] = await t.sql<{ pupil_ids: number[] }>(
       `select pupil_ids from domain_event where type = 'LESSON_UPDATED' and payload->>'id' = ?`,
-      [lesson.data!.addLesson.id],
+      [lesson.data!.createLesson.id],
     );
     expect(event.pupil_ids.map(String).sort()).toEqual([a, b].sort());
     const answer = f.school.workTypes['Ответ на уроке'];
     const bad = await english.request(
-      'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}',
+      'mutation($c:[MarkChangeInput!]!){setMarks(changes:$c){saved{id}}}',
       {
         c: [
-          { lessonId: lesson.data!.addLesson.id, pupilId: rest[0], value: '5', workTypeId: answer },
+          {
+            lessonId: lesson.data!.createLesson.id,
+            pupilId: rest[0],
+            value: '5',
+            workTypeId: answer,
+          },
         ],
       },
     );
@@ -203,9 +208,9 @@ describe('splitting a class', () => {
       (bad.errors?.[0].extensions?.entries as { reason: string }[]).map((e) => e.reason),
     ).toEqual(['NOT_ENROLLED']);
     const good = await english.request(
-      'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}',
+      'mutation($c:[MarkChangeInput!]!){setMarks(changes:$c){saved{id}}}',
       {
-        c: [{ lessonId: lesson.data!.addLesson.id, pupilId: a, value: '5', workTypeId: answer }],
+        c: [{ lessonId: lesson.data!.createLesson.id, pupilId: a, value: '5', workTypeId: answer }],
       },
     );
     expect(good.errors).toBeUndefined();
@@ -221,14 +226,14 @@ describe('splitting a class', () => {
       );
       return w
         .data!.diaryWeek.days.flatMap((d) => d.lessons.map((l) => l.lessonId))
-        .includes(lesson.data!.addLesson.id);
+        .includes(lesson.data!.createLesson.id);
     };
     expect(await seen(a)).toBe(true);
     expect(await seen(rest[0])).toBe(false);
 
     // The SYSADMIN puts both groups at the same hour, each with its own teacher.
     const sysadmin = await f.as('sysadmin');
-    const SLOT = 'mutation($i:TimetableSlotInput!){addTimetableSlot(input:$i){id}}';
+    const SLOT = 'mutation($i:TimetableSlotInput!){createTimetableSlot(input:$i){id}}';
     for (const g of [g1, g2]) {
       const slot = await sysadmin.request(SLOT, {
         i: {
@@ -469,14 +474,14 @@ describe('changing and deleting a split', () => {
     // An absence for a pupil of group 2, in a lesson of group 2 (taught by `teacher`).
     const c = g2.pupils[0].id;
     const teacher = await f.as('teacher');
-    const lesson = await teacher.request<{ addLesson: { id: string } }>(
-      'mutation($i:NewLessonInput!){addLesson(input:$i){id}}',
+    const lesson = await teacher.request<{ createLesson: { id: string } }>(
+      'mutation($i:NewLessonInput!){createLesson(input:$i){id}}',
       { i: { courseId: g2.courseId, date: DEMO_TODAY, number: 9 } },
     );
     const code = f.school.codes['Н'];
     const absent = await teacher.request(
-      'mutation($c:[AttendanceChangeInput!]!){saveAttendance(changes:$c){id}}',
-      { c: [{ lessonId: lesson.data!.addLesson.id, pupilId: c, codeId: code }] },
+      'mutation($c:[AttendanceChangeInput!]!){setAttendance(changes:$c){id}}',
+      { c: [{ lessonId: lesson.data!.createLesson.id, pupilId: c, codeId: code }] },
     );
     expect(absent.errors).toBeUndefined();
 
@@ -585,26 +590,26 @@ describe('changing and deleting a split', () => {
     const courses = split.groups.map((g) => g.courseId);
     // A lesson with a topic, a slot, and a mark given and then removed: nothing that counts.
     const teacher = await f.as('teacher');
-    const lesson = await teacher.request<{ addLesson: { id: string } }>(
-      'mutation($i:NewLessonInput!){addLesson(input:$i){id}}',
+    const lesson = await teacher.request<{ createLesson: { id: string } }>(
+      'mutation($i:NewLessonInput!){createLesson(input:$i){id}}',
       { i: { courseId: courses[0], date: DEMO_TODAY, number: 8 } },
     );
-    const lessonId = lesson.data!.addLesson.id;
+    const lessonId = lesson.data!.createLesson.id;
     const answer = f.school.workTypes['Ответ на уроке'];
     const given = await teacher.request<{
-      saveMarks: { saved: { id: string; version: number }[] };
-    }>('mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id version}}}', {
+      setMarks: { saved: { id: string; version: number }[] };
+    }>('mutation($c:[MarkChangeInput!]!){setMarks(changes:$c){saved{id version}}}', {
       c: [{ lessonId, pupilId: a, value: '4', workTypeId: answer }],
     });
-    const [mark] = given.data!.saveMarks.saved;
+    const [mark] = given.data!.setMarks.saved;
     const removed = await teacher.request(
-      'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}',
+      'mutation($c:[MarkChangeInput!]!){setMarks(changes:$c){saved{id}}}',
       { c: [{ id: mark.id, version: mark.version, remove: true }] },
     );
     expect(removed.errors).toBeUndefined();
     const slot = await (
       await f.as('sysadmin')
-    ).request('mutation($i:TimetableSlotInput!){addTimetableSlot(input:$i){id}}', {
+    ).request('mutation($i:TimetableSlotInput!){createTimetableSlot(input:$i){id}}', {
       i: {
         courseId: courses[1],
         weekday: 5,
@@ -615,11 +620,11 @@ describe('changing and deleting a split', () => {
     });
     expect(slot.errors).toBeUndefined();
 
-    const r = await classteacher.request<{ deleteSubgroupSplit: boolean }>(DELETE, {
+    const r = await classteacher.request<{ deleteSubgroupSplit: string }>(DELETE, {
       id: split.id,
     });
     expect(r.errors).toBeUndefined();
-    expect(r.data!.deleteSubgroupSplit).toBe(true);
+    expect(r.data!.deleteSubgroupSplit).toBe(split.id);
     const left = async (table: string, column = 'course_id') =>
       (await t.sql(`select 1 from ${table} where ${column} in (?, ?)`, courses)).length;
     expect(await left('course', 'id')).toBe(0);

@@ -158,7 +158,7 @@ describe('the WebSocket endpoint', () => {
       expect(await waitFor(() => listeners() === before + 1)).toBe(true);
       const teacher = await t.as('teacher');
       const saved = await teacher.request(
-        'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}',
+        'mutation($c:[MarkChangeInput!]!){setMarks(changes:$c){saved{id}}}',
         { c: [{ lessonId: lesson, pupilId: pupil, value: '5', workTypeId: workType }] },
       );
       expect(saved.errors).toBeUndefined();

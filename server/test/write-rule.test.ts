@@ -17,7 +17,7 @@ import { factory, type MadeLesson, type MadePerson, type MadeSchool } from './fa
 /**
  * The journal's write rule (issue 20) is one function, `writesIn` in journal.access.ts: the
  * course's own teacher, or the lesson's substitute, holding JournalWrite (the TEACHER role). The
- * journal page's `canWrite` and per-lesson `writableLessonIds`, `saveMarks`, `saveAttendance`,
+ * journal page's `canWrite` and per-lesson `writableLessonIds`, `setMarks`, `setAttendance`,
  * `updateLesson` and the opening of the course's live feed must agree on it.
  */
 let t: TestApp;
@@ -81,8 +81,8 @@ const PAGE = `query($c:ID!,$p:ID!){journalPage(courseId:$c,periodId:$p){canWrite
 const FEED = 'subscription($c:ID!){journalEvents(courseId:$c){type}}';
 
 type Page = { journalPage: { canWrite: boolean; writableLessonIds: string[] } };
-const SAVE = `mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id}}}`;
-const ATTEND = `mutation($c:[AttendanceChangeInput!]!){saveAttendance(changes:$c){id}}`;
+const SAVE = `mutation($c:[MarkChangeInput!]!){setMarks(changes:$c){saved{id}}}`;
+const ATTEND = `mutation($c:[AttendanceChangeInput!]!){setAttendance(changes:$c){id}}`;
 const LESSON = `mutation($id:ID!,$i:LessonInput!){updateLesson(id:$id,input:$i){version}}`;
 
 const passed = (r: GqlResult) => r.errors === undefined;
@@ -158,8 +158,8 @@ describe('the journal’s write rule, the same on every path', () => {
         page: passed(page) ? 'read' : codeOf(page),
         canWrite: page.data?.journalPage.canWrite ?? false,
         writableLessonIds: [...(page.data?.journalPage.writableLessonIds ?? [])].sort(),
-        saveMarks: passed(marks),
-        saveAttendance: passed(attendance),
+        setMarks: passed(marks),
+        setAttendance: passed(attendance),
         updateLesson: passed(topic),
         feed: await feed(c),
       };
@@ -169,8 +169,8 @@ describe('the journal’s write rule, the same on every path', () => {
         page: reads ? 'read' : 'NOT_FOUND',
         canWrite: writes,
         writableLessonIds: [...writable].sort(),
-        saveMarks: writes,
-        saveAttendance: writes,
+        setMarks: writes,
+        setAttendance: writes,
         updateLesson: writes,
         feed: reads ? 'open' : 'refused',
       });

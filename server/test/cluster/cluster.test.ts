@@ -13,7 +13,7 @@ let c: Cluster;
 let ids: { child7: string; lesson: string; answer: string };
 
 const ME = '{ me { login } }';
-const SAVE = 'mutation($c:[MarkChangeInput!]!){saveMarks(changes:$c){saved{id value}}}';
+const SAVE = 'mutation($c:[MarkChangeInput!]!){setMarks(changes:$c){saved{id value}}}';
 const mark = (value: string) => ({
   lessonId: ids.lesson,
   pupilId: ids.child7,
@@ -96,7 +96,7 @@ describe('two replicas behind nginx', () => {
     const sub = subscribe(socket, ids.child7, null);
     await new Promise((r) => setTimeout(r, 300));
     const saved = await withCookie(teacher, c.b).request<{
-      saveMarks: { saved: { id: string }[] };
+      setMarks: { saved: { id: string }[] };
     }>(SAVE, { c: [mark('5')] });
     expect(saved.errors).toBeUndefined();
     const start = Date.now();
@@ -104,7 +104,7 @@ describe('two replicas behind nginx', () => {
     console.log(`cluster: a mark saved on B reached the socket on A in ${Date.now() - start} ms`);
     expect(sub.errors).toEqual([]);
     expect(JSON.parse(sub.events[0].payload)).toMatchObject({
-      id: saved.data!.saveMarks.saved[0].id,
+      id: saved.data!.setMarks.saved[0].id,
       value: '5',
     });
     await socket.client.dispose();
@@ -161,11 +161,11 @@ describe('two replicas behind nginx', () => {
       for (let i = 0; writing; i++) {
         const at = Date.now();
         try {
-          const r = await teacher.request<{ saveMarks: { saved: { id: string }[] } }>(SAVE, {
+          const r = await teacher.request<{ setMarks: { saved: { id: string }[] } }>(SAVE, {
             c: [mark(String(2 + (i % 4)))],
           });
           if (r.errors) saves.push({ at, failed: JSON.stringify(r.errors) });
-          else saves.push({ at, markId: r.data!.saveMarks.saved[0].id });
+          else saves.push({ at, markId: r.data!.setMarks.saved[0].id });
         } catch (e) {
           saves.push({ at, failed: (e as Error).message }); // nginx's 502 for a request the kill cut
         }

@@ -160,7 +160,7 @@ export async function demoCell(db: OwnPostgres): Promise<Cell> {
   return row;
 }
 
-export const SAVE = `mutation($c:[MarkChangeInput!]!,$k:String){saveMarks(changes:$c,idempotencyKey:$k){
+export const SAVE = `mutation($c:[MarkChangeInput!]!,$k:String){setMarks(changes:$c,idempotencyKey:$k){
   saved{id lessonId pupilId value workTypeId comment version} removedIds}}`;
 
 export interface SavedMark {
@@ -169,7 +169,7 @@ export interface SavedMark {
   comment: string | null;
   version: number;
 }
-export type SaveAnswer = { saveMarks: { saved: SavedMark[]; removedIds: string[] } };
+export type SaveAnswer = { setMarks: { saved: SavedMark[]; removedIds: string[] } };
 
 /** Error codes by how often they were answered, and requests that got no answer at all. */
 export class Failures {
@@ -197,12 +197,12 @@ export async function saveUntilAnswered(
   failures: Failures,
   key = randomUUID(),
   giveUpMs = 30_000,
-): Promise<SaveAnswer['saveMarks']> {
+): Promise<SaveAnswer['setMarks']> {
   const deadline = Date.now() + giveUpMs;
   for (;;) {
     try {
       const r = await client().request<SaveAnswer>(SAVE, { c: changes, k: key });
-      if (r.data?.saveMarks) return r.data.saveMarks;
+      if (r.data?.setMarks) return r.data.setMarks;
       failures.add(String(r.errors?.[0]?.extensions?.code ?? `HTTP ${r.status}`));
     } catch {
       failures.add(undefined);

@@ -38,7 +38,7 @@ afterAll(async () => {
 interface Batch {
   key: string;
   changes: object[];
-  answer?: SaveAnswer['saveMarks'];
+  answer?: SaveAnswer['setMarks'];
 }
 
 const BATCH = 10;
@@ -99,7 +99,7 @@ describe('the server killed during keyed batches', () => {
         batches.push(batch);
         try {
           const r = await teacher.request<SaveAnswer>(SAVE, { c: batch.changes, k: batch.key });
-          if (r.data?.saveMarks) batch.answer = r.data.saveMarks;
+          if (r.data?.setMarks) batch.answer = r.data.setMarks;
         } catch {
           return; // No answer: the process is gone.
         }
@@ -132,12 +132,12 @@ describe('the server killed during keyed batches', () => {
     for (const b of unanswered) {
       const r = await again.request<SaveAnswer>(SAVE, { c: b.changes, k: b.key });
       expect(r.errors).toBeUndefined();
-      b.answer = r.data!.saveMarks;
+      b.answer = r.data!.setMarks;
     }
     // A batch answered before the kill, sent again, is answered the same and not written.
     const answered = batches.find((b) => !unanswered.includes(b))!;
     const replay = await again.request<SaveAnswer>(SAVE, { c: answered.changes, k: answered.key });
-    expect(replay.data!.saveMarks).toEqual(answered.answer);
+    expect(replay.data!.setMarks).toEqual(answered.answer);
 
     for (const b of batches) expect(await countOf(b)).toBe(BATCH);
     // Every answer, first or resent, is what the database holds now; each mark announced once.

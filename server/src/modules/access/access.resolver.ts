@@ -28,12 +28,13 @@ export class AccessResolver {
     );
   }
 
-  @Mutation(() => Boolean, { description: 'Withdraws a code not yet used' })
+  @Mutation(() => ID, { description: 'Withdraws a code not yet used' })
   async revokeAccessCode(
     @Arg('id', () => ID) id: string,
     @Ctx() ctx: RequestContext,
-  ): Promise<boolean> {
-    return ctx.services.access.revoke(ctx, await peopleOf(ctx), id);
+  ): Promise<string> {
+    await ctx.services.access.revoke(ctx, await peopleOf(ctx), id);
+    return id;
   }
 
   @Query(() => [AccessCodeEntry], {
@@ -117,9 +118,10 @@ export class AccessResolver {
     return ctx.services.access.mySessions(ctx);
   }
 
-  @Mutation(() => Boolean, { description: 'Ends one of the viewer’s sessions' })
-  endSession(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<boolean> {
-    return ctx.services.access.endSession(ctx, id);
+  @Mutation(() => ID, { description: 'Ends one of the viewer’s sessions' })
+  async endSession(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<string> {
+    await ctx.services.access.endSession(ctx, id);
+    return id;
   }
 
   @Mutation(() => Int, { description: 'Ends every session of the viewer but this one' })

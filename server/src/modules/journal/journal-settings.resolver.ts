@@ -17,20 +17,34 @@ export class JournalSettingsResolver {
     return ctx.services.journalSettings.attendanceCodes(ctx);
   }
 
-  @Mutation(() => WorkType, { description: 'Creates a work type, or changes one when id is given' })
-  saveWorkType(
-    @Arg('id', () => ID, { nullable: true }) id: string | null,
+  @Mutation(() => WorkType, { description: 'A new work type' })
+  createWorkType(
+    @Arg('input') input: WorkTypeInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<WorkType> {
+    return ctx.services.journalSettings.saveWorkType(ctx, null, input);
+  }
+
+  @Mutation(() => WorkType, { description: "Changes a work type's name or weight" })
+  updateWorkType(
+    @Arg('id', () => ID) id: string,
     @Arg('input') input: WorkTypeInput,
     @Ctx() ctx: RequestContext,
   ): Promise<WorkType> {
     return ctx.services.journalSettings.saveWorkType(ctx, id, input);
   }
 
-  @Mutation(() => AttendanceCode, {
-    description: 'Creates an attendance code, or changes one when id is given',
-  })
-  saveAttendanceCode(
-    @Arg('id', () => ID, { nullable: true }) id: string | null,
+  @Mutation(() => AttendanceCode, { description: 'A new attendance code' })
+  createAttendanceCode(
+    @Arg('input') input: AttendanceCodeInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<AttendanceCode> {
+    return ctx.services.journalSettings.saveAttendanceCode(ctx, null, input);
+  }
+
+  @Mutation(() => AttendanceCode, { description: 'Changes an attendance code' })
+  updateAttendanceCode(
+    @Arg('id', () => ID) id: string,
     @Arg('input') input: AttendanceCodeInput,
     @Ctx() ctx: RequestContext,
   ): Promise<AttendanceCode> {
@@ -40,7 +54,7 @@ export class JournalSettingsResolver {
   @Mutation(() => [MarkSymbol], {
     description: 'Replaces the marks outside the numeric scale («зч», «нз»…)',
   })
-  saveMarkSymbols(
+  setMarkSymbols(
     @Arg('symbols', () => [MarkSymbolInput]) symbols: MarkSymbolInput[],
     @Ctx() ctx: RequestContext,
   ): Promise<MarkSymbol[]> {

@@ -24,7 +24,7 @@ const IDEMPOTENCY_KEY =
   'A key the client makes for this batch (a UUID; 8–100 of A–Z, a–z, 0–9, -, _) and sends again with a retry: a batch already written is answered again, not written twice';
 
 @ObjectType()
-export class SaveMarksResult {
+export class SetMarksResult {
   @Field(() => [JournalMark]) saved!: JournalMark[];
   @Field(() => [ID]) removedIds!: number[];
 }
@@ -40,20 +40,20 @@ export class JournalResolver {
     return ctx.services.journal.page(ctx, courseId, periodId);
   }
 
-  @Mutation(() => SaveMarksResult, {
+  @Mutation(() => SetMarksResult, {
     description: 'Creates, changes and removes marks: all or nothing',
   })
-  saveMarks(
+  setMarks(
     @Arg('changes', () => [MarkChangeInput]) changes: MarkChangeInput[],
     @Arg('idempotencyKey', () => String, { nullable: true, description: IDEMPOTENCY_KEY })
     idempotencyKey: string | null,
     @Ctx() ctx: RequestContext,
-  ): Promise<SaveMarksResult> {
+  ): Promise<SetMarksResult> {
     return ctx.services.journalWrite.saveMarks(ctx, changes, idempotencyKey);
   }
 
   @Mutation(() => [JournalAttendance], { description: 'Sets or clears attendance: all or nothing' })
-  saveAttendance(
+  setAttendance(
     @Arg('changes', () => [AttendanceChangeInput]) changes: AttendanceChangeInput[],
     @Arg('idempotencyKey', () => String, { nullable: true, description: IDEMPOTENCY_KEY })
     idempotencyKey: string | null,
@@ -101,19 +101,20 @@ export class JournalResolver {
   @Mutation(() => TimetableSlot, {
     description: 'SYSADMIN adds a weekly slot; overlaps are refused',
   })
-  addTimetableSlot(
+  createTimetableSlot(
     @Arg('input') input: TimetableSlotInput,
     @Ctx() ctx: RequestContext,
   ): Promise<TimetableSlot> {
     return ctx.services.timetable.addSlot(ctx, input);
   }
 
-  @Mutation(() => Boolean)
-  removeTimetableSlot(
+  @Mutation(() => ID, { description: 'Answers the deleted id' })
+  async deleteTimetableSlot(
     @Arg('id', () => ID) id: string,
     @Ctx() ctx: RequestContext,
-  ): Promise<boolean> {
-    return ctx.services.timetable.removeSlot(ctx, id);
+  ): Promise<string> {
+    await ctx.services.timetable.removeSlot(ctx, id);
+    return id;
   }
 
   @Mutation(() => Int, {
@@ -128,7 +129,7 @@ export class JournalResolver {
   }
 
   @Mutation(() => JournalLesson, { description: 'A lesson outside the timetable' })
-  addLesson(
+  createLesson(
     @Arg('input') input: NewLessonInput,
     @Ctx() ctx: RequestContext,
   ): Promise<JournalLesson> {

@@ -160,7 +160,7 @@ export class PeopleResolver {
   }
 
   @Mutation(() => PersonRecord)
-  async unlinkGuardian(
+  async removeGuardian(
     @Arg('pupilId', () => ID) pupilId: string,
     @Arg('guardianId', () => ID) guardianId: string,
     @Ctx() ctx: RequestContext,
@@ -212,7 +212,7 @@ export class PeopleResolver {
   }
 
   @Mutation(() => PersonRecord)
-  async recordConsent(
+  async createConsent(
     @Arg('pupilId', () => ID) pupilId: string,
     @Arg('input') input: ConsentInput,
     @Ctx() ctx: RequestContext,

@@ -56,12 +56,13 @@ export class CalendarResolver {
     return ctx.services.calendar.updateYear(ctx, id, input);
   }
 
-  @Mutation(() => Boolean)
-  deleteAcademicYear(
+  @Mutation(() => ID, { description: 'Answers the deleted id' })
+  async deleteAcademicYear(
     @Arg('id', () => ID) id: string,
     @Ctx() ctx: RequestContext,
-  ): Promise<boolean> {
-    return ctx.services.calendar.deleteYear(ctx, id);
+  ): Promise<string> {
+    await ctx.services.calendar.deleteYear(ctx, id);
+    return id;
   }
 
   @Mutation(() => StudyPeriod)
@@ -81,9 +82,13 @@ export class CalendarResolver {
     return ctx.services.calendar.updatePeriod(ctx, id, input);
   }
 
-  @Mutation(() => Boolean)
-  deleteStudyPeriod(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<boolean> {
-    return ctx.services.calendar.deletePeriod(ctx, id);
+  @Mutation(() => ID, { description: 'Answers the deleted id' })
+  async deleteStudyPeriod(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<string> {
+    await ctx.services.calendar.deletePeriod(ctx, id);
+    return id;
   }
 
   @Mutation(() => Holiday)
@@ -103,8 +108,12 @@ export class CalendarResolver {
     return ctx.services.calendar.updateHoliday(ctx, id, input);
   }
 
-  @Mutation(() => Boolean)
-  deleteHoliday(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<boolean> {
-    return ctx.services.calendar.deleteHoliday(ctx, id);
+  @Mutation(() => ID, { description: 'Answers the deleted id' })
+  async deleteHoliday(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<string> {
+    await ctx.services.calendar.deleteHoliday(ctx, id);
+    return id;
   }
 }

@@ -47,8 +47,12 @@ export class ClassGroupResolver {
     return ctx.services.classes.update(ctx, id, input);
   }
 
-  @Mutation(() => Boolean)
-  deleteClassGroup(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<boolean> {
-    return ctx.services.classes.delete(ctx, id);
+  @Mutation(() => ID, { description: 'Answers the deleted id' })
+  async deleteClassGroup(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<string> {
+    await ctx.services.classes.delete(ctx, id);
+    return id;
   }
 }

@@ -65,8 +65,9 @@ export class CourseResolver {
     return ctx.services.courses.update(ctx, id, input);
   }
 
-  @Mutation(() => Boolean)
-  deleteCourse(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<boolean> {
-    return ctx.services.courses.delete(ctx, id);
+  @Mutation(() => ID, { description: 'Answers the deleted id' })
+  async deleteCourse(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<string> {
+    await ctx.services.courses.delete(ctx, id);
+    return id;
   }
 }

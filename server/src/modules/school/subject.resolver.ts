@@ -24,8 +24,12 @@ export class SubjectResolver {
     return ctx.services.subjects.update(ctx, id, input);
   }
 
-  @Mutation(() => Boolean)
-  deleteSubject(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<boolean> {
-    return ctx.services.subjects.delete(ctx, id);
+  @Mutation(() => ID, { description: 'Answers the deleted id' })
+  async deleteSubject(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<string> {
+    await ctx.services.subjects.delete(ctx, id);
+    return id;
   }
 }

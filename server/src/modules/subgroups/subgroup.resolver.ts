@@ -35,14 +35,15 @@ export class SubgroupResolver {
     return ctx.services.subgroups.update(ctx, id, input);
   }
 
-  @Mutation(() => Boolean, {
+  @Mutation(() => ID, {
     description:
       "Deletes a split with its groups' journal pages, lessons and timetable slots, while those hold no marks or attendance",
   })
-  deleteSubgroupSplit(
+  async deleteSubgroupSplit(
     @Arg('id', () => ID) id: string,
     @Ctx() ctx: RequestContext,
-  ): Promise<boolean> {
-    return ctx.services.subgroups.delete(ctx, id);
+  ): Promise<string> {
+    await ctx.services.subgroups.delete(ctx, id);
+    return id;
   }
 }

@@ -31,16 +31,16 @@ export type PupilResult = PupilResultValues;
 
 /** Sends the journal's batches through the API, keeping them out of the cache. */
 const transport: JournalTransport = {
-  async saveMarks(changes) {
+  async setMarks(changes) {
     try {
-      return (await mutate(SaveMarksDocument, { changes }, { noCache: true })).saveMarks;
+      return (await mutate(SaveMarksDocument, { changes }, { noCache: true })).setMarks;
     } catch (error) {
       throw new BatchError(batchFailure(error));
     }
   },
-  async saveAttendance(changes) {
+  async setAttendance(changes) {
     try {
-      return (await mutate(SaveAttendanceDocument, { changes }, { noCache: true })).saveAttendance;
+      return (await mutate(SaveAttendanceDocument, { changes }, { noCache: true })).setAttendance;
     } catch (error) {
       throw new BatchError(batchFailure(error));
     }

@@ -50,7 +50,7 @@ export class FakeServer implements JournalTransport {
     return mark;
   }
 
-  async saveMarks(changes: MarkChange[]) {
+  async setMarks(changes: MarkChange[]) {
     this.markCalls.push(changes);
     await this.#gate;
     const refused = this.refuse?.(changes);
@@ -90,7 +90,7 @@ export class FakeServer implements JournalTransport {
     return { saved, removedIds };
   }
 
-  async saveAttendance(changes: AttendanceChange[]) {
+  async setAttendance(changes: AttendanceChange[]) {
     this.attendanceCalls.push(changes);
     await this.#gate;
     const refused = this.refuse?.(changes);

@@ -37,7 +37,7 @@ export type {
 
 /*
  * Keeps the journal's cells in step with the server: edits show at once, are collected for a
- * moment and go out as one `saveMarks` and one `saveAttendance` batch; each cell remembers what
+ * moment and go out as one `setMarks` and one `setAttendance` batch; each cell remembers what
  * the server has (with versions) and what the teacher sees, and sends the difference. This file
  * is the queue; what happens when the server or another editor disagrees is in `conflicts.ts`,
  * the cell itself in `cell.ts`.
@@ -45,8 +45,8 @@ export type {
 
 /** Sends batches; rejects with a `BatchError`. */
 export interface JournalTransport {
-  saveMarks(changes: MarkChange[]): Promise<{ saved: ServerMark[]; removedIds: string[] }>;
-  saveAttendance(changes: AttendanceChange[]): Promise<ServerAttendance[]>;
+  setMarks(changes: MarkChange[]): Promise<{ saved: ServerMark[]; removedIds: string[] }>;
+  setAttendance(changes: AttendanceChange[]): Promise<ServerAttendance[]>;
 }
 
 export class BatchError extends Error {
@@ -365,7 +365,7 @@ export class JournalSync {
       cell.markTrack.state = 'saving';
     }
     try {
-      const result = await this.#options.transport.saveMarks(entries.map((e) => e.change));
+      const result = await this.#options.transport.setMarks(entries.map((e) => e.change));
       // `saved` lists the created and changed marks in the order they were sent.
       let next = 0;
       for (const { ref } of entries) {
@@ -405,7 +405,7 @@ export class JournalSync {
       cell.attendanceTrack.state = 'saving';
     }
     try {
-      const written = await this.#options.transport.saveAttendance(changes);
+      const written = await this.#options.transport.setAttendance(changes);
       cells.forEach((cell, i) => {
         const entry = written[i];
         if (entry) cell.savedAttendance = { codeId: entry.codeId, version: entry.version };

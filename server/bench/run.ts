@@ -14,6 +14,7 @@ import { loadConfig } from '../src/config.js';
 import { createApp } from '../src/app.js';
 import { BENCH_PASSWORD, openBenchData } from './setup.js';
 import { fanout } from './fanout.js';
+import { messages } from './messages.js';
 import { startServer, stopServer } from './processes.js';
 import { writes } from './writes.js';
 import { requests } from './requests.js';
@@ -164,6 +165,7 @@ async function main() {
     requests,
     load: loadMix,
     'cancelled-days': cancelledDays,
+    messages,
   } as const;
   if (name !== 'journal' && name !== 'diary' && !(name in separate)) {
     console.error(

@@ -22,6 +22,9 @@ const SHELL = `${SRC}((app|main|services|http-errors)\\.ts$|(cli|seed|ops)/)`;
 /** Which other areas each area may import. Adding an arrow is a decision: write down why. */
 const AREA_ARROWS = {
   access: ['audit', 'people', 'school'],
+  // announcements, notifications, weekly-reports → people, school (journal): their tables name
+  // people, classes and lessons; the facts they need (audiences, the journal's week) are read in SQL.
+  announcements: ['people', 'school'],
   audit: ['school'],
   // cancelled-days → audit: declarations and posted work are audited with the audit area's
   // writer; classes, pupils, lessons and people are read in SQL (decision 45).
@@ -31,6 +34,7 @@ const AREA_ARROWS = {
   // messaging → people, school: its tables name people and the school (the tenant); whom one may
   // write to is read in SQL, not through the other areas' entities.
   messaging: ['people', 'school'],
+  notifications: ['people', 'school'],
   people: ['audit', 'school'],
   // reports reads every area's tables by SQL (its model is data, modules/reports/report.model.ts).
   reports: [],
@@ -39,6 +43,7 @@ const AREA_ARROWS = {
   // gets the default work types and attendance codes; school → subgroups: Course.subgroup.
   school: ['audit', 'journal', 'people', 'subgroups'],
   subgroups: ['audit', 'people', 'school'],
+  'weekly-reports': ['journal', 'people', 'school'],
 };
 
 /**

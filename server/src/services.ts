@@ -33,6 +33,10 @@ import { ReportViewService } from './modules/reports/report-view.service.js';
 import { ReportViewLive } from './modules/reports/report-view.live.js';
 import { ReportExportService } from './modules/reports/report-export.service.js';
 import { BuiltinReportService } from './modules/reports/builtin/builtin.service.js';
+import { AnnouncementService } from './modules/announcements/announcement.service.js';
+import { WeeklyReportService } from './modules/weekly-reports/weekly-report.service.js';
+import { BehaviourService } from './modules/weekly-reports/behaviour.service.js';
+import { NotificationService } from './modules/notifications/notification.service.js';
 import { CancelledDaysService } from './modules/cancelled-days/cancelled-days.service.js';
 import { RemoteWorkService } from './modules/cancelled-days/remote-work.service.js';
 
@@ -43,6 +47,7 @@ export function createServices(config: Config, knex: Knex, bus: EventBus) {
   const calendar = new CalendarService();
   const classes = new ClassGroupService(calendar);
   const subjects = new SubjectService();
+  const messaging = new MessagingService(clock);
   const reports = new ReportService();
   const reportViews = new ReportViewService();
   return {
@@ -70,7 +75,14 @@ export function createServices(config: Config, knex: Knex, bus: EventBus) {
       readableCourse: requireReadableCourse,
     }),
     classSummary: new ClassSummaryService(),
-    messaging: new MessagingService(clock),
+    messaging,
+    // A reply to an announcement is a message to its author (modules/announcements).
+    announcements: new AnnouncementService((scope, today, to, text) =>
+      messaging.start(scope, today, { memberIds: [String(to)], text }),
+    ),
+    weeklyReports: new WeeklyReportService(),
+    behaviour: new BehaviourService(),
+    notifications: new NotificationService(),
     reports,
     reportViews,
     reportViewLive: new ReportViewLive(bus, reports, reportViews, clock),

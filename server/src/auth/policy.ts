@@ -41,6 +41,14 @@ export enum Permission {
    * when not a member) and close one (modules/messaging).
    */
   MessageModerate = 'message.moderate',
+  /** Post announcements to the families and pupils of own classes and courses (per record). */
+  AnnouncementPost = 'announcement.post',
+  /** Post announcements to any class, a grade, all parents or all staff. */
+  AnnouncementPostAll = 'announcement.post.all',
+  /** Write behaviour notes about the pupils one teaches (per record, modules/weekly-reports). */
+  BehaviourNoteWrite = 'behaviour-note.write',
+  /** Review and send any class's weekly reports; a class teacher sends own class's (per record). */
+  WeeklyReportSendAll = 'weekly-report.send.all',
   /** Declare, widen, narrow and withdraw cancelled-class days. */
   CancelledDayDeclare = 'cancelled-day.declare',
   /** Set the school's frost thresholds for cancelled-class days. */
@@ -77,6 +85,9 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     Permission.LessonSubstitute,
     Permission.MessageHistoryRead,
     Permission.MessageModerate,
+    Permission.AnnouncementPost,
+    Permission.AnnouncementPostAll,
+    Permission.WeeklyReportSendAll,
     Permission.CancelledDayDeclare,
   ],
   [Role.DEPUTY]: [
@@ -88,6 +99,9 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     Permission.LessonSubstitute,
     Permission.MessageHistoryRead,
     Permission.MessageModerate,
+    Permission.AnnouncementPost,
+    Permission.AnnouncementPostAll,
+    Permission.WeeklyReportSendAll,
     Permission.CancelledDayDeclare,
   ],
   [Role.TEACHER]: [
@@ -97,6 +111,8 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     Permission.JournalWrite,
     Permission.ReportsRead,
     Permission.MessagingUse,
+    Permission.AnnouncementPost,
+    Permission.BehaviourNoteWrite,
   ],
   [Role.STUDENT]: [
     Permission.SchoolRead,
@@ -119,9 +135,11 @@ interface Policy {
   canReadPersonalData(viewer: Viewer | null, subject: Subject): boolean;
   canManagePupilOrParent(viewer: Viewer | null, subject: Subject): boolean;
   isStaff(viewer: Viewer | null): boolean;
-  canReportOn(viewer: Viewer | null, target: ReportTarget): boolean;
+  canSendWeeklyReports(viewer: Viewer | null, classGroupId: number): boolean;
+  canReadBehaviourNotes(viewer: Viewer | null, subject: Subject): boolean;
   canShareReportWithRole(viewer: Viewer, role: Role): boolean;
   canShareReportWithPerson(viewer: Viewer, personRoles: readonly Role[]): boolean;
+  canReportOn(viewer: Viewer | null, target: ReportTarget): boolean;
 }
 
 /** What a built-in report is about: a course (of a class), a class, or the school (no class). */
@@ -186,17 +204,26 @@ export const policy: Policy = {
     return !!viewer && STAFF.some((r) => viewer.roles.has(r));
   },
 
+  /** A class's weekly reports: its class teacher reviews and sends them, or the administration. */
+  canSendWeeklyReports(viewer: Viewer | null, classGroupId: number): boolean {
+    if (!viewer) return false;
+    return (
+      viewer.ledClassIds.includes(classGroupId) ||
+      policy.can(viewer, Permission.WeeklyReportSendAll)
+    );
+  },
+
   /**
-   * Built-in reports (issue 18): a course's for its teacher and its class's class teacher, a
-   * class's for its class teacher, anything (the school's too) for DIRECTOR and DEPUTY; nothing
-   * for SYSADMIN, pupils and parents. The rows inside still pass the report row filter.
+   * A pupil's behaviour notes: the pupil, their parents, their class teacher and the
+   * administration read them (a teacher sees the notes they wrote themselves).
    */
-  canReportOn(viewer: Viewer | null, target: ReportTarget): boolean {
-    if (!viewer || !policy.can(viewer, Permission.ReportsRead)) return false;
-    if (policy.can(viewer, Permission.ReportsReadAll)) return true;
-    if (target.classId == null) return false;
-    if (viewer.ledClassIds.includes(target.classId)) return true;
-    return target.courseId != null && viewer.courseIds.includes(target.courseId);
+  canReadBehaviourNotes(viewer: Viewer | null, subject: Subject): boolean {
+    if (!viewer) return false;
+    return (
+      policy.isSelfOrGuardian(viewer, subject.id) ||
+      policy.can(viewer, Permission.JournalReadAll) ||
+      subject.classIds.some((c) => viewer.ledClassIds.includes(c))
+    );
   },
 
   /**
@@ -211,8 +238,22 @@ export const policy: Policy = {
   /** Anyone who runs reports may share with a member of staff of the school who runs them too. */
   canShareReportWithPerson(viewer: Viewer, personRoles: readonly Role[]): boolean {
     return (
-      policy.can(viewer, Permission.ReportsRead) && personRoles.some((r) => REPORT_ROLES.includes(r))
+      policy.can(viewer, Permission.ReportsRead) &&
+      personRoles.some((r) => REPORT_ROLES.includes(r))
     );
+  },
+
+  /**
+   * Built-in reports (issue 18): a course's for its teacher and its class's class teacher, a
+   * class's for its class teacher, anything (the school's too) for DIRECTOR and DEPUTY; nothing
+   * for SYSADMIN, pupils and parents. The rows inside still pass the report row filter.
+   */
+  canReportOn(viewer: Viewer | null, target: ReportTarget): boolean {
+    if (!viewer || !policy.can(viewer, Permission.ReportsRead)) return false;
+    if (policy.can(viewer, Permission.ReportsReadAll)) return true;
+    if (target.classId == null) return false;
+    if (viewer.ledClassIds.includes(target.classId)) return true;
+    return target.courseId != null && viewer.courseIds.includes(target.courseId);
   },
 };
 

@@ -33,6 +33,16 @@ import {
 } from '../modules/messaging/conversation.entity.js';
 import { ReportView } from '../modules/reports/report-view.entity.js';
 import {
+  Announcement,
+  AnnouncementRecipient,
+} from '../modules/announcements/announcement.entity.js';
+import {
+  BehaviourNote,
+  WeeklyReport,
+  WeeklyReportBatch,
+} from '../modules/weekly-reports/weekly-report.entity.js';
+import { NotificationCursor } from '../modules/notifications/notification-cursor.entity.js';
+import {
   CancellationRule,
   CancelledDay,
   RemoteMaterial,
@@ -75,10 +85,16 @@ export const entities = [
   ConversationMember,
   Message,
   MessageRevision,
+  ReportView,
+  Announcement,
+  AnnouncementRecipient,
+  BehaviourNote,
+  WeeklyReportBatch,
+  WeeklyReport,
+  NotificationCursor,
   CancellationRule,
   CancelledDay,
   RemoteMaterial,
   RemoteTask,
   RemoteTaskCheck,
-  ReportView,
 ];

@@ -19,6 +19,9 @@ import { ReportResolver } from '../modules/reports/report.resolver.js';
 import { ReportViewResolver } from '../modules/reports/report-view.resolver.js';
 import { ReportExportResolver } from '../modules/reports/report-export.resolver.js';
 import { BuiltinReportResolver } from '../modules/reports/builtin/builtin.resolver.js';
+import { AnnouncementResolver } from '../modules/announcements/announcement.resolver.js';
+import { WeeklyReportResolver } from '../modules/weekly-reports/weekly-report.resolver.js';
+import { NotificationResolver } from '../modules/notifications/notification.resolver.js';
 import { CancelledDaysResolver } from '../modules/cancelled-days/cancelled-days.resolver.js';
 import { guardSchema } from './guard.js';
 import { ProblemInfo } from './problem.js';
@@ -51,6 +54,9 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
       ReportViewResolver,
       ReportExportResolver,
       BuiltinReportResolver,
+      AnnouncementResolver,
+      WeeklyReportResolver,
+      NotificationResolver,
       CancelledDaysResolver,
     ],
     // Not returned by any operation: the shape of an error's extensions, with ErrorReason.

@@ -14,6 +14,7 @@ import { Migration20261207050000_messaging_channels_attachments } from './Migrat
 
 import { Migration20261207070000_cancelled_days } from './Migration20261207070000_cancelled_days.js';
 import { Migration20261207030000_report_views } from './Migration20261207030000_report_views.js';
+import { Migration20261207060000_announcements_weekly_reports } from './Migration20261207060000_announcements_weekly_reports.js';
 /** Every committed migration, in order. Listed explicitly so that tests and the build agree. */
 export const migrationsList = [
   { name: 'Migration20261128122503_initial', class: Migration20261128122503_initial },
@@ -45,4 +46,8 @@ export const migrationsList = [
     class: Migration20261207070000_cancelled_days,
   },
   { name: 'Migration20261207030000_report_views', class: Migration20261207030000_report_views },
+  {
+    name: 'Migration20261207060000_announcements_weekly_reports',
+    class: Migration20261207060000_announcements_weekly_reports,
+  },
 ];

@@ -3,7 +3,7 @@ import { DomainError, unauthenticated } from '../errors.js';
 import { parseEventId } from '../graphql/validate.js';
 import { reloadViewer, type Viewer } from '../auth/viewer.js';
 import type { Scope } from '../scope.js';
-import { Role } from '../auth/role.js';
+import { ownPupilIds } from '../auth/records.js';
 import type { BusAudience, BusEvent, EventBus } from './event-bus.js';
 import type { LiveEvent } from './live.types.js';
 import {
@@ -183,10 +183,7 @@ export class LiveService {
 
   private notificationsFeed({ viewer }: Scope): Feed {
     if (!viewer) throw unauthenticated();
-    const own = new Set([
-      ...viewer.childIds,
-      ...(viewer.roles.has(Role.STUDENT) ? [viewer.personId] : []),
-    ]);
+    const own = new Set(ownPupilIds(viewer));
     const courses = new Set(viewer.courseIds);
     return {
       viewer,

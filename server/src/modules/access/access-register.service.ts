@@ -6,7 +6,7 @@ import { FileDownload } from '../people/people.types.js';
 import type { PeopleLoaders } from '../people/people.loaders.js';
 import { School } from '../school/school.entity.js';
 import { ClassGroup } from '../school/class-group.entity.js';
-import { Permission, policy } from '../../auth/policy.js';
+import { canReadAccessRegister } from '../../auth/records.js';
 import type { Viewer } from '../../auth/viewer.js';
 import { forbidden, notFound, unauthenticated } from '../../errors.js';
 import { parseId } from '../../graphql/validate.js';
@@ -103,10 +103,7 @@ export class AccessRegisterService {
 }
 
 function requireRegisterAccess(viewer: Viewer, classId: number | null, staff: boolean): void {
-  const all = policy.can(viewer, Permission.AccessRegisterReadAll);
-  if (classId && !all && !viewer.ledClassIds.includes(classId)) throw forbidden();
-  if (staff && !all && !policy.can(viewer, Permission.StaffManage)) throw forbidden();
-  if (!classId && !staff && !all) throw forbidden();
+  if (!canReadAccessRegister(viewer, { classId, staff })) throw forbidden();
 }
 
 /** The newest 2000 codes of the people in scope, with who they are and who issued them. */

@@ -1,4 +1,5 @@
 import { Permission, policy } from '../../auth/policy.js';
+import { canReadClassJournal } from '../../auth/records.js';
 import { notFound } from '../../errors.js';
 import { parseId } from '../../graphql/validate.js';
 import type { Scope } from '../../scope.js';
@@ -51,9 +52,7 @@ export class ClassSummaryService {
   ): Promise<ClassSummary> {
     policy.require(viewer, Permission.SchoolRead);
     const classId = parseId('classGroupId', classGroupId);
-    if (!policy.can(viewer, Permission.JournalReadAll) && !viewer.ledClassIds.includes(classId)) {
-      throw notFound();
-    }
+    if (!canReadClassJournal(viewer, classId)) throw notFound();
     const [row] = await em.execute<Row[]>(SQL, [
       parseId('periodId', periodId),
       viewer.schoolId,

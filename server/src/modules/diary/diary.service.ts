@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Permission, policy } from '../../auth/policy.js';
+import { canReadDiary } from '../../auth/records.js';
 import { badInput, notFound, unauthenticated } from '../../errors.js';
 import { parseId } from '../../graphql/validate.js';
 import type { Viewer } from '../../auth/viewer.js';
@@ -20,18 +20,9 @@ const PUPIL_CTE = `pupil as (
 
 type PupilRow = DiaryPupil & { classIds: number[] };
 
-/**
- * A pupil's own diary may be read by the pupil, their guardians, the class teacher of a class
- * they are in, and the administration (R-3.7). Anyone else is told it does not exist.
- */
+/** The diary rule (`canReadDiary`, auth/records.ts); anyone it refuses is told the pupil does not exist. */
 function allowPupil(viewer: Viewer, pupil: PupilRow | null): PupilRow {
-  const allowed =
-    pupil &&
-    (viewer.personId === pupil.id ||
-      viewer.childIds.includes(pupil.id) ||
-      policy.can(viewer, Permission.JournalReadAll) ||
-      pupil.classIds.some((c) => viewer.ledClassIds.includes(c)));
-  if (!allowed) throw notFound();
+  if (!pupil || !canReadDiary(viewer, pupil)) throw notFound();
   return pupil;
 }
 

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Permission, policy } from '../../auth/policy.js';
+import { canReadCourse } from '../../auth/records.js';
 import { notFound, unauthenticated } from '../../errors.js';
 import { parseId } from '../../graphql/validate.js';
 import type { Viewer } from '../../auth/viewer.js';
@@ -35,15 +36,6 @@ export async function loadCourse(
   );
   if (!row) throw notFound();
   return row;
-}
-
-/** The administration, the course's teacher, and the class teacher of its class may read it (R-3.7). */
-export function canReadCourse(viewer: Viewer, course: CourseInfo): boolean {
-  return (
-    policy.can(viewer, Permission.JournalReadAll) ||
-    course.teacherId === viewer.personId ||
-    viewer.ledClassIds.includes(course.classGroupId)
-  );
 }
 
 /**
@@ -163,7 +155,7 @@ async function substitutesIn(
 }
 
 /**
- * The course, if the viewer may read it: `canReadCourse`, or (unless `substitutes` is false) a
+ * The course, if the viewer may read it: `canReadCourse` (auth/records.ts), or (unless `substitutes` is false) a
  * substitute in one of its lessons, who needs the page and its live feed to write there. A
  * refusal that does not reveal whether the course exists.
  */

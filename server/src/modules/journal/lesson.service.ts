@@ -251,7 +251,7 @@ export class LessonService {
       [id, viewer?.schoolId ?? 0],
     );
     if (!mark || !viewer) throw notFound();
-    const own = viewer.personId === mark.pupil_id || viewer.childIds.includes(mark.pupil_id);
+    const own = policy.isSelfOrGuardian(viewer, mark.pupil_id);
     // A substitute reads the page to write in it, not the history of the course's marks.
     if (!own) await requireReadableCourse(em, viewer, mark.course_id, { substitutes: false });
     return em.execute<HistoryEntry[]>(

@@ -8,6 +8,7 @@ import { Consent } from './consent.entity.js';
 import { ClassGroup } from '../school/class-group.entity.js';
 import { AcademicYear } from '../school/academic-year.entity.js';
 import { Permission, policy } from '../../auth/policy.js';
+import { canReadRoster } from '../../auth/records.js';
 import type { Viewer } from '../../auth/viewer.js';
 import { audit } from '../audit/audit.js';
 import { DomainError, badInput, conflict, forbidden, notFound } from '../../errors.js';
@@ -63,8 +64,7 @@ export class PeopleService {
     if (!viewer) throw forbidden();
     const cls = await em.findOne(ClassGroup, { id: parseId('id', id), school: viewer.schoolId });
     if (!cls) throw notFound();
-    const leads = viewer.ledClassIds.includes(cls.id);
-    if (!leads && !policy.can(viewer, Permission.PersonalDataReadAll)) throw forbidden();
+    if (!canReadRoster(viewer, cls.id)) throw forbidden();
     const today = loaders.today;
     const rows = await em.execute<{ pupil_id: number; current: boolean }[]>(
       `select e.pupil_id, bool_or(e.starts_on <= ? and (e.ends_on is null or e.ends_on >= ?)) as current
@@ -80,7 +80,7 @@ export class PeopleService {
       classGroup: cls,
       pupils: records.filter((r) => current.has(r.id)).sort(byName),
       former: records.filter((r) => !current.has(r.id)).sort(byName),
-      manageable: leads,
+      manageable: viewer.ledClassIds.includes(cls.id),
     });
   }
 

@@ -13,6 +13,7 @@ describe('navigationFor', () => {
       '/admin/timetable',
       '/admin/staff',
       '/admin/journal-settings',
+      '/cancelled-days',
     ]);
   });
 
@@ -22,6 +23,7 @@ describe('navigationFor', () => {
         '/',
         '/periods',
         '/reports',
+        '/cancelled-days',
       ]);
     }
     expect(navigationFor(['TEACHER']).map((entry) => entry.href)).not.toContain('/periods');
@@ -78,6 +80,7 @@ describe('menuFor', () => {
       '/',
       '/periods',
       '/reports',
+      '/cancelled-days',
       '/admin/personal-data-log',
     ]);
     for (const role of ['SYSADMIN', 'DEPUTY', 'TEACHER', 'PARENT', 'STUDENT'] as const) {

@@ -20,6 +20,7 @@ type MenuHref = Extract<
   | '/diary'
   | '/periods'
   | '/reports'
+  | '/cancelled-days'
 >;
 
 export interface NavEntry {
@@ -50,10 +51,13 @@ const PERIODS: NavEntry = { href: '/periods', label: 'nav.periods' };
 /** Reports over the school (the administration) or a teacher's own courses and class. */
 const REPORTS: NavEntry = { href: '/reports', label: 'reports.nav' };
 
+/** Cancelled-class days: declared by the DIRECTOR or DEPUTY, thresholds set by the SYSADMIN. */
+const CANCELLED_DAYS: NavEntry = { href: '/cancelled-days', label: 'cancelledDays.nav' };
+
 const ENTRIES_BY_ROLE: Record<Role, NavEntry[]> = {
-  SYSADMIN: [HOME, ...ADMIN],
-  DIRECTOR: [HOME, PERIODS, REPORTS],
-  DEPUTY: [HOME, PERIODS, REPORTS],
+  SYSADMIN: [HOME, ...ADMIN, CANCELLED_DAYS],
+  DIRECTOR: [HOME, PERIODS, REPORTS, CANCELLED_DAYS],
+  DEPUTY: [HOME, PERIODS, REPORTS, CANCELLED_DAYS],
   TEACHER: [HOME, REPORTS],
   PARENT: [HOME, DIARY],
   STUDENT: [HOME, DIARY],

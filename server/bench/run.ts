@@ -1,5 +1,5 @@
 /**
- * npm run bench -- <journal|diary|fanout|writes|requests|load|cancelled-days>
+ * npm run bench -- <journal|diary|fanout|writes|requests|load|cancelled-days|reports>
  *
  * Measures one read through the real HTTP endpoint with a real session, against a baseline in the
  * same run: the same data read by one hand-written SQL statement through `pg` and sent as JSON by
@@ -20,6 +20,7 @@ import { writes } from './writes.js';
 import { requests } from './requests.js';
 import { load as loadMix } from './load.js';
 import { cancelledDays } from './cancelled-days.js';
+import { reports } from './reports.js';
 
 interface Scenario {
   name: 'journal' | 'diary';
@@ -167,11 +168,22 @@ async function main() {
     'cancelled-days': cancelledDays,
     messages,
   } as const;
-  if (name !== 'journal' && name !== 'diary' && !(name in separate)) {
+  if (name !== 'journal' && name !== 'diary' && name !== 'reports' && !(name in separate)) {
     console.error(
-      'Usage: npm run bench -- <journal|diary|fanout|writes|requests|load|cancelled-days>',
+      'Usage: npm run bench -- <journal|diary|fanout|writes|requests|load|cancelled-days|reports>',
     );
     process.exit(2);
+  }
+  if (name === 'reports') {
+    // The 20-school database is a template copy of the benchmark one: no connection may stay open.
+    const { server, orm, url } = await openBenchData();
+    await orm.close(true);
+    try {
+      await reports(server, url);
+    } finally {
+      await server.stop();
+    }
+    return;
   }
   if (name in separate) {
     const { server, orm, url } = await openBenchData();

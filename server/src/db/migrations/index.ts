@@ -13,6 +13,7 @@ import { Migration20261206193043_messaging } from './Migration20261206193043_mes
 import { Migration20261207050000_messaging_channels_attachments } from './Migration20261207050000_messaging_channels_attachments.js';
 
 import { Migration20261207070000_cancelled_days } from './Migration20261207070000_cancelled_days.js';
+import { Migration20261207040000_report_school_indexes } from './Migration20261207040000_report_school_indexes.js';
 import { Migration20261207030000_report_views } from './Migration20261207030000_report_views.js';
 import { Migration20261207060000_announcements_weekly_reports } from './Migration20261207060000_announcements_weekly_reports.js';
 /** Every committed migration, in order. Listed explicitly so that tests and the build agree. */
@@ -49,5 +50,9 @@ export const migrationsList = [
   {
     name: 'Migration20261207060000_announcements_weekly_reports',
     class: Migration20261207060000_announcements_weekly_reports,
+  },
+  {
+    name: 'Migration20261207040000_report_school_indexes',
+    class: Migration20261207040000_report_school_indexes,
   },
 ];

@@ -1,14 +1,19 @@
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
-import { apollo } from '$lib/graphql/apollo';
+import { apollo, socket } from '$lib/graphql/apollo';
 import {
   DiaryContextDocument,
   DiaryPeriodDocument,
+  MarkNotificationsReadDocument,
+  MessagingEventsDocument,
+  NotificationListDocument,
   NotificationsDocument,
+  type NotificationFieldsFragment,
 } from '$lib/graphql/generated/graphql';
 import { openLiveStream } from '$lib/live/live.svelte';
-import type { LiveEvent } from '$lib/live/events';
+import { connectOn } from '$lib/live/socket';
+import { LiveStream } from '$lib/live/stream';
 import { localIsoDate, periodOn } from '../diary/dates';
-import { noticeOf, withNotice, type Notice } from './notices';
+import type { Notice } from './notices';
 
 /** Subject names the diary has shown, so that the bell can name the subject of a change. */
 class SubjectNames {
@@ -55,56 +60,97 @@ class SubjectNames {
 
 export const subjectNames = new SubjectNames();
 
+/** How many entries the bell shows. */
+export const BELL_SIZE = 8;
+
 /**
- * The bell's count and lines: events about the viewer's children (or themselves) since the page
- * was opened; the count starts again when the diary is opened.
+ * The bell's list and unread count, kept on the server (`notificationList`): what happened while
+ * the viewer was away is there when they sign in. Any live event about the viewer's children (the
+ * `notifications` feed) or addressed to them (the personal feed: messages, announcements, weekly
+ * reports) reads the list again; opening the bell marks it read up to its newest entry.
  */
 export class NotificationFeed {
   count = $state(0);
-  items = $state.raw<Notice[]>([]);
-  /** A parent's children by id, when there are several (the lines then say whose). */
-  children = $state.raw<Record<string, string>>({});
-  #stop: (() => void) | undefined;
-  #childrenAsked = false;
+  items = $state.raw<NotificationFieldsFragment[]>([]);
+  #stops: (() => void)[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
   start(): void {
-    this.#stop ??= openLiveStream({
-      document: NotificationsDocument,
-      variables: {},
-      onEvent: (event) => this.#take(event),
+    if (this.#stops.length) return;
+    const again = () => this.#schedule();
+    this.#stops.push(
+      openLiveStream({ document: NotificationsDocument, variables: {}, onEvent: again }),
+    );
+    const personal = new LiveStream({
+      connect: connectOn(socket, MessagingEventsDocument, {}),
+      onEvent: again,
+      onResync: again,
+      isOnline: () => navigator.onLine,
     });
+    personal.start();
+    this.#stops.push(() => personal.stop());
+    void this.refresh();
   }
 
   stop(): void {
-    this.#stop?.();
-    this.#stop = undefined;
+    for (const stop of this.#stops) stop();
+    this.#stops = [];
+    clearTimeout(this.#timer);
   }
 
-  /** The viewer has seen what is new (the diary was opened). */
-  reset(): void {
-    this.count = 0;
+  /** Events come in bursts (a class's marks saved at once): one read for a burst. */
+  #schedule(): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.refresh(), 300);
   }
 
-  #take(event: LiveEvent): void {
-    const notice = noticeOf(event);
-    if (!notice) return;
-    this.items = withNotice(this.items, notice);
-    this.count++;
-    void subjectNames.lookUp(notice);
-    void this.#lookUpChildren();
-  }
-
-  async #lookUpChildren(): Promise<void> {
-    if (this.#childrenAsked) return;
-    this.#childrenAsked = true;
+  async refresh(): Promise<void> {
     try {
-      const { data } = await apollo.query({ query: DiaryContextDocument });
-      const children = data?.me?.children ?? [];
-      if (children.length > 1) {
-        this.children = Object.fromEntries(children.map((c) => [c.id, c.fullName]));
-      }
+      const { data } = await apollo.query({
+        query: NotificationListDocument,
+        variables: { first: BELL_SIZE },
+        fetchPolicy: 'network-only',
+      });
+      if (data) this.#take(data.notificationList);
     } catch {
-      // The lines stay without the child's name.
+      // The bell keeps what it showed.
     }
   }
+
+  /** The viewer has seen the list: everything up to its newest entry is read. */
+  async markRead(): Promise<void> {
+    const newest = this.items[0];
+    if (!newest || this.count === 0) return;
+    try {
+      const { data } = await apollo.mutate({
+        mutation: MarkNotificationsReadDocument,
+        variables: { upTo: newest.id, first: BELL_SIZE },
+      });
+      if (data) this.#take(data.markNotificationsRead);
+    } catch {
+      // Still unread; the next opening tries again.
+    }
+  }
+
+  #take(list: { unread: number; items: NotificationFieldsFragment[] }): void {
+    this.items = list.items;
+    this.count = list.unread;
+  }
+}
+
+/**
+ * Calls `handler` when an event of one of `types` addressed to the viewer comes (the personal
+ * feed: announcements, weekly reports); returns what stops it. Pages use it to read again.
+ */
+export function onPersonalEvents(types: readonly string[], handler: () => void): () => void {
+  const stream = new LiveStream({
+    connect: connectOn(socket, MessagingEventsDocument, {}),
+    onEvent: (raw) => {
+      if (types.includes(raw.type)) handler();
+    },
+    onResync: handler,
+    isOnline: () => navigator.onLine,
+  });
+  stream.start();
+  return () => stream.stop();
 }

@@ -7,6 +7,17 @@ const config: CodegenConfig = {
   documents: ['client/src/**/*.{ts,svelte,graphql}', '!client/src/lib/graphql/generated/**'],
   ignoreNoDocuments: true,
   generates: {
+    // Every enum of the schema, as a const object and a type: the client's ErrorReason comes from
+    // here even though no operation returns it (decision 33).
+    'client/src/lib/graphql/generated/enums.ts': {
+      plugins: ['typescript'],
+      config: {
+        onlyEnums: true,
+        enumsAsConst: true,
+        namingConvention: { enumValues: 'keep' },
+        useTypeImports: true,
+      },
+    },
     'client/src/lib/graphql/generated/': {
       preset: 'client',
       presetConfig: { fragmentMasking: false },

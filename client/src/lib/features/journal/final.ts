@@ -1,4 +1,4 @@
-import type { BatchFailure, UiMessage } from '../../graphql/errors';
+import type { BatchFailure, ErrorReason, UiMessage } from '../../graphql/errors';
 import type { SaveState } from './sync';
 
 /**
@@ -65,7 +65,7 @@ export interface FinalSyncOptions {
 }
 
 /** The journal's own words for reasons whose general text speaks of something else. */
-const FINAL_REASONS: Record<string, string> = {
+const FINAL_REASONS: Partial<Record<ErrorReason, string>> = {
   NOT_ENROLLED: 'journal.finalMark.notEnrolled',
   PERIOD_LOCKED: 'journal.blocked.locked',
 };
@@ -97,7 +97,7 @@ export function periodMarkFailure(failure: BatchFailure): FinalFailure {
   const { code, message } = failure;
   if (code === 'BAD_USER_INPUT' || code === 'NOT_FOUND' || code === 'FORBIDDEN') {
     const reason = reasonKey(message);
-    const own = reason ? FINAL_REASONS[reason] : undefined;
+    const own = reason ? FINAL_REASONS[reason as ErrorReason] : undefined;
     const stale = code !== 'BAD_USER_INPUT' || reason === 'PERIOD_LOCKED';
     return {
       kind: 'rejected',

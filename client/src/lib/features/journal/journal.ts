@@ -1,4 +1,4 @@
-import type { DescribedError, UiMessage } from '../../graphql/errors';
+import type { DescribedError, ErrorReason, UiMessage } from '../../graphql/errors';
 
 /** The key of a journal cell in maps: `pupilId:lessonId`. */
 export const cellKey = (pupilId: string, lessonId: string): string => `${pupilId}:${lessonId}`;
@@ -96,7 +96,7 @@ export function freeLessonNumber(
 }
 
 /** The journal's words for what the server says against adding or moving a lesson. */
-export const LESSON_REASONS: Readonly<Record<string, string>> = {
+export const LESSON_REASONS: Readonly<Partial<Record<ErrorReason, string>>> = {
   HAS_DEPENDENTS: 'journal.lesson.reason.hasDependents',
   PERIOD_OUTSIDE_YEAR: 'journal.lesson.reason.outsidePeriods',
 };
@@ -107,11 +107,11 @@ export const LESSON_REASONS: Readonly<Record<string, string>> = {
  */
 export function inContext(
   described: DescribedError,
-  overrides: Readonly<Record<string, string>>,
+  overrides: Readonly<Partial<Record<ErrorReason, string>>>,
 ): DescribedError {
   const swap = (message: UiMessage): UiMessage => {
     if (!('key' in message) || !message.key.startsWith('errors.reason.')) return message;
-    const own = overrides[message.key.slice('errors.reason.'.length)];
+    const own = overrides[message.key.slice('errors.reason.'.length) as ErrorReason];
     return own ? { key: own } : message;
   };
   return {

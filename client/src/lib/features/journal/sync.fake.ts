@@ -60,7 +60,9 @@ export class FakeServer implements JournalTransport {
       if (!current || current.version === change.version) return [];
       // The API sends `current` with numeric ids.
       const raw = { ...current, id: Number(current.id), workTypeId: current.workTypeId };
-      return [{ index, reason: 'VERSION_CONFLICT', message: { text: 'changed' }, current: raw }];
+      return [
+        { index, reason: 'VERSION_CONFLICT' as const, message: { text: 'changed' }, current: raw },
+      ];
     });
     if (conflicts.length > 0) {
       throw new BatchError({ kind: 'entries', code: 'CONFLICT', entries: conflicts });
@@ -102,7 +104,7 @@ export class FakeServer implements JournalTransport {
       return [
         {
           index,
-          reason: 'VERSION_CONFLICT',
+          reason: 'VERSION_CONFLICT' as const,
           message: { text: 'changed' },
           current: current ?? null,
         },

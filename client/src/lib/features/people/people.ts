@@ -8,9 +8,10 @@ import {
   codeMessage,
   describeError,
   ERROR_CODES,
-  ERROR_REASONS,
+  isTranslatedReason,
   type DescribedError,
   type ErrorCode,
+  type ErrorReason,
   type UiMessage,
 } from '../../graphql/errors';
 
@@ -176,7 +177,7 @@ export const PEOPLE_REASONS = [
   'HAS_JOURNAL_ENTRIES',
   'HAS_HISTORY',
   'HAS_ACCOUNT',
-] as const;
+] as const satisfies readonly ErrorReason[];
 
 const includes = (list: readonly string[], value: unknown): value is string =>
   typeof value === 'string' && list.includes(value);
@@ -184,7 +185,7 @@ const includes = (list: readonly string[], value: unknown): value is string =>
 /** A reason's dictionary key: ours, the app's common one, or none (then the server's text shows). */
 export function reasonKey(reason: unknown): string | undefined {
   if (includes(PEOPLE_REASONS, reason)) return `people.reason.${reason}`;
-  if (includes(ERROR_REASONS, reason)) return `errors.reason.${reason}`;
+  if (isTranslatedReason(reason)) return `errors.reason.${reason}`;
   return undefined;
 }
 

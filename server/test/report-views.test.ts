@@ -349,6 +349,43 @@ describe('a shared view is answered under each viewer’s own row filter', () =>
   });
 });
 
+describe('late entries', () => {
+  it('counts a mark as late by its entry in the journal’s history, not by the row', async () => {
+    const v = await created(
+      as.director,
+      input({ spec: { rows: [], measures: ['LATE_MARK_ENTRIES', 'MARK_COUNT'] } }),
+    );
+    const totals = async () => {
+      const r = await as.director.request<{ reportView: View }>(GET, { id: v.id });
+      expect(r.errors).toBeUndefined();
+      return Object.fromEntries(
+        r.data!.reportView.result!.total.cells.map((cell) => [cell.measure, cell.value]),
+      );
+    };
+    // The factory's marks have no history and were made today, weeks after their lessons; put
+    // them on their lessons' days, so none is late.
+    await t.sql(
+      `update mark m set created_at = l.date + time '15:00' from lesson l where l.id = m.lesson_id`,
+    );
+    const before = await totals();
+    expect(before.LATE_MARK_ENTRIES).toBe(0);
+    // Written through the journal on 2026-11-23 (its history says so) for a lesson of 2026-11-20; the row
+    // is then dated on the lesson's day, as an import would: the history still counts it late.
+    const lesson = await f.newLesson({ course: c.aAlg, date: '2026-11-20' });
+    await mark(as.t, lesson, pupils.p2, '3');
+    await t.sql(
+      `update mark m set created_at = l.date + time '15:00' from lesson l where l.id = m.lesson_id`,
+    );
+    await t.sql(
+      `update audit_event set at = '2026-11-23T10:00:00+03:00'
+        where entity = 'mark' and entity_id = (select max(id) from mark)`,
+    );
+    const after = await totals();
+    expect(after.MARK_COUNT).toBe(before.MARK_COUNT + 1);
+    expect(after.LATE_MARK_ENTRIES).toBe(1);
+  });
+});
+
 /** A graphql-ws client signed in as `login`. */
 async function socketAs(login: string): Promise<Client> {
   const http = t.client();

@@ -138,7 +138,8 @@ export const FACTS: Record<ReportFact, FactDef> = {
       work_type_id: 'm.work_type_id',
       score: 'm.score',
       weight: 'w.weight',
-      late: `(m.created_at at time zone sc.time_zone)::date > l.date + ${LATE_AFTER_DAYS}`,
+      // Entered: the mark's `create` in the journal's history (audit_event), else the row's time.
+      late: `(coalesce((select min(a.at) from audit_event a where a.entity = 'mark' and a.entity_id = m.id and a.action = 'create'), m.created_at) at time zone sc.time_zone)::date > l.date + ${LATE_AFTER_DAYS}`,
     },
     from: `mark m join lesson l on l.id = m.lesson_id ${COURSE_JOIN}
       join work_type w on w.id = m.work_type_id join school sc on sc.id = m.school_id ${LESSON_PERIOD}`,
@@ -476,8 +477,8 @@ export const MEASURES: Record<ReportMeasure, MeasureDef> = {
     sql: 'sum(p.m_late)',
     ru: 'Отметки, выставленные с опозданием',
     en: 'Marks entered late',
-    formulaRu: `Число текущих отметок, впервые внесённых позже, чем через ${LATE_AFTER_DAYS} дн. после даты урока (по времени школы).`,
-    formulaEn: `The number of lesson marks first entered more than ${LATE_AFTER_DAYS} day(s) after the lesson's date (school time).`,
+    formulaRu: `Число текущих отметок, впервые внесённых (по истории журнала) позже, чем через ${LATE_AFTER_DAYS} дн. после даты урока (по времени школы).`,
+    formulaEn: `The number of lesson marks first entered (by the journal's history) more than ${LATE_AFTER_DAYS} day(s) after the lesson's date (school time).`,
   },
   [ReportMeasure.PERIOD_MARK_COUNT]: {
     fact: ReportFact.PERIOD_MARKS,

@@ -16,15 +16,11 @@ export class Migration20261207040000_report_school_indexes extends Migration {
     this.addSql(
       `create index if not exists "period_mark_school_id_period_id_index" on "period_mark" ("school_id", "period_id");`,
     );
-    this.addSql(
-      `create index if not exists "attendance_school_id_lesson_id_index" on "attendance" ("school_id", "lesson_id");`,
-    );
   }
 
   override async down(): Promise<void> {
     this.addSql(`drop index if exists "mark_school_id_lesson_id_index";`);
     this.addSql(`drop index if exists "lesson_school_id_date_index";`);
     this.addSql(`drop index if exists "period_mark_school_id_period_id_index";`);
-    this.addSql(`drop index if exists "attendance_school_id_lesson_id_index";`);
   }
 }

@@ -75,6 +75,7 @@ const CURSORS: Record<string, string> = {
   'conversations.after': 'the inbox page after a message id, over the viewer’s own conversations',
   'conversation.messages.before':
     'the history page before a message id, in a conversation of theirs',
+  'announcements.after': 'the page of the viewer’s own announcements after an announcement id',
 };
 const schoolOf = (role: RoleName) => (role.startsWith('b.') ? 'B' : 'A');
 /** What the answers of a role must never contain. */
@@ -144,6 +145,34 @@ async function addRecords(school: 'A' | 'B') {
   await addSplit(admin, sid);
   await writeMark(school);
   await addConversation(admin, school, sid);
+  await addSchoolNews(school, sid);
+}
+
+/**
+ * An announcement of the director's to all staff, a behaviour note and a sent weekly report of the
+ * sampled pupil (issue 21), so that those reads have something to answer.
+ */
+async function addSchoolNews(school: 'A' | 'B', sid: number) {
+  const director = await t.as(school === 'B' ? 'b.director' : 'director');
+  const title = school === 'B' ? 'Чужое объявление' : 'Объявление';
+  const posted = await director.request(
+    'mutation($i:PostAnnouncementInput!){createAnnouncement(input:$i){id}}',
+    { i: { audience: 'ALL_STAFF', title, body: title } },
+  );
+  expect(posted.errors, `createAnnouncement in ${school}`).toBeUndefined();
+  const { pupil, classGroup, staff } = await sampleIds(t, sid);
+  await t.sql(
+    `insert into behaviour_note (school_id, pupil_id, author_id, kind, text, date)
+     values (?, ?, ?, 'PRAISE', ?, '2026-11-27')`,
+    [sid, pupil, staff, `${title}: похвала`],
+  );
+  await t.sql(
+    `with b as (insert into weekly_report_batch (school_id, class_group_id, week_start, sent_by_id)
+                values (?, ?, '2026-11-23', ?) returning id)
+     insert into weekly_report (school_id, batch_id, pupil_id, content, personal_line)
+     select ?, b.id, ?, '{"subjects":[],"absences":[],"notes":[],"homework":[]}', ? from b`,
+    [sid, classGroup, staff, sid, pupil, title],
+  );
 }
 
 /** A conversation of the SYSADMIN's with the director, its message edited once (a revision). */

@@ -202,6 +202,7 @@ function setIn(
 export const ID_KINDS = [
   'academicYear',
   'accessCode',
+  'announcement',
   'attendanceCode',
   'classGroup',
   'consent',
@@ -269,6 +270,12 @@ export const ID_BY_PATH: Record<string, IdKind> = {
   'conversation.messages.before': 'message',
   'editMessage.id': 'message',
   'deleteMessage.id': 'message',
+  'announcement.id': 'announcement',
+  'announcements.after': 'announcement',
+  'markAnnouncementRead.id': 'announcement',
+  'acknowledgeAnnouncement.id': 'announcement',
+  'remindAnnouncement.id': 'announcement',
+  'replyToAnnouncement.id': 'announcement',
 };
 export const ID_BY_NAME: Record<string, IdKind> = {
   academicYearId: 'academicYear',
@@ -321,6 +328,7 @@ export async function sampleIds(t: TestApp, schoolId: number): Promise<Record<Id
   return {
     academicYear: await q(`select id from academic_year where school_id = ? order by id limit 1`),
     accessCode: await q(`select id from access_code where school_id = ? order by id limit 1`),
+    announcement: await q(`select id from announcement where school_id = ? order by id limit 1`),
     attendanceCode: await q(
       `select id from attendance_code where school_id = ? order by id limit 1`,
     ),
@@ -435,4 +443,10 @@ export const GUARDED_TABLES = [
   'conversation_member',
   'message',
   'message_revision',
+  'announcement',
+  'announcement_recipient',
+  'behaviour_note',
+  'weekly_report_batch',
+  'weekly_report',
+  'notification_cursor',
 ];

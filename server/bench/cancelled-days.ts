@@ -55,20 +55,22 @@ function connect(port: number, token: string, onEvent: (at: number) => void): Pr
     ws.on('message', (raw) => {
       const msg = JSON.parse(raw.toString()) as {
         type: string;
-        payload?: { data?: { notifications: { type: string; at: string } } };
+        payload?: { data?: { notifications: { type: string; at: string; payload: string } } };
       };
       if (msg.type === 'connection_ack') {
         ws.send(
           JSON.stringify({
             id: '1',
             type: 'subscribe',
-            payload: { query: 'subscription{notifications{id type at}}' },
+            payload: { query: 'subscription{notifications{id type payload at}}' },
           }),
         );
         setTimeout(() => resolve(ws), 0);
       } else if (msg.type === 'next') {
         const e = msg.payload!.data!.notifications;
-        if (e.type === 'CANCELLED_DAY') onEvent(Date.parse(e.at));
+        // The declaration only: the withdrawal that ends the run comes after the measurement.
+        const declared = e.type === 'CANCELLED_DAY' && e.payload.includes('"DECLARED"');
+        if (declared) onEvent(Date.parse(e.at));
       }
     });
     ws.on('error', reject);

@@ -264,6 +264,15 @@ describe('a frost day, live', () => {
     });
     expect(narrowed.errors).toBeUndefined();
     expect(await banner('parent7')).toEqual([]);
+    // The list that waits (modules/notifications) has it for the 3rd grade's family only.
+    const waiting = async (who: string) =>
+      (
+        await c[who].request<{ notificationList: { items: { kind: string }[] } }>(
+          '{notificationList{items{kind}}}',
+        )
+      ).data!.notificationList.items.map((i) => i.kind);
+    expect(await waiting('parent3')).toContain('CANCELLED_DAY');
+    expect(await waiting('teacher7')).not.toContain('CANCELLED_DAY');
     expect(await banner('parent3')).toHaveLength(1);
     expect(await banner('teacher3')).toHaveLength(1);
     expect(await banner('teacher7')).toEqual([]);

@@ -40,6 +40,7 @@ export const SOURCES: Record<string, NotificationSource> = {
     audience: 'person',
     kind: k(NotificationKind.WEEKLY_REPORT_ACKNOWLEDGED),
   },
+  CANCELLED_DAY: { audience: 'pupil', kind: k(NotificationKind.CANCELLED_DAY) },
 };
 
 /** Events on one journal cell (a lesson's mark of a pupil) that fold into one entry. */

@@ -20,6 +20,8 @@ export enum NotificationKind {
   ANNOUNCEMENT_ACKNOWLEDGED = 'ANNOUNCEMENT_ACKNOWLEDGED',
   WEEKLY_REPORT = 'WEEKLY_REPORT',
   WEEKLY_REPORT_ACKNOWLEDGED = 'WEEKLY_REPORT_ACKNOWLEDGED',
+  /** A cancelled-class day declared, changed or withdrawn for a child's (or own) class. */
+  CANCELLED_DAY = 'CANCELLED_DAY',
 }
 
 registerEnumType(NotificationKind, { name: 'NotificationKind' });

@@ -252,6 +252,7 @@ export type NotificationKind =
   | 'ANNOUNCEMENT_REMINDER'
   | 'ATTENDANCE_CLEARED'
   | 'BEHAVIOUR_NOTE'
+  | 'CANCELLED_DAY'
   | 'MARK_CHANGED'
   | 'MARK_NEW'
   | 'MARK_REMOVED'

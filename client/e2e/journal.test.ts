@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage, PHONE, screenshot, signInAs } from './browser';
+import { graphql, launchBrowser, openPage, PHONE, screenshot, signInAs } from './browser';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -335,6 +335,50 @@ describe('class journal', () => {
     expect(await page.getByTestId('journal-hint').textContent()).toContain('только для просмотра');
     expect(await first.textContent()).toBe(before);
     await screenshot(page, 'journal-director');
+  });
+
+  it('opens to a substitute only the cells of the lesson substituted', async () => {
+    await signInAs(page, 'english');
+    const { me } = await graphql<{ me: { personId: string } }>(page, '{ me { personId } }');
+    await context.clearCookies();
+    await signInAs(page, 'teacher');
+    const path = await openFirstJournal();
+    const lessonId = await page
+      .locator('[data-testid=journal-cell][data-editable=true]')
+      .first()
+      .getAttribute('data-lesson');
+    await context.clearCookies();
+    await signInAs(page, 'director');
+    const set = 'mutation($l:ID!,$t:ID){setSubstitute(lessonId:$l,teacherId:$t){id}}';
+    await graphql(page, set, { l: lessonId, t: me.personId });
+    try {
+      await context.clearCookies();
+      await signInAs(page, 'english');
+      await page.goto(path);
+      await page.getByTestId('journal-grid').waitFor();
+      const open = page.locator('[data-testid=journal-cell][data-editable=true]');
+      await expect.poll(() => open.count()).toBeGreaterThan(0);
+      const lessons = await open.evaluateAll((cells) => [
+        ...new Set(cells.map((c) => (c as HTMLElement).dataset.lesson)),
+      ]);
+      expect(lessons).toEqual([lessonId]);
+      // Another lesson's cell refuses typing as read-only.
+      const other = page
+        .locator(`[data-testid=journal-cell]:not([data-lesson="${lessonId}"])`)
+        .first();
+      const before = await other.textContent();
+      await other.click();
+      await page.keyboard.press('5');
+      await page.getByTestId('journal-hint').waitFor();
+      expect(await page.getByTestId('journal-hint').textContent()).toContain(
+        'только для просмотра',
+      );
+      expect(await other.textContent()).toBe(before);
+    } finally {
+      await context.clearCookies();
+      await signInAs(page, 'director');
+      await graphql(page, set, { l: lessonId, t: null });
+    }
   });
 
   it('lets the director reach a journal from the school overview', async () => {

@@ -116,7 +116,13 @@ export class AccessCodesService {
     const entries = records.flatMap((r, index) =>
       r instanceof PersonRecord && this.mayIssue(viewer, r)
         ? []
-        : [{ index, reason: 'FORBIDDEN' as const, message: 'You do not issue codes to this person' }],
+        : [
+            {
+              index,
+              reason: 'FORBIDDEN' as const,
+              message: 'You do not issue codes to this person',
+            },
+          ],
     );
     if (entries.length > 0) {
       throw new DomainError('FORBIDDEN', 'Some of these people are not yours to issue codes to', {

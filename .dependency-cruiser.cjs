@@ -36,8 +36,9 @@ const AREA_ARROWS = {
   messaging: ['people', 'school'],
   notifications: ['people', 'school'],
   people: ['audit', 'school'],
-  // reports reads every area's tables by SQL (its model is data, modules/reports/report.model.ts).
-  reports: [],
+  // reports reads every area's tables by SQL (its model is data, modules/reports/report.model.ts);
+  // its saved views name their owner and school (the tenant) and are audited.
+  reports: ['audit', 'people', 'school'],
   // school → people: ClassGroup and Course name their teacher (Person), school-setup makes the
   // first SYSADMIN, classes check teachers through staff.lookup; school → journal: a new school
   // gets the default work types and attendance codes; school → subgroups: Course.subgroup.

@@ -10,7 +10,7 @@ import { UPSTREAM_HEADER } from './nginx.js';
  * must not depend on which replica a request reaches, and losing one must lose no event.
  */
 let c: Cluster;
-let ids: { child7: string; lesson: string; answer: string };
+let ids: { child7: string; lesson: string; answer: string; school: string };
 
 const ME = '{ me { login } }';
 const SAVE = 'mutation($c:[MarkChangeInput!]!){setMarks(changes:$c){saved{id value}}}';
@@ -22,6 +22,26 @@ const mark = (value: string) => ({
 });
 const upstreamOf = (r: GqlResult) => c.replicaAt(r.headers.get(UPSTREAM_HEADER));
 const other = (r: Replica) => (r === c.a ? c.b : c.a);
+
+/** An event only the tests publish, to learn what a diary feed has delivered so far. */
+const PROBE = 'PROBE';
+const isProbe = (e: LiveEvent) => e.type === PROBE;
+
+/**
+ * Publishes probes to the pupil's diary (straight into the outbox, as any replica's write would)
+ * until `events()` holds one more. Then the feed is live, and, as a feed delivers in order,
+ * whatever was published for it before the probe has arrived or never will.
+ */
+async function hear(events: () => LiveEvent[], timeout = 10_000): Promise<void> {
+  const before = events().filter(isProbe).length;
+  const heard = () => events().filter(isProbe).length > before;
+  const probe = JSON.stringify([{ type: PROBE, pupilIds: [Number(ids.child7)], payload: {} }]);
+  for (const end = Date.now() + timeout; !heard() && Date.now() < end;) {
+    await c.sql(`select outbox_publish($1::int, $2::jsonb)`, [ids.school, probe]);
+    await until(heard, 500);
+  }
+  expect(heard(), 'a probe reached the diary').toBe(true);
+}
 
 /** Signs in through nginx until replica `on` answered the sign-in (round robin: soon). */
 async function signInThroughNginx(login: string, on?: Replica): Promise<GqlClient> {
@@ -71,6 +91,7 @@ beforeAll(async () => {
       [course, DEMO_TODAY],
     ),
     answer: await one(`select id from work_type where name = 'Ответ на уроке'`),
+    school: await one(`select school_id id from user_account where login = 'pupil'`),
   };
 }, 120_000);
 afterAll(() => c?.close());
@@ -94,16 +115,17 @@ describe('two replicas behind nginx', () => {
     const teacher = await signInThroughNginx('teacher');
     const socket = openSocket(c.a.url, c.a.origin, parent.cookie);
     const sub = subscribe(socket, ids.child7, null);
-    await new Promise((r) => setTimeout(r, 300));
+    await hear(() => sub.events);
+    const marks = () => sub.events.filter((e) => !isProbe(e));
     const saved = await withCookie(teacher, c.b).request<{
       setMarks: { saved: { id: string }[] };
     }>(SAVE, { c: [mark('5')] });
     expect(saved.errors).toBeUndefined();
     const start = Date.now();
-    expect(await until(() => sub.events.length >= 1, 5000)).toBe(true);
+    expect(await until(() => marks().length >= 1, 5000)).toBe(true);
     console.log(`cluster: a mark saved on B reached the socket on A in ${Date.now() - start} ms`);
     expect(sub.errors).toEqual([]);
-    expect(JSON.parse(sub.events[0].payload)).toMatchObject({
+    expect(JSON.parse(marks()[0].payload)).toMatchObject({
       id: saved.data!.setMarks.saved[0].id,
       value: '5',
     });
@@ -154,7 +176,8 @@ describe('two replicas behind nginx', () => {
     await diary.start();
     const doomed = c.replicaAt(diary.connections[0].upstream);
     const survivor = other(doomed);
-    await new Promise((r) => setTimeout(r, 300));
+    const marks = () => diary.received.filter((e) => !isProbe(e));
+    await hear(() => diary.received);
 
     let writing = true;
     const writer = (async () => {
@@ -172,7 +195,7 @@ describe('two replicas behind nginx', () => {
         await new Promise((r) => setTimeout(r, 100));
       }
     })();
-    expect(await until(() => diary.received.length >= 3, 8000)).toBe(true);
+    expect(await until(() => marks().length >= 3, 8000)).toBe(true);
 
     const exited = new Promise((r) => doomed.child.once('exit', r));
     killedAt = Date.now();
@@ -180,21 +203,23 @@ describe('two replicas behind nginx', () => {
     await exited;
     expect(await until(() => diary.connections.length >= 2, 20_000)).toBe(true);
     const resumed = diary.connections[1];
-    await new Promise((r) => setTimeout(r, 1500));
+    const savedSinceResume = () => saves.filter((s) => s.markId && s.at > resumed.at).length;
+    expect(await until(() => savedSinceResume() >= 3, 10_000)).toBe(true);
     writing = false;
     await writer;
 
-    const first = diary.received[0].id;
+    const first = marks()[0].id;
     const truth = await c.sql<{ id: string; mark: string }>(
       `select id::text, payload->>'id' mark from domain_event
         where type = 'MARK_SAVED' and $1::int = any(pupil_ids) and id >= $2 order by domain_event.id`,
       [ids.child7, first],
     );
-    await until(() => diary.received.length >= truth.length, 8000);
-    await new Promise((r) => setTimeout(r, 300));
+    await until(() => marks().length >= truth.length, 8000);
+    // The control: a repeat still on its way would arrive before a probe published now.
+    await hear(() => diary.received);
     await diary.stop();
 
-    const got = diary.received.map((e: LiveEvent) => e.id);
+    const got = marks().map((e: LiveEvent) => e.id);
     const duplicates = got.length - new Set(got).size;
     const lost = truth.filter((t) => !got.includes(t.id)).length;
     const writtenWhileAway = saves.filter((s) => s.markId && s.at > killedAt && s.at < resumed.at);

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage, signInAs } from './browser';
+import { DESKTOP, launchBrowser, openPage, PHONE, screenshot, signInAs } from './browser';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -74,5 +74,24 @@ describe('navigation bar', () => {
     const first = page.getByTestId('journal-cell').and(page.locator('[tabindex="0"]'));
     expect(await first.evaluate((cell) => cell === document.activeElement)).toBe(true);
     // One Tab press in all (≤ 5 asked); 23 before the skip link.
+  });
+
+  it('keeps each role’s bar and home usable on a desktop and a phone', async () => {
+    for (const login of ['teacher', 'classteacher', 'deputy', 'parent']) {
+      await context.clearCookies();
+      await page.setViewportSize(DESKTOP);
+      await signInAs(page, login);
+      await expect.poll(() => page.locator('main').textContent()).not.toContain('Загрузка');
+      await screenshot(page, `shell-${login}-desktop`, false);
+      await page.setViewportSize(PHONE);
+      await screenshot(page, `shell-${login}-phone`, false);
+      // On a phone the links fold into the menu, which opens on a tap.
+      await page.getByTestId('menu-toggle').click();
+      const nav = page.getByRole('navigation', { name: 'Основное меню' });
+      expect(await nav.getByRole('link', { name: 'Главная' }).isVisible(), login).toBe(true);
+      await screenshot(page, `shell-${login}-phone-menu`, false);
+      await page.getByTestId('menu-toggle').click();
+    }
+    await page.setViewportSize(DESKTOP);
   });
 });

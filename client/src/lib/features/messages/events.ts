@@ -6,6 +6,7 @@ export const MESSAGING_EVENT_TYPES = [
   'MESSAGE_DELETED',
   'CONVERSATION_READ',
   'READ_RECEIPT',
+  'CONVERSATION_CHANGED',
 ] as const;
 
 export type MessagingEventType = (typeof MESSAGING_EVENT_TYPES)[number];

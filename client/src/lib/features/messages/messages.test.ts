@@ -16,7 +16,16 @@ const ME = '10';
 const THEM = '20';
 
 function message(id: string, authorId = ME, at = '2026-12-01T10:00:00Z'): MessageFieldsFragment {
-  return { id, conversationId: '1', authorId, text: `m${id}`, at, editedAt: null, deletedAt: null };
+  return {
+    id,
+    conversationId: '1',
+    authorId,
+    text: `m${id}`,
+    at,
+    editedAt: null,
+    deletedAt: null,
+    attachments: [],
+  };
 }
 
 const graphQLErrors = (...errors: GraphQLFormattedError[]) =>

@@ -8,6 +8,8 @@ export const EDIT_WINDOW_MS = 15 * 60 * 1000;
 /** The longest message the server takes. */
 export const MESSAGE_MAX_LENGTH = 4000;
 export const TITLE_MAX_LENGTH = 120;
+/** The longest reason for a report the server takes. */
+export const REPORT_REASON_MAX = 500;
 
 /** A keyboard to press Ctrl+Enter on is likely (not a phone's touch screen): the hint says so. */
 export function hasKeyboard(): boolean {
@@ -30,6 +32,78 @@ export function conversationName(
   return (others.length > 0 ? others : conversation.members)
     .map((m) => `${m.lastName} ${m.firstName}`)
     .join(', ');
+}
+
+type Translate = (key: string, options?: { values?: Record<string, string | number> }) => string;
+
+/** A conversation's name with channels named for what they are: «Родители 7А», «Учительская». */
+export function conversationTitle(
+  conversation: {
+    title?: string | null;
+    channel?: 'CLASS' | 'STAFF' | null;
+    members: readonly Person[];
+  },
+  viewerId: string,
+  t: Translate,
+): string {
+  if (conversation.channel === 'CLASS') {
+    return t('messages.channel.class', { values: { name: conversation.title ?? '' } });
+  }
+  if (conversation.channel === 'STAFF') return t('messages.channel.staff');
+  return conversationName(conversation, viewerId);
+}
+
+/** Roles that make a person staff: they write in announcement-only channels. */
+export const STAFF_ROLES = ['TEACHER', 'DEPUTY', 'DIRECTOR', 'SYSADMIN'] as const;
+/** Roles that see reported messages and close conversations (Permission.MessageModerate). */
+export const MODERATOR_ROLES = ['DEPUTY', 'DIRECTOR'] as const;
+
+/**
+ * Members who are outside their working hours now, with when they start again (soonest
+ * first): the sender sees when to expect an answer.
+ */
+export function awayMembers<M extends Person & { availableFrom?: string | null }>(
+  members: readonly M[],
+  viewerId: string,
+  now: number,
+): (M & { availableFrom: string })[] {
+  return members
+    .filter(
+      (m): m is M & { availableFrom: string } =>
+        m.personId !== viewerId && !!m.availableFrom && Date.parse(m.availableFrom) > now,
+    )
+    .sort((a, b) => Date.parse(a.availableFrom) - Date.parse(b.availableFrom));
+}
+
+/** Splits a text around the words of a search, for highlighting them (case-insensitive). */
+export function highlight(text: string, query: string): { text: string; hit: boolean }[] {
+  const words = query
+    .split(/\s+/)
+    .map((w) => w.trim())
+    .filter((w) => w.length > 1)
+    // Russian stems: the search is by word forms, so «контрольной» is found by «контрольная».
+    .map((w) => (w.length > 5 ? w.slice(0, w.length - 2) : w))
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  if (words.length === 0) return [{ text, hit: false }];
+  const pattern = new RegExp(`(${words.join('|')})`, 'giu');
+  // Splitting by a captured pattern puts the hits at the odd places.
+  return text
+    .split(pattern)
+    .map((part, i) => ({ text: part, hit: i % 2 === 1 }))
+    .filter((part) => part.text !== '');
+}
+
+/** A part of a long text around the first hit of a search, for a result's snippet. */
+export function snippet(text: string, query: string, size = 140): string {
+  if (text.length <= size) return text;
+  const parts = highlight(text, query);
+  let offset = 0;
+  for (const part of parts) {
+    if (part.hit) break;
+    offset += part.text.length;
+  }
+  const start = Math.max(0, Math.min(offset - 40, text.length - size));
+  return `${start > 0 ? '…' : ''}${text.slice(start, start + size)}${start + size < text.length ? '…' : ''}`;
 }
 
 /** Messages by id, oldest first, the later copy of each kept. */
@@ -73,6 +147,9 @@ const MESSAGING_REASONS = [
   'EDIT_WINDOW_CLOSED',
   'MESSAGE_DELETED',
   'NOT_IN_CONVERSATION',
+  'ANNOUNCEMENT_ONLY',
+  'NOT_CLASS_TEACHER',
+  'DUPLICATE',
 ];
 
 /** One message for whatever a messaging operation rejected with. */

@@ -2,9 +2,9 @@
  * npm run bench -- messages
  *
  * On the benchmark school, through a server in its own process:
- * (a) one message to a group of all the school's parents and staff, and pupils if that is still
- *     under 2,000 (the benchmark school has 1,973 parents; ≥ 2,000 sockets subscribed to
- *     `messagingEvents`): from the event's time (just before its commit) to each socket, the
+ * (a) one message to a group of the whole school: parents, pupils and staff (the benchmark
+ *     school has 1,973 parents, under the issue's 2,000; 3,121 people in all, each a socket
+ *     subscribed to `messagingEvents`): from the event's time (just before its commit) to each socket, the
  *     last socket and the p95 over sockets;
  * (b) BENCH_RATE (50) messages a second from teachers to parents, each in its own conversation,
  *     for BENCH_SECONDS (10): p95 from the event's time to the recipient's socket. The pairs are
@@ -54,7 +54,7 @@ const AUDIENCE_MIN = 2000;
 /** The server's limit of messages a minute per person (messaging.writes.ts). */
 const PER_MINUTE = 30;
 
-/** The group of all parents and staff, the pairs and the busy teacher's conversations, made once. */
+/** The group of the whole school, the pairs and the busy teacher's conversations, made once. */
 async function prepare(orm: MikroORM): Promise<Data> {
   const em = orm.em.fork();
   const [s] = await em.execute<{ schoolId: number; directorId: number }[]>(
@@ -68,25 +68,17 @@ async function prepare(orm: MikroORM): Promise<Data> {
       [s.schoolId],
     )
   ).map((r) => r.id);
-  const staff = (
+  // Pupils and staff: everyone else with a role in the school.
+  const others = (
     await em.execute<{ id: number }[]>(
       `select distinct person_id as id from role_grant
-        where school_id = ? and role::text not in ('PARENT', 'PUPIL') and person_id <> ? order by 1`,
+        where school_id = ? and role::text <> 'PARENT' and person_id <> ? order by 1`,
       [s.schoolId, s.directorId],
     )
   ).map((r) => r.id);
-  const audience = [...new Set([...parents, ...staff])].filter((id) => id !== s.directorId);
+  const audience = [...new Set([...parents, ...others])].filter((id) => id !== s.directorId);
   if (audience.length < AUDIENCE_MIN) {
-    const pupils = await em.execute<{ id: number }[]>(
-      `select distinct pupil_id as id from enrollment e join class_group cg on cg.id = e.class_group_id
-        where cg.school_id = ? order by 1`,
-      [s.schoolId],
-    );
-    const have = new Set(audience);
-    for (const { id } of pupils) {
-      if (audience.length >= AUDIENCE_MIN) break;
-      if (!have.has(id)) audience.push(id);
-    }
+    throw new Error(`only ${audience.length} people for (a), fewer than ${AUDIENCE_MIN}`);
   }
   // Every (teacher of a child, parent) pair, then taken round-robin over the teachers, each
   // parent once: the sends are spread so that nobody passes the limit.
@@ -262,7 +254,7 @@ export async function messages(orm: MikroORM, url: string): Promise<void> {
     note(`${sockets.length} sockets connected`);
     await new Promise((r) => setTimeout(r, 2000));
 
-    // (a) One message to all parents and staff (and pupils up to 2,000).
+    // (a) One message to the whole school: parents, pupils and staff.
     const director = `otmetka_session=${await session(data.directorId)}`;
     const sent = await postJson<{ data: { sendMessage: { id: string } } }>(
       ours.port,

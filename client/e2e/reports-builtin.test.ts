@@ -32,7 +32,7 @@ describe('built-in reports', () => {
     );
     expect(await page.getByTestId('builtin-generated').textContent()).toContain('Данные на');
     const [marks, summary] = await page.getByTestId('builtin-table').all();
-    expect(await marks.getByTestId('builtin-row').count()).toBeGreaterThan(10);
+    expect(await marks.getByTestId('builtin-row').count()).toBeGreaterThan(1);
     const head = await summary.locator('thead').textContent();
     for (const measure of ['Отличники', 'Хорошисты', 'С одной «3»', 'Неуспевающие', 'СОУ']) {
       expect(head).toContain(measure);

@@ -88,10 +88,18 @@ describe('saved report views', () => {
       .first()
       .click();
     await teacher.page.getByTestId('journal-grid').waitFor();
-    const cell = teacher.page
-      .locator('[data-testid=journal-cell][data-editable=true]')
-      .filter({ hasNotText: /\S/ })
-      .last();
+    // The latest empty cell open for writing, by its pupil and lesson (its text changes).
+    const target = await teacher.page.evaluate(() => {
+      const cells = [
+        ...document.querySelectorAll<HTMLElement>('[data-testid=journal-cell][data-editable=true]'),
+      ].filter((cell) => !cell.textContent?.trim());
+      cells.sort((a, b) => Number(b.dataset.col) - Number(a.dataset.col));
+      return cells[0] && { pupil: cells[0].dataset.pupil!, lesson: cells[0].dataset.lesson! };
+    });
+    expect(target).toBeTruthy();
+    const cell = teacher.page.locator(
+      `[data-testid=journal-cell][data-pupil="${target.pupil}"][data-lesson="${target.lesson}"]`,
+    );
     await cell.click();
     await teacher.page.keyboard.press('5');
     await expect.poll(() => cell.getAttribute('data-state')).toBe('saved');

@@ -9,15 +9,16 @@ export const REASONS: readonly CancelReason[] = ['FROST', 'QUARANTINE', 'EMERGEN
 /** Grades 1–11, as the pickers list them. */
 export const GRADES: readonly number[] = Array.from({ length: 11 }, (_, i) => i + 1);
 
-/** «−29 °C, ветер 5 м/с»: the morning's reading, or nothing without a temperature. */
+/** «−29 °C, ветер 5 м/с»: the morning's reading (wind in `unit`), or nothing without a temperature. */
 export function reading(
   temperature: number | null | undefined,
   windMs: number | null | undefined,
   windLabel: string,
+  unit = 'm/s',
 ): string {
   if (temperature == null) return '';
   const t = `${temperature > 0 ? '+' : temperature < 0 ? '−' : ''}${Math.abs(temperature)} °C`;
-  return windMs ? `${t}, ${windLabel} ${windMs} m/s` : t;
+  return windMs ? `${t}, ${windLabel} ${windMs} ${unit}` : t;
 }
 
 /** The grades of a selection as the list the server takes, sorted and without repeats. */

@@ -1,6 +1,7 @@
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import type { LiveEventType } from '../../graphql/generated/enums';
 import type { MessageFieldsFragment } from '../../graphql/generated/graphql';
 import { messagingEvent } from './events';
 import {
@@ -101,7 +102,7 @@ describe('messagingError', () => {
 });
 
 describe('messagingEvent', () => {
-  const raw = (type: string, payload: unknown) => ({
+  const raw = (type: LiveEventType, payload: unknown) => ({
     id: '5',
     type,
     payload: JSON.stringify(payload),

@@ -85,7 +85,8 @@ export function highlight(text: string, query: string): { text: string; hit: boo
     .map((w) => (w.length > 5 ? w.slice(0, w.length - 2) : w))
     .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   if (words.length === 0) return [{ text, hit: false }];
-  const pattern = new RegExp(`(${words.join('|')})`, 'giu');
+  // The whole word from where a searched stem starts.
+  const pattern = new RegExp(`((?:${words.join('|')})\\p{L}*)`, 'giu');
   // Splitting by a captured pattern puts the hits at the odd places.
   return text
     .split(pattern)

@@ -14,7 +14,7 @@
  */
 
 const SRC = '^server/src/';
-const CORE = `${SRC}((auth|db|events|graphql)/|(errors|log|clock|time|config|scope)\\.ts$)`;
+const CORE = `${SRC}((auth|db|events|graphql)/|(errors|error-reason|log|clock|time|config|scope)\\.ts$)`;
 const MODULES = `${SRC}modules/`;
 const SHARED = `${SRC}documents/`;
 const SHELL = `${SRC}((app|main|services|http-errors)\\.ts$|(cli|seed|ops)/)`;

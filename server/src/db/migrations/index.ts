@@ -9,13 +9,11 @@ import { Migration20261128181500_outbox_function } from './Migration202611281815
 import { Migration20261129100000_course_journal_kept } from './Migration20261129100000_course_journal_kept.js';
 import { Migration20261206185613_idempotency } from './Migration20261206185613_idempotency.js';
 import { Migration20261206193043_messaging } from './Migration20261206193043_messaging.js';
-
-import { Migration20261207050000_messaging_channels_attachments } from './Migration20261207050000_messaging_channels_attachments.js';
-
-import { Migration20261207070000_cancelled_days } from './Migration20261207070000_cancelled_days.js';
-import { Migration20261207040000_report_school_indexes } from './Migration20261207040000_report_school_indexes.js';
 import { Migration20261207030000_report_views } from './Migration20261207030000_report_views.js';
+import { Migration20261207040000_report_school_indexes } from './Migration20261207040000_report_school_indexes.js';
+import { Migration20261207050000_messaging_channels_attachments } from './Migration20261207050000_messaging_channels_attachments.js';
 import { Migration20261207060000_announcements_weekly_reports } from './Migration20261207060000_announcements_weekly_reports.js';
+import { Migration20261207070000_cancelled_days } from './Migration20261207070000_cancelled_days.js';
 /** Every committed migration, in order. Listed explicitly so that tests and the build agree. */
 export const migrationsList = [
   { name: 'Migration20261128122503_initial', class: Migration20261128122503_initial },
@@ -23,10 +21,7 @@ export const migrationsList = [
   { name: 'Migration20261128130246_journal', class: Migration20261128130246_journal },
   { name: 'Migration20261128132712_subgroups', class: Migration20261128132712_subgroups },
   { name: 'Migration20261128133746_outbox', class: Migration20261128133746_outbox },
-  {
-    name: 'Migration20261128150039_people_access',
-    class: Migration20261128150039_people_access,
-  },
+  { name: 'Migration20261128150039_people_access', class: Migration20261128150039_people_access },
   { name: 'Migration20261128180501_outbox_lock', class: Migration20261128180501_outbox_lock },
   {
     name: 'Migration20261128181500_outbox_function',
@@ -38,21 +33,18 @@ export const migrationsList = [
   },
   { name: 'Migration20261206185613_idempotency', class: Migration20261206185613_idempotency },
   { name: 'Migration20261206193043_messaging', class: Migration20261206193043_messaging },
+  { name: 'Migration20261207030000_report_views', class: Migration20261207030000_report_views },
+  {
+    name: 'Migration20261207040000_report_school_indexes',
+    class: Migration20261207040000_report_school_indexes,
+  },
   {
     name: 'Migration20261207050000_messaging_channels_attachments',
     class: Migration20261207050000_messaging_channels_attachments,
   },
   {
-    name: 'Migration20261207070000_cancelled_days',
-    class: Migration20261207070000_cancelled_days,
-  },
-  { name: 'Migration20261207030000_report_views', class: Migration20261207030000_report_views },
-  {
     name: 'Migration20261207060000_announcements_weekly_reports',
     class: Migration20261207060000_announcements_weekly_reports,
   },
-  {
-    name: 'Migration20261207040000_report_school_indexes',
-    class: Migration20261207040000_report_school_indexes,
-  },
+  { name: 'Migration20261207070000_cancelled_days', class: Migration20261207070000_cancelled_days },
 ];

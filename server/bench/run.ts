@@ -1,5 +1,5 @@
 /**
- * npm run bench -- <journal|diary|fanout|writes|requests|load|cancelled-days|reports>
+ * npm run bench -- <journal|diary|fanout|writes|requests|load|cancelled-days|reports|messages>
  *
  * Measures one read through the real HTTP endpoint with a real session, against a baseline in the
  * same run: the same data read by one hand-written SQL statement through `pg` and sent as JSON by
@@ -170,7 +170,7 @@ async function main() {
   } as const;
   if (name !== 'journal' && name !== 'diary' && name !== 'reports' && !(name in separate)) {
     console.error(
-      'Usage: npm run bench -- <journal|diary|fanout|writes|requests|load|cancelled-days|reports>',
+      'Usage: npm run bench -- <journal|diary|fanout|writes|requests|load|cancelled-days|reports|messages>',
     );
     process.exit(2);
   }

@@ -23,6 +23,8 @@ describe('navigationFor', () => {
         '/',
         '/periods',
         '/reports',
+        '/announcements',
+        '/weekly-reports',
         '/cancelled-days',
       ]);
     }
@@ -30,7 +32,12 @@ describe('navigationFor', () => {
   });
 
   it('offers reports to the administration and teachers only', () => {
-    expect(navigationFor(['TEACHER']).map((entry) => entry.href)).toEqual(['/', '/reports']);
+    expect(navigationFor(['TEACHER']).map((entry) => entry.href)).toEqual([
+      '/',
+      '/reports',
+      '/announcements',
+      '/weekly-reports',
+    ]);
     for (const role of ['SYSADMIN', 'PARENT', 'STUDENT'] as const) {
       expect(navigationFor([role]).map((entry) => entry.href)).not.toContain('/reports');
     }
@@ -48,13 +55,23 @@ describe('navigationFor', () => {
     expect(hrefs).toContain('/admin/staff');
   });
 
-  it('leads parents and pupils to the diary', () => {
-    for (const role of ['PARENT', 'STUDENT'] as const) {
-      expect(navigationFor([role]).map((entry) => entry.href)).toEqual(['/', '/diary']);
-    }
+  it('leads parents and pupils to the diary and the announcements, parents to weekly reports', () => {
+    expect(navigationFor(['PARENT']).map((entry) => entry.href)).toEqual([
+      '/',
+      '/diary',
+      '/announcements',
+      '/weekly-reports',
+    ]);
+    expect(navigationFor(['STUDENT']).map((entry) => entry.href)).toEqual([
+      '/',
+      '/diary',
+      '/announcements',
+    ]);
     expect(navigationFor(['PARENT', 'STUDENT']).map((entry) => entry.href)).toEqual([
       '/',
       '/diary',
+      '/announcements',
+      '/weekly-reports',
     ]);
   });
 
@@ -80,6 +97,8 @@ describe('menuFor', () => {
       '/',
       '/periods',
       '/reports',
+      '/announcements',
+      '/weekly-reports',
       '/cancelled-days',
       '/admin/personal-data-log',
     ]);

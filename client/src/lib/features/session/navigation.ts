@@ -21,6 +21,8 @@ type MenuHref = Extract<
   | '/periods'
   | '/reports'
   | '/cancelled-days'
+  | '/announcements'
+  | '/weekly-reports'
 >;
 
 export interface NavEntry {
@@ -54,13 +56,19 @@ const REPORTS: NavEntry = { href: '/reports', label: 'reports.nav' };
 /** Cancelled-class days: declared by the DIRECTOR or DEPUTY, thresholds set by the SYSADMIN. */
 const CANCELLED_DAYS: NavEntry = { href: '/cancelled-days', label: 'cancelledDays.nav' };
 
+/** Announcements: staff post to the audiences they may reach; families and staff read them. */
+const ANNOUNCEMENTS: NavEntry = { href: '/announcements', label: 'announcements.nav' };
+
+/** Weekly reports: the class teacher reviews and sends, a family reads and acknowledges. */
+const WEEKLY_REPORTS: NavEntry = { href: '/weekly-reports', label: 'weeklyReports.nav' };
+
 const ENTRIES_BY_ROLE: Record<Role, NavEntry[]> = {
   SYSADMIN: [HOME, ...ADMIN, CANCELLED_DAYS],
-  DIRECTOR: [HOME, PERIODS, REPORTS, CANCELLED_DAYS],
-  DEPUTY: [HOME, PERIODS, REPORTS, CANCELLED_DAYS],
-  TEACHER: [HOME, REPORTS],
-  PARENT: [HOME, DIARY],
-  STUDENT: [HOME, DIARY],
+  DIRECTOR: [HOME, PERIODS, REPORTS, ANNOUNCEMENTS, WEEKLY_REPORTS, CANCELLED_DAYS],
+  DEPUTY: [HOME, PERIODS, REPORTS, ANNOUNCEMENTS, WEEKLY_REPORTS, CANCELLED_DAYS],
+  TEACHER: [HOME, REPORTS, ANNOUNCEMENTS, WEEKLY_REPORTS],
+  PARENT: [HOME, DIARY, ANNOUNCEMENTS, WEEKLY_REPORTS],
+  STUDENT: [HOME, DIARY, ANNOUNCEMENTS],
 };
 
 /** Who read whose personal data (152-FZ): the director's, though it lives among the admin pages. */

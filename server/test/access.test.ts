@@ -383,7 +383,7 @@ describe('sessions and passwords (R-6.2)', () => {
 describe('my data (152-FZ)', () => {
   it('gives a parent everything about their child as JSON and PDF, and nobody else', async () => {
     const json = await c.parent.request<{ myDataExport: { base64: string } }>(
-      `query($p:ID!){myDataExport(personId:$p,format:"json"){base64}}`,
+      `query($p:ID!){myDataExport(personId:$p,format:JSON){base64}}`,
       { p: ids.pupil },
     );
     expect(json.errors).toBeUndefined();
@@ -400,7 +400,7 @@ describe('my data (152-FZ)', () => {
     expect(data.marks.length).toBeGreaterThan(10);
     expect(data.guardians.length).toBe(2);
     const pdf = await c.parent.request<{ myDataExport: { base64: string } }>(
-      `query($p:ID!){myDataExport(personId:$p,format:"pdf"){base64}}`,
+      `query($p:ID!){myDataExport(personId:$p,format:PDF){base64}}`,
       { p: ids.pupil },
     );
     const text = await pdfText(pdf.data!.myDataExport.base64);
@@ -408,7 +408,7 @@ describe('my data (152-FZ)', () => {
     expect(text).toContain('Отметки');
     for (const who of ['director', 'classteacher', 'teacher', 'sysadmin'] as const) {
       const r = await c[who].request(
-        `query($p:ID!){myDataExport(personId:$p,format:"json"){base64}}`,
+        `query($p:ID!){myDataExport(personId:$p,format:JSON){base64}}`,
         {
           p: ids.pupil,
         },
@@ -416,12 +416,22 @@ describe('my data (152-FZ)', () => {
       expect(codeOf(r), who).toBe('NOT_FOUND');
     }
     const own = await c.pupil.request(
-      `query($p:ID!){myDataExport(personId:$p,format:"json"){base64}}`,
+      `query($p:ID!){myDataExport(personId:$p,format:JSON){base64}}`,
       {
         p: ids.pupil,
       },
     );
     expect(own.errors).toBeUndefined();
+    // A format the export does not offer is refused by name (decision 33).
+    const xlsx = await c.pupil.request(
+      `query($p:ID!){myDataExport(personId:$p,format:XLSX){base64}}`,
+      { p: ids.pupil },
+    );
+    expect(xlsx.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'UNSUPPORTED_FORMAT',
+      field: 'format',
+    });
   });
 });
 

@@ -179,7 +179,7 @@ describe.each(MOMENTS)('a school in Asia/Yakutsk at $local local time', (at) => 
     // A stored instant is printed on the same wall clock as the moment of printing.
     await t.sql(`update person set record_confirmed_at = ? where id = ?`, [at.now, moved.id]);
     const r = await parent.request<{ myDataExport: { base64: string } }>(
-      'query($p:ID!){myDataExport(personId:$p,format:"pdf"){base64}}',
+      'query($p:ID!){myDataExport(personId:$p,format:PDF){base64}}',
       { p: moved.id },
     );
     expect(r.errors).toBeUndefined();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus, LISTENER_NAME, type BusEvent } from '../src/events/event-bus.js';
 import { publish } from '../src/events/outbox.js';
+import type { LiveEventName } from '../src/events/live-event-type.js';
 import { createTestApp, type TestApp } from './helpers.js';
 import { factory } from './factory.js';
 
@@ -34,7 +35,9 @@ afterAll(async () => {
 async function writeElsewhere(n: number): Promise<void> {
   await t.orm.em
     .fork()
-    .transactional((em) => publish(em, schoolId, [{ type: 'TEST_EVENT', payload: { n } }]));
+    .transactional((em) =>
+      publish(em, schoolId, [{ type: 'TEST_EVENT' as LiveEventName, payload: { n } }]),
+    );
 }
 
 async function waitFor(check: () => boolean, ms: number): Promise<boolean> {

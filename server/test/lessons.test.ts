@@ -351,7 +351,7 @@ describe('final marks and history', () => {
       ).request<{ markHistory: { action: string; after: string }[] }>(H, { m: markId });
       expect({ login, actions: r.data?.markHistory.map((h) => h.action) }).toEqual({
         login,
-        actions: ['create', 'update'],
+        actions: ['CREATE', 'UPDATE'],
       });
     }
     expect(

@@ -734,10 +734,16 @@ describe('class list import (R-3.2.2)', () => {
       expect(codeOf(await commit(c[who], csv(good))), who).toMatch(/FORBIDDEN|NOT_FOUND/);
     }
     const tpl = await c.classteacher.request<{ classListTemplate: { base64: string } }>(
-      `{classListTemplate(format:"xlsx"){base64}}`,
+      `{classListTemplate(format:XLSX){base64}}`,
     );
     expect(
       Buffer.from(tpl.data!.classListTemplate.base64, 'base64').subarray(0, 2).toString(),
     ).toBe('PK');
+    const pdf = await c.classteacher.request(`{classListTemplate(format:PDF){base64}}`);
+    expect(pdf.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'UNSUPPORTED_FORMAT',
+      field: 'format',
+    });
   });
 });

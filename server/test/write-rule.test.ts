@@ -118,7 +118,7 @@ async function feed(c: GqlClient): Promise<'open' | 'refused'> {
   try {
     expect(await waitFor(() => refused || bus.listeners > before), 'feed answered').toBe(true);
     if (refused) return 'refused';
-    const probe = { type: 'PROBE', courseId: Number(courseId), payload: {} };
+    const probe = { type: 'PROBE' as const, courseId: Number(courseId), payload: {} };
     await t.orm.em.fork().transactional((tem) => publish(tem, Number(school.id), [probe]));
     expect(await waitFor(() => probes > 0 || refused), 'the probe heard').toBe(true);
     return refused ? 'refused' : 'open';

@@ -6,6 +6,7 @@ import type { Scope } from '../scope.js';
 import { ownPupilIds } from '../auth/records.js';
 import type { BusAudience, BusEvent, EventBus } from './event-bus.js';
 import type { LiveEvent } from './live.types.js';
+import { liveEventType } from './live-event-type.js';
 import {
   concerns,
   readRightsChange,
@@ -24,7 +25,7 @@ function toLive(e: BusEvent): LiveEvent {
   if (!live) {
     live = {
       id: e.id,
-      type: e.type,
+      type: liveEventType(e.type),
       courseId: e.courseId,
       payload: JSON.stringify(e.payload),
       at: new Date(e.createdAt).toISOString(),

@@ -1,10 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { prepared } from '../db/prepared.js';
+import type { LiveEventName } from './live-event-type.js';
 
 export const EVENTS_CHANNEL = 'otmetka_events';
 
 export interface NewEvent {
-  type: string;
+  /** One of `LiveEventType`: tsc refuses a name the enum does not list. */
+  type: LiveEventName;
   /** The pupils whose diary the event concerns: only their own family and they receive it. */
   pupilIds?: number[];
   /**

@@ -1,9 +1,15 @@
 import { addMessages, init, locale } from 'svelte-i18n';
 import en from './en.json';
 import ru from './ru.json';
+import { Lang } from '../graphql/generated/enums';
 
 export const LOCALES = ['ru', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
+
+/** The language a generated document (PDF, slips) is made in: the page's, Russian by default. */
+export function documentLang(current: string | null | undefined): Lang {
+  return current === 'en' ? Lang.EN : Lang.RU;
+}
 
 const STORAGE_KEY = 'otmetka.locale';
 

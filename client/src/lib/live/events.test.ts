@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, BACKOFF_MAX_MS } from './backoff';
 import { compareIds, parseLiveEvent, type RawLiveEvent } from './events';
+import type { LiveEventType } from '../graphql/generated/enums';
 import { failureOf, failureOfErrors } from './socket';
 
-const raw = (type: string, payload: unknown, courseId: string | null = '62'): RawLiveEvent => ({
+const raw = (
+  type: LiveEventType,
+  payload: unknown,
+  courseId: string | null = '62',
+): RawLiveEvent => ({
   id: '15',
   type,
   courseId,

@@ -4,10 +4,13 @@
  * not have the expected shape is left out rather than trusted.
  */
 
+import type { LiveEventType } from '../graphql/generated/enums';
+
 /** A `LiveEvent` as it comes over the socket. */
 export interface RawLiveEvent {
   id: string;
-  type: string;
+  /** The server's `LiveEventType`: a switch on it is checked for exhaustiveness. */
+  type: LiveEventType;
   courseId?: string | null;
   payload: string;
   at: string;
@@ -156,7 +159,7 @@ function periodMark(p: Fields): LivePeriodMark | null {
   return { courseId, pupilId, periodId: id(p.periodId), value: text(p.value), version };
 }
 
-function change(type: string, p: Fields): LiveChange | null {
+function change(type: LiveEventType, p: Fields): LiveChange | null {
   switch (type) {
     case 'MARK_SAVED': {
       const m = mark(p);
@@ -178,7 +181,26 @@ function change(type: string, p: Fields): LiveChange | null {
       const m = periodMark(p);
       return m && { type, periodMark: m };
     }
-    default:
+    // Events of other feeds (messaging, announcements, reports…) and probes: not the journal's.
+    case 'RIGHTS_CHANGED':
+    case 'SESSION_REVOKED':
+    case 'MESSAGE_SENT':
+    case 'MESSAGE_EDITED':
+    case 'MESSAGE_DELETED':
+    case 'CONVERSATION_READ':
+    case 'READ_RECEIPT':
+    case 'CONVERSATION_CHANGED':
+    case 'ANNOUNCEMENT_POSTED':
+    case 'ANNOUNCEMENT_REMINDER':
+    case 'ANNOUNCEMENT_ACKNOWLEDGED':
+    case 'WEEKLY_REPORT_SENT':
+    case 'WEEKLY_REPORT_ACKNOWLEDGED':
+    case 'BEHAVIOUR_NOTE_ADDED':
+    case 'CANCELLED_DAY':
+    case 'REMOTE_WORK_POSTED':
+    case 'REMOTE_TASK_CHECKED':
+    case 'REPORT_VIEW_CHANGED':
+    case 'PROBE':
       return null;
   }
 }

@@ -6,7 +6,8 @@ import { loadViewer } from '../../auth/viewer.js';
 import { MIN_LENGTH, passwordStrength } from '../../auth/password-strength.js';
 import { AccessCodeEntry, IssuedCodes, PasswordStrengthInfo, SessionInfo } from './access.types.js';
 import { FileDownload } from '../people/people.types.js';
-import { checkLang, peopleOf } from '../people/people.resolver.js';
+import { docLang, peopleOf } from '../people/people.resolver.js';
+import { Lang } from '../../graphql/enums.js';
 
 @Resolver()
 export class AccessResolver {
@@ -16,14 +17,14 @@ export class AccessResolver {
   })
   async issueAccessCodes(
     @Arg('personIds', () => [ID]) personIds: string[],
-    @Arg('lang', { defaultValue: 'ru' }) lang: string,
+    @Arg('lang', () => Lang, { defaultValue: Lang.RU }) lang: Lang,
     @Ctx() ctx: RequestContext,
   ): Promise<IssuedCodes> {
     return ctx.services.access.issue(
       ctx,
       await peopleOf(ctx),
       personIds,
-      checkLang(lang),
+      docLang(lang),
       ctx.origin ?? 'http://localhost:4000',
     );
   }
@@ -43,14 +44,14 @@ export class AccessResolver {
   async accessCodeRegister(
     @Arg('classGroupId', () => ID, { nullable: true }) classGroupId: string | null,
     @Arg('staff', { defaultValue: false }) staff: boolean,
-    @Arg('lang', { defaultValue: 'ru' }) lang: string,
+    @Arg('lang', () => Lang, { defaultValue: Lang.RU }) lang: Lang,
     @Ctx() ctx: RequestContext,
   ): Promise<AccessCodeEntry[]> {
     return ctx.services.access.register(
       ctx,
       await peopleOf(ctx),
       { classGroupId, staff },
-      checkLang(lang),
+      docLang(lang),
     );
   }
 
@@ -58,14 +59,14 @@ export class AccessResolver {
   async accessCodeRegisterPdf(
     @Arg('classGroupId', () => ID, { nullable: true }) classGroupId: string | null,
     @Arg('staff', { defaultValue: false }) staff: boolean,
-    @Arg('lang', { defaultValue: 'ru' }) lang: string,
+    @Arg('lang', () => Lang, { defaultValue: Lang.RU }) lang: Lang,
     @Ctx() ctx: RequestContext,
   ): Promise<FileDownload> {
     return ctx.services.access.registerPdf(
       ctx,
       await peopleOf(ctx),
       { classGroupId, staff },
-      checkLang(lang),
+      docLang(lang),
     );
   }
 

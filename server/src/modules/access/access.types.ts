@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { FileDownload } from '../people/people.types.js';
 
 @ObjectType({ description: 'A code just issued: shown once, only its hash is kept' })
@@ -17,6 +17,18 @@ export class IssuedCodes {
   slips!: FileDownload;
 }
 
+/** Why an access code stopped being valid before its use (the row's `revoked_reason`). */
+export enum CodeRevokedReason {
+  /** A new code was issued to the same person. */
+  REISSUED = 'REISSUED',
+  /** Revoked by the administration. */
+  REVOKED = 'REVOKED',
+}
+registerEnumType(CodeRevokedReason, {
+  name: 'CodeRevokedReason',
+  description: 'Why an access code was revoked',
+});
+
 @ObjectType({ description: 'A line of the register of issued access codes (R-3.3)' })
 export class AccessCodeEntry {
   @Field(() => ID) id!: number;
@@ -30,8 +42,8 @@ export class AccessCodeEntry {
   @Field(() => Date) expiresAt!: Date;
   @Field(() => Date, { nullable: true }) activatedAt!: Date | null;
   @Field(() => Date, { nullable: true }) revokedAt!: Date | null;
-  @Field(() => String, { nullable: true, description: 'REISSUED or REVOKED' })
-  revokedReason!: string | null;
+  @Field(() => CodeRevokedReason, { nullable: true })
+  revokedReason!: CodeRevokedReason | null;
 }
 
 @ObjectType({ description: 'A sign-in of the viewer' })

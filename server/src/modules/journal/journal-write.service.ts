@@ -643,13 +643,13 @@ function markEvents(
   const courseOf = (m: JournalMark) => lessons.get(m.lessonId)?.courseId;
   return [
     ...savedRows.map((m) => ({
-      type: 'MARK_SAVED',
+      type: 'MARK_SAVED' as const,
       pupilIds: [m.pupilId],
       courseId: courseOf(m),
       payload: { ...withStringIds(markDto(m)), date: lessons.get(m.lessonId)?.date },
     })),
     ...removedRows.map((m) => ({
-      type: 'MARK_REMOVED',
+      type: 'MARK_REMOVED' as const,
       pupilIds: [m.pupilId],
       courseId: courseOf(m),
       payload: {

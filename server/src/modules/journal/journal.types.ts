@@ -1,4 +1,4 @@
-import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDateResolver as LocalDate } from 'graphql-scalars';
 import { WorkType } from './work-type.entity.js';
 import { AttendanceCode } from './attendance-code.entity.js';
@@ -117,11 +117,22 @@ export class JournalPeriodMark {
   @Field(() => Int) version!: number;
 }
 
+/** What a change in a mark's history did (the audit row's `action`, decision 33). */
+export enum HistoryAction {
+  CREATE = 'create',
+  UPDATE = 'update',
+  REMOVE = 'remove',
+}
+registerEnumType(HistoryAction, {
+  name: 'HistoryAction',
+  description: 'What a change in the history of a record did',
+});
+
 @ObjectType({ simpleResolvers: true, description: 'One change in the history of a record' })
 export class HistoryEntry {
   @Field() at!: Date;
   @Field() actorName!: string;
-  @Field() action!: string;
+  @Field(() => HistoryAction) action!: HistoryAction;
   @Field(() => String, { nullable: true, description: 'The value before, as JSON' }) before!:
     string | null;
   @Field(() => String, { nullable: true, description: 'The value after, as JSON' }) after!:

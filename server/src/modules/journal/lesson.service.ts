@@ -18,11 +18,12 @@ import type { JournalLesson } from './journal.types.js';
 import type { LessonScheduleInput, NewLessonInput, PeriodMarkInput } from './journal.inputs.js';
 import { School } from '../school/school.entity.js';
 import { Role } from '../../auth/role.js';
+import type { HistoryAction } from './journal.types.js';
 
 export interface HistoryEntry {
   atMs: number;
   actorName: string;
-  action: string;
+  action: HistoryAction;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
   reason: string | null;

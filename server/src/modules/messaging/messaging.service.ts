@@ -5,6 +5,7 @@ import type { Viewer } from '../../auth/viewer.js';
 import type { Clock } from '../../clock.js';
 import { badInput, conflict, DomainError } from '../../errors.js';
 import { publish } from '../../events/outbox.js';
+import type { LiveEventName } from '../../events/live-event-type.js';
 import { parseId } from '../../graphql/validate.js';
 import type { Scope } from '../../scope.js';
 import { ConversationKind } from './conversation.entity.js';
@@ -303,7 +304,7 @@ export class MessagingService {
     viewer: Viewer,
     today: string,
     mid: number,
-    type: string,
+    type: LiveEventName,
     text: string | null,
   ): Promise<MessageInfo> {
     return em.transactional(async (tem) => {

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from '../../auth/viewer.js';
 import { badInput, DomainError } from '../../errors.js';
 import { publish } from '../../events/outbox.js';
+import type { LiveEventName } from '../../events/live-event-type.js';
 import { parseId } from '../../graphql/validate.js';
 import { claimUploads } from './attachments.js';
 import { ConversationKind } from './conversation.entity.js';
@@ -176,7 +177,7 @@ export function publishTo(
   em: EntityManager,
   me: Me,
   personIds: number[],
-  type: string,
+  type: LiveEventName,
   payload: Record<string, unknown>,
 ): Promise<void> {
   if (personIds.length === 0) return Promise.resolve();

@@ -38,10 +38,8 @@ const fullName = (p: { lastName: string; firstName: string; middleName?: string 
  * that writes all rows or none.
  */
 export class ClassImportService {
-  async template(format: string): Promise<FileDownload> {
-    if (format !== 'xlsx' && format !== 'csv') {
-      throw badInput('format', 'INVALID_FORMAT', 'xlsx or csv');
-    }
+  /** The empty template, in a format the resolver has checked (`UNSUPPORTED_FORMAT` otherwise). */
+  async template(format: 'xlsx' | 'csv'): Promise<FileDownload> {
     const bytes = await classListTemplate(format);
     return Object.assign(new FileDownload(), {
       filename: `class-list-template.${format}`,

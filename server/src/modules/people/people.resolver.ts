@@ -21,7 +21,8 @@ import {
 } from './people.types.js';
 import { ConsentInput, GuardianInput, MovePupilInput, PersonInput } from './people.inputs.js';
 import { badInput, notFound } from '../../errors.js';
-import type { Lang } from '../../documents/pdf.js';
+import type { Lang as DocLang } from '../../documents/pdf.js';
+import { FileFormat, Lang } from '../../graphql/enums.js';
 
 /** The request's person loaders, made once (the first resolver to ask makes them). */
 export function peopleOf(ctx: RequestContext): Promise<PeopleLoaders> {
@@ -29,9 +30,17 @@ export function peopleOf(ctx: RequestContext): Promise<PeopleLoaders> {
   return ctx.people;
 }
 
-export function checkLang(lang: string): Lang {
-  if (lang !== 'ru' && lang !== 'en') throw badInput('lang', 'INVALID_LANG', 'ru or en');
-  return lang;
+/** The schema's `Lang` as the documents take it. */
+export function docLang(lang: Lang): DocLang {
+  return lang === Lang.EN ? 'en' : 'ru';
+}
+
+/** Refuses a format the operation does not offer (decision 33): `UNSUPPORTED_FORMAT` on `format`. */
+export function offered<F extends FileFormat>(format: FileFormat, offers: readonly F[]): F {
+  if (!(offers as readonly FileFormat[]).includes(format)) {
+    throw badInput('format', 'UNSUPPORTED_FORMAT', `Offered: ${offers.join(', ')}`);
+  }
+  return format as F;
 }
 
 /** A record after a change: read afresh, not from what this request loaded before it. */
@@ -88,11 +97,13 @@ export class PeopleResolver {
 
   @Query(() => FileDownload, { description: 'A class list template: xlsx or csv' })
   classListTemplate(
-    @Arg('format') format: string,
+    @Arg('format', () => FileFormat) format: FileFormat,
     @Ctx() ctx: RequestContext,
   ): Promise<FileDownload> {
     if (!ctx.viewer) throw notFound();
-    return ctx.services.classImport.template(format);
+    return ctx.services.classImport.template(
+      offered(format, [FileFormat.XLSX, FileFormat.CSV] as const),
+    );
   }
 
   @Query(() => ImportPreview, {
@@ -118,13 +129,14 @@ export class PeopleResolver {
   })
   myDataExport(
     @Arg('personId', () => ID) personId: string,
-    @Arg('format') format: string,
-    @Arg('lang', { defaultValue: 'ru' }) lang: string,
+    @Arg('format', () => FileFormat) format: FileFormat,
+    @Arg('lang', () => Lang, { defaultValue: Lang.RU }) lang: Lang,
     @Ctx() ctx: RequestContext,
   ): Promise<FileDownload> {
-    if (format === 'json') return ctx.services.dataExport.json(ctx, personId);
-    if (format === 'pdf') return ctx.services.dataExport.pdf(ctx, personId, checkLang(lang));
-    throw badInput('format', 'INVALID_FORMAT', 'json or pdf');
+    if (offered(format, [FileFormat.JSON, FileFormat.PDF] as const) === FileFormat.JSON) {
+      return ctx.services.dataExport.json(ctx, personId);
+    }
+    return ctx.services.dataExport.pdf(ctx, personId, docLang(lang));
   }
 
   @Mutation(() => PersonRecord, { description: 'The class teacher registers a pupil of own class' })

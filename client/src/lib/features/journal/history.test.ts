@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { actionKey, describeChange, formatMoment, parseSnapshot } from './history';
+import { HistoryAction } from '../../graphql/generated/enums';
 
 const names = new Map([
   ['1', 'Ответ на уроке'],
@@ -32,10 +33,10 @@ describe('parseSnapshot', () => {
 
 describe('actionKey', () => {
   it('names the actions of a mark', () => {
-    expect(actionKey('create')).toBe('journal.history.action.create');
-    expect(actionKey('update')).toBe('journal.history.action.update');
-    expect(actionKey('remove')).toBe('journal.history.action.remove');
-    expect(actionKey('lock')).toBeNull();
+    expect(actionKey(HistoryAction.CREATE)).toBe('journal.history.action.create');
+    expect(actionKey(HistoryAction.UPDATE)).toBe('journal.history.action.update');
+    expect(actionKey(HistoryAction.REMOVE)).toBe('journal.history.action.remove');
+    expect(new Set(Object.values(HistoryAction).map(actionKey)).size).toBe(3);
   });
 });
 

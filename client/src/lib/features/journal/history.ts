@@ -1,3 +1,5 @@
+import { HistoryAction } from '../../graphql/generated/enums';
+
 /** A mark as the history keeps it: `before` and `after` come as JSON with these fields. */
 export interface MarkSnapshot {
   value: string;
@@ -25,13 +27,16 @@ export function parseSnapshot(json: string | null | undefined): MarkSnapshot | n
   return { value, workTypeId: text(record.workTypeId), comment: comment?.trim() || null };
 }
 
-const ACTIONS = ['create', 'update', 'remove'] as const;
-
-/** The dictionary key of a history action (создана, изменена, удалена), or null for another. */
-export function actionKey(action: string): string | null {
-  return (ACTIONS as readonly string[]).includes(action)
-    ? `journal.history.action.${action}`
-    : null;
+/** The dictionary key of a history action (создана, изменена, удалена). */
+export function actionKey(action: HistoryAction): string {
+  switch (action) {
+    case HistoryAction.CREATE:
+      return 'journal.history.action.create';
+    case HistoryAction.UPDATE:
+      return 'journal.history.action.update';
+    case HistoryAction.REMOVE:
+      return 'journal.history.action.remove';
+  }
 }
 
 /**

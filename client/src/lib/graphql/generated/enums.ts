@@ -58,6 +58,13 @@ export const ChannelKind = {
 } as const;
 
 export type ChannelKind = typeof ChannelKind[keyof typeof ChannelKind];
+/** Why an access code was revoked */
+export const CodeRevokedReason = {
+  REISSUED: 'REISSUED',
+  REVOKED: 'REVOKED'
+} as const;
+
+export type CodeRevokedReason = typeof CodeRevokedReason[keyof typeof CodeRevokedReason];
 export const ConversationKind = {
   DIRECT: 'DIRECT',
   GROUP: 'GROUP'
@@ -348,6 +355,14 @@ export const FileFormat = {
 } as const;
 
 export type FileFormat = typeof FileFormat[keyof typeof FileFormat];
+/** What a change in the history of a record did */
+export const HistoryAction = {
+  CREATE: 'CREATE',
+  REMOVE: 'REMOVE',
+  UPDATE: 'UPDATE'
+} as const;
+
+export type HistoryAction = typeof HistoryAction[keyof typeof HistoryAction];
 /** Language of a generated document */
 export const Lang = {
   EN: 'EN',
@@ -361,6 +376,35 @@ export const LeaveReason = {
 } as const;
 
 export type LeaveReason = typeof LeaveReason[keyof typeof LeaveReason];
+/** The kind of a live event; its payload is described where the kind is published */
+export const LiveEventType = {
+  ANNOUNCEMENT_ACKNOWLEDGED: 'ANNOUNCEMENT_ACKNOWLEDGED',
+  ANNOUNCEMENT_POSTED: 'ANNOUNCEMENT_POSTED',
+  ANNOUNCEMENT_REMINDER: 'ANNOUNCEMENT_REMINDER',
+  ATTENDANCE_SAVED: 'ATTENDANCE_SAVED',
+  BEHAVIOUR_NOTE_ADDED: 'BEHAVIOUR_NOTE_ADDED',
+  CANCELLED_DAY: 'CANCELLED_DAY',
+  CONVERSATION_CHANGED: 'CONVERSATION_CHANGED',
+  CONVERSATION_READ: 'CONVERSATION_READ',
+  LESSON_UPDATED: 'LESSON_UPDATED',
+  MARK_REMOVED: 'MARK_REMOVED',
+  MARK_SAVED: 'MARK_SAVED',
+  MESSAGE_DELETED: 'MESSAGE_DELETED',
+  MESSAGE_EDITED: 'MESSAGE_EDITED',
+  MESSAGE_SENT: 'MESSAGE_SENT',
+  PERIOD_MARK_SAVED: 'PERIOD_MARK_SAVED',
+  PROBE: 'PROBE',
+  READ_RECEIPT: 'READ_RECEIPT',
+  REMOTE_TASK_CHECKED: 'REMOTE_TASK_CHECKED',
+  REMOTE_WORK_POSTED: 'REMOTE_WORK_POSTED',
+  REPORT_VIEW_CHANGED: 'REPORT_VIEW_CHANGED',
+  RIGHTS_CHANGED: 'RIGHTS_CHANGED',
+  SESSION_REVOKED: 'SESSION_REVOKED',
+  WEEKLY_REPORT_ACKNOWLEDGED: 'WEEKLY_REPORT_ACKNOWLEDGED',
+  WEEKLY_REPORT_SENT: 'WEEKLY_REPORT_SENT'
+} as const;
+
+export type LiveEventType = typeof LiveEventType[keyof typeof LiveEventType];
 export const NotificationKind = {
   ABSENCE: 'ABSENCE',
   ANNOUNCEMENT: 'ANNOUNCEMENT',

@@ -154,18 +154,20 @@ describe('access codes (R-3.3)', () => {
 
     const register = await c.classteacher.request<{
       accessCodeRegister: {
-        personId: string;
-        issuedBy: string;
-        activatedAt: string | null;
-        className: string | null;
-      }[];
+        items: {
+          personId: string;
+          issuedBy: string;
+          activatedAt: string | null;
+          className: string | null;
+        }[];
+      };
     }>(
-      `query($c:ID!){accessCodeRegister(classGroupId:$c){personId issuedBy activatedAt className}}`,
+      `query($c:ID!){accessCodeRegister(classGroupId:$c){items{personId issuedBy activatedAt className}}}`,
       {
         c: ids.c7,
       },
     );
-    const line = register.data!.accessCodeRegister.find((x) => x.personId === parentId)!;
+    const line = register.data!.accessCodeRegister.items.find((x) => x.personId === parentId)!;
     expect(line.activatedAt).not.toBeNull();
     // A parent is listed with the child's class.
     expect(line.className).toContain('7');
@@ -275,22 +277,65 @@ describe('access codes (R-3.3)', () => {
     const sport = ids.sport;
     const staff = await issue(c.sysadmin, [sport]);
     expect(staff.errors).toBeUndefined();
-    const reg = await c.sysadmin.request<{ accessCodeRegister: { personId: string }[] }>(
-      `{accessCodeRegister(staff:true){personId}}`,
-    );
-    expect(reg.data!.accessCodeRegister.map((x) => x.personId)).toContain(sport);
+    const reg = await c.sysadmin.request<{
+      accessCodeRegister: { items: { personId: string }[] };
+    }>(`{accessCodeRegister(staff:true){items{personId}}}`);
+    expect(reg.data!.accessCodeRegister.items.map((x) => x.personId)).toContain(sport);
     // Registers: the class teacher sees own class, not staff; families see none.
-    expect(codeOf(await c.classteacher.request(`{accessCodeRegister(staff:true){id}}`))).toBe(
-      'FORBIDDEN',
-    );
+    expect(
+      codeOf(await c.classteacher.request(`{accessCodeRegister(staff:true){items{id}}}`)),
+    ).toBe('FORBIDDEN');
     expect(
       codeOf(
-        await c.teacher.request(`query($c:ID!){accessCodeRegister(classGroupId:$c){id}}`, {
+        await c.teacher.request(`query($c:ID!){accessCodeRegister(classGroupId:$c){items{id}}}`, {
           c: ids.c7,
         }),
       ),
     ).toBe('FORBIDDEN');
-    expect(codeOf(await c.pupil.request(`{accessCodeRegister{id}}`))).toBe('FORBIDDEN');
+    expect(codeOf(await c.pupil.request(`{accessCodeRegister{items{id}}}`))).toBe('FORBIDDEN');
+  });
+
+  it('pages the register by cursor: every code once, newest first, and refuses a bad cursor', async () => {
+    // Codes issued in one statement share their time: the id orders them.
+    await t.sql(
+      `insert into access_code (school_id, account_id, person_id, code_hash, issued_at, expires_at)
+       select a.school_id, a.id, a.person_id, md5(g::text), now() - (g % 2) * interval '1 second',
+              now() + interval '7 days'
+         from user_account a, generate_series(1, 5) g where a.person_id = ?`,
+      [ids.sport],
+    );
+    const Q = `query($a:String){accessCodeRegister(staff:true,first:3,after:$a){items{id} nextCursor}}`;
+    type Page = { accessCodeRegister: { items: { id: string }[]; nextCursor: string | null } };
+    const seen: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    do {
+      const r: { data?: Page | null; errors?: unknown } = await c.sysadmin.request<Page>(Q, {
+        a: after,
+      });
+      expect(r.errors).toBeUndefined();
+      const page: Page['accessCodeRegister'] = r.data!.accessCodeRegister;
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      seen.push(...page.items.map((x) => x.id));
+      after = page.nextCursor;
+      pages++;
+    } while (after && pages < 100);
+    expect(pages).toBeGreaterThan(1);
+    expect(new Set(seen).size).toBe(seen.length);
+    // The same lines, in the same order, as the whole register read at once.
+    const all = await c.sysadmin.request<Page>(
+      `{accessCodeRegister(staff:true,first:500){items{id} nextCursor}}`,
+    );
+    expect(all.data!.accessCodeRegister.nextCursor).toBeNull();
+    expect(seen).toEqual(all.data!.accessCodeRegister.items.map((x) => x.id));
+    for (const bad of ['nonsense', Buffer.from('["x","1"]').toString('base64url')]) {
+      const r = await c.sysadmin.request(Q, { a: bad });
+      expect(r.errors?.[0].extensions, bad).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        reason: 'INVALID_CURSOR',
+        field: 'after',
+      });
+    }
   });
 
   it('rate-limits activation failures per login, and codes issued per hour', async () => {

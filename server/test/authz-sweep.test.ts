@@ -76,6 +76,8 @@ const CURSORS: Record<string, string> = {
   'conversation.messages.before':
     'the history page before a message id, in a conversation of theirs',
   'announcements.after': 'the page of the viewer’s own announcements after an announcement id',
+  'messageReports.before': 'the page of the school’s reported messages before a report id',
+  'reportViews.after': 'the page of the viewer’s own or shared report views after a view id',
 };
 const schoolOf = (role: RoleName) => (role.startsWith('b.') ? 'B' : 'A');
 /** What the answers of a role must never contain. */
@@ -146,6 +148,48 @@ async function addRecords(school: 'A' | 'B') {
   await writeMark(school);
   await addConversation(admin, school, sid);
   await addSchoolNews(school, sid);
+  await addLaterAreas(school, sid);
+}
+
+/**
+ * A saved report view of the director's, a report of the conversation's message, a cancelled
+ * day on the sampled lesson's date with a remote task for that lesson, and an attachment: so that
+ * those ids name a real record in each school (issues 18, 21 and the cancelled days).
+ */
+async function addLaterAreas(school: 'A' | 'B', sid: number) {
+  const director = await t.as(school === 'B' ? 'b.director' : 'director');
+  const name = school === 'B' ? 'Чужой вид' : 'Вид';
+  const view = await director.request(
+    'mutation($i:ReportViewInput!){createReportView(input:$i){id}}',
+    { i: { name, spec: { rows: ['CLASS_GROUP'], measures: ['MARK_COUNT'] } } },
+  );
+  expect(view.errors, `createReportView in ${school}`).toBeUndefined();
+  const { message, lesson, classGroup, staff } = await sampleIds(t, sid);
+  const reported = await director.request(
+    'mutation($m:ID!,$r:String!){reportMessage(messageId:$m,reason:$r){id}}',
+    { m: message, r: `${name}: жалоба` },
+  );
+  expect(reported.errors, `reportMessage in ${school}`).toBeUndefined();
+  const directorId = await one(
+    `select person_id id from user_account where login = ? and school_id = ?`,
+    [school === 'B' ? 'b.director' : 'director', sid],
+  );
+  await t.sql(
+    `insert into cancelled_day (school_id, date, class_ids, reason, note, declared_by_id)
+     select ?, l.date, array[?::int], 'OTHER', ?, ? from lesson l where l.id = ?`,
+    [sid, classGroup, `${name}: отмена`, directorId, lesson],
+  );
+  await t.sql(
+    `insert into remote_task (school_id, lesson_id, text, due_on, author_id)
+     select ?, l.id, ?, l.date, co.teacher_id from lesson l join course co on co.id = l.course_id
+      where l.id = ?`,
+    [sid, `${name}: задание`, lesson],
+  );
+  await t.sql(
+    `insert into attachment (school_id, owner_id, name, content_type, size, data)
+     values (?, ?, ?, 'text/plain', 4, '\\x74657374')`,
+    [sid, staff, `${name}.txt`],
+  );
 }
 
 /**
@@ -168,7 +212,7 @@ async function addSchoolNews(school: 'A' | 'B', sid: number) {
   );
   await t.sql(
     `with b as (insert into weekly_report_batch (school_id, class_group_id, week_start, sent_by_id)
-                values (?, ?, '2026-11-23', ?) returning id)
+                values (?, ?, '2026-11-16', ?) returning id)
      insert into weekly_report (school_id, batch_id, pupil_id, content, personal_line)
      select ?, b.id, ?, '{"subjects":[],"absences":[],"notes":[],"homework":[]}', ? from b`,
     [sid, classGroup, staff, sid, pupil, title],

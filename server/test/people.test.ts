@@ -589,10 +589,12 @@ describe('personal data (R-3.7, R-3.8)', () => {
     await read(c.pupil, ids.pupil); // oneself: not logged
     await read(c.teacher, ids.pupil); // refused: nothing was read
     const log = await c.director.request<{
-      personalDataAccessLog: { readerName: string; subjectId: string; fields: string[] }[];
-    }>(`{personalDataAccessLog{readerName subjectId fields}}`);
+      personalDataAccessLog: {
+        items: { readerName: string; subjectId: string; fields: string[] }[];
+      };
+    }>(`{personalDataAccessLog{items{readerName subjectId fields}}}`);
     expect(log.errors).toBeUndefined();
-    const all = log.data!.personalDataAccessLog;
+    const all = log.data!.personalDataAccessLog.items;
     const entries = all.filter((e) => e.subjectId === ids.otherPupil);
     expect(entries).toHaveLength(2);
     // The director's query reached the parents' phones too: logged under each parent.
@@ -611,8 +613,57 @@ describe('personal data (R-3.7, R-3.8)', () => {
       'parent',
       'pupil',
     ] as const) {
-      const r = await c[who].request(`{personalDataAccessLog{id}}`);
+      const r = await c[who].request(`{personalDataAccessLog{items{id}}}`);
       expect(codeOf(r), who).toBe('FORBIDDEN');
+    }
+  });
+
+  it('pages the log by cursor: every entry once, newest first, and refuses a bad cursor', async () => {
+    // Rows written in one statement share their time: the id orders them.
+    await t.sql(
+      `insert into personal_data_access (school_id, at, reader_id, subject_id, fields)
+       select p.school_id, now() - (g % 3) * interval '1 second', ?, p.id, '{phone}'
+         from person p, generate_series(1, 3) g where p.id = ?`,
+      [ids.teacher, ids.otherPupil],
+    );
+    const Q = `query($a:String){personalDataAccessLog(first:2,after:$a){items{id at} nextCursor}}`;
+    type Page = {
+      personalDataAccessLog: { items: { id: string; at: string }[]; nextCursor: string | null };
+    };
+    const seen: { id: string; at: string }[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    do {
+      const r: { data?: Page | null; errors?: unknown } = await c.director.request<Page>(Q, {
+        a: after,
+      });
+      expect(r.errors).toBeUndefined();
+      const page: Page['personalDataAccessLog'] = r.data!.personalDataAccessLog;
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items);
+      after = page.nextCursor;
+      pages++;
+    } while (after && pages < 100);
+    const [{ n }] = await t.sql<{ n: string }>(
+      `select count(*)::text n from personal_data_access where school_id =
+         (select school_id from person where id = ?)`,
+      [ids.teacher],
+    );
+    expect(seen).toHaveLength(Number(n));
+    expect(new Set(seen.map((e) => e.id)).size).toBe(seen.length);
+    const order = await t.sql<{ id: string }>(
+      `select id::text from personal_data_access where school_id =
+         (select school_id from person where id = ?) order by at desc, id desc`,
+      [ids.teacher],
+    );
+    expect(seen.map((e) => e.id)).toEqual(order.map((o) => o.id));
+    for (const bad of ['nonsense', Buffer.from('["x","1"]').toString('base64url')]) {
+      const r = await c.director.request(Q, { a: bad });
+      expect(r.errors?.[0].extensions, bad).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        reason: 'INVALID_CURSOR',
+        field: 'after',
+      });
     }
   });
 });

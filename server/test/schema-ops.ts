@@ -203,7 +203,9 @@ export const ID_KINDS = [
   'academicYear',
   'accessCode',
   'announcement',
+  'attachment',
   'attendanceCode',
+  'cancelledDay',
   'classGroup',
   'consent',
   'conversation',
@@ -214,7 +216,10 @@ export const ID_KINDS = [
   'lesson',
   'mark',
   'message',
+  'messageReport',
   'pupil',
+  'remoteTask',
+  'reportView',
   'session',
   'staff',
   'studyPeriod',
@@ -276,6 +281,14 @@ export const ID_BY_PATH: Record<string, IdKind> = {
   'acknowledgeAnnouncement.id': 'announcement',
   'remindAnnouncement.id': 'announcement',
   'replyToAnnouncement.id': 'announcement',
+  'messageReports.before': 'messageReport',
+  'reportView.id': 'reportView',
+  'copyReportView.id': 'reportView',
+  'updateReportView.id': 'reportView',
+  'deleteReportView.id': 'reportView',
+  'updateCancelledDay.input.id': 'cancelledDay',
+  'withdrawCancelledDay.id': 'cancelledDay',
+  'setRemoteWork.input.tasks.id': 'remoteTask',
 };
 export const ID_BY_NAME: Record<string, IdKind> = {
   academicYearId: 'academicYear',
@@ -298,6 +311,10 @@ export const ID_BY_NAME: Record<string, IdKind> = {
   conversationId: 'conversation',
   messageId: 'message',
   memberIds: 'staff',
+  staffIds: 'staff',
+  classIds: 'classGroup',
+  attachmentIds: 'attachment',
+  taskId: 'remoteTask',
 };
 
 export const kindOf = (op: string, slot: Slot): IdKind | undefined =>
@@ -329,6 +346,8 @@ export async function sampleIds(t: TestApp, schoolId: number): Promise<Record<Id
     academicYear: await q(`select id from academic_year where school_id = ? order by id limit 1`),
     accessCode: await q(`select id from access_code where school_id = ? order by id limit 1`),
     announcement: await q(`select id from announcement where school_id = ? order by id limit 1`),
+    attachment: await q(`select id from attachment where school_id = ? order by id limit 1`),
+    cancelledDay: await q(`select id from cancelled_day where school_id = ? order by id limit 1`),
     attendanceCode: await q(
       `select id from attendance_code where school_id = ? order by id limit 1`,
     ),
@@ -348,7 +367,10 @@ export async function sampleIds(t: TestApp, schoolId: number): Promise<Record<Id
       (select id from lesson where course_id = ${course}) order by version desc, id limit 1`),
     message: await q(`select m.id from message m join conversation c on c.id = m.conversation_id
       where c.school_id = ? order by m.id limit 1`),
+    messageReport: await q(`select id from message_report where school_id = ? order by id limit 1`),
     pupil,
+    remoteTask: await q(`select id from remote_task where school_id = ? order by id limit 1`),
+    reportView: await q(`select id from report_view where school_id = ? order by id limit 1`),
     session: await q(`select id from session where school_id = ? order by id limit 1`),
     staff: await personBy('TEACHER', 'teacher'),
     studyPeriod: await q(`select id from study_period where school_id = ?
@@ -449,4 +471,12 @@ export const GUARDED_TABLES = [
   'weekly_report_batch',
   'weekly_report',
   'notification_cursor',
+  'report_view',
+  'cancelled_day',
+  'remote_material',
+  'remote_task',
+  'remote_task_check',
+  'attachment',
+  'message_attachment',
+  'message_report',
 ];

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AccessCodeEntry } from './access.types.js';
+import { AccessCodeEntry, AccessCodeRegisterPage } from './access.types.js';
+import { decodeCursor, encodeCursor, pageSize } from '../../graphql/cursor.js';
 import { pdf, roleLabel } from './access.format.js';
 import type { Role } from '../../auth/role.js';
 import { FileDownload } from '../people/people.types.js';
@@ -28,6 +29,8 @@ interface RegisterRow {
   login: string;
   issued_by: string | null;
   issued_at: Date;
+  /** `issued_at` as the database writes it, with its microseconds: the page's sort key. */
+  issued_key: string;
   expires_at: Date;
   activated_at: Date | null;
   revoked_at: Date | null;
@@ -51,21 +54,37 @@ export class AccessRegisterService {
    * and parents, the administration everything.
    */
   async register(
-    { em, viewer }: Scope,
+    scope: Scope,
+    loaders: PeopleLoaders,
+    filter: RegisterFilter,
+    lang: Lang,
+    page: { first: number; after?: string | null },
+  ): Promise<AccessCodeRegisterPage> {
+    const limit = pageSize(page.first, 500);
+    const after = page.after ? decodeCursor(page.after) : null;
+    const rows = await registerRows(scope.em, registerScope(scope, loaders, filter), {
+      limit: limit + 1,
+      after,
+    });
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return Object.assign(new AccessCodeRegisterPage(), {
+      items: items.map((r) => registerEntry(r, lang)),
+      nextCursor: rows.length > limit ? encodeCursor(last.issued_key, last.id) : null,
+    });
+  }
+
+  /** Every line of the register, for the sheet to sign (not paged). */
+  private async allEntries(
+    scope: Scope,
     loaders: PeopleLoaders,
     filter: RegisterFilter,
     lang: Lang,
   ): Promise<AccessCodeEntry[]> {
-    if (!viewer) throw unauthenticated();
-    const classId = filter.classGroupId ? parseId('classGroupId', filter.classGroupId) : null;
-    requireRegisterAccess(viewer, classId, !!filter.staff);
-    const scope = {
-      schoolId: viewer.schoolId,
-      classId,
-      staff: !!filter.staff,
-      today: loaders.today,
-    };
-    const rows = await registerRows(em, scope);
+    const rows = await registerRows(scope.em, registerScope(scope, loaders, filter), {
+      limit: null,
+      after: null,
+    });
     return rows.map((r) => registerEntry(r, lang));
   }
 
@@ -76,7 +95,7 @@ export class AccessRegisterService {
     filter: RegisterFilter,
     lang: Lang,
   ): Promise<FileDownload> {
-    const rows = await this.register(scope, loaders, filter, lang);
+    const rows = await this.allEntries(scope, loaders, filter, lang);
     const school = await scope.em.findOneOrFail(School, scope.viewer!.schoolId);
     const bytes = await renderCodeRegister(
       {
@@ -102,12 +121,31 @@ export class AccessRegisterService {
   }
 }
 
+/** Whose codes the viewer asks for, after checking that the viewer may see them. */
+function registerScope(
+  { viewer }: Scope,
+  loaders: PeopleLoaders,
+  filter: RegisterFilter,
+): RegisterScope {
+  if (!viewer) throw unauthenticated();
+  const classId = filter.classGroupId ? parseId('classGroupId', filter.classGroupId) : null;
+  requireRegisterAccess(viewer, classId, !!filter.staff);
+  return { schoolId: viewer.schoolId, classId, staff: !!filter.staff, today: loaders.today };
+}
+
 function requireRegisterAccess(viewer: Viewer, classId: number | null, staff: boolean): void {
   if (!canReadAccessRegister(viewer, { classId, staff })) throw forbidden();
 }
 
-/** The newest 2000 codes of the people in scope, with who they are and who issued them. */
-async function registerRows(em: EntityManager, s: RegisterScope): Promise<RegisterRow[]> {
+/**
+ * The codes of the people in scope, newest first, with who they are and who issued them: one
+ * keyset statement on (issued_at, id) descending (decision 33); `limit` null for all of them.
+ */
+async function registerRows(
+  em: EntityManager,
+  s: RegisterScope,
+  page: { limit: number | null; after: { key: string; id: number } | null },
+): Promise<RegisterRow[]> {
   return em.execute<RegisterRow[]>(
     `with people as (
          select p.id from person p where p.school_id = ? and (
@@ -123,11 +161,12 @@ async function registerRows(em: EntityManager, s: RegisterScope): Promise<Regist
                 where (e.pupil_id = p.id or e.pupil_id in (select g.pupil_id from guardianship g where g.guardian_id = p.id))
                   and e.starts_on <= ? and (e.ends_on is null or e.ends_on >= ?)) as class_name,
               a.login, concat_ws(' ', ib.last_name, ib.first_name, ib.middle_name) as issued_by,
-              c.issued_at, c.expires_at, c.activated_at, c.revoked_at, c.revoked_reason
+              c.issued_at, c.issued_at::text as issued_key, c.expires_at, c.activated_at, c.revoked_at, c.revoked_reason
          from access_code c join people on people.id = c.person_id
          join person p on p.id = c.person_id join user_account a on a.id = c.account_id
          left join person ib on ib.id = c.issued_by_id
-        order by c.issued_at desc, c.id desc limit 2000`,
+        where ?::timestamptz is null or (c.issued_at, c.id) < (?::timestamptz, ?::int)
+        order by c.issued_at desc, c.id desc limit ?::bigint`,
     [
       s.schoolId,
       s.classId,
@@ -142,6 +181,10 @@ async function registerRows(em: EntityManager, s: RegisterScope): Promise<Regist
       s.staff,
       s.today,
       s.today,
+      page.after?.key ?? null,
+      page.after?.key ?? null,
+      page.after?.id ?? null,
+      page.limit,
     ],
   );
 }

@@ -4,7 +4,12 @@ import { ViewerInfo } from '../../graphql/types.js';
 import { DomainError } from '../../errors.js';
 import { loadViewer } from '../../auth/viewer.js';
 import { MIN_LENGTH, passwordStrength } from '../../auth/password-strength.js';
-import { AccessCodeEntry, IssuedCodes, PasswordStrengthInfo, SessionInfo } from './access.types.js';
+import {
+  AccessCodeRegisterPage,
+  IssuedCodes,
+  PasswordStrengthInfo,
+  SessionInfo,
+} from './access.types.js';
 import { FileDownload } from '../people/people.types.js';
 import { docLang, peopleOf } from '../people/people.resolver.js';
 import { Lang } from '../../graphql/enums.js';
@@ -38,20 +43,24 @@ export class AccessResolver {
     return id;
   }
 
-  @Query(() => [AccessCodeEntry], {
-    description: 'The register of issued codes: of a class, or of staff',
+  @Query(() => AccessCodeRegisterPage, {
+    description: 'The register of issued codes: of a class, or of staff; newest first, by pages',
   })
   async accessCodeRegister(
     @Arg('classGroupId', () => ID, { nullable: true }) classGroupId: string | null,
     @Arg('staff', { defaultValue: false }) staff: boolean,
     @Arg('lang', () => Lang, { defaultValue: Lang.RU }) lang: Lang,
+    @Arg('first', () => Int, { defaultValue: 100, description: 'At most 500' }) first: number,
+    @Arg('after', () => String, { nullable: true, description: 'The previous page’s nextCursor' })
+    after: string | null,
     @Ctx() ctx: RequestContext,
-  ): Promise<AccessCodeEntry[]> {
+  ): Promise<AccessCodeRegisterPage> {
     return ctx.services.access.register(
       ctx,
       await peopleOf(ctx),
       { classGroupId, staff },
       docLang(lang),
+      { first, after },
     );
   }
 

@@ -1,5 +1,5 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
-import type { IssuedCodes, AccessCodeEntry, SessionInfo } from './access.types.js';
+import type { IssuedCodes, AccessCodeRegisterPage, SessionInfo } from './access.types.js';
 import { AccessCodesService } from './access-codes.service.js';
 import { AccessRegisterService, type RegisterFilter } from './access-register.service.js';
 import { ActivationService } from './activation.service.js';
@@ -58,8 +58,9 @@ export class AccessService {
     loaders: PeopleLoaders,
     filter: RegisterFilter,
     lang: Lang,
-  ): Promise<AccessCodeEntry[]> {
-    return this.codeRegister.register(scope, loaders, filter, lang);
+    page: { first: number; after?: string | null },
+  ): Promise<AccessCodeRegisterPage> {
+    return this.codeRegister.register(scope, loaders, filter, lang, page);
   }
 
   registerPdf(

@@ -46,6 +46,16 @@ export class AccessCodeEntry {
   revokedReason!: CodeRevokedReason | null;
 }
 
+@ObjectType({ description: 'A page of the register of issued codes, newest first' })
+export class AccessCodeRegisterPage {
+  @Field(() => [AccessCodeEntry]) items!: AccessCodeEntry[];
+  @Field(() => String, {
+    nullable: true,
+    description: 'Pass as `after` for the next page; null on the last',
+  })
+  nextCursor!: string | null;
+}
+
 @ObjectType({ description: 'A sign-in of the viewer' })
 export class SessionInfo {
   @Field(() => ID) id!: number;

@@ -17,7 +17,7 @@ import {
   ImportPreview,
   ImportResult,
   PersonRecord,
-  PersonalDataAccessEntry,
+  PersonalDataAccessPage,
 } from './people.types.js';
 import { ConsentInput, GuardianInput, MovePupilInput, PersonInput } from './people.inputs.js';
 import { badInput, notFound } from '../../errors.js';
@@ -82,17 +82,18 @@ export class PeopleResolver {
     return ctx.services.people.person(ctx, await peopleOf(ctx), id);
   }
 
-  @Query(() => [PersonalDataAccessEntry], {
-    description: 'DIRECTOR: who read whose personal data, newest first',
+  @Query(() => PersonalDataAccessPage, {
+    description: 'DIRECTOR: who read whose personal data, newest first, a page at a time',
   })
   personalDataAccessLog(
     @Arg('subjectId', () => ID, { nullable: true }) subjectId: string | null,
     @Arg('readerId', () => ID, { nullable: true }) readerId: string | null,
-    @Arg('limit', () => Int, { defaultValue: 100 }) limit: number,
-    @Arg('offset', () => Int, { defaultValue: 0 }) offset: number,
+    @Arg('first', () => Int, { defaultValue: 100, description: 'At most 500' }) first: number,
+    @Arg('after', () => String, { nullable: true, description: 'The previous page’s nextCursor' })
+    after: string | null,
     @Ctx() ctx: RequestContext,
-  ): Promise<PersonalDataAccessEntry[]> {
-    return ctx.services.people.accessLog(ctx, { subjectId, readerId, limit, offset });
+  ): Promise<PersonalDataAccessPage> {
+    return ctx.services.people.accessLog(ctx, { subjectId, readerId, first, after });
   }
 
   @Query(() => FileDownload, { description: 'A class list template: xlsx or csv' })

@@ -16,7 +16,13 @@ import { parseId, requiredText } from '../../graphql/validate.js';
 import type { Scope } from '../../scope.js';
 import { checkKind, checkPersonInput } from './person-fields.js';
 import type { ConsentInput, GuardianInput, MovePupilInput, PersonInput } from './people.inputs.js';
-import { ClassRoster, PersonRecord, PersonalDataAccessEntry } from './people.types.js';
+import {
+  ClassRoster,
+  PersonRecord,
+  PersonalDataAccessEntry,
+  PersonalDataAccessPage,
+} from './people.types.js';
+import { decodeCursor, encodeCursor, pageSize } from '../../graphql/cursor.js';
 import { pgIntArray, type PeopleLoaders } from './people.loaders.js';
 import { addGuardianTo } from './guardian-link.js';
 import {
@@ -36,6 +42,8 @@ export const CONFIRM_EVERY_DAYS = 30;
 interface AccessLogRow {
   id: string;
   at: Date;
+  /** `at` as the database writes it, with its microseconds: the page's sort key. */
+  at_key: string;
   reader_id: number;
   reader_name: string;
   subject_id: number;
@@ -357,31 +365,49 @@ export class PeopleService {
   }
 
   /** For the DIRECTOR: who read whose personal data, newest first. */
+  /**
+   * The log, newest first, a page at a time: one keyset statement on (at, id) descending
+   * (decision 33), so a page is the same however much was written after the first.
+   */
   async accessLog(
     { em, viewer }: Scope,
-    filter: { subjectId?: string | null; readerId?: string | null; limit: number; offset: number },
-  ): Promise<PersonalDataAccessEntry[]> {
+    filter: {
+      subjectId?: string | null;
+      readerId?: string | null;
+      first: number;
+      after?: string | null;
+    },
+  ): Promise<PersonalDataAccessPage> {
     policy.require(viewer, Permission.PersonalDataLogRead);
-    const limit = Math.min(Math.max(filter.limit, 1), 500);
+    const limit = pageSize(filter.first, 500);
+    const after = filter.after ? decodeCursor(filter.after) : null;
     const rows = await em.execute<AccessLogRow[]>(
-      `select l.id::text, l.at, l.reader_id, l.subject_id, l.fields,
+      `select l.id::text, l.at, l.at::text as at_key, l.reader_id, l.subject_id, l.fields,
               concat_ws(' ', r.last_name, r.first_name, r.middle_name) as reader_name,
               concat_ws(' ', s.last_name, s.first_name, s.middle_name) as subject_name
          from personal_data_access l
          join person r on r.id = l.reader_id join person s on s.id = l.subject_id
         where l.school_id = ? and (?::int is null or l.subject_id = ?::int) and (?::int is null or l.reader_id = ?::int)
-        order by l.at desc, l.id desc limit ? offset ?`,
+          and (?::timestamptz is null or (l.at, l.id) < (?::timestamptz, ?::bigint))
+        order by l.at desc, l.id desc limit ?`,
       [
         viewer.schoolId,
         filter.subjectId ? parseId('subjectId', filter.subjectId) : null,
         filter.subjectId ? parseId('subjectId', filter.subjectId) : null,
         filter.readerId ? parseId('readerId', filter.readerId) : null,
         filter.readerId ? parseId('readerId', filter.readerId) : null,
-        limit,
-        Math.max(filter.offset, 0),
+        after?.key ?? null,
+        after?.key ?? null,
+        after?.id ?? null,
+        limit + 1,
       ],
     );
-    return rows.map(accessLogEntry);
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return Object.assign(new PersonalDataAccessPage(), {
+      items: items.map(accessLogEntry),
+      nextCursor: rows.length > limit ? encodeCursor(last.at_key, last.id) : null,
+    });
   }
 
   /** A pupil of a class the viewer leads; NOT_FOUND for pupils the viewer cannot even see. */

@@ -180,3 +180,13 @@ export class PersonalDataAccessEntry {
   @Field() subjectName!: string;
   @Field(() => [String]) fields!: string[];
 }
+
+@ObjectType({ description: 'A page of the personal-data access log, newest first' })
+export class PersonalDataAccessPage {
+  @Field(() => [PersonalDataAccessEntry]) items!: PersonalDataAccessEntry[];
+  @Field(() => String, {
+    nullable: true,
+    description: 'Pass as `after` for the next page; null on the last',
+  })
+  nextCursor!: string | null;
+}

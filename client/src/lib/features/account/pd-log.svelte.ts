@@ -7,7 +7,7 @@ import {
 } from '$lib/graphql/generated/graphql';
 import { appendPage } from './pd-log';
 
-export type LogEntry = PersonalDataAccessLogQuery['personalDataAccessLog'][number];
+export type LogEntry = PersonalDataAccessLogQuery['personalDataAccessLog']['items'][number];
 
 /** Rows a page. */
 export const LOG_PAGE_SIZE = 50;
@@ -20,8 +20,10 @@ export class AccessLogPages {
   entries = $state<LogEntry[]>([]);
   loading = $state(false);
   error = $state<DescribedError | undefined>();
-  /** True once a page came back short: there is nothing more. */
+  /** True once the server said there is no next page. */
   complete = $state(false);
+  /** Where the next page starts (the server's opaque cursor); null before the first page. */
+  #cursor: string | null = null;
   #filter: { readerId: string | null; subjectId: string | null } | null = null;
   /** Bumped when the filter changes, so a page asked for under the old one is dropped. */
   #generation = 0;
@@ -33,6 +35,7 @@ export class AccessLogPages {
         this.#filter = current;
         this.#generation++;
         this.entries = [];
+        this.#cursor = null;
         this.complete = false;
         this.error = undefined;
         if (current) void this.more();
@@ -50,13 +53,14 @@ export class AccessLogPages {
     try {
       const { data } = await apollo.query({
         query: PersonalDataAccessLogDocument,
-        variables: { ...filter, limit: LOG_PAGE_SIZE, offset: this.entries.length },
+        variables: { ...filter, first: LOG_PAGE_SIZE, after: this.#cursor },
         fetchPolicy: 'no-cache',
       });
       if (generation !== this.#generation || !data) return;
-      const rows = data.personalDataAccessLog;
-      this.entries = appendPage(this.entries, rows);
-      this.complete = rows.length < LOG_PAGE_SIZE;
+      const page = data.personalDataAccessLog;
+      this.entries = appendPage(this.entries, page.items);
+      this.#cursor = page.nextCursor ?? null;
+      this.complete = !page.nextCursor;
     } catch (error) {
       if (generation === this.#generation) this.error = describeError(error);
     } finally {
@@ -68,6 +72,7 @@ export class AccessLogPages {
   async reload(): Promise<void> {
     this.#generation++;
     this.entries = [];
+    this.#cursor = null;
     this.complete = false;
     await this.more();
   }

@@ -82,6 +82,13 @@ const CURSORS: Record<string, string> = {
 const schoolOf = (role: RoleName) => (role.startsWith('b.') ? 'B' : 'A');
 /** What the answers of a role must never contain. */
 const markers: Record<'A' | 'B', RegExp> = { A: /Чуж/, B: /Чуж/ };
+/**
+ * School B's names alone, without school A's other family and class (Чужесемьин, Чужеклассов):
+ * a cursor answers the viewer's own list, whose own-school contents are not the cursor's
+ * question (a class channel's member list names every parent of the class, for instance).
+ */
+const OTHER_SCHOOL =
+  /Чужаков|Чужан|Чужпредмет|Чужработа|Чужкод|Чужгод|Чужканикулы|Чужчетверть|Чужо[ейм]/;
 let schoolIds: Record<'A' | 'B', number>;
 
 const REFUSALS = ['NOT_FOUND', 'FORBIDDEN', 'BAD_USER_INPUT'];
@@ -435,6 +442,35 @@ interface Finding {
   answer: string;
 }
 
+/**
+ * For the control only: queries whose required arguments alone ask for nothing (a report needs
+ * its kind's class, a preview its classes, a remote day the date of a cancelled day) get the
+ * role's own records here, so that their answer shows the plausible values reach the data.
+ */
+async function controlArgs(role: RoleName, op: string): Promise<Record<string, unknown>> {
+  const ids = own[schoolOf(role)];
+  const report = { kind: 'CLASS_RESULTS', periodId: ids.studyPeriod, classGroupId: ids.classGroup };
+  const day = async () =>
+    (
+      await t.sql<{ date: string }>(`select date::text from cancelled_day where id = ?`, [
+        ids.cancelledDay,
+      ])
+    )[0]?.date;
+  switch (op) {
+    case 'builtinReport':
+      return { input: report, lang: 'RU' };
+    case 'builtinReportExport':
+      return { input: report, lang: 'RU', format: 'PDF' };
+    case 'cancelledDayPreview':
+      // A school day to come (a day that has passed is refused).
+      return { classIds: [ids.classGroup], date: '2026-11-30' };
+    case 'remoteDay':
+      return { pupilId: ids.pupil, date: await day() };
+    default:
+      return {};
+  }
+}
+
 /** The value of a slot holding `id`: a list of one where the slot is a list. */
 const slotValue = (slot: Slot, id: string) => {
   const bare = isNonNullType(slot.type) ? slot.type.ofType : slot.type;
@@ -507,6 +543,14 @@ async function sweepOp(op: RootOp) {
         const reason = r.errors?.[0]?.extensions?.reason;
         const key = `${String(code ?? 'data')}${reason ? `/${String(reason)}` : ''}`;
         answers.set(key, (answers.get(key) ?? 0) + 1);
+        // Where a foreign marker is, the answer is shown around it; otherwise its start.
+        // School A's names carry no marker, so a cursor page is searched from school A's side.
+        const marker = !(slotPath in CURSORS)
+          ? markers[schoolOf(role)]
+          : schoolOf(role) === 'A'
+            ? OTHER_SCHOOL
+            : /$^/;
+        const at = Math.max(0, answer.search(marker) - 200);
         const report = (problem: string) =>
           findings.push({
             op: op.name,
@@ -514,9 +558,9 @@ async function sweepOp(op: RootOp) {
             role,
             id,
             problem,
-            answer: answer.slice(0, 300),
+            answer: answer.slice(at, at + 300),
           });
-        if (markers[schoolOf(role)].test(answer)) report('foreign names in the answer');
+        if (marker.test(answer)) report('foreign names in the answer');
         else if (code === 'UNAUTHENTICATED') report('the client was signed out');
         else if (r.errors?.length) {
           if (!REFUSALS.includes(String(code))) report(`refused with ${String(code)}`);
@@ -555,7 +599,9 @@ describe('authorization sweep over every id-taking operation', () => {
     let marked = false;
     for (const op of ops.filter((o) => o.kind === 'query' && idSlots(o.field).length)) {
       for (const role of ROLES) {
-        const r = await send(role, op, baseVariables(op.field, leafFor(role, op.name)));
+        const base = baseVariables(op.field, leafFor(role, op.name));
+        const vars = { ...base, ...(await controlArgs(role, op.name)) };
+        const r = await send(role, op, vars);
         if (!r.errors && !isEmpty(r.data?.[op.name])) answered.add(op.name);
         if (role === 'b.sysadmin' && /Чуж/.test(JSON.stringify(r.data))) marked = true;
       }

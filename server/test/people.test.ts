@@ -403,11 +403,11 @@ describe('registration (R-3.2.2)', () => {
       ).data!.person;
     const before = await flags();
     expect(before).toMatchObject({ needsConfirmation: true, consentMissing: true });
-    const n = await c.classteacher.request<{ confirmPersonRecords: number }>(
+    const n = await c.classteacher.request<{ confirmPersonRecords: string[] }>(
       `mutation($ids:[ID!]!){confirmPersonRecords(ids:$ids)}`,
       { ids: [ids.otherPupil] },
     );
-    expect(n.data!.confirmPersonRecords).toBe(1);
+    expect(n.data!.confirmPersonRecords).toEqual([ids.otherPupil]);
     const guardian = before.guardians[0]?.person.id ?? null;
     const consent = await c.classteacher.request<{
       createConsent: { consents: { id: string; active: boolean }[] };

@@ -39,11 +39,12 @@ export class SessionService {
   }
 
   /** Ends every session of the account but one (the caller's); answers how many ended. */
-  async revokeOthers(em: EntityManager, accountId: number, keepId: number): Promise<number> {
+  /** Ends the account's other sessions; answers the ids of those it ended. */
+  async revokeOthers(em: EntityManager, accountId: number, keepId: number): Promise<number[]> {
     return this.revokeWhere(em, `account_id = ? and id <> ?`, [accountId, keepId]);
   }
 
-  private async revokeWhere(em: EntityManager, where: string, params: number[]): Promise<number> {
+  private async revokeWhere(em: EntityManager, where: string, params: number[]): Promise<number[]> {
     const rows = await em.execute<{ id: number; school_id: number }[]>(
       `update session set revoked_at = now() where ${where} and revoked_at is null returning id, school_id`,
       params,
@@ -51,7 +52,7 @@ export class SessionService {
     for (const r of rows) {
       await publish(em, r.school_id, [{ type: 'SESSION_REVOKED', payload: { sessionId: r.id } }]);
     }
-    return rows.length;
+    return rows.map((r) => r.id);
   }
 
   /** Notes activity at most once a minute, so a busy page does not write on every request. */

@@ -134,8 +134,10 @@ export class AccessResolver {
     return id;
   }
 
-  @Mutation(() => Int, { description: 'Ends every session of the viewer but this one' })
-  endOtherSessions(@Ctx() ctx: RequestContext): Promise<number> {
+  @Mutation(() => [ID], {
+    description: 'Ends every session of the viewer but this one; answers the ended ones’ ids',
+  })
+  endOtherSessions(@Ctx() ctx: RequestContext): Promise<number[]> {
     return ctx.services.access.endOtherSessions(ctx);
   }
 }

@@ -94,7 +94,7 @@ export class AccessService {
     return this.own.endSession(scope, id);
   }
 
-  endOtherSessions(scope: Scope): Promise<number> {
+  endOtherSessions(scope: Scope): Promise<number[]> {
     return this.own.endOtherSessions(scope);
   }
 }

@@ -75,7 +75,7 @@ export class OwnAccountService {
     return true;
   }
 
-  async endOtherSessions({ em, viewer }: Scope): Promise<number> {
+  async endOtherSessions({ em, viewer }: Scope): Promise<number[]> {
     if (!viewer) throw unauthenticated();
     return this.sessions.revokeOthers(em, viewer.accountId, viewer.sessionId);
   }

@@ -193,11 +193,13 @@ export class PeopleResolver {
     return fresh(ctx, await ctx.services.people.updateRecord(ctx, await peopleOf(ctx), id, input));
   }
 
-  @Mutation(() => Int, { description: 'The class teacher confirms these records are current' })
+  @Mutation(() => [ID], {
+    description: 'The class teacher confirms these records are current; answers their ids',
+  })
   async confirmPersonRecords(
     @Arg('ids', () => [ID]) ids: string[],
     @Ctx() ctx: RequestContext,
-  ): Promise<number> {
+  ): Promise<number[]> {
     return ctx.services.people.confirmRecords(ctx, await peopleOf(ctx), ids);
   }
 

@@ -216,7 +216,7 @@ export class PeopleService {
     { em, viewer }: Scope,
     loaders: PeopleLoaders,
     ids: string[],
-  ): Promise<number> {
+  ): Promise<number[]> {
     if (ids.length === 0 || ids.length > 100) {
       throw badInput('ids', 'OUT_OF_RANGE', 'Confirm from 1 to 100 records at a time');
     }
@@ -236,7 +236,7 @@ export class PeopleService {
         [viewer!.personId, pgIntArray(personIds)],
       );
       for (const id of personIds) audit(tem, viewer!, 'person', id, 'confirm', null, null);
-      return personIds.length;
+      return personIds;
     });
   }
 

@@ -654,7 +654,7 @@ export type EndSessionMutation = { endSession: string };
 export type EndOtherSessionsMutationVariables = Exact<{ [key: string]: never; }>;
 
 
-export type EndOtherSessionsMutation = { endOtherSessions: number };
+export type EndOtherSessionsMutation = { endOtherSessions: Array<string> };
 
 export type MyDataPeopleQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1321,7 +1321,7 @@ export type ConfirmPersonRecordsMutationVariables = Exact<{
 }>;
 
 
-export type ConfirmPersonRecordsMutation = { confirmPersonRecords: number };
+export type ConfirmPersonRecordsMutation = { confirmPersonRecords: Array<string> };
 
 export type MovePupilMutationVariables = Exact<{
   pupilId: string | number;

@@ -235,11 +235,13 @@ describe('class roster', () => {
       .not.toBe('CODE_ISSUED');
     expect(await card.getByTestId('code-revoke').count()).toBe(0);
     const { accessCodeRegister } = await graphql<{
-      accessCodeRegister: { personId: string; revokedReason: string | null }[];
-    }>(page, 'query($c:ID!){accessCodeRegister(classGroupId:$c){personId revokedReason}}', {
-      c: classGroupId,
-    });
-    expect(accessCodeRegister.filter((e) => e.personId === registerPupil.id)).toEqual([
+      accessCodeRegister: { items: { personId: string; revokedReason: string | null }[] };
+    }>(
+      page,
+      'query($c:ID!){accessCodeRegister(classGroupId:$c,first:500){items{personId revokedReason}}}',
+      { c: classGroupId },
+    );
+    expect(accessCodeRegister.items.filter((e) => e.personId === registerPupil.id)).toEqual([
       { personId: registerPupil.id, revokedReason: 'REVOKED' },
     ]);
   });

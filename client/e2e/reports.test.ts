@@ -53,7 +53,10 @@ async function runProgress(page: Page): Promise<string[]> {
 describe('reports', () => {
   it('gives the director every class and a teacher only those of own courses', async () => {
     const director = await open('director');
-    await director.page.getByRole('navigation').getByRole('link', { name: 'Отчёты' }).click();
+    await director.page
+      .getByRole('navigation')
+      .getByRole('link', { name: 'Отчёты', exact: true })
+      .click();
     await director.page.getByTestId('page-reports').waitFor();
     const classes = await runProgress(director.page);
 
@@ -108,7 +111,10 @@ describe('reports', () => {
     await director.context.close();
 
     const teacher = await open('teacher');
-    await teacher.page.getByRole('navigation').getByRole('link', { name: 'Отчёты' }).click();
+    await teacher.page
+      .getByRole('navigation')
+      .getByRole('link', { name: 'Отчёты', exact: true })
+      .click();
     await teacher.page.getByTestId('page-reports').waitFor();
     const own = await runProgress(teacher.page);
     expect(own.length).toBeGreaterThan(0);
@@ -139,7 +145,7 @@ describe('reports', () => {
 
   it('offers a parent no reports', async () => {
     const { context, page } = await open('parent');
-    const links = page.getByRole('navigation').getByRole('link', { name: 'Отчёты' });
+    const links = page.getByRole('navigation').getByRole('link', { name: 'Отчёты', exact: true });
     expect(await links.count()).toBe(0);
     await page.goto('/reports');
     await page.getByTestId('reports-forbidden').waitFor();

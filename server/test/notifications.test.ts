@@ -56,7 +56,7 @@ beforeAll(async () => {
   p.classmate = await f.newPupil({ classGroup: c7 });
   p.parent = await f.newParent({ children: [p.pupil] });
   p.otherParent = await f.newParent({ children: [p.classmate] });
-  for (const d of ['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26']) {
+  for (const d of ['2026-11-20', '2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26']) {
     l[d] = await f.newLesson({ course: algebra, date: d });
   }
   for (const [k, v] of Object.entries(p)) c[k] = await v.client();
@@ -105,6 +105,18 @@ describe('notifications that wait', () => {
     expect(kinds).toEqual([
       ['MARK_CHANGED', '5'],
       ['MARK_NEW', '4'],
+    ]);
+  });
+
+  it('keeps two marks given in one lesson as two entries, not one change', async () => {
+    await mark(l['2026-11-20'], p.pupil, '5');
+    await mark(l['2026-11-20'], p.pupil, '4');
+    const entries = (await list('parent')).items
+      .filter((i) => i.date === '2026-11-20')
+      .map((i) => [i.kind, i.value]);
+    expect(entries).toEqual([
+      ['MARK_NEW', '4'],
+      ['MARK_NEW', '5'],
     ]);
   });
 

@@ -22,7 +22,7 @@ const KIND = `case e.type ${Object.entries(SOURCES)
 /**
  * The viewer's notifications, one statement over the outbox (as long as it keeps events,
  * `EVENT_RETENTION_HOURS`, decision 43): the events about the viewer's children (or the viewer,
- * a pupil) and those addressed to the viewer, without the viewer's own; mark events on one cell
+ * a pupil) and those addressed to the viewer, without the viewer's own; events on one mark
  * within COALESCE_SECONDS of each other folded into one «changed» entry; each unread if past the
  * person's cursor.
  */
@@ -32,7 +32,7 @@ with v as (select ?::int as school, ?::int as me, ?::int[] as own, ?::bigint as 
 ev as (
   select e.id, e.type, e.payload, e.created_at, e.pupil_ids, e.course_id, ${KIND} as kind,
          case when e.type = any(?::text[])
-              then (e.payload->>'lessonId') || ':' || (e.payload->>'pupilId') end as cell
+              then coalesce(e.payload->>'markId', e.payload->>'id') end as cell
     from domain_event e, v
    where e.school_id = v.school
      and ((e.type = any(?::text[]) and e.pupil_ids && v.own)

@@ -43,5 +43,8 @@ export const SOURCES: Record<string, NotificationSource> = {
   CANCELLED_DAY: { audience: 'pupil', kind: k(NotificationKind.CANCELLED_DAY) },
 };
 
-/** Events on one journal cell (a lesson's mark of a pupil) that fold into one entry. */
+/**
+ * Events on one mark (saved, changed, removed: its id) that fold into one entry; two marks in one
+ * lesson stay two entries.
+ */
 export const CELL_EVENTS = ['MARK_SAVED', 'MARK_REMOVED'];

@@ -101,7 +101,7 @@ const UNREACHABLE_ERRNOS = new Set([
   'ERR_STREAM_WRITE_AFTER_END',
 ]);
 const UNREACHABLE_MESSAGES =
-  /Connection terminated|Timeout acquiring a connection|not queryable|the database system is (starting up|shutting down|in recovery)|after a stream was destroyed|socket has been ended/;
+  /Connection terminated|Timeout acquiring a connection|not queryable|the database system is (starting up|shutting down|in recovery)|after a stream was destroyed|socket has been ended|Unable to acquire a connection|Query read timeout|after calling end on the pool|connection timeout/;
 
 /** An error and those it wraps (GraphQL's `originalError`, `cause`), five deep at most. */
 function errorChain(error: unknown): Error[] {

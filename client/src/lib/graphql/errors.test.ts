@@ -1,7 +1,9 @@
 import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { batchFailure, describeError, isUnauthenticated } from './errors';
+import en from '../i18n/en.json';
+import ru from '../i18n/ru.json';
+import { ERROR_REASONS, batchFailure, describeError, isUnauthenticated } from './errors';
 
 const graphQLErrors = (...errors: GraphQLFormattedError[]) =>
   new CombinedGraphQLErrors({ data: null, errors });
@@ -159,5 +161,14 @@ describe('batchFailure', () => {
       code: 'BAD_USER_INPUT',
       message: { key: 'errors.reason.TOO_LONG' },
     });
+  });
+});
+
+describe('reason texts', () => {
+  it('gives every reason of the schema a Russian and an English text', () => {
+    const ruTexts: Record<string, string> = ru.errors.reason;
+    const enTexts: Record<string, string> = en.errors.reason;
+    expect(ERROR_REASONS.filter((reason) => !ruTexts[reason])).toEqual([]);
+    expect(ERROR_REASONS.filter((reason) => !enTexts[reason])).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { ownPupilIds } from '../auth/records.js';
 import type { BusAudience, BusEvent, EventBus } from './event-bus.js';
 import type { LiveEvent } from './live.types.js';
 import { liveEventType } from './live-event-type.js';
+import { notificationsAllow, personalAllows } from './audience.js';
 import {
   concerns,
   readRightsChange,
@@ -184,23 +185,25 @@ export class LiveService {
 
   private notificationsFeed({ viewer }: Scope): Feed {
     if (!viewer) throw unauthenticated();
-    const own = new Set(ownPupilIds(viewer));
-    const courses = new Set(viewer.courseIds);
+    const rights = {
+      personId: viewer.personId,
+      ownPupils: new Set(ownPupilIds(viewer)),
+      courses: new Set(viewer.courseIds),
+    };
     return {
       viewer,
-      audience: { pupils: own, courses },
-      allowed: (e) =>
-        !!e.pupilIds?.some((p) => own.has(p)) || (e.courseId != null && courses.has(e.courseId)),
+      audience: { pupils: rights.ownPupils, courses: rights.courses },
+      allowed: (e) => notificationsAllow(rights, e),
     };
   }
 
   private personalFeed({ viewer }: Scope): Feed {
     if (!viewer) throw unauthenticated();
-    const me = viewer.personId;
+    const me = { personId: viewer.personId };
     return {
       viewer,
-      audience: { persons: [me] },
-      allowed: (e) => !!e.personIds?.includes(me),
+      audience: { persons: [me.personId] },
+      allowed: (e) => personalAllows(me, e),
     };
   }
 

@@ -284,4 +284,21 @@ describe('weekly reports', () => {
     const week = await c.classTeacher.request<Week>(WEEK, { c: c7.id, w: '2026-11-23' });
     expect(week.data!.classWeeklyReports.acknowledged).toBe(1);
   });
+
+  it('sends a week once when two send it at the same moment; the other hears ALREADY_SENT', async () => {
+    const send = () =>
+      c.classTeacher.request(SEND, { i: { classGroupId: c7.id, week: '2026-11-16' } });
+    const answers = await Promise.all([send(), send(), send()]);
+    const failed = answers.filter((a) => a.errors);
+    expect(answers.length - failed.length).toBe(1);
+    expect(failed.map((a) => a.errors![0].extensions)).toEqual([
+      expect.objectContaining({ code: 'CONFLICT', reason: 'ALREADY_SENT' }),
+      expect.objectContaining({ code: 'CONFLICT', reason: 'ALREADY_SENT' }),
+    ]);
+    const [{ n }] = await t.sql<{ n: number }>(
+      `select count(*)::int as n from weekly_report_batch where class_group_id = ? and week_start = '2026-11-16'`,
+      [c7.id],
+    );
+    expect(n).toBe(1);
+  });
 });

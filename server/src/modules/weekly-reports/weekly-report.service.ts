@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import { policy } from '../../auth/policy.js';
 import type { Viewer } from '../../auth/viewer.js';
 import { badInput, conflict, DomainError, unauthenticated } from '../../errors.js';
@@ -73,7 +73,15 @@ export class WeeklyReportService {
       if (draft.reports.length === 0) {
         throw badInput('classGroupId', 'NO_PUPILS', 'Nobody was in this class that week');
       }
-      await writeBatch(tem, viewer, classGroupId, weekStart, draft.reports, lines);
+      await writeBatch(tem, viewer, classGroupId, weekStart, draft.reports, lines).catch(
+        (error: unknown) => {
+          // Another send of the same week committed first (the batch is unique per class week).
+          if (error instanceof UniqueConstraintViolationException) {
+            throw conflict('week', 'ALREADY_SENT', 'This week was sent already');
+          }
+          throw error;
+        },
+      );
     });
     return (await classWeek(em, viewer.schoolId, classGroupId, weekStart))!;
   }

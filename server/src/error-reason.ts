@@ -152,6 +152,10 @@ export const ERROR_REASONS = {
   ALREADY_DECLARED: 'The day is declared already: change it instead',
   NOT_REMOTE_LESSON: 'The lesson is not on a cancelled-class day',
   DUE_BEFORE_LESSON: 'A task due before its lesson',
+  // Control of the journal (modules/control)
+  NOT_ADDRESSEE: 'The remark is addressed to another teacher',
+  REMARK_CLOSED: 'The remark was accepted: reopen it first',
+  NOT_ANSWERED: 'The remark has no answer to accept yet',
 } as const;
 
 export type ErrorReason = keyof typeof ERROR_REASONS;

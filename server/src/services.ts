@@ -39,6 +39,8 @@ import { BehaviourService } from './modules/weekly-reports/behaviour.service.js'
 import { NotificationService } from './modules/notifications/notification.service.js';
 import { CancelledDaysService } from './modules/cancelled-days/cancelled-days.service.js';
 import { RemoteWorkService } from './modules/cancelled-days/remote-work.service.js';
+import { ControlService } from './modules/control/control.service.js';
+import { ControlLive } from './modules/control/control.live.js';
 
 /** The application's services, made once per server and shared by every request. */
 export function createServices(config: Config, knex: Knex, bus: EventBus) {
@@ -50,6 +52,7 @@ export function createServices(config: Config, knex: Knex, bus: EventBus) {
   const messaging = new MessagingService(clock);
   const reports = new ReportService();
   const reportViews = new ReportViewService();
+  const control = new ControlService(clock);
   return {
     clock,
     sessions,
@@ -90,6 +93,8 @@ export function createServices(config: Config, knex: Knex, bus: EventBus) {
     builtinReports: new BuiltinReportService(reports),
     cancelledDays: new CancelledDaysService(clock),
     remoteWork: new RemoteWorkService(),
+    control,
+    controlLive: new ControlLive(bus, control),
     people: new PeopleService(),
     classImport: new ClassImportService(),
     dataExport: new DataExportService(clock),

@@ -55,6 +55,10 @@ export enum Permission {
   CancellationRulesManage = 'cancellation-rules.manage',
   /** Tick a remote lesson's task as read and done, for oneself or one's child (per record, R-4.4.1). */
   RemoteWorkCheck = 'remote-work.check',
+  /** See every journal's health, its gaps and the control log; a teacher sees own (per record). */
+  ControlRead = 'control.read',
+  /** Record control checks with remarks, accept or reopen remarks, set the health rules. */
+  ControlCheck = 'control.check',
 }
 
 const ADMINISTRATION: Permission[] = [
@@ -89,6 +93,8 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     Permission.AnnouncementPostAll,
     Permission.WeeklyReportSendAll,
     Permission.CancelledDayDeclare,
+    Permission.ControlRead,
+    Permission.ControlCheck,
   ],
   [Role.DEPUTY]: [
     ...ADMINISTRATION,
@@ -103,6 +109,8 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     Permission.AnnouncementPostAll,
     Permission.WeeklyReportSendAll,
     Permission.CancelledDayDeclare,
+    Permission.ControlRead,
+    Permission.ControlCheck,
   ],
   [Role.TEACHER]: [
     Permission.SchoolRead,

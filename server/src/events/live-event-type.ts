@@ -36,6 +36,9 @@ export enum LiveEventType {
   REMOTE_TASK_CHECKED = 'REMOTE_TASK_CHECKED',
   // saved report views
   REPORT_VIEW_CHANGED = 'REPORT_VIEW_CHANGED',
+  // control of the journal (modules/control)
+  CONTROL_CHECKED = 'CONTROL_CHECKED',
+  CONTROL_REMARK = 'CONTROL_REMARK',
   /** Carries nothing: written by tests and checks to see that a feed is live. Clients ignore it. */
   PROBE = 'PROBE',
 }

@@ -159,22 +159,37 @@ export interface ReadableFile {
 }
 
 /**
- * The file if the viewer may read it: their own unattached upload, or an attached one a link
- * lets them read. Otherwise nothing, whether it exists or not.
+ * A message's file read by the administration (MessageModerate) outside the conversation: allowed
+ * as the conversation itself is, with the members to write in the personal-data access log.
+ */
+const MODERATED = `v.moderator and exists (select 1 from message_attachment ma
+  where ma.attachment_id = a.id)`;
+
+/**
+ * The file if the viewer may read it: their own unattached upload, an attached one a link lets
+ * them read, or (for a moderator) any message's file of the school. Otherwise nothing, whether it
+ * exists or not. `loggedFor` names whose correspondence a moderator's read opened (else empty).
  */
 export async function readForViewer(
   em: EntityManager,
-  me: Pick<Viewer, 'personId' | 'schoolId'>,
+  me: Pick<Viewer, 'personId' | 'schoolId'> & { moderator: boolean },
   today: string,
   id: number,
-): Promise<ReadableFile | undefined> {
+): Promise<(ReadableFile & { loggedFor: number[] }) | undefined> {
   const links = Object.values(ATTACHMENT_LINKS).join(' or ');
-  const [row] = await em.execute<ReadableFile[]>(
-    `with v as (select ?::int as me, ?::int as school, ?::date as today)
-     select a.name, a.content_type as "contentType", a.data from attachment a, v
+  const [row] = await em.execute<(ReadableFile & { loggedFor: number[] })[]>(
+    `with v as (select ?::int as me, ?::int as school, ?::date as today, ?::boolean as moderator)
+     select a.name, a.content_type as "contentType", a.data,
+            case when (a.attached_at is null and a.owner_id = v.me) or ${links} then '{}'::int[]
+                 else array(select distinct cp.person_id from message_attachment ma
+                              join message m on m.id = ma.message_id
+                              join conversation_people(v.school, v.today) cp
+                                on cp.conversation_id = m.conversation_id
+                             where ma.attachment_id = a.id) end as "loggedFor"
+       from attachment a, v
       where a.id = ? and a.school_id = v.school
-        and ((a.attached_at is null and a.owner_id = v.me) or ${links})`,
-    [me.personId, me.schoolId, today, id],
+        and ((a.attached_at is null and a.owner_id = v.me) or ${links} or ${MODERATED})`,
+    [me.personId, me.schoolId, today, me.moderator, id],
   );
   return row;
 }

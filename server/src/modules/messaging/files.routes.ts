@@ -5,6 +5,8 @@ import { loadViewer, type Viewer } from '../../auth/viewer.js';
 import { SESSION_COOKIE } from '../../auth/session.service.js';
 import type { Clock } from '../../clock.js';
 import { DomainError } from '../../errors.js';
+import { Permission, policy } from '../../auth/policy.js';
+import { logModeratorRead } from './messaging.service.js';
 import {
   ATTACHMENT_MAX_BYTES,
   checkUploadLimits,
@@ -75,6 +77,7 @@ async function upload(deps: FileRouteDeps, req: Request, res: Response): Promise
 async function download(deps: FileRouteDeps, req: Request, res: Response): Promise<void> {
   const viewer = await viewerOf(deps, req);
   const id = Number(req.params.id);
+  const moderator = policy.can(viewer, Permission.MessageModerate);
   const em = deps.orm.em.fork();
   const [school] = await em.execute<{ tz: string }[]>(
     'select time_zone as tz from school where id = ?',
@@ -82,12 +85,13 @@ async function download(deps: FileRouteDeps, req: Request, res: Response): Promi
   );
   const file =
     Number.isSafeInteger(id) && id > 0 && id < 2 ** 31
-      ? await readForViewer(em, viewer, deps.clock.today(school.tz), id)
+      ? await readForViewer(em, { ...viewer, moderator }, deps.clock.today(school.tz), id)
       : undefined;
   if (!file) {
     res.status(404);
     throw new DomainError('NOT_FOUND', 'Not found or not allowed');
   }
+  if (file.loggedFor.length > 0) await logModeratorRead(em, viewer, file.loggedFor);
   res.setHeader('Content-Type', file.contentType);
   res.setHeader('Content-Disposition', contentDisposition(file.name));
   res.setHeader('X-Content-Type-Options', 'nosniff');

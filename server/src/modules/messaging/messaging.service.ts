@@ -598,7 +598,7 @@ const thread = (cid: number, m: Membership): ConversationThread => ({
  * The administration reading a conversation it is not in reads its members' correspondence:
  * one personal-data access row per member (152-FZ), as staff reads of person records are.
  */
-async function logModeratorRead(em: EntityManager, viewer: Viewer, memberIds: number[]) {
+export async function logModeratorRead(em: EntityManager, viewer: Viewer, memberIds: number[]) {
   await em.execute(
     `insert into personal_data_access (school_id, reader_id, subject_id, fields)
      select ?, ?, unnest(?::int[]), '{messages}'`,

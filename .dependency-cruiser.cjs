@@ -31,6 +31,8 @@ const AREA_ARROWS = {
   'cancelled-days': ['audit'],
   diary: ['journal'],
   journal: ['audit', 'people', 'school'],
+  // mail → audit: a person's own address change is audited; digests are read in SQL.
+  mail: ['audit'],
   // messaging → people, school: its tables name people and the school (the tenant); whom one may
   // write to is read in SQL, not through the other areas' entities.
   messaging: ['people', 'school'],

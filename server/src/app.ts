@@ -32,6 +32,7 @@ import { log } from './log.js';
 import { jsonErrors } from './http-errors.js';
 import { healthRoutes } from './ops/health.js';
 import { fileRoutes } from './modules/messaging/files.routes.js';
+import { mailRoutes } from './modules/mail/mail.routes.js';
 import { Metrics } from './ops/metrics.js';
 import { requestIds } from './ops/request-id.js';
 import { EventBus } from './events/event-bus.js';
@@ -64,6 +65,13 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
     30_000,
   );
   releaseHeld.unref();
+  // E-mail digests and weekly reports due by each school's clock (off without SMTP_URL).
+  const sendMail = setInterval(
+    () =>
+      void services.mail.tick(orm.em.fork()).catch(() => log.warn('mail tick failed; will retry')),
+    60_000,
+  );
+  sendMail.unref();
   const expressApp = express();
   expressApp.disable('x-powered-by');
   // Express takes its mode from NODE_ENV at creation; the server's mode is the validated config's.
@@ -242,6 +250,7 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
     }),
     jsonErrors('graphql'),
   );
+  expressApp.use(mailRoutes(orm, services.mail));
   serveClient(expressApp, config.clientDir);
   expressApp.use(jsonErrors('app'));
 
@@ -257,6 +266,7 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
       }),
     async close() {
       clearInterval(releaseHeld);
+      clearInterval(sendMail);
       for (const client of wss.clients) client.close(1001, 'Server shutting down');
       await apollo.stop();
       await bus.stop();

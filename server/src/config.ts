@@ -50,6 +50,11 @@ const schema = z.object({
   ACCESS_CODE_DAYS: z.coerce.number().int().min(1).max(90).default(14),
   ACCESS_CODES_PER_HOUR: z.coerce.number().int().min(1).default(300),
   PUBLIC_URL: z.string().url().optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().min(3).optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_ALLOW: z
     .string()
@@ -98,6 +103,8 @@ export interface Config {
   accessCodes: { validDays: number; perHour: number };
   /** The address printed on access slips; by default the address the request came to. */
   publicUrl?: string;
+  /** E-mail digests and weekly reports (modules/mail): off without an SMTP server. */
+  mail?: { smtpUrl: string; from: string };
   /**
    * Who may read /metrics: a request with this bearer token, or one straight from an allowed
    * address or subnet (not through a proxy). Anyone else is answered 404.
@@ -131,6 +138,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       'Invalid configuration:\n  NOW: a pinned instant is refused in production',
     );
+  }
+  if (e.SMTP_URL && !e.MAIL_FROM) {
+    throw new ConfigError('Invalid configuration:\n  MAIL_FROM: required with SMTP_URL');
   }
   if (e.TODAY && e.NOW) {
     throw new ConfigError('Invalid configuration:\n  NOW: pin either TODAY or NOW, not both');
@@ -171,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     accessCodes: { validDays: e.ACCESS_CODE_DAYS, perHour: e.ACCESS_CODES_PER_HOUR },
     publicUrl: e.PUBLIC_URL,
+    mail: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM! } : undefined,
     metrics: {
       token: e.METRICS_TOKEN,
       allow:

@@ -156,6 +156,8 @@ export const ERROR_REASONS = {
   NOT_ADDRESSEE: 'The remark is addressed to another teacher',
   REMARK_CLOSED: 'The remark was accepted: reopen it first',
   NOT_ANSWERED: 'The remark has no answer to accept yet',
+  // E-mail (modules/mail)
+  NOT_A_PARENT: 'Only a parent receives weekly reports',
 } as const;
 
 export type ErrorReason = keyof typeof ERROR_REASONS;

@@ -39,6 +39,7 @@ import { BehaviourService } from './modules/weekly-reports/behaviour.service.js'
 import { NotificationService } from './modules/notifications/notification.service.js';
 import { CancelledDaysService } from './modules/cancelled-days/cancelled-days.service.js';
 import { RemoteWorkService } from './modules/cancelled-days/remote-work.service.js';
+import { MailService } from './modules/mail/mail.service.js';
 import { ControlService } from './modules/control/control.service.js';
 import { ControlLive } from './modules/control/control.live.js';
 
@@ -93,6 +94,13 @@ export function createServices(config: Config, knex: Knex, bus: EventBus) {
     builtinReports: new BuiltinReportService(reports),
     cancelledDays: new CancelledDaysService(clock),
     remoteWork: new RemoteWorkService(),
+    mail: new MailService(
+      config.mail && {
+        ...config.mail,
+        baseUrl: (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/$/, ''),
+      },
+      clock,
+    ),
     control,
     controlLive: new ControlLive(bus, control),
     people: new PeopleService(),

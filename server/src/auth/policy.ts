@@ -55,6 +55,8 @@ export enum Permission {
   CancellationRulesManage = 'cancellation-rules.manage',
   /** Tick a remote lesson's task as read and done, for oneself or one's child (per record, R-4.4.1). */
   RemoteWorkCheck = 'remote-work.check',
+  /** Choose one's own e-mail digests and weekly-report mail (modules/mail). Every role has it. */
+  MailOwn = 'mail.own',
   /** See every journal's health, its gaps and the control log; a teacher sees own (per record). */
   ControlRead = 'control.read',
   /** Record control checks with remarks, accept or reopen remarks, set the health rules. */
@@ -69,6 +71,7 @@ const ADMINISTRATION: Permission[] = [
   Permission.PersonalDataReadAll,
   Permission.AccessRegisterReadAll,
   Permission.MessagingUse,
+  Permission.MailOwn,
 ];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
@@ -121,18 +124,21 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     Permission.MessagingUse,
     Permission.AnnouncementPost,
     Permission.BehaviourNoteWrite,
+    Permission.MailOwn,
   ],
   [Role.STUDENT]: [
     Permission.SchoolRead,
     Permission.CalendarRead,
     Permission.MessagingUse,
     Permission.RemoteWorkCheck,
+    Permission.MailOwn,
   ],
   [Role.PARENT]: [
     Permission.SchoolRead,
     Permission.CalendarRead,
     Permission.MessagingUse,
     Permission.RemoteWorkCheck,
+    Permission.MailOwn,
   ],
 };
 

@@ -23,6 +23,7 @@ import { AnnouncementResolver } from '../modules/announcements/announcement.reso
 import { WeeklyReportResolver } from '../modules/weekly-reports/weekly-report.resolver.js';
 import { NotificationResolver } from '../modules/notifications/notification.resolver.js';
 import { CancelledDaysResolver } from '../modules/cancelled-days/cancelled-days.resolver.js';
+import { MailResolver } from '../modules/mail/mail.resolver.js';
 import { ControlResolver } from '../modules/control/control.resolver.js';
 import { guardSchema } from './guard.js';
 import { ProblemInfo } from './problem.js';
@@ -59,6 +60,7 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
       WeeklyReportResolver,
       NotificationResolver,
       CancelledDaysResolver,
+      MailResolver,
       ControlResolver,
     ],
     // Not returned by any operation: the shape of an error's extensions, with ErrorReason.

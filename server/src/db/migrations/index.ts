@@ -15,6 +15,7 @@ import { Migration20261207050000_messaging_channels_attachments } from './Migrat
 import { Migration20261207060000_announcements_weekly_reports } from './Migration20261207060000_announcements_weekly_reports.js';
 import { Migration20261207070000_cancelled_days } from './Migration20261207070000_cancelled_days.js';
 import { Migration20261207100000_control } from './Migration20261207100000_control.js';
+import { Migration20261207130000_mail } from './Migration20261207130000_mail.js';
 /** Every committed migration, in order. Listed explicitly so that tests and the build agree. */
 export const migrationsList = [
   { name: 'Migration20261128122503_initial', class: Migration20261128122503_initial },
@@ -48,5 +49,6 @@ export const migrationsList = [
     class: Migration20261207060000_announcements_weekly_reports,
   },
   { name: 'Migration20261207070000_cancelled_days', class: Migration20261207070000_cancelled_days },
+  { name: 'Migration20261207130000_mail', class: Migration20261207130000_mail },
   { name: 'Migration20261207100000_control', class: Migration20261207100000_control },
 ];

@@ -30,6 +30,10 @@ const AREA_ARROWS = {
   // writer; classes, pupils, lessons and people are read in SQL (decision 45).
   'cancelled-days': ['audit'],
   diary: ['journal'],
+  // duties → audit: review corrections, confirmations and the weights are audited with the audit
+  // area's writer; the journal, weekly reports, confirmations and control's remarks and health
+  // are read in SQL (decision 49).
+  duties: ['audit'],
   journal: ['audit', 'people', 'school'],
   // mail → audit: a person's own address change is audited; digests are read in SQL.
   mail: ['audit'],

@@ -152,6 +152,11 @@ export const ERROR_REASONS = {
   ALREADY_DECLARED: 'The day is declared already: change it instead',
   NOT_REMOTE_LESSON: 'The lesson is not on a cancelled-class day',
   DUE_BEFORE_LESSON: 'A task due before its lesson',
+  // The class teacher's duties (modules/duties)
+  WEEK_NOT_ENDED: 'A week that has not ended cannot be confirmed as reviewed',
+  ALREADY_REVIEWED: "The class's attendance of this week was confirmed already",
+  NOT_AN_ABSENCE_CODE: 'A code that is not an attendance code of the school',
+  WEIGHTS_NOT_100: 'The duties’ weights do not add up to 100',
   // Control of the journal (modules/control)
   NOT_ADDRESSEE: 'The remark is addressed to another teacher',
   REMARK_CLOSED: 'The remark was accepted: reopen it first',

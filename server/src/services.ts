@@ -39,6 +39,9 @@ import { BehaviourService } from './modules/weekly-reports/behaviour.service.js'
 import { NotificationService } from './modules/notifications/notification.service.js';
 import { CancelledDaysService } from './modules/cancelled-days/cancelled-days.service.js';
 import { RemoteWorkService } from './modules/cancelled-days/remote-work.service.js';
+import { AttendanceReviewService } from './modules/duties/review.service.js';
+import { DutyAccountService } from './modules/duties/account.service.js';
+import { TeacherHomeService } from './modules/duties/teacher-home.service.js';
 import { MailService } from './modules/mail/mail.service.js';
 import { ControlService } from './modules/control/control.service.js';
 import { ControlLive } from './modules/control/control.live.js';
@@ -94,6 +97,9 @@ export function createServices(config: Config, knex: Knex, bus: EventBus) {
     builtinReports: new BuiltinReportService(reports),
     cancelledDays: new CancelledDaysService(clock),
     remoteWork: new RemoteWorkService(),
+    attendanceReview: new AttendanceReviewService(),
+    dutyAccounts: new DutyAccountService(),
+    teacherHome: new TeacherHomeService(clock),
     mail: new MailService(
       config.mail && {
         ...config.mail,

@@ -57,6 +57,12 @@ export enum Permission {
   RemoteWorkCheck = 'remote-work.check',
   /** Choose one's own e-mail digests and weekly-report mail (modules/mail). Every role has it. */
   MailOwn = 'mail.own',
+  /** Review any class's weekly attendance (R-4.2.2); a class teacher reviews own class's (per record). */
+  AttendanceReviewAll = 'attendance-review.all',
+  /** Read every class teacher's year account (R-7.1); a class teacher reads own (per record). */
+  DutyAccountReadAll = 'duty-account.read.all',
+  /** Set the weights that turn the class teachers' duties into points, and the review deadline. */
+  DutySettingsManage = 'duty-settings.manage',
   /** See every journal's health, its gaps and the control log (R-3.6, R-4.1.1); a teacher sees own (per record). */
   ControlRead = 'control.read',
   /** Record control checks with remarks, accept or reopen remarks, set the health rules (R-5.2). */
@@ -81,12 +87,14 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     Permission.StructureManage,
     Permission.StaffManage,
     Permission.CancellationRulesManage,
+    Permission.DutySettingsManage,
   ],
   [Role.DIRECTOR]: [
     ...ADMINISTRATION,
     Permission.ReportsRead,
     Permission.ReportsReadAll,
     Permission.PersonalDataLogRead,
+    Permission.DutySettingsManage,
     Permission.JournalReadAll,
     Permission.PeriodLock,
     Permission.LessonSubstitute,
@@ -96,6 +104,8 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     Permission.AnnouncementPostAll,
     Permission.WeeklyReportSendAll,
     Permission.CancelledDayDeclare,
+    Permission.AttendanceReviewAll,
+    Permission.DutyAccountReadAll,
     Permission.ControlRead,
     Permission.ControlCheck,
   ],
@@ -112,6 +122,8 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     Permission.AnnouncementPostAll,
     Permission.WeeklyReportSendAll,
     Permission.CancelledDayDeclare,
+    Permission.AttendanceReviewAll,
+    Permission.DutyAccountReadAll,
     Permission.ControlRead,
     Permission.ControlCheck,
   ],
@@ -154,6 +166,8 @@ interface Policy {
   canShareReportWithRole(viewer: Viewer, role: Role): boolean;
   canShareReportWithPerson(viewer: Viewer, personRoles: readonly Role[]): boolean;
   canReportOn(viewer: Viewer | null, target: ReportTarget): boolean;
+  canReviewAttendance(viewer: Viewer | null, classGroupId: number): boolean;
+  canReadDutyAccount(viewer: Viewer | null, teacherId: number): boolean;
 }
 
 /** What a built-in report is about: a course (of a class), a class, or the school (no class). */
@@ -268,6 +282,24 @@ export const policy: Policy = {
     if (target.classId == null) return false;
     if (viewer.ledClassIds.includes(target.classId)) return true;
     return target.courseId != null && viewer.courseIds.includes(target.courseId);
+  },
+
+  /** A class's weekly attendance review (R-4.2.2): its class teacher, or the DIRECTOR and DEPUTY. */
+  canReviewAttendance(viewer: Viewer | null, classGroupId: number): boolean {
+    if (!viewer) return false;
+    return (
+      viewer.ledClassIds.includes(classGroupId) ||
+      policy.can(viewer, Permission.AttendanceReviewAll)
+    );
+  },
+
+  /** A class teacher's year account (R-7.1): the DIRECTOR and DEPUTY, and the class teacher's own. */
+  canReadDutyAccount(viewer: Viewer | null, teacherId: number): boolean {
+    if (!viewer) return false;
+    return (
+      policy.can(viewer, Permission.DutyAccountReadAll) ||
+      (viewer.personId === teacherId && viewer.ledClassIds.length > 0)
+    );
   },
 };
 

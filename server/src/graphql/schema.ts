@@ -23,6 +23,7 @@ import { AnnouncementResolver } from '../modules/announcements/announcement.reso
 import { WeeklyReportResolver } from '../modules/weekly-reports/weekly-report.resolver.js';
 import { NotificationResolver } from '../modules/notifications/notification.resolver.js';
 import { CancelledDaysResolver } from '../modules/cancelled-days/cancelled-days.resolver.js';
+import { DutiesResolver } from '../modules/duties/duties.resolver.js';
 import { MailResolver } from '../modules/mail/mail.resolver.js';
 import { ControlResolver } from '../modules/control/control.resolver.js';
 import { guardSchema } from './guard.js';
@@ -60,6 +61,7 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
       WeeklyReportResolver,
       NotificationResolver,
       CancelledDaysResolver,
+      DutiesResolver,
       MailResolver,
       ControlResolver,
     ],

@@ -42,6 +42,9 @@ const AREA_ARROWS = {
   messaging: ['people', 'school'],
   notifications: ['people', 'school'],
   people: ['audit', 'school'],
+  // push reads the outbox and the people it may concern in SQL, and asks events/ whom a live
+  // event would reach (decision 54): it imports no other area.
+  push: [],
   // reports reads every area's tables by SQL (its model is data, modules/reports/report.model.ts);
   // its saved views name their owner and school (the tenant) and are audited.
   reports: ['audit', 'people', 'school'],

@@ -36,6 +36,7 @@ import { mailRoutes } from './modules/mail/mail.routes.js';
 import { Metrics } from './ops/metrics.js';
 import { requestIds } from './ops/request-id.js';
 import { EventBus } from './events/event-bus.js';
+import { PushWorker } from './modules/push/push.worker.js';
 import { fastSubscribe, type Subscriber, type SubscriberContext } from './events/fast-subscribe.js';
 
 const MAX_TOKENS = 3000;
@@ -43,6 +44,8 @@ const MAX_TOKENS = 3000;
 export interface App {
   server: http.Server;
   services: Services;
+  /** Sends Web Push from the outbox (modules/push); tests stop it and drain by hand. */
+  pushWorker: PushWorker;
   listen(port: number, host?: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -65,6 +68,13 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
     30_000,
   );
   releaseHeld.unref();
+  // Web Push leaves from the outbox after commit, woken by the bus (decision 54).
+  const pushWorker = new PushWorker(
+    services.push,
+    () => orm.em.fork(),
+    () => services.clock.now(),
+  );
+  pushWorker.start(bus);
   // E-mail digests and weekly reports due by each school's clock (off without SMTP_URL).
   const sendMail = setInterval(
     () =>
@@ -257,6 +267,7 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
   return {
     server,
     services,
+    pushWorker,
     listen: (port, host = config.host) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -269,6 +280,7 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
       clearInterval(sendMail);
       for (const client of wss.clients) client.close(1001, 'Server shutting down');
       await apollo.stop();
+      await pushWorker.stop();
       await bus.stop();
       if (server.listening) await new Promise<void>((r) => server.close(() => r()));
     },

@@ -55,6 +55,19 @@ const schema = z.object({
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .optional(),
   MAIL_FROM: z.string().min(3).optional(),
+  VAPID_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{80,100}$/, 'must be a URL-safe base64 P-256 public key')
+    .optional(),
+  VAPID_PRIVATE_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{40,50}$/, 'must be a URL-safe base64 P-256 private key')
+    .optional(),
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:\/\/)/, 'must be a mailto: or https:// URL')
+    .optional(),
+  PUSH_ALLOW_HTTP: z.enum(['true', 'false']).default('false'),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_ALLOW: z
     .string()
@@ -106,6 +119,11 @@ export interface Config {
   /** E-mail digests and weekly reports (modules/mail): off without an SMTP server. */
   mail?: { smtpUrl: string; from: string };
   /**
+   * Web Push (modules/push): VAPID keys given here, or made at first start and kept in the
+   * database; `allowHttp` lets devices name a plain-http push service (tests and benchmarks only).
+   */
+  push: { vapid?: { publicKey: string; privateKey: string }; subject: string; allowHttp: boolean };
+  /**
    * Who may read /metrics: a request with this bearer token, or one straight from an allowed
    * address or subnet (not through a proxy). Anyone else is answered 404.
    */
@@ -141,6 +159,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (e.SMTP_URL && !e.MAIL_FROM) {
     throw new ConfigError('Invalid configuration:\n  MAIL_FROM: required with SMTP_URL');
+  }
+  if (!e.VAPID_PUBLIC_KEY !== !e.VAPID_PRIVATE_KEY) {
+    throw new ConfigError(
+      'Invalid configuration:\n  VAPID_PRIVATE_KEY: give VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY together',
+    );
   }
   if (e.TODAY && e.NOW) {
     throw new ConfigError('Invalid configuration:\n  NOW: pin either TODAY or NOW, not both');
@@ -182,6 +205,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessCodes: { validDays: e.ACCESS_CODE_DAYS, perHour: e.ACCESS_CODES_PER_HOUR },
     publicUrl: e.PUBLIC_URL,
     mail: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM! } : undefined,
+    push: {
+      vapid:
+        e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY
+          ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY }
+          : undefined,
+      subject: e.VAPID_SUBJECT ?? 'mailto:admin@otmetka.invalid',
+      allowHttp: e.PUSH_ALLOW_HTTP === 'true',
+    },
     metrics: {
       token: e.METRICS_TOKEN,
       allow:

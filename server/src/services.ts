@@ -42,6 +42,7 @@ import { RemoteWorkService } from './modules/cancelled-days/remote-work.service.
 import { AttendanceReviewService } from './modules/duties/review.service.js';
 import { DutyAccountService } from './modules/duties/account.service.js';
 import { TeacherHomeService } from './modules/duties/teacher-home.service.js';
+import { PushService } from './modules/push/push.service.js';
 import { MailService } from './modules/mail/mail.service.js';
 import { ControlService } from './modules/control/control.service.js';
 import { ControlLive } from './modules/control/control.live.js';
@@ -100,6 +101,7 @@ export function createServices(config: Config, knex: Knex, bus: EventBus) {
     attendanceReview: new AttendanceReviewService(),
     dutyAccounts: new DutyAccountService(),
     teacherHome: new TeacherHomeService(clock),
+    push: new PushService(config.push),
     mail: new MailService(
       config.mail && {
         ...config.mail,

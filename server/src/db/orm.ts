@@ -33,8 +33,18 @@ export function ormOptions(clientUrl: string, extra: Partial<Options> = {}): Opt
       snapshot: false,
       silent: true,
     },
-    // Owned by rate-limiter-flexible (created by our first migration), not by an entity.
-    schemaGenerator: { skipTables: ['login_rate_limit'] },
+    // Owned by rate-limiter-flexible (created by our first migration), not by an entity; push's
+    // tables are read and written in SQL only (modules/push, decision 54).
+    schemaGenerator: {
+      skipTables: [
+        'login_rate_limit',
+        'push_vapid',
+        'push_device',
+        'push_setting',
+        'push_delivery',
+        'push_cursor',
+      ],
+    },
     ...extra,
   };
 }

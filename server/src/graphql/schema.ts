@@ -24,6 +24,7 @@ import { WeeklyReportResolver } from '../modules/weekly-reports/weekly-report.re
 import { NotificationResolver } from '../modules/notifications/notification.resolver.js';
 import { CancelledDaysResolver } from '../modules/cancelled-days/cancelled-days.resolver.js';
 import { DutiesResolver } from '../modules/duties/duties.resolver.js';
+import { PushResolver } from '../modules/push/push.resolver.js';
 import { MailResolver } from '../modules/mail/mail.resolver.js';
 import { ControlResolver } from '../modules/control/control.resolver.js';
 import { guardSchema } from './guard.js';
@@ -62,6 +63,7 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
       NotificationResolver,
       CancelledDaysResolver,
       DutiesResolver,
+      PushResolver,
       MailResolver,
       ControlResolver,
     ],

@@ -16,6 +16,7 @@ import { Migration20261207060000_announcements_weekly_reports } from './Migratio
 import { Migration20261207070000_cancelled_days } from './Migration20261207070000_cancelled_days.js';
 import { Migration20261207100000_control } from './Migration20261207100000_control.js';
 import { Migration20261207110000_duties } from './Migration20261207110000_duties.js';
+import { Migration20261207120000_push } from './Migration20261207120000_push.js';
 import { Migration20261207130000_mail } from './Migration20261207130000_mail.js';
 /** Every committed migration, in order. Listed explicitly so that tests and the build agree. */
 export const migrationsList = [
@@ -53,4 +54,5 @@ export const migrationsList = [
   { name: 'Migration20261207130000_mail', class: Migration20261207130000_mail },
   { name: 'Migration20261207100000_control', class: Migration20261207100000_control },
   { name: 'Migration20261207110000_duties', class: Migration20261207110000_duties },
+  { name: 'Migration20261207120000_push', class: Migration20261207120000_push },
 ];

@@ -11,6 +11,13 @@ export interface HealthFilter {
   courseId: number | null;
 }
 
+/** Timestamps come back from `pg` as text here: the schema's Date scalar wants Dates. */
+const date = (v: Date | string | null): Date | null => (v == null ? null : new Date(v));
+function dated<T>(rows: T[], keys: (keyof T)[]): T[] {
+  for (const r of rows) for (const k of keys) r[k] = date(r[k] as Date | null) as T[keyof T];
+  return rows;
+}
+
 const name = (a: string) => `concat_ws(' ', ${a}.last_name, ${a}.first_name, ${a}.middle_name)`;
 const COURSE_NAME = `concat_ws(' ', cg.grade || cg.letter, s.name, sg.name)`;
 
@@ -51,7 +58,7 @@ export async function readHealth(
   f: HealthFilter,
 ): Promise<JournalHealth[]> {
   const twice = (v: number | null) => [v, v];
-  return prepared<JournalHealth>(em, HEALTH_SQL, [
+  const rows = await prepared<JournalHealth>(em, HEALTH_SQL, [
     span.today,
     schoolId,
     span.from,
@@ -63,17 +70,18 @@ export async function readHealth(
     ...twice(f.subjectId),
     ...twice(f.courseId),
   ]);
+  return dated(rows, ['lastCheckedAt']);
 }
 
 /** The gaps behind a course's figures, in date order. */
-export function readGaps(
+export async function readGaps(
   em: EntityManager,
   schoolId: number,
   courseId: number,
   from: string,
   to: string,
 ): Promise<HealthGap[]> {
-  return prepared<HealthGap>(
+  const rows = await prepared<HealthGap>(
     em,
     `select i.kind, i.on_date::text as date, i.lesson_id::text as "lessonId", l.number as "lessonNumber",
             i.pupil_id::text as "pupilId", case when p.id is not null then ${name('p')} end as "pupilName",
@@ -84,6 +92,7 @@ export function readGaps(
       order by i.kind, i.on_date, l.number, "pupilName"`,
     [schoolId, from, to, courseId],
   );
+  return dated(rows, ['enteredAt']);
 }
 
 /** The course (or class) a check is of, in the school: its name and its courses with their teachers. */
@@ -146,12 +155,12 @@ const REMARK_FROM = `control_remark r join control_check c on c.id = r.check_id
   left join subject s on s.id = co.subject_id left join subgroup sg on sg.id = co.subgroup_id`;
 
 /** Remarks of the school: by ids, by check, or to a teacher; `open` keeps those awaiting the teacher. */
-export function readRemarks(
+export async function readRemarks(
   em: EntityManager,
   schoolId: number,
   by: { ids?: number[]; checkIds?: number[]; teacherId?: number; open?: boolean },
 ): Promise<ControlRemark[]> {
-  return prepared<ControlRemark>(
+  const rows = await prepared<ControlRemark>(
     em,
     `select ${REMARK_COLUMNS} from ${REMARK_FROM}
       where r.school_id = ? and (?::int[] is null or r.id = any(?::int[]))
@@ -166,6 +175,7 @@ export function readRemarks(
       by.open ?? false,
     ].map((v) => (Array.isArray(v) ? `{${v.join(',')}}` : v)),
   );
+  return dated(rows, ['answeredAt', 'fixedAt', 'decidedAt', 'createdAt']);
 }
 
 type CheckRow = Omit<ControlCheck, 'remarks'>;
@@ -203,5 +213,6 @@ export async function readChecks(
   const remarks = rows.length
     ? await readRemarks(em, schoolId, { checkIds: rows.map((r) => Number(r.id)) })
     : [];
+  dated(rows, ['createdAt']);
   return rows.map((r) => ({ ...r, remarks: remarks.filter((m) => m.checkId === r.id) }));
 }

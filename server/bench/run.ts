@@ -1,5 +1,5 @@
 /**
- * npm run bench -- <journal|diary|fanout|writes|requests|load|cancelled-days|reports|messages>
+ * npm run bench -- <journal|diary|fanout|capacity|writes|requests|load|cancelled-days|reports|messages|health>
  *
  * Measures one read through the real HTTP endpoint with a real session, against a baseline in the
  * same run: the same data read by one hand-written SQL statement through `pg` and sent as JSON by
@@ -14,6 +14,7 @@ import { loadConfig } from '../src/config.js';
 import { createApp } from '../src/app.js';
 import { BENCH_PASSWORD, openBenchData } from './setup.js';
 import { fanout } from './fanout.js';
+import { capacity } from './capacity.js';
 import { messages } from './messages.js';
 import { startServer, stopServer } from './processes.js';
 import { writes } from './writes.js';
@@ -21,6 +22,7 @@ import { requests } from './requests.js';
 import { load as loadMix } from './load.js';
 import { cancelledDays } from './cancelled-days.js';
 import { reports } from './reports.js';
+import { health } from './health.js';
 
 interface Scenario {
   name: 'journal' | 'diary';
@@ -166,13 +168,25 @@ async function main() {
     requests,
     load: loadMix,
     'cancelled-days': cancelledDays,
+    health,
     messages,
   } as const;
-  if (name !== 'journal' && name !== 'diary' && name !== 'reports' && !(name in separate)) {
+  if (
+    name !== 'journal' &&
+    name !== 'diary' &&
+    name !== 'reports' &&
+    name !== 'capacity' &&
+    !(name in separate)
+  ) {
     console.error(
-      'Usage: npm run bench -- <journal|diary|fanout|writes|requests|load|cancelled-days|reports|messages>',
+      'Usage: npm run bench -- <journal|diary|fanout|capacity|writes|requests|load|cancelled-days|reports|messages|health>',
     );
     process.exit(2);
+  }
+  if (name === 'capacity') {
+    // Its own database and its own server and client processes (bench/capacity.ts).
+    await capacity();
+    return;
   }
   if (name === 'reports') {
     // The 20-school database is a template copy of the benchmark one: no connection may stay open.

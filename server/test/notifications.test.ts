@@ -157,4 +157,26 @@ describe('notifications that wait', () => {
     // Another person's cursor is their own.
     expect((await list('otherParent')).unread).toBeGreaterThan(0);
   });
+  it('pages back by cursor: every entry once, in order, the unread count of the whole list', async () => {
+    const PAGE = `query($a:String){notificationList(first:1,after:$a){unread nextCursor items{id unread}}}`;
+    type Page = { unread: number; nextCursor: string | null; items: { id: string }[] };
+    const whole = await list('otherParent');
+    expect(whole.items.length).toBeGreaterThan(1);
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 20; i++) {
+      const r = await c.otherParent.request<{ notificationList: Page }>(PAGE, { a: after });
+      expect(r.data!.notificationList.unread).toBe(whole.unread);
+      seen.push(...r.data!.notificationList.items.map((x) => x.id));
+      after = r.data!.notificationList.nextCursor;
+      if (!after) break;
+    }
+    expect(seen).toEqual(whole.items.map((x) => x.id));
+    const bad = await c.otherParent.request(PAGE, { a: 'abc' });
+    expect(bad.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'INVALID_CURSOR',
+      field: 'after',
+    });
+  });
 });

@@ -10,9 +10,14 @@ export class NotificationResolver {
   })
   notificationList(
     @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Arg('after', () => String, {
+      nullable: true,
+      description: 'The `nextCursor` of the page before: older entries',
+    })
+    after: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<NotificationList> {
-    return ctx.services.notifications.list(ctx, first);
+    return ctx.services.notifications.list(ctx, first, after);
   }
 
   @Mutation(() => NotificationList, { description: 'Everything up to this notification is read' })

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Role } from '../../auth/role.js';
 import type { Viewer } from '../../auth/viewer.js';
-import { unauthenticated } from '../../errors.js';
-import { intInRange, parseEventId } from '../../graphql/validate.js';
+import { badInput, unauthenticated } from '../../errors.js';
+import { intInRange, isEventId, parseEventId } from '../../graphql/validate.js';
 import type { Scope } from '../../scope.js';
 import { CELL_EVENTS, SOURCES } from './notification.sources.js';
 import type { NotificationItem, NotificationList } from './notification.types.js';
@@ -24,11 +24,11 @@ const KIND = `case e.type ${Object.entries(SOURCES)
  * `EVENT_RETENTION_HOURS`, decision 43): the events about the viewer's children (or the viewer,
  * a pupil) and those addressed to the viewer, without the viewer's own; events on one mark
  * within COALESCE_SECONDS of each other folded into one «changed» entry; each unread if past the
- * person's cursor.
+ * person's cursor; paged back by the entry id (`after`), one more row read to know of a next page.
  */
 const LIST = `
 with v as (select ?::int as school, ?::int as me, ?::int[] as own, ?::bigint as seen,
-                  ?::int as lim, ?::int as win),
+                  ?::int as lim, ?::int as win, ?::bigint as after),
 ev as (
   select e.id, e.type, e.payload, e.created_at, e.pupil_ids, e.course_id, ${KIND} as kind,
          case when e.type = any(?::text[])
@@ -60,19 +60,27 @@ select en.id::text, case when en.n > 1 then 'MARK_CHANGED' else en.kind end as k
        coalesce(l.date, (en.payload->>'weekStart')::date, (en.payload->>'date')::date)::text as date,
        case when en.last_type = 'MARK_REMOVED' then null else en.payload->>'value' end as value,
        coalesce(en.payload->>'announcementId', en.payload->>'conversationId') as "refId",
-       (count(*) filter (where en.id > v.seen) over ())::int as total_unread
+       (select count(*) from entries x where x.id > v.seen)::int as total_unread
   from entries en cross join v
   left join person pu on pu.id = coalesce(en.pupil_id, (en.payload->>'pupilId')::int)
   left join lesson l on l.id = (en.payload->>'lessonId')::int
   left join course co on co.id = coalesce(l.course_id, en.course_id)
   left join subject s on s.id = co.subject_id
- order by en.id desc limit (select lim from v)`;
+ where v.after is null or en.id < v.after
+ order by en.id desc limit (select lim + 1 from v)`;
 
 /** The bell's list: what happened for the viewer, kept while they were away (issue 21). */
 export class NotificationService {
-  async list({ em, viewer }: Scope, first: number): Promise<NotificationList> {
+  async list(
+    { em, viewer }: Scope,
+    first: number,
+    after?: string | null,
+  ): Promise<NotificationList> {
     if (!viewer) throw unauthenticated();
     const lim = intInRange('first', first, 1, 100);
+    if (after != null && !isEventId(after)) {
+      throw badInput('after', 'INVALID_CURSOR', 'A cursor this list did not give');
+    }
     const rows = await em.execute<(NotificationItem & { date: string; total_unread: number })[]>(
       LIST,
       [
@@ -82,14 +90,17 @@ export class NotificationService {
         await seen(em, viewer),
         lim,
         COALESCE_SECONDS,
+        after ?? null,
         pgArray(CELL_EVENTS),
         pgArray(typesOf('pupil')),
         pgArray(typesOf('person')),
       ],
     );
+    const page = rows.slice(0, lim);
     return {
-      items: rows.map(({ total_unread: _, ...r }) => ({ ...r, at: new Date(r.at) })),
+      items: page.map(({ total_unread: _, ...r }) => ({ ...r, at: new Date(r.at) })),
       unread: rows[0]?.total_unread ?? 0,
+      nextCursor: rows.length > lim ? page[page.length - 1].id : null,
     };
   }
 

@@ -50,4 +50,9 @@ export class NotificationItem {
 export class NotificationList {
   @Field(() => [NotificationItem]) items!: NotificationItem[];
   @Field(() => Int) unread!: number;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Where the next (older) page starts (`after`); null on the last page',
+  })
+  nextCursor!: string | null;
 }

@@ -72,6 +72,8 @@ export const BELL_SIZE = 8;
 export class NotificationFeed {
   count = $state(0);
   items = $state.raw<NotificationFieldsFragment[]>([]);
+  /** Where older entries start, when there are more than the bell shows. */
+  nextCursor = $state<string | null>(null);
   #stops: (() => void)[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -117,6 +119,25 @@ export class NotificationFeed {
     }
   }
 
+  /** Older entries after those shown («Показать ещё»). */
+  async more(): Promise<void> {
+    if (!this.nextCursor) return;
+    try {
+      const { data } = await apollo.query({
+        query: NotificationListDocument,
+        variables: { first: BELL_SIZE, after: this.nextCursor },
+        fetchPolicy: 'network-only',
+      });
+      if (!data) return;
+      const known = this.items.map((i) => i.id);
+      const older = data.notificationList.items.filter((i) => !known.includes(i.id));
+      this.items = [...this.items, ...older];
+      this.nextCursor = data.notificationList.nextCursor ?? null;
+    } catch {
+      // The bell keeps what it showed; the button stays.
+    }
+  }
+
   /** The viewer has seen the list: everything up to its newest entry is read. */
   async markRead(): Promise<void> {
     const newest = this.items[0];
@@ -132,9 +153,14 @@ export class NotificationFeed {
     }
   }
 
-  #take(list: { unread: number; items: NotificationFieldsFragment[] }): void {
+  #take(list: {
+    unread: number;
+    nextCursor?: string | null;
+    items: NotificationFieldsFragment[];
+  }): void {
     this.items = list.items;
     this.count = list.unread;
+    this.nextCursor = list.nextCursor ?? null;
   }
 }
 

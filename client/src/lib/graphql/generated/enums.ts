@@ -71,6 +71,16 @@ export const ConversationKind = {
 } as const;
 
 export type ConversationKind = typeof ConversationKind[keyof typeof ConversationKind];
+/** A class teacher’s duty: weekly attendance reviews on time, weekly reports to parents, records confirmed monthly, control remarks answered on time, the class’s journal health */
+export const Duty = {
+  HEALTH: 'HEALTH',
+  RECORDS: 'RECORDS',
+  REMARKS: 'REMARKS',
+  REPORTS: 'REPORTS',
+  REVIEWS: 'REVIEWS'
+} as const;
+
+export type Duty = typeof Duty[keyof typeof Duty];
 /** Why a request was refused: `extensions.reason` of an error and of each of a batch's `extensions.entries` (decision 33) */
 export const ErrorReason = {
   /** The announcement asks for no acknowledgement */
@@ -81,6 +91,8 @@ export const ErrorReason = {
   ALREADY_IN_CLASS: 'ALREADY_IN_CLASS',
   /** The guardian is already linked to the pupil */
   ALREADY_LINKED: 'ALREADY_LINKED',
+  /** The class's attendance of this week was confirmed already */
+  ALREADY_REVIEWED: 'ALREADY_REVIEWED',
   /** The code or consent was already withdrawn */
   ALREADY_REVOKED: 'ALREADY_REVOKED',
   /** The class's reports of this week were sent already */
@@ -231,8 +243,16 @@ export const ErrorReason = {
   NAME_TAKEN: 'NAME_TAKEN',
   /** Everyone has acknowledged (or read) the announcement */
   NOBODY_TO_REMIND: 'NOBODY_TO_REMIND',
+  /** The remark is addressed to another teacher */
+  NOT_ADDRESSEE: 'NOT_ADDRESSEE',
+  /** The remark has no answer to accept yet */
+  NOT_ANSWERED: 'NOT_ANSWERED',
+  /** A code that is not an attendance code of the school */
+  NOT_AN_ABSENCE_CODE: 'NOT_AN_ABSENCE_CODE',
   /** The person is not a guardian of the pupil */
   NOT_A_GUARDIAN: 'NOT_A_GUARDIAN',
+  /** Only a parent receives weekly reports */
+  NOT_A_PARENT: 'NOT_A_PARENT',
   /** The person is not a teacher of this school */
   NOT_A_TEACHER: 'NOT_A_TEACHER',
   /** Only the class teacher may do this */
@@ -281,6 +301,8 @@ export const ErrorReason = {
   RANGE_REVERSED: 'RANGE_REVERSED',
   /** The viewer may not write to this person */
   RECIPIENT_NOT_ALLOWED: 'RECIPIENT_NOT_ALLOWED',
+  /** The remark was accepted: reopen it first */
+  REMARK_CLOSED: 'REMARK_CLOSED',
   /** A reminder was sent less than an hour ago */
   REMINDED_RECENTLY: 'REMINDED_RECENTLY',
   /** An absence on a remote-study day (a cancelled-class day): none is recorded */
@@ -337,6 +359,10 @@ export const ErrorReason = {
   VERSION_CONFLICT: 'VERSION_CONFLICT',
   /** A week that has not begun */
   WEEK_IN_FUTURE: 'WEEK_IN_FUTURE',
+  /** A week that has not ended cannot be confirmed as reviewed */
+  WEEK_NOT_ENDED: 'WEEK_NOT_ENDED',
+  /** The duties’ weights do not add up to 100 */
+  WEIGHTS_NOT_100: 'WEIGHTS_NOT_100',
   /** Wind speed and its temperature go together */
   WIND_INCOMPLETE: 'WIND_INCOMPLETE',
   /** The current password is wrong */
@@ -355,6 +381,19 @@ export const FileFormat = {
 } as const;
 
 export type FileFormat = typeof FileFormat[keyof typeof FileFormat];
+/** What a gap is: a held lesson without topic, homework or attendance; an entry made late (mark, attendance, topic); a pupil short of marks; a period mark missing after the period */
+export const HealthGapKind = {
+  LATE_ATTENDANCE: 'LATE_ATTENDANCE',
+  LATE_MARK: 'LATE_MARK',
+  LATE_TOPIC: 'LATE_TOPIC',
+  NO_ATTENDANCE: 'NO_ATTENDANCE',
+  NO_HOMEWORK: 'NO_HOMEWORK',
+  NO_TOPIC: 'NO_TOPIC',
+  PERIOD_MARK_MISSING: 'PERIOD_MARK_MISSING',
+  PUPIL_SHORT: 'PUPIL_SHORT'
+} as const;
+
+export type HealthGapKind = typeof HealthGapKind[keyof typeof HealthGapKind];
 /** What a change in the history of a record did */
 export const HistoryAction = {
   CREATE: 'CREATE',
@@ -384,6 +423,8 @@ export const LiveEventType = {
   ATTENDANCE_SAVED: 'ATTENDANCE_SAVED',
   BEHAVIOUR_NOTE_ADDED: 'BEHAVIOUR_NOTE_ADDED',
   CANCELLED_DAY: 'CANCELLED_DAY',
+  CONTROL_CHECKED: 'CONTROL_CHECKED',
+  CONTROL_REMARK: 'CONTROL_REMARK',
   CONVERSATION_CHANGED: 'CONVERSATION_CHANGED',
   CONVERSATION_READ: 'CONVERSATION_READ',
   LESSON_UPDATED: 'LESSON_UPDATED',
@@ -405,6 +446,14 @@ export const LiveEventType = {
 } as const;
 
 export type LiveEventType = typeof LiveEventType[keyof typeof LiveEventType];
+/** No digest, one each evening, or one on Friday evening (the school’s time) */
+export const MailDigest = {
+  DAILY: 'DAILY',
+  OFF: 'OFF',
+  WEEKLY: 'WEEKLY'
+} as const;
+
+export type MailDigest = typeof MailDigest[keyof typeof MailDigest];
 export const NotificationKind = {
   ABSENCE: 'ABSENCE',
   ANNOUNCEMENT: 'ANNOUNCEMENT',
@@ -430,6 +479,26 @@ export const PeriodKind = {
 } as const;
 
 export type PeriodKind = typeof PeriodKind[keyof typeof PeriodKind];
+/** A kind of event that may be pushed to a device */
+export const PushKind = {
+  ABSENCE: 'ABSENCE',
+  ANNOUNCEMENT: 'ANNOUNCEMENT',
+  CANCELLED_DAY: 'CANCELLED_DAY',
+  MARK: 'MARK',
+  MESSAGE: 'MESSAGE',
+  WEEKLY_REPORT: 'WEEKLY_REPORT'
+} as const;
+
+export type PushKind = typeof PushKind[keyof typeof PushKind];
+export const RemarkStatus = {
+  ACCEPTED: 'ACCEPTED',
+  ANSWERED: 'ANSWERED',
+  FIXED: 'FIXED',
+  OPEN: 'OPEN',
+  REOPENED: 'REOPENED'
+} as const;
+
+export type RemarkStatus = typeof RemarkStatus[keyof typeof RemarkStatus];
 /** TABLE: the table only; BAR, LINE, PIE: a chart of the first measure as well */
 export const ReportChartType = {
   BAR: 'BAR',

@@ -45,7 +45,9 @@ export class AttendanceReviewService {
     if (!viewer) throw unauthenticated();
     const classGroupId = parseId('classGroupId', classGroupIdIn);
     if (!policy.canReviewAttendance(viewer, classGroupId)) throw notFound('classGroupId');
-    const found = await reviewWeek(em, viewer.schoolId, classGroupId, week ?? today, today);
+    const lastWeek = new Date(Date.parse(`${today}T00:00:00Z`) - 7 * 86_400_000);
+    const day = week ?? lastWeek.toISOString().slice(0, 10);
+    const found = await reviewWeek(em, viewer.schoolId, classGroupId, day, today);
     if (!found) throw notFound('classGroupId');
     return found;
   }

@@ -23,6 +23,9 @@ type MenuHref = Extract<
   | '/cancelled-days'
   | '/announcements'
   | '/weekly-reports'
+  | '/duties'
+  | '/duties/account'
+  | '/duties/weights'
 >;
 
 export interface NavEntry {
@@ -62,11 +65,38 @@ const ANNOUNCEMENTS: NavEntry = { href: '/announcements', label: 'announcements.
 /** Weekly reports (R-4.2.4): the class teacher reviews and sends, a family reads and acknowledges. */
 const WEEKLY_REPORTS: NavEntry = { href: '/weekly-reports', label: 'weeklyReports.nav' };
 
+/** The class teacher's weekly attendance review (R-4.2.2); the administration reviews any class. */
+const DUTIES: NavEntry = { href: '/duties', label: 'duties.nav' };
+
+/** The class teachers' year account (R-7.1): the administration's, and a class teacher's own. */
+const DUTY_ACCOUNT: NavEntry = { href: '/duties/account', label: 'duties.accountNav' };
+
+/** The weights that turn the duties into points (SYSADMIN; the director reaches it from the account). */
+const DUTY_WEIGHTS: NavEntry = { href: '/duties/weights', label: 'duties.weightsNav' };
+
 const ENTRIES_BY_ROLE: Record<Role, NavEntry[]> = {
-  SYSADMIN: [HOME, ...ADMIN, CANCELLED_DAYS],
-  DIRECTOR: [HOME, PERIODS, REPORTS, ANNOUNCEMENTS, WEEKLY_REPORTS, CANCELLED_DAYS],
-  DEPUTY: [HOME, PERIODS, REPORTS, ANNOUNCEMENTS, WEEKLY_REPORTS, CANCELLED_DAYS],
-  TEACHER: [HOME, REPORTS, ANNOUNCEMENTS, WEEKLY_REPORTS],
+  SYSADMIN: [HOME, ...ADMIN, CANCELLED_DAYS, DUTY_WEIGHTS],
+  DIRECTOR: [
+    HOME,
+    PERIODS,
+    REPORTS,
+    ANNOUNCEMENTS,
+    WEEKLY_REPORTS,
+    CANCELLED_DAYS,
+    DUTIES,
+    DUTY_ACCOUNT,
+  ],
+  DEPUTY: [
+    HOME,
+    PERIODS,
+    REPORTS,
+    ANNOUNCEMENTS,
+    WEEKLY_REPORTS,
+    CANCELLED_DAYS,
+    DUTIES,
+    DUTY_ACCOUNT,
+  ],
+  TEACHER: [HOME, REPORTS, ANNOUNCEMENTS, WEEKLY_REPORTS, DUTIES],
   PARENT: [HOME, DIARY, ANNOUNCEMENTS, WEEKLY_REPORTS],
   STUDENT: [HOME, DIARY, ANNOUNCEMENTS],
 };

@@ -29,6 +29,9 @@ const AREA_ARROWS = {
   // cancelled-days → audit: declarations and posted work are audited with the audit area's
   // writer; classes, pupils, lessons and people are read in SQL (decision 45).
   'cancelled-days': ['audit'],
+  // control → audit: checks and remarks are audited with the audit area's writer; journal health
+  // is the database's (journal_health_* functions), the rest is read in SQL (decision 46).
+  control: ['audit'],
   diary: ['journal'],
   // duties → audit: review corrections, confirmations and the weights are audited with the audit
   // area's writer; the journal, weekly reports, confirmations and control's remarks and health

@@ -23,6 +23,7 @@ import { load as loadMix } from './load.js';
 import { cancelledDays } from './cancelled-days.js';
 import { reports } from './reports.js';
 import { health } from './health.js';
+import { health } from './health.js';
 
 interface Scenario {
   name: 'journal' | 'diary';
@@ -168,6 +169,7 @@ async function main() {
     requests,
     load: loadMix,
     'cancelled-days': cancelledDays,
+    health,
     health,
     messages,
   } as const;

@@ -197,8 +197,9 @@ export class ControlService {
     policy.require(viewer, Permission.ControlCheck);
     const r = await this.remark(em, viewer, id);
     const may = accept ? ['ANSWERED', 'FIXED'] : ['ANSWERED', 'FIXED', 'ACCEPTED'];
-    if (!may.includes(r.status))
+    if (!may.includes(r.status)) {
       throw conflict('id', 'NOT_ANSWERED', 'The remark has no answer yet');
+    }
     return this.write(em, viewer, r, accept ? 'accepted' : 'reopened', null, Number(r.teacherId));
   }
 

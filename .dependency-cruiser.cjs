@@ -27,8 +27,9 @@ const AREA_ARROWS = {
   announcements: ['people', 'school'],
   audit: ['school'],
   // cancelled-days → audit: declarations and posted work are audited with the audit area's
-  // writer; classes, pupils, lessons and people are read in SQL (decision 45).
-  'cancelled-days': ['audit'],
+  // writer; classes, pupils, lessons and people are read in SQL (decision 45). → messaging: the
+  // material's files are claimed from messaging's attachment store (claimUploads, decision 57).
+  'cancelled-days': ['audit', 'messaging'],
   // control → audit: checks and remarks are audited with the audit area's writer; journal health
   // is the database's (journal_health_* functions), the rest is read in SQL (decision 46).
   control: ['audit'],

@@ -309,3 +309,7 @@ const REPORT_ROLES = (Object.keys(GRANTS) as Role[]).filter((r) =>
 );
 
 const STAFF = [Role.SYSADMIN, Role.DIRECTOR, Role.DEPUTY, Role.TEACHER];
+
+/** The roles granted a permission: for rules kept in SQL (a file's readers, decision 57). */
+export const rolesWith = (permission: Permission): Role[] =>
+  (Object.keys(GRANTS) as Role[]).filter((r) => GRANTS[r].includes(permission));

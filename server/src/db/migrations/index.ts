@@ -18,6 +18,7 @@ import { Migration20261207100000_control } from './Migration20261207100000_contr
 import { Migration20261207110000_duties } from './Migration20261207110000_duties.js';
 import { Migration20261207120000_push } from './Migration20261207120000_push.js';
 import { Migration20261207130000_mail } from './Migration20261207130000_mail.js';
+import { Migration20261207140000_remote_attachments } from './Migration20261207140000_remote_attachments.js';
 /** Every committed migration, in order. Listed explicitly so that tests and the build agree. */
 export const migrationsList = [
   { name: 'Migration20261128122503_initial', class: Migration20261128122503_initial },
@@ -51,8 +52,12 @@ export const migrationsList = [
     class: Migration20261207060000_announcements_weekly_reports,
   },
   { name: 'Migration20261207070000_cancelled_days', class: Migration20261207070000_cancelled_days },
-  { name: 'Migration20261207130000_mail', class: Migration20261207130000_mail },
   { name: 'Migration20261207100000_control', class: Migration20261207100000_control },
   { name: 'Migration20261207110000_duties', class: Migration20261207110000_duties },
   { name: 'Migration20261207120000_push', class: Migration20261207120000_push },
+  { name: 'Migration20261207130000_mail', class: Migration20261207130000_mail },
+  {
+    name: 'Migration20261207140000_remote_attachments',
+    class: Migration20261207140000_remote_attachments,
+  },
 ];

@@ -63,5 +63,11 @@ export class SetRemoteWorkInput {
   @Field(() => ID) lessonId!: string;
   @Field({ defaultValue: '' }) material!: string;
   @Field(() => [String], { defaultValue: [], description: 'http(s) links' }) links!: string[];
+  @Field(() => [ID], {
+    defaultValue: [],
+    description:
+      'The files, in order: those kept and new uploads (POST /files); others are deleted',
+  })
+  attachmentIds!: string[];
   @Field(() => [RemoteTaskInput], { defaultValue: [] }) tasks!: RemoteTaskInput[];
 }

@@ -129,6 +129,10 @@ const REMOTE_LESSON = `
   select l.id::text as "lessonId", co.id::text as "courseId", l.date::text as date, l.number,
          s.name as "subjectName", c.grade || c.letter as "className", l.topic, l.homework,
          coalesce(m.body, '') as material, coalesce(m.links, '{}') as links,
+         (select coalesce(json_agg(json_build_object('id', a.id::text, 'name', a.name,
+                   'contentType', a.content_type, 'size', a.size) order by ra.position), '[]'::json)
+            from remote_material_attachment ra join attachment a on a.id = ra.attachment_id
+           where ra.lesson_id = l.id) as attachments,
          co.teacher_id as "teacherId", l.substitute_id as "substituteId", co.class_group_id as "classGroupId",
          (select coalesce(json_agg(json_build_object('id', t.id::text, 'text', t.text, 'dueOn', t.due_on::text,
                    'done', exists(select 1 from remote_task_check k where k.task_id = t.id and k.pupil_id = ?::int))

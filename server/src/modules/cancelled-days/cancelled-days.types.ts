@@ -67,6 +67,14 @@ export class RemoteTask {
   @Field({ description: 'For a pupil’s day: checked as read and done (R-4.4.1)' }) done!: boolean;
 }
 
+@ObjectType({ description: 'A file of a remote lesson’s material: GET /files/{id} downloads it' })
+export class RemoteAttachment {
+  @Field(() => ID) id!: string;
+  @Field() name!: string;
+  @Field() contentType!: string;
+  @Field(() => Int, { description: 'Bytes' }) size!: number;
+}
+
 @ObjectType({ description: 'A pupil’s checks of one remote lesson’s tasks, for its teacher' })
 export class RemoteCompletion {
   @Field(() => ID) pupilId!: string;
@@ -88,6 +96,8 @@ export class RemoteLesson {
   @Field(() => String, { nullable: true }) homework!: string | null;
   @Field() material!: string;
   @Field(() => [String]) links!: string[];
+  @Field(() => [RemoteAttachment], { description: 'The material’s files, in their order' })
+  attachments!: RemoteAttachment[];
   @Field(() => [RemoteTask]) tasks!: RemoteTask[];
   @Field({ description: 'The viewer may post the material and tasks' }) canWrite!: boolean;
   @Field(() => [RemoteCompletion], {

@@ -6,6 +6,7 @@ import { badInput, notFound } from '../../errors.js';
 import { optionalText, parseId, requiredText } from '../../graphql/validate.js';
 import type { Scope } from '../../scope.js';
 import { auditAndPublish } from '../audit/audit.js';
+import { claimUploads } from '../messaging/attachments.js';
 import type { SetRemoteWorkInput } from './cancelled-days.inputs.js';
 import {
   readCompletion,
@@ -22,6 +23,7 @@ export const REMOTE_TASK_CHECKED = 'REMOTE_TASK_CHECKED';
 
 const MAX_TASKS = 20;
 const MAX_LINKS = 20;
+const MAX_FILES = 10;
 
 /** The course's teacher or the lesson's substitute writes (the journal's rule, in SQL facts). */
 const writes = (viewer: Viewer, row: RemoteLessonRow) =>
@@ -49,6 +51,7 @@ const lessonDto = (
   homework: row.homework,
   material: row.material,
   links: row.links,
+  attachments: row.attachments,
   tasks: row.tasks,
   canWrite,
   completion,
@@ -94,6 +97,7 @@ export class RemoteWorkService {
     const lessonId = parseId('lessonId', input.lessonId);
     const material = optionalText('material', input.material, 10_000) ?? '';
     const links = checkLinks(input.links);
+    const files = checkAttachmentIds(input.attachmentIds);
     return em.transactional(async (tem) => {
       const row = await readRemoteLesson(tem, viewer.schoolId, lessonId);
       if (!row || !writes(viewer, row)) {
@@ -106,6 +110,7 @@ export class RemoteWorkService {
       }
       const tasks = checkTasks(input, row);
       await writeWork(tem, viewer, row, material, links, tasks);
+      await writeFiles(tem, viewer, lessonId, files);
       await auditAndPublish(
         tem,
         viewer,
@@ -115,7 +120,7 @@ export class RemoteWorkService {
             entityId: lessonId,
             action: 'update',
             before: null,
-            after: { material, links, tasks },
+            after: { material, links, tasks, attachmentIds: files },
           },
         ],
         [
@@ -218,6 +223,52 @@ function checkLinks(links: string[]): string[] {
     }
     return link;
   });
+}
+
+function checkAttachmentIds(ids: string[]): number[] {
+  const parsed = [...new Set(ids.map((id, i) => parseId(`attachmentIds.${i}`, id)))];
+  if (parsed.length > MAX_FILES) {
+    throw badInput('attachmentIds', 'TOO_MANY', `At most ${MAX_FILES} files`);
+  }
+  return parsed;
+}
+
+/**
+ * The material's files become `ids` in this order: the lesson's own are kept, the rest are the
+ * teacher's uploads, claimed all or none (messaging's store, decision 57); files left out are
+ * deleted with their link.
+ */
+async function writeFiles(
+  em: EntityManager,
+  viewer: Viewer,
+  lessonId: number,
+  ids: number[],
+): Promise<void> {
+  const own = await prepared<{ id: number }>(
+    em,
+    `select attachment_id as id from remote_material_attachment where lesson_id = ?`,
+    [lessonId],
+  );
+  const kept = new Set(own.map((r) => r.id));
+  await claimUploads(
+    em,
+    viewer,
+    ids.filter((id) => !kept.has(id)),
+    'attachmentIds',
+  );
+  await prepared(
+    em,
+    `delete from attachment where id in (select attachment_id from remote_material_attachment
+      where lesson_id = ? and attachment_id <> all(?::int[]))`,
+    [lessonId, ids],
+  );
+  await prepared(
+    em,
+    `insert into remote_material_attachment (attachment_id, lesson_id, position)
+     select x.id, ?, x.n - 1 from unnest(?::int[]) with ordinality x(id, n)
+     on conflict (attachment_id) do update set position = excluded.position`,
+    [lessonId, ids],
+  );
 }
 
 interface TaskWrite {

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Viewer } from '../../auth/viewer.js';
+import { Permission, rolesWith } from '../../auth/policy.js';
 import { badInput, DomainError } from '../../errors.js';
 
 /**
@@ -8,7 +9,8 @@ import { badInput, DomainError } from '../../errors.js';
  * An upload belongs to its uploader until something claims it (`claimUploads`, inside the
  * claiming write's transaction); after that, who may read it is decided by the link of its
  * owner kind (`ATTACHMENT_LINKS`: a message's attachments to the conversation's members).
- * Another area (announcements, cancelled days) adds its own link table and an entry there.
+ * Another area (announcements, cancelled days) adds its own link table and an entry there, and
+ * claims with `claimUploads` in its own write.
  * File names and contents never go into a log line or an error.
  */
 
@@ -150,6 +152,23 @@ export const ATTACHMENT_LINKS: Record<string, string> = {
   message: `exists (select 1 from message_attachment ma join message m on m.id = ma.message_id
      join conversation_people(v.school, v.today) cp on cp.conversation_id = m.conversation_id
     where ma.attachment_id = a.id and m.deleted_at is null and cp.person_id = v.me)`,
+  // A remote lesson's material (modules/cancelled-days, decision 57): whoever reads the lesson,
+  // while its day is cancelled: its teacher or substitute, the class teacher, the administration,
+  // and the pupils enrolled on the day (of its subgroup) with their parents.
+  remote_material: `exists (select 1 from remote_material_attachment ra join lesson l on l.id = ra.lesson_id
+     join course co on co.id = l.course_id
+     join cancelled_day d on d.school_id = l.school_id and d.date = l.date and co.class_group_id = any(d.class_ids)
+    where ra.attachment_id = a.id and not l.cancelled
+      and (co.teacher_id = v.me or l.substitute_id = v.me
+        or exists (select 1 from class_group c where c.id = co.class_group_id and c.class_teacher_id = v.me)
+        or exists (select 1 from role_grant g where g.person_id = v.me
+                    and g.role::text = any('{${rolesWith(Permission.JournalReadAll).join(',')}}'))
+        or exists (select 1 from enrollment e where e.class_group_id = co.class_group_id
+                    and e.starts_on <= l.date and (e.ends_on is null or e.ends_on >= l.date)
+                    and (co.subgroup_id is null or exists (select 1 from subgroup_member sm
+                          where sm.subgroup_id = co.subgroup_id and sm.pupil_id = e.pupil_id))
+                    and (e.pupil_id = v.me or exists (select 1 from guardianship gs
+                          where gs.pupil_id = e.pupil_id and gs.guardian_id = v.me)))))`,
 };
 
 export interface ReadableFile {

@@ -362,6 +362,9 @@ describe('class journal', () => {
         ...new Set(cells.map((c) => (c as HTMLElement).dataset.lesson)),
       ]);
       expect(lessons).toEqual([lessonId]);
+      // Final marks and new lessons are the course teacher's: closed to a substitute.
+      expect(await page.locator('[data-testid=journal-final][data-editable=true]').count()).toBe(0);
+      expect(await page.getByTestId('journal-add-lesson').count()).toBe(0);
       // Another lesson's cell refuses typing as read-only.
       const other = page
         .locator(`[data-testid=journal-cell]:not([data-lesson="${lessonId}"])`)

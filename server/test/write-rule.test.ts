@@ -77,10 +77,13 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const PAGE = `query($c:ID!,$p:ID!){journalPage(courseId:$c,periodId:$p){canWrite writableLessonIds}}`;
+const PAGE = `query($c:ID!,$p:ID!){journalPage(courseId:$c,periodId:$p){canWrite canWriteCourse
+  writableLessonIds}}`;
 const FEED = 'subscription($c:ID!){journalEvents(courseId:$c){type}}';
 
-type Page = { journalPage: { canWrite: boolean; writableLessonIds: string[] } };
+type Page = {
+  journalPage: { canWrite: boolean; canWriteCourse: boolean; writableLessonIds: string[] };
+};
 const SAVE = `mutation($c:[MarkChangeInput!]!){setMarks(changes:$c){saved{id}}}`;
 const ATTEND = `mutation($c:[AttendanceChangeInput!]!){setAttendance(changes:$c){id}}`;
 const LESSON = `mutation($id:ID!,$i:LessonInput!){updateLesson(id:$id,input:$i){version}}`;
@@ -157,6 +160,7 @@ describe('the journal’s write rule, the same on every path', () => {
       const answers = {
         page: passed(page) ? 'read' : codeOf(page),
         canWrite: page.data?.journalPage.canWrite ?? false,
+        canWriteCourse: page.data?.journalPage.canWriteCourse ?? false,
         writableLessonIds: [...(page.data?.journalPage.writableLessonIds ?? [])].sort(),
         setMarks: passed(marks),
         setAttendance: passed(attendance),
@@ -168,6 +172,8 @@ describe('the journal’s write rule, the same on every path', () => {
       expect(answers, name).toEqual({
         page: reads ? 'read' : 'NOT_FOUND',
         canWrite: writes,
+        // New lessons and final marks: the course's own teacher only, never a substitute.
+        canWriteCourse: i === 0,
         writableLessonIds: [...writable].sort(),
         setMarks: writes,
         setAttendance: writes,

@@ -1,7 +1,12 @@
 import { notFound } from '../../errors.js';
 import { parseId } from '../../graphql/validate.js';
 import type { Scope } from '../../scope.js';
-import { canWritePage, requireReadableCourse, writableLessonIds } from './journal.access.js';
+import {
+  canWriteCourse,
+  canWritePage,
+  requireReadableCourse,
+  writableLessonIds,
+} from './journal.access.js';
 import { suggestedMark, weightedAverage } from './grading.js';
 import type { JournalPage } from './journal.types.js';
 
@@ -82,6 +87,7 @@ export class JournalService {
       endsOn: row.period.endsOn,
       locked: row.period.locked,
       canWrite: canWritePage(v, course, row.lessons),
+      canWriteCourse: canWriteCourse(v, course),
       writableLessonIds: writableLessonIds(v, course, row.lessons),
       pupils: row.pupils,
       lessons: row.lessons,

@@ -92,6 +92,11 @@ export class JournalPage {
   @Field({ description: 'The period is closed: changes need the administration to reopen it' })
   locked!: boolean;
   @Field({ description: 'The viewer may write on this page' }) canWrite!: boolean;
+  @Field({
+    description:
+      'The viewer makes the course-wide changes (new lessons, final marks): its own teacher, not a substitute',
+  })
+  canWriteCourse!: boolean;
   @Field(() => [ID], {
     description:
       'The lessons of the page the viewer writes in: all for the course’s teacher, the substituted ones for a substitute',

@@ -18,7 +18,7 @@
 import 'reflect-metadata';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import readline from 'node:readline';
 import { createHash, randomBytes } from 'node:crypto';
@@ -154,7 +154,11 @@ async function startOurs(url: string) {
       probe.close(() => resolve(port));
     });
   });
-  const child = spawn(process.execPath, [path.join(outDir, 'main.js')], {
+  // BENCH_CAPACITY_HEAP=<dir>: a heap snapshot of the server before the sockets and after each step.
+  const heap = process.env.BENCH_CAPACITY_HEAP
+    ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${process.env.BENCH_CAPACITY_HEAP}`]
+    : [];
+  const child = spawn(process.execPath, [...heap, path.join(outDir, 'main.js')], {
     cwd: path.join(root, 'server'),
     env: {
       PATH: process.env.PATH,
@@ -178,6 +182,21 @@ async function startOurs(url: string) {
     await sleep(250);
   }
   throw new Error('the compiled server did not start');
+}
+
+/** With BENCH_CAPACITY_HEAP, asks the server for a heap snapshot and waits for it to be written. */
+async function heapSnapshot(child: ChildProcess) {
+  const dir = process.env.BENCH_CAPACITY_HEAP;
+  if (!dir) return;
+  const count = async () => (await fs.readdir(dir)).filter((f) => f.endsWith('.heapsnapshot'));
+  const before = (await count()).length;
+  child.kill('SIGUSR2');
+  while ((await count()).length === before) await sleep(500);
+  // Written in place: done when its size stops growing.
+  const file = path.join(dir, (await count()).sort().at(-1)!);
+  let size = -1;
+  while (size !== (size = (await fs.stat(file)).size)) await sleep(1000);
+  note(`heap snapshot written to ${dir}`);
 }
 
 type Clients = Awaited<ReturnType<typeof startClients>>;
@@ -255,6 +274,7 @@ export async function capacity(): Promise<void> {
   try {
     await sleep(1000);
     const rssBefore = rssKb(ours.child.pid!);
+    await heapSnapshot(ours.child);
     let open = 0;
     for (const step of STEPS) {
       const batch = subs.slice(open, step);
@@ -288,6 +308,7 @@ export async function capacity(): Promise<void> {
       await report(clients); // the probes' deliveries are not measured
       await sleep(2000);
       const rss = rssKb(ours.child.pid!);
+      await heapSnapshot(ours.child);
       note(
         `${open} subscriptions live in ${(connectMs / 1000).toFixed(1)} s (server CPU ${connectCpu} ms); RSS ${Math.round(rss / 1024)} MB`,
       );

@@ -22,7 +22,13 @@
  *
  * Then, "delivery alone": the same topic updates written straight into the outbox as fast as the
  * sockets' process hands them out, to measure delivery without the API's write path. Every
- * request is answered before the baseline runs, so that it has the machine to itself.
+ * request is answered before the baselines run, so that they have the machine to themselves.
+ *
+ * Then the same-work baseline (`servers/fanout-bare.ts`): the same saturation done bare, a bare
+ * writer (the update's statement with its event row and NOTIFY in one transaction, through `pg`)
+ * and a bare process that LISTENs, reads the new rows and sends each to its class's sockets with
+ * `ws`; `same_work_ratio` = our messages per second ÷ its. The bare-`ws` baseline above (sending
+ * only) stays the measure of delivery alone.
  */
 import WebSocket from 'ws';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -121,6 +127,66 @@ interface NextMessage {
   payload?: { data?: { diaryEvents: { at: string } } };
 }
 
+/** One topic update by a class's teacher: through our API, or through the bare writer. */
+type Write = (a: Audience, topic: string, version: number) => Promise<{ errors?: unknown }>;
+
+const apiWrite =
+  (port: number): Write =>
+  (a, t, v) =>
+    postGraphQL(
+      port,
+      a.teacherToken,
+      'mutation($id:ID!,$t:String,$v:Int!){updateLesson(id:$id,input:{topic:$t,version:$v}){id}}',
+      { id: String(a.lessonId), t, v },
+    );
+
+const bareWrite =
+  (port: number): Write =>
+  (a, topic, version) =>
+    postJson(port, '/', { id: a.lessonId, topic, version });
+
+/**
+ * Topic updates for SECONDS, one in flight per class's teacher, each answered before the next.
+ * Versions advance with each update: read the current one first, then keep it in step (and read
+ * it again after a refusal).
+ */
+async function saturate(
+  orm: MikroORM,
+  aud: Audience[],
+  write: Write,
+): Promise<{ writes: number; failed: number }> {
+  const versions = new Map<number, number>();
+  const readVersion = async (a: Audience) => {
+    const [row] = await orm.em
+      .fork()
+      .execute<{ version: number }[]>(`select version from lesson where id = ?`, [a.lessonId]);
+    versions.set(a.lessonId, row.version);
+  };
+  for (const a of aud) await readVersion(a);
+  let writes = 0;
+  let failed = 0;
+  let n = 0;
+  const start = Date.now();
+  const update = async (a: Audience) => {
+    const v = versions.get(a.lessonId)!;
+    versions.set(a.lessonId, v + 1);
+    writes++;
+    const body = await write(a, `Тема ${n++}`, v);
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+  };
+  await Promise.all(
+    aud.map(async (a) => {
+      while (Date.now() - start < SECONDS * 1000) {
+        await update(a).catch(async (e: Error) => {
+          if (failed++ < 3) note(`a write failed: ${e.message}`);
+          await readVersion(a);
+        });
+      }
+    }),
+  );
+  return { writes, failed };
+}
+
 /** Opens one graphql-ws subscription per socket; resolves when all are acknowledged. */
 async function connectAll(
   port: number,
@@ -167,6 +233,62 @@ async function connectAll(
   return sockets;
 }
 
+/**
+ * The same work, bare (`servers/fanout-bare.ts`): the same teachers' topic updates, made by the
+ * bare writer (the update's statement, its event row and NOTIFY in one transaction) in the
+ * process that holds the sockets, or in a process of its own when ours writes through another
+ * (`BENCH_WRITER=separate` or `bare`); the sockets' process LISTENs, reads the new rows and sends
+ * each event's frame to its pupils' sockets with `ws`. Its clients do what ours do with a message.
+ */
+async function sameWorkBaseline(orm: MikroORM, url: string, aud: Audience[]) {
+  const meta = Object.fromEntries(
+    aud.map((a) => [
+      a.lessonId,
+      { schoolId: a.schoolId, teacherId: a.teacherId, courseId: a.courseId },
+    ]),
+  );
+  const [bare, writer] = await Promise.all([
+    startServer(url, 'bench/servers/fanout-bare.ts', [JSON.stringify(meta)]),
+    WRITER === 'same' ? undefined : startBareWriter(url, aud),
+  ]);
+  let received = 0;
+  const latencies: number[] = [];
+  const sockets: WebSocket[] = [];
+  try {
+    for (const a of aud) {
+      for (const s of a.sockets) {
+        const ws = new WebSocket(`ws://127.0.0.1:${bare.port}/${s.pupilId}`);
+        ws.on('message', (raw) => {
+          const msg = JSON.parse(raw.toString()) as NextMessage;
+          if (msg.type !== 'next') return;
+          received++;
+          latencies.push(Date.now() - Date.parse(msg.payload!.data!.diaryEvents.at));
+        });
+        await new Promise((r) => ws.once('open', r));
+        sockets.push(ws);
+      }
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    const cpu = cpuMeter({ bare: bare.child.pid, writer: writer?.child.pid });
+    received = 0;
+    latencies.length = 0;
+    const start = Date.now();
+    const { writes, failed } = await saturate(orm, aud, bareWrite(writer?.port ?? bare.port));
+    await new Promise((r) => setTimeout(r, 1000));
+    const msgs = received / ((Date.now() - start) / 1000);
+    const used = cpu();
+    note(
+      `same-work baseline done: ${Math.round(writes / SECONDS)} writes/s, ${Math.round(msgs)} msgs/s` +
+        `${failed ? ` (${failed} writes refused)` : ''}; CPU ms: sockets' process ${used.bare}, ` +
+        `writer ${used.writer}, PostgreSQL ${used.postgres}, this process ${used.self}`,
+    );
+    return { msgs, p95: percentile(latencies, 95), writesPerS: Math.round(writes / SECONDS) };
+  } finally {
+    for (const s of sockets) s.terminate();
+    await Promise.all([stopServer(bare.child), writer && stopServer(writer.child)]);
+  }
+}
+
 export async function fanout(orm: MikroORM, url: string): Promise<void> {
   const aud = await audiences(orm);
   const clients = aud.reduce((n, a) => n + a.sockets.length, 0);
@@ -199,53 +321,18 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
     const kbPerConn = Math.round((rssKb(child.pid!) - before) / clients);
     note(`connected; ${kbPerConn} KB per connection; saturation`);
 
-    // Saturation: topic updates, a few in flight at a time, round-robin over the classes.
-    // Versions advance with each update: read the current one first, then keep it in step.
-    const versions = new Map<number, number>();
-    const readVersion = async (a: Audience) => {
-      const [row] = await orm.em
-        .fork()
-        .execute<{ version: number }[]>(`select version from lesson where id = ?`, [a.lessonId]);
-      versions.set(a.lessonId, row.version);
-    };
-    for (const a of aud) await readVersion(a);
-    let writes = 0;
-    let failed = 0;
-    const updateVersioned = async (a: Audience, n: number) => {
-      const v = versions.get(a.lessonId)!;
-      versions.set(a.lessonId, v + 1);
-      writes++;
-      const body =
-        WRITER === 'bare'
-          ? await postJson<{ errors?: unknown }>(writePort, '/', {
-              id: a.lessonId,
-              topic: `Тема ${n}`,
-              version: v,
-            })
-          : await postGraphQL(
-              writePort,
-              a.teacherToken,
-              'mutation($id:ID!,$t:String,$v:Int!){updateLesson(id:$id,input:{topic:$t,version:$v}){id}}',
-              { id: String(a.lessonId), t: `Тема ${n}`, v },
-            );
-      if (body.errors) throw new Error(JSON.stringify(body.errors));
-    };
+    // Saturation: topic updates, one in flight per class, round-robin over the classes.
     const saturationCpu = cpuMeter({ ours: child.pid, writer: writer?.child.pid });
     received = 0;
     measuring = true;
     const start = Date.now();
-    let n = 0;
-    const workers = aud.map((a) =>
-      (async () => {
-        while (Date.now() - start < SECONDS * 1000) {
-          await updateVersioned(a, n++).catch(async (e: Error) => {
-            if (failed++ < 3) note(`a write failed: ${e.message}`);
-            await readVersion(a);
-          });
-        }
-      })(),
+    const saturation = await saturate(
+      orm,
+      aud,
+      WRITER === 'bare' ? bareWrite(writePort) : apiWrite(writePort),
     );
-    await Promise.all(workers);
+    const writes = saturation.writes;
+    let failed = saturation.failed;
     await new Promise((r) => setTimeout(r, 1000));
     const oursMsgs = received / ((Date.now() - start) / 1000);
     const p = (q: number) => percentile(latencies, q);
@@ -393,8 +480,10 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
     const dused = deliveryCpu();
     note(
       `delivery alone done: ${Math.round(deliveryMsgs)} msgs/s; CPU ms: sockets' process ${dused.ours}, ` +
-        `PostgreSQL ${dused.postgres}, this process ${dused.self}; baseline`,
+        `PostgreSQL ${dused.postgres}, this process ${dused.self}; same-work baseline`,
     );
+    const same = await sameWorkBaseline(orm, url, aud);
+    note('bare ws baseline');
     // Baseline: a bare `ws` server in its own process, as ours is, sending the same bytes (the
     // first message our server sent in the saturation, as it came) to the same number of sockets,
     // class by class, as fast as it can. Its clients here do what ours do with each message
@@ -459,10 +548,15 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
         delivery_msgs_s: Math.round(deliveryMsgs),
         delivery_p95_ms: deliveryP95,
       },
+      same_work_baseline: {
+        msgs_s: Math.round(same.msgs),
+        p95_ms: same.p95,
+        writes_per_s: same.writesPerS,
+      },
       baseline: { msgs_s: Math.round(baseMsgs) },
     });
     console.log(
-      `${clients} clients in ${aud.length} classes; ${SECONDS} s each; ratio = ours / baseline (messages per second); ` +
+      `${clients} clients in ${aud.length} classes; ${SECONDS} s each; ratio = ours / bare ws (messages per second), same_work_ratio = ours / the same work done bare; ` +
         {
           same: 'writes through the process that holds the sockets',
           separate: 'writes through a second process, events through PostgreSQL',
@@ -488,6 +582,10 @@ export async function fanout(orm: MikroORM, url: string): Promise<void> {
         writer: WRITER,
         writes_s: writesPerS,
         failed,
+        same_work_baseline_msgs_s: Math.round(same.msgs),
+        same_work_ratio: Math.round((oursMsgs / same.msgs) * 1000) / 1000,
+        same_work_baseline_p95_ms: same.p95,
+        same_work_baseline_writes_s: same.writesPerS,
       })}`,
     );
   } finally {

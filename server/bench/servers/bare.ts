@@ -5,7 +5,11 @@
 import http from 'node:http';
 import type pg from 'pg';
 
-export function serveBare(pool: pg.Pool, answer: (body: string) => Promise<unknown>): void {
+export function serveBare(
+  pool: pg.Pool,
+  answer: (body: string) => Promise<unknown>,
+  ready: (port: number) => void = (port) => process.stdout.write(JSON.stringify({ port }) + '\n'),
+): http.Server {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -26,13 +30,12 @@ export function serveBare(pool: pg.Pool, answer: (body: string) => Promise<unkno
       );
     });
   });
-  server.listen(0, '127.0.0.1', () => {
-    process.stdout.write(
-      JSON.stringify({ port: (server.address() as import('node:net').AddressInfo).port }) + '\n',
-    );
-  });
+  server.listen(0, '127.0.0.1', () =>
+    ready((server.address() as import('node:net').AddressInfo).port),
+  );
   process.on('SIGTERM', () => {
     server.close();
     void pool.end().then(() => process.exit(0));
   });
+  return server;
 }

@@ -67,6 +67,8 @@ export enum Permission {
   ControlRead = 'control.read',
   /** Record control checks with remarks, accept or reopen remarks, set the health rules. */
   ControlCheck = 'control.check',
+  /** Set the school's rules of journal health: late after N days, homework required, minimum marks. */
+  ControlSettingsManage = 'control-settings.manage',
 }
 
 const ADMINISTRATION: Permission[] = [
@@ -88,6 +90,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     Permission.StaffManage,
     Permission.CancellationRulesManage,
     Permission.DutySettingsManage,
+    Permission.ControlSettingsManage,
   ],
   [Role.DIRECTOR]: [
     ...ADMINISTRATION,
@@ -108,6 +111,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     Permission.DutyAccountReadAll,
     Permission.ControlRead,
     Permission.ControlCheck,
+    Permission.ControlSettingsManage,
   ],
   [Role.DEPUTY]: [
     ...ADMINISTRATION,

@@ -3,10 +3,18 @@ import { LocalDateResolver as LocalDate } from 'graphql-scalars';
 import type { RequestContext } from '../../graphql/context.js';
 import {
   AnswerControlRemarkInput,
+  ControlSettingsInput,
   CreateControlCheckInput,
   HealthFilterInput,
 } from './control.inputs.js';
-import { ControlCheck, ControlRemark, HealthGap, JournalHealthBoard } from './control.types.js';
+import { controlSettings, setControlSettings } from './control.settings.js';
+import {
+  ControlCheck,
+  ControlRemark,
+  ControlSettings,
+  HealthGap,
+  JournalHealthBoard,
+} from './control.types.js';
 
 @Resolver()
 export class ControlResolver {
@@ -91,6 +99,24 @@ export class ControlResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<ControlRemark> {
     return ctx.services.control.decide(ctx, id, false);
+  }
+
+  @Query(() => ControlSettings, {
+    description: "SYSADMIN, DIRECTOR, DEPUTY: the school's rules of journal health",
+  })
+  controlSettings(@Ctx() ctx: RequestContext): Promise<ControlSettings> {
+    return controlSettings(ctx);
+  }
+
+  @Mutation(() => ControlSettings, {
+    description:
+      "SYSADMIN, DIRECTOR: sets the school's rules of journal health (rules not given keep the defaults)",
+  })
+  setControlSettings(
+    @Arg('input') input: ControlSettingsInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ControlSettings> {
+    return setControlSettings(ctx, input);
   }
 
   @Subscription(() => JournalHealthBoard, {

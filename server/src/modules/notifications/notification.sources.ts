@@ -41,6 +41,13 @@ export const SOURCES: Record<string, NotificationSource> = {
     kind: k(NotificationKind.WEEKLY_REPORT_ACKNOWLEDGED),
   },
   CANCELLED_DAY: { audience: 'pupil', kind: k(NotificationKind.CANCELLED_DAY) },
+  CONTROL_REMARK: {
+    audience: 'person',
+    kind: `case when e.payload->>'status' in ('ANSWERED', 'FIXED')
+                then ${k(NotificationKind.CONTROL_REMARK_ANSWERED)}
+                when e.payload->>'status' = 'ACCEPTED' then ${k(NotificationKind.CONTROL_REMARK_ACCEPTED)}
+                else ${k(NotificationKind.CONTROL_REMARK)} end`,
+  },
 };
 
 /**

@@ -22,6 +22,12 @@ export enum NotificationKind {
   WEEKLY_REPORT_ACKNOWLEDGED = 'WEEKLY_REPORT_ACKNOWLEDGED',
   /** A cancelled-class day declared, changed or withdrawn for a child's (or own) class. */
   CANCELLED_DAY = 'CANCELLED_DAY',
+  /** A control remark to the teacher: made or reopened by the checker (issue 14). */
+  CONTROL_REMARK = 'CONTROL_REMARK',
+  /** The teacher answered a remark of the viewer's check, or marked it fixed. */
+  CONTROL_REMARK_ANSWERED = 'CONTROL_REMARK_ANSWERED',
+  /** The checker accepted the teacher's answer to a remark. */
+  CONTROL_REMARK_ACCEPTED = 'CONTROL_REMARK_ACCEPTED',
 }
 
 registerEnumType(NotificationKind, { name: 'NotificationKind' });

@@ -46,7 +46,8 @@ export default tseslint.config(
     files: ['client/src/**/*.ts', 'client/src/**/*.svelte'],
     languageOptions: {
       parserOptions: {
-        projectService: true,
+        // The service worker is outside SvelteKit's tsconfig (a worker's globals, not the DOM's).
+        projectService: { allowDefaultProject: ['client/src/service-worker.ts'] },
         tsconfigRootDir: import.meta.dirname,
         extraFileExtensions: ['.svelte'],
       },

@@ -28,8 +28,9 @@ sw.addEventListener('install', (event) => {
 sw.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
-      for (const key of await caches.keys())
+      for (const key of await caches.keys()) {
         if (key !== SHELL && key !== DATA) await caches.delete(key);
+      }
       await sw.clients.claim();
     })(),
   );

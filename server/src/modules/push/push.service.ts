@@ -78,8 +78,9 @@ export class PushService {
     if (quietFrom && !HHMM.test(quietFrom)) {
       throw badInput('quietFrom', 'INVALID_FORMAT', 'A time as HH:MM');
     }
-    if (quietTo && !HHMM.test(quietTo))
+    if (quietTo && !HHMM.test(quietTo)) {
       throw badInput('quietTo', 'INVALID_FORMAT', 'A time as HH:MM');
+    }
     if (!quietFrom !== !quietTo) {
       throw badInput(quietFrom ? 'quietTo' : 'quietFrom', 'REQUIRED', 'Give both ends or neither');
     }

@@ -80,6 +80,8 @@ const CORE_EXCEPTIONS = {
   'auth/(auth|session)\\.service\\.ts': ['people/user-account\\.entity\\.ts$'],
   'auth/me\\.service\\.ts': [
     'school/(school|class-group|course)\\.entity\\.ts$',
+    // `me`'s courses and classes are the course list's read model (decision 50).
+    'school/course\\.read\\.ts$',
     'people/(person|enrollment)\\.entity\\.ts$',
   ],
   'graphql/(types|loaders)\\.ts': [

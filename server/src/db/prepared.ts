@@ -3,6 +3,10 @@ import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 
 const names = new Map<string, string>();
 
+/** A PostgreSQL array literal of ids, for `= any(?::int[])`: knex would spread a JS array. */
+export const pgIntArray = (keys: readonly number[]) =>
+  `{${keys.map((k) => Math.trunc(k)).join(',')}}`;
+
 /**
  * Runs a hot statement as a named prepared statement: PostgreSQL parses and plans it once per
  * connection and then reuses the plan, where MikroORM's `execute` sends every statement as text

@@ -5,6 +5,19 @@ import { Course } from '../modules/school/course.entity.js';
 import { School } from '../modules/school/school.entity.js';
 import type { Person } from '../modules/people/person.entity.js';
 
+/** A class as an entity or a read model gives it (modules/school/course.read.ts). */
+interface ClassGroupLike {
+  id: number;
+  grade: number;
+  letter: string;
+}
+
+/** A course as an entity or a read model gives it; its resolvers take either. */
+interface CourseLike {
+  id: number;
+  hoursPerWeek: number;
+}
+
 @ObjectType({ description: 'A member of staff as others may see them' })
 export class Staff {
   @Field(() => ID) id!: number;
@@ -39,7 +52,7 @@ export class Pupil {
   @Field(() => String, { nullable: true }) middleName?: string | null;
   @Field() fullName!: string;
   @Field(() => ClassGroup, { nullable: true, description: 'The class the pupil is in today' })
-  classGroup?: ClassGroup | null;
+  classGroup?: ClassGroupLike | null;
 
   static from(person: Person, classGroup: ClassGroup | null): Pupil {
     return Object.assign(new Pupil(), {
@@ -63,8 +76,9 @@ export class ViewerInfo {
   @Field(() => School) school!: School;
   @Field(() => [Pupil], { description: 'For a parent: their children' }) children!: Pupil[];
   @Field(() => [ClassGroup], { description: 'Classes this person leads as class teacher' })
-  ledClasses!: ClassGroup[];
-  @Field(() => [Course], { description: 'Courses this person teaches' }) courses!: Course[];
+  ledClasses!: ClassGroupLike[];
+  @Field(() => [Course], { description: 'Courses this person teaches' })
+  courses!: CourseLike[];
   @Field(() => Pupil, { nullable: true, description: 'For a pupil: themselves' })
   pupil?: Pupil | null;
 }

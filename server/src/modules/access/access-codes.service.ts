@@ -4,11 +4,10 @@ import { AccessCode } from './access-code.entity.js';
 import { hashCode, loginBase, newAccessCode } from './codes.js';
 import { IssuedCode, IssuedCodes } from './access.types.js';
 import { pdf, roleLabel } from './access.format.js';
-import { Person } from '../people/person.entity.js';
 import { hasStaffRole } from '../../auth/role.js';
 import { UserAccount } from '../people/user-account.entity.js';
 import { LOGIN_PATTERN } from '../people/staff.service.js';
-import { PersonRecord } from '../people/people.types.js';
+import { PersonRecord, type PersonData } from '../people/people.types.js';
 import type { PeopleLoaders } from '../people/people.loaders.js';
 import { School } from '../school/school.entity.js';
 import { ClassGroup } from '../school/class-group.entity.js';
@@ -175,7 +174,7 @@ export class AccessCodesService {
   }
 
   /** The person's account, made now (with a free login from their name) when they have none. */
-  private async accountFor(em: EntityManager, viewer: Viewer, person: Person) {
+  private async accountFor(em: EntityManager, viewer: Viewer, person: PersonData) {
     const found = await em.findOne(
       UserAccount,
       { person: person.id },
@@ -193,7 +192,7 @@ export class AccessCodesService {
   }
 
   /** Their transliterated name, numbered from 2 when taken; `user<id>` when the name gives none. */
-  private async freeLogin(em: EntityManager, person: Person): Promise<string> {
+  private async freeLogin(em: EntityManager, person: PersonData): Promise<string> {
     const base = loginBase(person.lastName, person.firstName);
     const rows = await em.execute<{ login: string }[]>(
       `select login from user_account where login = ? or login like ?`,

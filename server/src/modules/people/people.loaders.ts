@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Person } from './person.entity.js';
+import type { Sex } from './person.entity.js';
 import { Role, hasStaffRole } from '../../auth/role.js';
 import { policy } from '../../auth/policy.js';
 import type { Viewer } from '../../auth/viewer.js';
@@ -11,13 +11,12 @@ import {
   EnrollmentRecord,
   LeaveReason,
   PersonRecord,
+  type PersonData,
 } from './people.types.js';
 import { ClassGroup } from '../school/class-group.entity.js';
-import { prepared } from '../../db/prepared.js';
+import { pgIntArray, prepared } from '../../db/prepared.js';
 
-// A PostgreSQL array literal: knex would spread a JS array into a list of parameters.
-export const pgIntArray = (keys: readonly number[]) =>
-  `{${keys.map((k) => Math.trunc(k)).join(',')}}`;
+export { pgIntArray };
 
 /** The classes each person belongs to on a day: as a pupil, or as a guardian of a pupil there. */
 export async function classIdsOf(
@@ -39,6 +38,54 @@ export async function classIdsOf(
   return new Map(rows.map((r) => [r.person_id, r.classes]));
 }
 
+interface RecordRow {
+  id: number;
+  last_name: string;
+  first_name: string;
+  middle_name: string | null;
+  sex: Sex | null;
+  birth_date: string | null;
+  phone: string | null;
+  email: string | null;
+  address: string | null;
+  document: string | null;
+  record_confirmed_at: Date | null;
+  roles: Role[];
+  classes: number[];
+}
+
+/** People of one school by id, with their roles and the classes they belong to today (classIdsOf). */
+const RECORD_SQL = `
+select p.id, p.last_name, p.first_name, p.middle_name, p.sex::text as sex,
+       to_char(p.birth_date, 'YYYY-MM-DD') as birth_date, p.phone, p.email, p.address, p.document,
+       p.record_confirmed_at,
+       array(select g.role::text from role_grant g where g.person_id = p.id order by g.role) as roles,
+       array(select distinct x.class_group_id from (
+               select e.class_group_id from enrollment e
+                where e.pupil_id = p.id and e.starts_on <= ? and (e.ends_on is null or e.ends_on >= ?)
+               union all
+               select e.class_group_id from guardianship g join enrollment e on e.pupil_id = g.pupil_id
+                where g.guardian_id = p.id and e.starts_on <= ? and (e.ends_on is null or e.ends_on >= ?)
+             ) x order by 1) as classes
+  from person p
+ where p.id = any(?::int[]) and p.school_id = ?`;
+
+function personData(r: RecordRow): PersonData {
+  return {
+    id: r.id,
+    lastName: r.last_name,
+    firstName: r.first_name,
+    middleName: r.middle_name,
+    sex: r.sex,
+    birthDate: r.birth_date,
+    phone: r.phone,
+    email: r.email,
+    address: r.address,
+    document: r.document,
+    recordConfirmedAt: r.record_confirmed_at === null ? null : new Date(r.record_confirmed_at),
+  };
+}
+
 /**
  * Per-request batching for person records and their parts: a roster of 30 pupils with their
  * parents, consents and codes is a handful of queries, whatever the selection.
@@ -50,30 +97,29 @@ export class PeopleLoaders {
     readonly today: string,
   ) {}
 
-  /** A record with the viewer's rights on it; null when the person is not of the viewer's school. */
+  /**
+   * A record with the viewer's rights on it; null when the person is not of the viewer's school.
+   * One statement for the whole batch (the person, roles and today's classes), no entities
+   * (decision 50); the rights are decided once per record here, not per field.
+   */
   readonly record = new DataLoader<number, PersonRecord | null>(async (keys) => {
     const viewer = this.viewer;
     if (!viewer) return keys.map(() => null);
-    const [people, roles, classes] = await Promise.all([
-      this.em.find(Person, { id: { $in: [...keys] }, school: viewer.schoolId }),
-      prepared<{ person_id: number; roles: Role[] }>(
-        this.em,
-        `select person_id, array_agg(role::text order by role) as roles from role_grant where person_id = any(?::int[]) group by person_id`,
-        [pgIntArray(keys)],
-      ),
-      classIdsOf(this.em, keys, this.today),
+    const t = this.today;
+    const rows = await prepared<RecordRow>(this.em, RECORD_SQL, [
+      ...[t, t, t, t],
+      pgIntArray(keys),
+      viewer.schoolId,
     ]);
-    const byId = new Map(people.map((p) => [p.id, p]));
-    const roleMap = new Map(roles.map((r) => [r.person_id, r.roles]));
+    const byId = new Map(rows.map((r) => [r.id, r]));
     return keys.map((id) => {
-      const p = byId.get(id);
-      if (!p) return null;
-      const r = roleMap.get(id) ?? [];
-      const subject = { id, classIds: classes.get(id) ?? [] };
-      const isStaff = hasStaffRole(r);
+      const r = byId.get(id);
+      if (!r) return null;
+      const subject = { id, classIds: r.classes };
+      const isStaff = hasStaffRole(r.roles);
       return PersonRecord.from(
-        p,
-        r,
+        personData(r),
+        r.roles,
         subject.classIds,
         policy.canReadPersonalData(viewer, subject),
         isStaff ? false : policy.canManagePupilOrParent(viewer, subject),

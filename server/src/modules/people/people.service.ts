@@ -24,6 +24,8 @@ import {
 } from './people.types.js';
 import { decodeCursor, encodeCursor, pageSize } from '../../graphql/cursor.js';
 import { pgIntArray, type PeopleLoaders } from './people.loaders.js';
+import { prepared } from '../../db/prepared.js';
+import { classGroupView } from '../school/course.read.js';
 import { addGuardianTo } from './guardian-link.js';
 import {
   addDays,
@@ -67,25 +69,59 @@ const accessLogEntry = (r: AccessLogRow) =>
  * (R-3.2.2, R-3.4, R-4.2.1); consents to processing their data (152-FZ). Staff stay with the
  * SYSADMIN (staff.service.ts).
  */
+interface RosterRow {
+  id: number;
+  grade: number;
+  letter: string;
+  year: number;
+  teacher: number | null;
+  roll: { id: number; current: boolean }[];
+  links: { pupil: number; id: number; kind: string }[];
+}
+
+/** A class of the viewer's school, who is (and was) enrolled in it, and their guardians. */
+const ROSTER_SQL = `
+select c.id, c.grade, c.letter, c.academic_year_id as year, c.class_teacher_id as teacher,
+       coalesce((select json_agg(json_build_object('id', r.pupil_id, 'current', r.current))
+                   from (select e.pupil_id, bool_or(e.starts_on <= ?::date and (e.ends_on is null or e.ends_on >= ?::date)) as current
+                           from enrollment e where e.class_group_id = c.id group by e.pupil_id) r), '[]') as roll,
+       coalesce((select json_agg(json_build_object('pupil', g.pupil_id, 'id', g.guardian_id, 'kind', g.kind)
+                                 order by g.kind desc, g.guardian_id)
+                   from guardianship g
+                  where g.pupil_id in (select e.pupil_id from enrollment e where e.class_group_id = c.id)), '[]') as links
+  from class_group c
+ where c.id = ? and c.school_id = ?`;
+
 export class PeopleService {
+  /**
+   * One statement reads the class, its pupils (now and earlier this year) and their guardians'
+   * links; the records come in one more (the record loader), whatever the class's size.
+   */
   async roster({ em, viewer }: Scope, loaders: PeopleLoaders, id: string): Promise<ClassRoster> {
     if (!viewer) throw forbidden();
-    const cls = await em.findOne(ClassGroup, { id: parseId('id', id), school: viewer.schoolId });
+    const today = loaders.today;
+    const [cls] = await prepared<RosterRow>(em, ROSTER_SQL, [
+      today,
+      today,
+      parseId('id', id),
+      viewer.schoolId,
+    ]);
     if (!cls) throw notFound();
     if (!canReadRoster(viewer, cls.id)) throw forbidden();
-    const today = loaders.today;
-    const rows = await em.execute<{ pupil_id: number; current: boolean }[]>(
-      `select e.pupil_id, bool_or(e.starts_on <= ? and (e.ends_on is null or e.ends_on >= ?)) as current
-         from enrollment e where e.class_group_id = ? group by e.pupil_id`,
-      [today, today, cls.id],
-    );
-    const records = (await loaders.record.loadMany(rows.map((r) => r.pupil_id))).filter(
+    for (const r of cls.roll) {
+      const links = cls.links.filter((l) => l.pupil === r.id);
+      loaders.guardians.prime(
+        r.id,
+        links.map((l) => ({ id: l.id, kind: l.kind })),
+      );
+    }
+    const records = (await loaders.record.loadMany(cls.roll.map((r) => r.id))).filter(
       (r): r is PersonRecord => r instanceof PersonRecord,
     );
     const byName = (a: PersonRecord, b: PersonRecord) => a.fullName.localeCompare(b.fullName, 'ru');
-    const current = new Set(rows.filter((r) => r.current).map((r) => r.pupil_id));
+    const current = new Set(cls.roll.filter((r) => r.current).map((r) => r.id));
     return Object.assign(new ClassRoster(), {
-      classGroup: cls,
+      classGroup: classGroupView(cls),
       pupils: records.filter((r) => current.has(r.id)).sort(byName),
       former: records.filter((r) => !current.has(r.id)).sort(byName),
       manageable: viewer.ledClassIds.includes(cls.id),

@@ -2,7 +2,8 @@ import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDateResolver as LocalDate } from 'graphql-scalars';
 import { Role } from '../../auth/role.js';
 import { ClassGroup } from '../school/class-group.entity.js';
-import { Sex, type Person } from './person.entity.js';
+import type { ClassGroupView } from '../school/course.read.js';
+import { Sex, fullNameOf, shortNameOf } from './person.entity.js';
 
 registerEnumType(Sex, { name: 'Sex' });
 
@@ -59,6 +60,21 @@ export class ConsentRecord {
   @Field() active!: boolean;
 }
 
+/** A person's columns as the record read model has them (people.loaders.ts): no entity. */
+export interface PersonData {
+  id: number;
+  lastName: string;
+  firstName: string;
+  middleName: string | null;
+  sex: Sex | null;
+  birthDate: string | null;
+  phone: string | null;
+  email: string | null;
+  address: string | null;
+  document: string | null;
+  recordConfirmedAt: Date | null;
+}
+
 /**
  * A person's record. Names are public within the school; every personal field (birth date,
  * contacts, address, document, family links, enrolments, consents) answers null to anyone but
@@ -76,7 +92,7 @@ export class PersonRecord {
   @Field(() => [Role]) roles!: Role[];
 
   /** Not fields: what the viewer may do with this record, decided when it was built. */
-  person!: Person;
+  person!: PersonData;
   classIds!: number[];
   readable!: boolean;
   manageable!: boolean;
@@ -84,7 +100,7 @@ export class PersonRecord {
   kind?: string;
 
   static from(
-    person: Person,
+    person: PersonData,
     roles: Role[],
     classIds: number[],
     readable: boolean,
@@ -95,8 +111,8 @@ export class PersonRecord {
       lastName: person.lastName,
       firstName: person.firstName,
       middleName: person.middleName ?? null,
-      fullName: person.fullName,
-      shortName: person.shortName,
+      fullName: fullNameOf(person),
+      shortName: shortNameOf(person),
       roles,
       person,
       classIds,
@@ -114,7 +130,7 @@ export class FamilyLink {
 
 @ObjectType({ description: "A class's pupils with everything their class teacher looks after" })
 export class ClassRoster {
-  @Field(() => ClassGroup) classGroup!: ClassGroup;
+  @Field(() => ClassGroup) classGroup!: ClassGroup | ClassGroupView;
   @Field(() => [PersonRecord], { description: 'Pupils in the class today, by name' })
   pupils!: PersonRecord[];
   @Field(() => [PersonRecord], { description: 'Pupils who left or moved this school year' })

@@ -66,15 +66,32 @@ export class Person {
   createdAt: Date = new Date();
 
   get fullName(): string {
-    return [this.lastName, this.firstName, this.middleName].filter(Boolean).join(' ');
+    return fullNameOf(this);
   }
 
   /** «Иванова А. П.» as journals print it. */
   get shortName(): string {
-    const initials = [this.firstName, this.middleName]
-      .filter((s): s is string => !!s)
-      .map((s) => `${s[0]}.`)
-      .join(' ');
-    return initials ? `${this.lastName} ${initials}` : this.lastName;
+    return shortNameOf(this);
   }
+}
+
+/** A person's names, as a read model has them without the entity. */
+export interface Names {
+  lastName: string;
+  firstName: string;
+  middleName?: string | null;
+}
+
+/** «Иванова Анна Петровна». */
+export function fullNameOf(p: Names): string {
+  return [p.lastName, p.firstName, p.middleName].filter(Boolean).join(' ');
+}
+
+/** «Иванова А. П.» as journals print it. */
+export function shortNameOf(p: Names): string {
+  const initials = [p.firstName, p.middleName]
+    .filter((s): s is string => !!s)
+    .map((s) => `${s[0]}.`)
+    .join(' ');
+  return initials ? `${p.lastName} ${initials}` : p.lastName;
 }

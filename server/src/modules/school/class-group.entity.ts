@@ -45,7 +45,7 @@ export class ClassGroup {
   @ManyToOne('Person', { ref: true, nullable: true, deleteRule: 'set null' })
   classTeacher?: Ref<Person> | null;
 
-  @Field()
+  /** «5А»; the GraphQL field is ClassGroupResolver.name, which read models' classes answer too. */
   get name(): string {
     return `${this.grade}${this.letter}`;
   }

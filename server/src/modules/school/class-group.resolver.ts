@@ -4,6 +4,7 @@ import { AcademicYear } from './academic-year.entity.js';
 import { ClassGroupInput, CreateClassGroupInput } from './school.inputs.js';
 import { Staff } from '../../graphql/types.js';
 import type { RequestContext } from '../../graphql/context.js';
+import type { ClassGroupView } from './course.read.js';
 
 @Resolver(() => ClassGroup)
 export class ClassGroupResolver {
@@ -15,18 +16,38 @@ export class ClassGroupResolver {
     return ctx.services.classes.list(ctx, academicYearId, await ctx.loaders.today());
   }
 
+  // Not a getter field: type-graphql would make an entity of every read model's class to call it.
+  @FieldResolver(() => String)
+  name(@Root() cls: ClassGroup | ClassGroupView): string {
+    return `${cls.grade}${cls.letter}`;
+  }
+
   @FieldResolver(() => AcademicYear)
-  academicYear(@Root() cls: ClassGroup): Promise<AcademicYear> {
-    return cls.academicYear.loadOrFail({ dataloader: true });
+  academicYear(
+    @Root() cls: ClassGroup | ClassGroupView,
+    @Ctx() ctx: RequestContext,
+  ): Promise<AcademicYear> {
+    // A class of a read model has its year as a bare { id } (course.read.ts).
+    const year =
+      cls instanceof ClassGroup
+        ? cls.academicYear
+        : ctx.em.getReference(AcademicYear, cls.academicYear.id, { wrapped: true });
+    return year.loadOrFail({ dataloader: true });
   }
 
   @FieldResolver(() => Staff, { nullable: true })
-  async classTeacher(@Root() cls: ClassGroup, @Ctx() ctx: RequestContext): Promise<Staff | null> {
+  async classTeacher(
+    @Root() cls: ClassGroup | ClassGroupView,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Staff | null> {
     return cls.classTeacher ? ctx.loaders.staff.load(cls.classTeacher.id) : null;
   }
 
   @FieldResolver(() => Int, { description: 'Pupils enrolled today' })
-  pupilCount(@Root() cls: ClassGroup, @Ctx() ctx: RequestContext): Promise<number> {
+  pupilCount(
+    @Root() cls: ClassGroup | ClassGroupView,
+    @Ctx() ctx: RequestContext,
+  ): Promise<number> {
     return ctx.loaders.pupilCount.load(cls.id);
   }
 

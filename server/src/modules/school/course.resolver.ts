@@ -6,6 +6,10 @@ import { CourseInput, CreateCourseInput } from './school.inputs.js';
 import { Staff } from '../../graphql/types.js';
 import { Subgroup } from '../subgroups/subgroup.entity.js';
 import type { RequestContext } from '../../graphql/context.js';
+import type { ClassGroupView, CourseRow, SubjectView } from './course.read.js';
+
+// A course is an entity (after a write) or a row of the read model (lists, `me`): a row brings
+// its class, subject, subgroup's name and teacher embedded, read in the list's one statement.
 
 @Resolver(() => Course)
 export class CourseResolver {
@@ -16,7 +20,7 @@ export class CourseResolver {
     @Arg('academicYearId', () => ID, { nullable: true }) academicYearId: string | null,
     @Arg('classGroupId', () => ID, { nullable: true }) classGroupId: string | null,
     @Ctx() ctx: RequestContext,
-  ): Promise<Course[]> {
+  ): Promise<CourseRow[]> {
     return ctx.services.courses.list(
       ctx,
       { academicYearId, classGroupId },
@@ -25,26 +29,38 @@ export class CourseResolver {
   }
 
   @FieldResolver(() => ClassGroup)
-  classGroup(@Root() course: Course): Promise<ClassGroup> {
-    return course.classGroup.loadOrFail({ dataloader: true });
+  classGroup(@Root() course: Course | CourseRow): Promise<ClassGroup> | ClassGroupView | null {
+    return course instanceof Course
+      ? course.classGroup.loadOrFail({ dataloader: true })
+      : course.classGroup;
   }
 
   @FieldResolver(() => Subject)
-  subject(@Root() course: Course): Promise<Subject> {
-    return course.subject.loadOrFail({ dataloader: true });
+  subject(@Root() course: Course | CourseRow): Promise<Subject> | SubjectView | null {
+    return course instanceof Course
+      ? course.subject.loadOrFail({ dataloader: true })
+      : course.subject;
   }
 
   @FieldResolver(() => String, {
     nullable: true,
     description: 'The subgroup whose journal page this is',
   })
-  async subgroupName(@Root() course: Course, @Ctx() ctx: RequestContext): Promise<string | null> {
+  async subgroupName(
+    @Root() course: Course | CourseRow,
+    @Ctx() ctx: RequestContext,
+  ): Promise<string | null> {
+    if (!(course instanceof Course)) return course.subgroupName;
     if (!course.subgroup) return null;
     return (await ctx.em.findOne(Subgroup, course.subgroup.id))?.name ?? null;
   }
 
   @FieldResolver(() => Staff)
-  async teacher(@Root() course: Course, @Ctx() ctx: RequestContext): Promise<Staff> {
+  async teacher(
+    @Root() course: Course | CourseRow,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Staff | null> {
+    if (!(course instanceof Course)) return course.teacher;
     return (await ctx.loaders.staff.load(course.teacher.id))!;
   }
 

@@ -11,6 +11,7 @@ import { audit } from '../audit/audit.js';
 import { publishRightsChanged } from '../../events/rights.js';
 import type { Scope } from '../../scope.js';
 import type { CourseInput, CreateCourseInput } from './school.inputs.js';
+import { readCourses, type CourseRow } from './course.read.js';
 
 function checkHours(hours: number): number {
   if (!Number.isFinite(hours) || hours <= 0 || hours > 40 || Math.round(hours * 2) !== hours * 2) {
@@ -65,26 +66,19 @@ export class CourseService {
     private readonly subjects: SubjectService,
   ) {}
 
+  /** One statement, whatever the number of courses (the read model, decision 50). */
   async list(
     scope: Scope,
     filter: { academicYearId?: string | null; classGroupId?: string | null },
     today: string,
-  ) {
+  ): Promise<CourseRow[]> {
     policy.require(scope.viewer, Permission.StructureRead);
-    const where: Record<string, unknown> = { school: scope.viewer.schoolId };
-    if (filter.classGroupId) {
-      where.classGroup = parseId('classGroupId', filter.classGroupId);
-    } else {
-      const year = filter.academicYearId
-        ? await this.calendar.year(scope, filter.academicYearId)
-        : await this.calendar.currentYear(scope, today);
-      if (!year) return [];
-      where.academicYear = year.id;
-    }
-    return scope.em.find(Course, where, {
-      populate: ['classGroup', 'subject'],
-      orderBy: { classGroup: { grade: 'asc', letter: 'asc' }, subject: { name: 'asc' } },
-    });
+    const classId = filter.classGroupId ? parseId('classGroupId', filter.classGroupId) : null;
+    const yearId =
+      !classId && filter.academicYearId
+        ? (await this.calendar.year(scope, filter.academicYearId)).id
+        : null;
+    return readCourses(scope.em, scope.viewer.schoolId, today, { classId, yearId });
   }
 
   async create(scope: Scope, input: CreateCourseInput): Promise<Course> {

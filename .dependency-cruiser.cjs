@@ -24,7 +24,9 @@ const AREA_ARROWS = {
   access: ['audit', 'people', 'school'],
   // announcements, notifications, weekly-reports → people, school (journal): their tables name
   // people, classes and lessons; the facts they need (audiences, the journal's week) are read in SQL.
-  announcements: ['people', 'school'],
+  // announcements → messaging: an announcement's files are claimed from messaging's attachment
+  // store (claimUploads) and described by its AttachmentInfo type.
+  announcements: ['people', 'school', 'messaging'],
   audit: ['school'],
   // cancelled-days → audit: declarations and posted work are audited with the audit area's
   // writer; classes, pupils, lessons and people are read in SQL (decision 45). → messaging: the

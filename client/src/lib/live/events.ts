@@ -200,6 +200,8 @@ function change(type: LiveEventType, p: Fields): LiveChange | null {
     case 'REMOTE_WORK_POSTED':
     case 'REMOTE_TASK_CHECKED':
     case 'REPORT_VIEW_CHANGED':
+    case 'CONTROL_CHECKED':
+    case 'CONTROL_REMARK':
     case 'PROBE':
       return null;
   }

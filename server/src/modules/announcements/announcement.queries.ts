@@ -93,6 +93,10 @@ const ITEM = `json_build_object(
   'authorName', au.last_name || ' ' || au.first_name || coalesce(' ' || au.middle_name, ''),
   'audience', a.audience, 'className', cg.grade || cg.letter, 'grade', a.grade,
   'title', a.title, 'body', a.body, 'repliesAllowed', a.replies_allowed,
+  'attachments', (select coalesce(json_agg(json_build_object('id', f.id::text, 'name', f.name,
+      'contentType', f.content_type, 'size', f.size) order by aa.position), '[]'::json)
+    from announcement_attachment aa join attachment f on f.id = aa.attachment_id
+   where aa.announcement_id = a.id),
   'ackRequired', a.ack_required, 'at', a.created_at, 'mine', a.author_id = v.me,
   'readAt', r.read_at, 'acknowledgedAt', r.acknowledged_at, 'remindedAt', a.reminded_at,
   'recipients', s.total,

@@ -5,6 +5,7 @@ import { badInput, conflict, DomainError } from '../../errors.js';
 import { publish } from '../../events/outbox.js';
 import { intInRange, parseId, requiredText } from '../../graphql/validate.js';
 import type { Scope } from '../../scope.js';
+import { claimUploads } from '../messaging/attachments.js';
 import { AnnouncementAudience } from './announcement.entity.js';
 import { AUDIENCE, page, readers, targets, type Target } from './announcement.queries.js';
 import type {
@@ -64,6 +65,7 @@ export class AnnouncementService {
     const title = requiredText('title', input.title, TITLE_MAX);
     const body = requiredText('body', input.body, BODY_MAX);
     const target = await allowedTarget(em, viewer, today, input);
+    const files = fileIds(input.attachmentIds);
     const id = await em.transactional(async (tem) => {
       const [a] = await tem.execute<{ id: number }[]>(
         `insert into announcement (school_id, author_id, audience, class_group_id, grade, title,
@@ -88,6 +90,7 @@ export class AnnouncementService {
       if (people.length === 0) {
         throw badInput('audience', 'EMPTY_AUDIENCE', 'Nobody is in this audience today');
       }
+      await attachFiles(tem, viewer, a.id, files);
       await publish(tem, viewer.schoolId, [
         {
           type: AnnouncementEvent.POSTED,
@@ -273,4 +276,26 @@ async function allowedTarget(
 
 function audienceParams(viewer: Viewer, today: string, t: Target): unknown[] {
   return [viewer.schoolId, today, t.audience, t.classGroupId, t.grade, viewer.personId];
+}
+
+/** An announcement carries at most this many files. */
+const MAX_FILES = 10;
+
+function fileIds(ids: string[]): number[] {
+  const parsed = [...new Set(ids.map((id, i) => parseId(`attachmentIds.${i}`, id)))];
+  if (parsed.length > MAX_FILES) {
+    throw badInput('attachmentIds', 'TOO_MANY', `At most ${MAX_FILES} files`);
+  }
+  return parsed;
+}
+
+/** The author's uploads claimed all or none (messaging's store) and linked in their order. */
+async function attachFiles(em: EntityManager, viewer: Viewer, id: number, files: number[]) {
+  if (files.length === 0) return;
+  await claimUploads(em, viewer, files, 'attachmentIds');
+  await em.execute(
+    `insert into announcement_attachment (attachment_id, announcement_id, position)
+     select x.id, ?, x.n - 1 from unnest(?::int[]) with ordinality x(id, n)`,
+    [id, `{${files.join(',')}}`],
+  );
 }

@@ -1,4 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { AttachmentInfo } from '../messaging/messaging.types.js';
 import { AnnouncementAudience } from './announcement.entity.js';
 
 registerEnumType(AnnouncementAudience, {
@@ -20,6 +21,11 @@ export class PostAnnouncementInput {
   repliesAllowed!: boolean;
   @Field({ defaultValue: false, description: 'Whether recipients are asked to acknowledge it' })
   ackRequired!: boolean;
+  @Field(() => [ID], {
+    defaultValue: [],
+    description: 'The author’s uploads (POST /files) to attach, in order',
+  })
+  attachmentIds!: string[];
 }
 
 @ObjectType({ description: 'An audience the viewer may post to' })
@@ -49,6 +55,8 @@ export class AnnouncementInfo {
   @Field(() => Int, { nullable: true }) grade!: number | null;
   @Field() title!: string;
   @Field() body!: string;
+  @Field(() => [AttachmentInfo], { description: 'Its files (author and recipients read them)' })
+  attachments!: AttachmentInfo[];
   @Field() repliesAllowed!: boolean;
   @Field() ackRequired!: boolean;
   @Field() at!: Date;

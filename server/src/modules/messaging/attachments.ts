@@ -169,6 +169,11 @@ export const ATTACHMENT_LINKS: Record<string, string> = {
                           where sm.subgroup_id = co.subgroup_id and sm.pupil_id = e.pupil_id))
                     and (e.pupil_id = v.me or exists (select 1 from guardianship gs
                           where gs.pupil_id = e.pupil_id and gs.guardian_id = v.me)))))`,
+  // An announcement's files (modules/announcements): its author and its recipients.
+  announcement: `exists (select 1 from announcement_attachment aa
+     join announcement an on an.id = aa.announcement_id
+    where aa.attachment_id = a.id and (an.author_id = v.me or exists (
+      select 1 from announcement_recipient r where r.announcement_id = an.id and r.person_id = v.me)))`,
 };
 
 export interface ReadableFile {

@@ -2,7 +2,6 @@ import { badInput } from '../../errors.js';
 import {
   DIMENSIONS,
   FACT_COLUMNS,
-  FACT_LETTER,
   FACTS,
   MEASURES,
   PARTIALS,
@@ -11,6 +10,8 @@ import {
   ReportMeasure,
   factHas,
   type FactColumn,
+  type FactSource,
+  type PartialName,
   type ValueKind,
 } from './report.model.js';
 import type { ReportFilterInput, ReportSpec } from './report.inputs.js';
@@ -207,20 +208,65 @@ class Sql {
   }
 }
 
-function factSelect(fact: ReportFact, ctx: CompileContext, q: Sql): string {
-  const def = FACTS[fact];
+/** What each branch of the statement needs to know of the spec. */
+interface Branching {
+  keys: string[];
+  filters: ReportFilterInput[];
+  /** The partials the measures read. */
+  partials: PartialName[];
+  /** The facts whose measures count pupils (their partials stay per pupil). */
+  perPupil: Set<ReportFact>;
+}
+
+/**
+ * One branch: a source's rows (with the viewer's row filter and the spec's filters) summed into
+ * partials per group of the view's dimensions, and per pupil where a measure counts pupils.
+ */
+function sourceSelect(
+  fact: ReportFact,
+  source: FactSource,
+  b: Branching,
+  ctx: CompileContext,
+  q: Sql,
+): string {
   const cols = (Object.keys(FACT_COLUMNS) as FactColumn[]).map(
-    (c) => `${def.columns[c] ?? `null::${FACT_COLUMNS[c]}`} as ${c}`,
+    (c) => `${source.columns[c] ?? `null::${FACT_COLUMNS[c]}`} as ${c}`,
   );
   const values = { school: ctx.schoolId, today: ctx.today };
-  const where = q.add(
-    def.where,
-    def.params.map((p) => values[p]),
-  );
+  const params = source.params.map((p) => values[p]);
+  const from = q.add(source.from, params.slice(0, count(source.from)));
+  const where = q.add(source.where, params.slice(count(source.from)));
   const scope = q.add(ctx.scope.sql, ctx.scope.params);
-  return `select '${FACT_LETTER[fact]}'::text as k, ${cols.join(', ')}
-    from ${def.from}
-   where ${where} and ${scope}`;
+  const filters = b.filters.map((f) => filterSql(f, q));
+  const who = b.perPupil.has(fact) ? 'coalesce(f.pupil_id, 0)' : '0';
+  const partials = b.partials.map(
+    (name) => `${source.partials[name] ?? `null::${PARTIALS[name].type}`} as ${name}`,
+  );
+  const outputs = [...b.keys.map((k, i) => `${k} as d${i}`), `${who} as w`, ...partials];
+  const groups = Array.from({ length: b.keys.length + 1 }, (_, i) => i + 1);
+  return `select ${outputs.join(', ')}
+    from (select ${cols.join(', ')}
+      from ${from}
+     where ${where} and ${scope}) f${filters.length ? `\n   where ${filters.join(' and ')}` : ''}
+   group by ${groups.join(', ')}`;
+}
+
+const count = (text: string) => text.split('?').length - 1;
+
+/** The sources of a fact for this spec (the alternative when a dimension needs it). */
+function sourcesOf(fact: ReportFact, used: ReportDimension[]): readonly FactSource[] {
+  const def = FACTS[fact];
+  const alt = def.alternatives?.find((a) =>
+    used.some((d) => a.when.includes(DIMENSIONS[d].column)),
+  );
+  return alt ? alt.sources : def.sources;
+}
+
+/** How partials of several branches (and pupils) merge into a group's. */
+function merged(name: PartialName): string {
+  const merge = PARTIALS[name].merge;
+  if (merge === 'count') return `coalesce(sum(f.${name}), 0) as ${name}`;
+  return `${merge}(f.${name}) as ${name}`;
 }
 
 function filterSql(f: ReportFilterInput, q: Sql): string {
@@ -247,13 +293,23 @@ export function compileReport(spec: ReportSpec, ctx: CompileContext): CompiledRe
   const q = new Sql();
 
   const facts = [...new Set(measures.map((m) => MEASURES[m].fact))];
-  const union = facts.map((fact) => factSelect(fact, ctx, q)).join('\n  union all\n  ');
-  const where = filters.map((f) => filterSql(f, q));
+  const used = [...dims, ...filters.map((f) => f.dimension)];
+  const branching: Branching = {
+    keys: dims.map((dim) => DIMENSIONS[dim].key),
+    filters,
+    partials: (Object.keys(PARTIALS) as PartialName[]).filter((name) =>
+      measures.some((m) => new RegExp(`\\bp\\.${name}\\b`).test(MEASURES[m].sql)),
+    ),
+    perPupil: new Set(measures.filter((m) => MEASURES[m].perPupil).map((m) => MEASURES[m].fact)),
+  };
+  const union = facts
+    .flatMap((fact) => sourcesOf(fact, used).map((s) => sourceSelect(fact, s, branching, ctx, q)))
+    .join('\n  union all\n  ');
 
-  const keys = dims.map((d) => DIMENSIONS[d].key);
+  const keys = dims.map((_, i) => `f.d${i}`);
   const rowKeys = keys.slice(0, rows.length);
   const colKeys = keys.slice(rows.length);
-  const who = 'coalesce(f.pupil_id, 0)';
+  const who = 'f.w';
   const sets = column
     ? [[...keys, who], [...rowKeys, who], [...colKeys, who], [who]]
     : dims.length
@@ -269,7 +325,7 @@ export function compileReport(spec: ReportSpec, ctx: CompileContext): CompiledRe
   };
   const g = dims.length ? `grouping(${keys.join(', ')})` : '0';
   const d = dims.map((_, i) => `d${i}`);
-  const partials = Object.entries(PARTIALS).map(([name, expr]) => `${expr} as ${name}`);
+  const partials = branching.partials.map(merged);
 
   const labelJoins: string[] = [];
   const labels = dims.map((dim, i) => {
@@ -292,9 +348,7 @@ export function compileReport(spec: ReportSpec, ctx: CompileContext): CompiledRe
   const limit = spec.limit ?? MAX_ROWS;
 
   const sql = `with f as (
-  select * from (
   ${union}
-  ) f${where.length ? `\n  where ${where.join(' and ')}` : ''}
 ), p as (
   select ${[`${g} as g`, ...keys.map((k, i) => `${k} as d${i}`), ...partials].join(',\n    ')}
     from f

@@ -97,6 +97,8 @@ export const FACT_COLUMNS = {
   held: 'boolean',
   no_topic: 'boolean',
   no_homework: 'boolean',
+  /** How many places a row of the seats stands for (lists counted by enrolment, not by pupil). */
+  places: 'bigint',
 } as const;
 export type FactColumn = keyof typeof FACT_COLUMNS;
 
@@ -118,78 +120,241 @@ const COURSE_JOIN = `join course co on co.id = l.course_id join class_group cg o
 /** A mark entered later than the day after its lesson (school's time zone) is a late entry. */
 export const LATE_AFTER_DAYS = 1;
 
-export interface FactDef {
-  /** SQL for each column this fact has; the rest are null. */
+/** The partial sums a measure is written over (`p.<name>`), and how partials of groups merge. */
+export const PARTIALS = {
+  m_n: { type: 'bigint', merge: 'count' },
+  m_sn: { type: 'bigint', merge: 'count' },
+  m_s: { type: 'bigint', merge: 'sum' },
+  m_ws: { type: 'numeric', merge: 'sum' },
+  m_w: { type: 'numeric', merge: 'sum' },
+  m_5: { type: 'bigint', merge: 'count' },
+  m_4: { type: 'bigint', merge: 'count' },
+  m_3: { type: 'bigint', merge: 'count' },
+  m_2: { type: 'bigint', merge: 'count' },
+  m_late: { type: 'bigint', merge: 'count' },
+  p_all: { type: 'bigint', merge: 'count' },
+  p_n: { type: 'bigint', merge: 'count' },
+  p_min: { type: 'int', merge: 'min' },
+  p_5: { type: 'bigint', merge: 'count' },
+  p_4: { type: 'bigint', merge: 'count' },
+  p_3: { type: 'bigint', merge: 'count' },
+  p_2: { type: 'bigint', merge: 'count' },
+  s_n: { type: 'bigint', merge: 'count' },
+  s_code: { type: 'bigint', merge: 'count' },
+  s_abs: { type: 'bigint', merge: 'count' },
+  l_held: { type: 'bigint', merge: 'count' },
+  l_cancelled: { type: 'bigint', merge: 'count' },
+  l_no_topic: { type: 'bigint', merge: 'count' },
+  l_no_homework: { type: 'bigint', merge: 'count' },
+} as const satisfies Record<string, { type: string; merge: 'count' | 'sum' | 'min' }>;
+export type PartialName = keyof typeof PARTIALS;
+
+/**
+ * One source of a fact's rows. Its rows are summed into partials per group (and pupil, where a
+ * measure judges pupils) inside the statement's branch for the source, before anything else.
+ */
+export interface FactSource {
+  /** SQL for each column this source has; the rest are null. */
   columns: Partial<Record<FactColumn, string>>;
   /** From and joins; `co` (course) must be there, the viewer's scope is written against it. */
   from: string;
-  /** Conditions; `?` takes, in order, the parameters `params` names. */
+  /** Conditions; every `?` of `from`, then of `where`, takes in order a parameter `params` names. */
   where: string;
   params: readonly ('school' | 'today')[];
+  /** The partials this source gives, as aggregates over its rows `f`; the others are null. */
+  partials: Partial<Record<PartialName, string>>;
 }
+
+export interface FactDef {
+  /** The sources that together make the fact's rows. */
+  sources: readonly FactSource[];
+  /** Sources used instead when the spec splits or filters by one of these columns (first first). */
+  alternatives?: readonly { when: readonly FactColumn[]; sources: readonly FactSource[] }[];
+}
+
+/** A pupil is on a subgroup's course's list only while a member (the member row is unique). */
+const SUBGROUP_MEMBER = `left join subgroup_member sm on sm.subgroup_id = co.subgroup_id and sm.pupil_id = `;
+const ON_LIST = '(co.subgroup_id is null or sm.id is not null)';
+/** Held lessons up to today, by school (the lesson index is school first). */
+const HELD = `l.school_id = ? and not l.cancelled and l.date <= ?::date`;
+const SEAT_COLUMNS = { ...COURSE_COLUMNS, period_id: 'sp.id', date: 'l.date' } as const;
+
+/** Each pupil on the list of each held lesson of their class's course, on a day enrolled. */
+const SEAT_LIST = `lesson l ${COURSE_JOIN}
+      join enrollment e on e.class_group_id = co.class_group_id and e.starts_on <= l.date
+       and (e.ends_on is null or e.ends_on >= l.date)`;
+
+/**
+ * The places of held lessons without the pupils: each lesson's list counted from the class's
+ * enrolments grouped by their dates (and, for a subgroup's course, the subgroup's members), so a
+ * lesson is one row per group of enrolments, not one per pupil.
+ */
+const SEAT_LISTS: FactSource = {
+  columns: { ...SEAT_COLUMNS, places: 'e.n' },
+  from: `lesson l ${COURSE_JOIN}
+      join (select e.class_group_id, e.starts_on, e.ends_on, 0 as subgroup_id, count(*) as n
+              from enrollment e where e.school_id = ? group by 1, 2, 3
+            union all
+            select e.class_group_id, e.starts_on, e.ends_on, sm.subgroup_id, count(*)
+              from enrollment e join subgroup_member sm on sm.pupil_id = e.pupil_id
+             where e.school_id = ? and sm.school_id = ? group by 1, 2, 3, 4) e
+        on e.class_group_id = co.class_group_id and e.subgroup_id = coalesce(co.subgroup_id, 0)
+       and e.starts_on <= l.date and (e.ends_on is null or e.ends_on >= l.date) ${LESSON_PERIOD}`,
+  where: HELD,
+  params: ['school', 'school', 'school', 'school', 'today'],
+  partials: { s_n: 'sum(f.places)::bigint' },
+};
+
+/** Attendance entries on places (an entry of a pupil then on the lesson's list). */
+const ABSENCES: FactSource = {
+  columns: {
+    ...SEAT_COLUMNS,
+    pupil_id: 'a.pupil_id',
+    code_id: 'a.code_id',
+    absent: `ac.kind <> 'LATE'`,
+  },
+  from: `attendance a join lesson l on l.id = a.lesson_id ${COURSE_JOIN}
+      join attendance_code ac on ac.id = a.code_id ${SUBGROUP_MEMBER}a.pupil_id ${LESSON_PERIOD}`,
+  where: `a.school_id = ? and a.code_id is not null and ${HELD} and ${ON_LIST}
+      and exists (select 1 from enrollment e where e.class_group_id = co.class_group_id
+        and e.pupil_id = a.pupil_id and e.starts_on <= l.date and (e.ends_on is null or e.ends_on >= l.date))`,
+  params: ['school', 'school', 'today'],
+  partials: { s_code: 'count(*)', s_abs: 'count(*) filter (where f.absent)' },
+};
 
 export const FACTS: Record<ReportFact, FactDef> = {
   [ReportFact.LESSON_MARKS]: {
-    columns: {
-      ...COURSE_COLUMNS,
-      period_id: 'sp.id',
-      date: 'l.date',
-      pupil_id: 'm.pupil_id',
-      work_type_id: 'm.work_type_id',
-      score: 'm.score',
-      weight: 'w.weight',
-      // Entered: the mark's `create` in the journal's history (audit_event), else the row's time.
-      late: `(coalesce((select min(a.at) from audit_event a where a.entity = 'mark' and a.entity_id = m.id and a.action = 'create'), m.created_at) at time zone sc.time_zone)::date > l.date + ${LATE_AFTER_DAYS}`,
-    },
-    from: `mark m join lesson l on l.id = m.lesson_id ${COURSE_JOIN}
-      join work_type w on w.id = m.work_type_id join school sc on sc.id = m.school_id ${LESSON_PERIOD}`,
-    where: 'm.school_id = ? and m.removed_at is null',
-    params: ['school'],
+    sources: [
+      {
+        columns: {
+          ...COURSE_COLUMNS,
+          period_id: 'sp.id',
+          date: 'l.date',
+          pupil_id: 'm.pupil_id',
+          work_type_id: 'm.work_type_id',
+          score: 'm.score',
+          weight: 'w.weight',
+          // Entered: the mark's first `create` in the journal's history, else the row's time.
+          late: `(coalesce(ae.at, m.created_at) at time zone sc.time_zone)::date > l.date + ${LATE_AFTER_DAYS}`,
+        },
+        // The history is read once, grouped by mark, and joined (not asked per mark); the join
+        // goes when no late entries are asked (the planner removes a left join to unique rows).
+        from: `mark m join lesson l on l.id = m.lesson_id ${COURSE_JOIN}
+      join work_type w on w.id = m.work_type_id join school sc on sc.id = m.school_id ${LESSON_PERIOD}
+      left join (select a.entity_id, min(a.at) as at from audit_event a
+        where a.school_id = ? and a.entity = 'mark' and a.action = 'create' group by a.entity_id) ae
+        on ae.entity_id = m.id`,
+        where: 'm.school_id = ? and l.school_id = ? and m.removed_at is null',
+        params: ['school', 'school', 'school'],
+        partials: {
+          m_n: 'count(*)',
+          m_sn: 'count(f.score)',
+          m_s: 'sum(f.score)',
+          m_ws: 'sum(f.score * f.weight)',
+          m_w: 'sum(f.weight) filter (where f.score is not null)',
+          m_5: 'count(*) filter (where f.score = 5)',
+          m_4: 'count(*) filter (where f.score = 4)',
+          m_3: 'count(*) filter (where f.score = 3)',
+          m_2: 'count(*) filter (where f.score <= 2)',
+          m_late: 'count(*) filter (where f.late)',
+        },
+      },
+    ],
   },
   [ReportFact.PERIOD_MARKS]: {
-    columns: {
-      ...COURSE_COLUMNS,
-      period_id: 'pm.period_id',
-      pupil_id: 'pm.pupil_id',
-      score: `case when pm.value ~ '^[0-9]{1,2}$' then pm.value::int end`,
-    },
-    from: `period_mark pm join course co on co.id = pm.course_id join class_group cg on cg.id = co.class_group_id`,
-    where: 'pm.school_id = ? and pm.value is not null',
-    params: ['school'],
+    sources: [
+      {
+        columns: {
+          ...COURSE_COLUMNS,
+          period_id: 'pm.period_id',
+          pupil_id: 'pm.pupil_id',
+          score: `case when pm.value ~ '^[0-9]{1,2}$' then pm.value::int end`,
+        },
+        from: `period_mark pm join course co on co.id = pm.course_id join class_group cg on cg.id = co.class_group_id`,
+        where: 'pm.school_id = ? and pm.value is not null',
+        params: ['school'],
+        partials: {
+          p_all: 'count(*)',
+          p_n: 'count(f.score)',
+          p_min: 'min(f.score)',
+          p_5: 'count(*) filter (where f.score = 5)',
+          p_4: 'count(*) filter (where f.score = 4)',
+          p_3: 'count(*) filter (where f.score = 3)',
+          p_2: 'count(*) filter (where f.score <= 2)',
+        },
+      },
+    ],
   },
+  // A place in a held lesson: a pupil on the lesson's list (enrolled in the course's class that
+  // day and, for a subgroup's course, a member), as the journal page lists them. The places are
+  // counted without the attendance, and the entries on places counted apart (an entry joined to
+  // its place): the join of every place to the attendance was most of the statement's time.
   [ReportFact.SEATS]: {
-    columns: {
-      ...COURSE_COLUMNS,
-      period_id: 'sp.id',
-      date: 'l.date',
-      pupil_id: 'e.pupil_id',
-      code_id: 'a.code_id',
-      absent: `coalesce(ac.kind <> 'LATE', false)`,
-    },
-    // A pupil has a place in a held lesson of their class's course on a day they were enrolled,
-    // and for a subgroup's course only while a member (as the journal page lists them).
-    from: `lesson l ${COURSE_JOIN}
-      join enrollment e on e.class_group_id = co.class_group_id and e.starts_on <= l.date
-       and (e.ends_on is null or e.ends_on >= l.date)
+    sources: [SEAT_LISTS, ABSENCES],
+    alternatives: [
+      // Split by attendance code, a place without an entry is in the group «none»: every place
+      // joined to its entry.
+      {
+        when: ['code_id'],
+        sources: [
+          {
+            columns: {
+              ...SEAT_COLUMNS,
+              pupil_id: 'e.pupil_id',
+              code_id: 'a.code_id',
+              absent: `coalesce(ac.kind <> 'LATE', false)`,
+            },
+            from: `${SEAT_LIST} ${SUBGROUP_MEMBER}e.pupil_id
       left join attendance a on a.lesson_id = l.id and a.pupil_id = e.pupil_id and a.code_id is not null
       left join attendance_code ac on ac.id = a.code_id ${LESSON_PERIOD}`,
-    where: `l.school_id = ? and not l.cancelled and l.date <= ?::date
-      and (co.subgroup_id is null or exists (select 1 from subgroup_member sm
-            where sm.subgroup_id = co.subgroup_id and sm.pupil_id = e.pupil_id))`,
-    params: ['school', 'today'],
+            where: `${HELD} and ${ON_LIST}`,
+            params: ['school', 'today'],
+            partials: {
+              s_n: 'count(*)',
+              s_code: 'count(f.code_id)',
+              s_abs: 'count(*) filter (where f.absent)',
+            },
+          },
+        ],
+      },
+      // By pupil: each pupil's places.
+      {
+        when: ['pupil_id'],
+        sources: [
+          {
+            columns: { ...SEAT_COLUMNS, pupil_id: 'e.pupil_id' },
+            from: `${SEAT_LIST} ${SUBGROUP_MEMBER}e.pupil_id ${LESSON_PERIOD}`,
+            where: `${HELD} and ${ON_LIST}`,
+            params: ['school', 'today'],
+            partials: { s_n: 'count(*)' },
+          },
+          ABSENCES,
+        ],
+      },
+    ],
   },
   [ReportFact.LESSONS]: {
-    columns: {
-      ...COURSE_COLUMNS,
-      period_id: 'sp.id',
-      date: 'l.date',
-      held: 'not l.cancelled',
-      no_topic: `not l.cancelled and coalesce(btrim(l.topic), '') = ''`,
-      no_homework: `not l.cancelled and coalesce(btrim(l.homework), '') = ''`,
-    },
-    from: `lesson l ${COURSE_JOIN} ${LESSON_PERIOD}`,
-    where: 'l.school_id = ? and l.date <= ?::date',
-    params: ['school', 'today'],
+    sources: [
+      {
+        columns: {
+          ...COURSE_COLUMNS,
+          period_id: 'sp.id',
+          date: 'l.date',
+          held: 'not l.cancelled',
+          no_topic: `not l.cancelled and coalesce(btrim(l.topic), '') = ''`,
+          no_homework: `not l.cancelled and coalesce(btrim(l.homework), '') = ''`,
+        },
+        from: `lesson l ${COURSE_JOIN} ${LESSON_PERIOD}`,
+        where: 'l.school_id = ? and l.date <= ?::date',
+        params: ['school', 'today'],
+        partials: {
+          l_held: 'count(*) filter (where f.held)',
+          l_cancelled: 'count(*) filter (where not f.held)',
+          l_no_topic: 'count(*) filter (where f.no_topic)',
+          l_no_homework: 'count(*) filter (where f.no_homework)',
+        },
+      },
+    ],
   },
 };
 
@@ -330,48 +495,11 @@ export const DIMENSIONS: Record<ReportDimension, DimensionDef> = {
   },
 };
 
-/**
- * Partial sums per group and pupil (the inner level of the statement), each over one fact.
- * Measures are written over these, so that pupil measures can ask about each pupil's marks.
- */
-export const PARTIALS: Record<string, string> = {
-  m_n: `count(*) filter (where f.k = 'M')`,
-  m_sn: `count(f.score) filter (where f.k = 'M')`,
-  m_s: `sum(f.score) filter (where f.k = 'M')`,
-  m_ws: `sum(f.score * f.weight) filter (where f.k = 'M' and f.score is not null)`,
-  m_w: `sum(f.weight) filter (where f.k = 'M' and f.score is not null)`,
-  m_5: `count(*) filter (where f.k = 'M' and f.score = 5)`,
-  m_4: `count(*) filter (where f.k = 'M' and f.score = 4)`,
-  m_3: `count(*) filter (where f.k = 'M' and f.score = 3)`,
-  m_2: `count(*) filter (where f.k = 'M' and f.score <= 2)`,
-  m_late: `count(*) filter (where f.k = 'M' and f.late)`,
-  p_all: `count(*) filter (where f.k = 'P')`,
-  p_n: `count(f.score) filter (where f.k = 'P')`,
-  p_min: `min(f.score) filter (where f.k = 'P')`,
-  p_5: `count(*) filter (where f.k = 'P' and f.score = 5)`,
-  p_4: `count(*) filter (where f.k = 'P' and f.score = 4)`,
-  p_3: `count(*) filter (where f.k = 'P' and f.score = 3)`,
-  p_2: `count(*) filter (where f.k = 'P' and f.score <= 2)`,
-  s_n: `count(*) filter (where f.k = 'S')`,
-  s_code: `count(f.code_id) filter (where f.k = 'S')`,
-  s_abs: `count(*) filter (where f.k = 'S' and f.absent)`,
-  l_held: `count(*) filter (where f.k = 'L' and f.held)`,
-  l_cancelled: `count(*) filter (where f.k = 'L' and not f.held)`,
-  l_no_topic: `count(*) filter (where f.k = 'L' and f.no_topic)`,
-  l_no_homework: `count(*) filter (where f.k = 'L' and f.no_homework)`,
-};
-
-/** The letter each fact's rows carry in column `k`. */
-export const FACT_LETTER: Record<ReportFact, string> = {
-  [ReportFact.LESSON_MARKS]: 'M',
-  [ReportFact.PERIOD_MARKS]: 'P',
-  [ReportFact.SEATS]: 'S',
-  [ReportFact.LESSONS]: 'L',
-};
-
 export interface MeasureDef {
   fact: ReportFact;
   unit: ReportUnit;
+  /** Counts pupils (judged on each pupil's marks): the statement keeps a row per pupil for it. */
+  perPupil?: true;
   /** The aggregate over the pupil level `p`. */
   sql: string;
   ru: string;
@@ -492,6 +620,7 @@ export const MEASURES: Record<ReportMeasure, MeasureDef> = {
   [ReportMeasure.PUPILS_ASSESSED]: {
     fact: ReportFact.PERIOD_MARKS,
     unit: ReportUnit.COUNT,
+    perPupil: true,
     sql: ASSESSED,
     ru: 'Аттестовано учеников',
     en: 'Pupils assessed',
@@ -501,6 +630,7 @@ export const MEASURES: Record<ReportMeasure, MeasureDef> = {
   [ReportMeasure.SUCCESS_RATE_PUPILS]: {
     fact: ReportFact.PERIOD_MARKS,
     unit: ReportUnit.PERCENT,
+    perPupil: true,
     sql: share(pupils('p.p_min >= 3'), ASSESSED),
     ru: 'Успеваемость по ученикам',
     en: 'Success rate by pupils',
@@ -510,6 +640,7 @@ export const MEASURES: Record<ReportMeasure, MeasureDef> = {
   [ReportMeasure.QUALITY_RATE_PUPILS]: {
     fact: ReportFact.PERIOD_MARKS,
     unit: ReportUnit.PERCENT,
+    perPupil: true,
     sql: share(pupils('p.p_min >= 4'), ASSESSED),
     ru: 'Качество знаний по ученикам',
     en: 'Quality rate by pupils',
@@ -533,6 +664,7 @@ export const MEASURES: Record<ReportMeasure, MeasureDef> = {
   [ReportMeasure.EXCELLENT_PUPILS]: {
     fact: ReportFact.PERIOD_MARKS,
     unit: ReportUnit.COUNT,
+    perPupil: true,
     sql: pupils('p.p_min = 5'),
     ru: 'Отличники',
     en: 'Excellent pupils',
@@ -542,6 +674,7 @@ export const MEASURES: Record<ReportMeasure, MeasureDef> = {
   [ReportMeasure.GOOD_PUPILS]: {
     fact: ReportFact.PERIOD_MARKS,
     unit: ReportUnit.COUNT,
+    perPupil: true,
     sql: pupils('p.p_min = 4'),
     ru: 'Хорошисты',
     en: 'Good pupils',
@@ -551,6 +684,7 @@ export const MEASURES: Record<ReportMeasure, MeasureDef> = {
   [ReportMeasure.SINGLE_THREE_PUPILS]: {
     fact: ReportFact.PERIOD_MARKS,
     unit: ReportUnit.COUNT,
+    perPupil: true,
     sql: pupils('p.p_min = 3 and p.p_3 = 1'),
     ru: 'С одной «3»',
     en: 'Pupils with a single «3»',
@@ -560,6 +694,7 @@ export const MEASURES: Record<ReportMeasure, MeasureDef> = {
   [ReportMeasure.FAILING_PUPILS]: {
     fact: ReportFact.PERIOD_MARKS,
     unit: ReportUnit.COUNT,
+    perPupil: true,
     sql: pupils('p.p_min <= 2'),
     ru: 'Неуспевающие',
     en: 'Failing pupils',
@@ -627,4 +762,6 @@ export const MEASURES: Record<ReportMeasure, MeasureDef> = {
 
 /** Whether a fact has what a dimension needs. */
 export const factHas = (fact: ReportFact, dimension: ReportDimension) =>
-  DIMENSIONS[dimension].column in FACTS[fact].columns;
+  [...FACTS[fact].sources, ...(FACTS[fact].alternatives ?? []).flatMap((a) => a.sources)].some(
+    (s) => DIMENSIONS[dimension].column in s.columns,
+  );

@@ -237,6 +237,36 @@ describe('live diary', () => {
     await again.client.dispose();
   });
 
+  it('delivers a school-wide event to the pupils it names, by its list of thousands or of a few', async () => {
+    const { client } = await socketAs('parent');
+    const sub = collect(client, DIARY, { p: ids.child7 });
+    await hear([sub], { pupilId: ids.child7 });
+    const all = (await t.sql<{ id: number }>(`select distinct pupil_id id from enrollment`)).map(
+      (r) => r.id,
+    );
+    const others = all.filter((p) => p !== Number(ids.child7));
+    expect(others.length).toBeGreaterThan(32); // a Set per event, not a scan (live.service.ts)
+    const send = (pupilIds: number[], reason: string) =>
+      t.orm.em
+        .fork()
+        .transactional((tem) =>
+          publish(tem, ids.school, [{ type: 'CANCELLED_DAY', pupilIds, payload: { reason } }]),
+        );
+    await send(others, 'not for this child');
+    await send(others.slice(0, 3), 'nor this');
+    await send([...others, Number(ids.child7)], 'the whole school');
+    await send([Number(ids.child7), ...others.slice(0, 3)], 'four pupils');
+    const got = await sub.until(2);
+    await hear([sub], { pupilId: ids.child7 }); // nothing more was on its way
+    expect(sub.errors).toEqual([]);
+    expect(sub.events.map((e) => JSON.parse(e.payload).reason)).toEqual([
+      'the whole school',
+      'four pupils',
+    ]);
+    expect(got).toHaveLength(2);
+    await client.dispose();
+  });
+
   it('asks a client too far behind to refetch (RESYNC_REQUIRED)', async () => {
     await t.sql(
       `insert into domain_event_horizon (id, pruned_through) values (1, 1000000) on conflict (id) do update set pruned_through = 1000000`,

@@ -501,6 +501,38 @@ describe('live', () => {
     }
   });
 
+  it('evaluates a view once per refresh for all viewers with the same row filter', async () => {
+    const svc = t.app.services.reportViewLive;
+    expect(await waitFor(() => svc.size === 0)).toBe(true);
+    const v = await created(
+      as.director,
+      input({
+        spec: { rows: [], measures: ['MARK_COUNT'] },
+        audience: { staffIds: [who.deputy.id, who.ct.id] },
+      }),
+    );
+    const sockets = await Promise.all(
+      [who.director, who.deputy, who.ct].map((p) => socketAs(p.login)),
+    );
+    const lives = sockets.map((s) => watch(s, v.id));
+    try {
+      expect(await waitFor(() => lives.every((l) => l.totals.length === 1))).toBe(true);
+      expect(svc.size).toBe(3);
+      const before = svc.evaluations;
+      // A mark in 7А: the school's count and the class teacher's (own class) both change.
+      await mark(as.t, L.a, pupils.p2, '5');
+      expect(await waitFor(() => lives.every((l) => l.totals.length === 2))).toBe(true);
+      // One evaluation for the director and the deputy (the school), one for the class teacher.
+      expect(svc.evaluations - before).toBe(2);
+      expect(lives[1].totals).toEqual(lives[0].totals);
+      expect(lives[2].totals[1]).toBe(lives[2].totals[0] + 1);
+      expect(lives[2].totals[1]).toBeLessThan(lives[0].totals[1]);
+    } finally {
+      for (const l of lives) l.dispose();
+      await Promise.all(sockets.map((s) => s.dispose()));
+    }
+  });
+
   it('ends with NOT_FOUND for a viewer taken out of the audience', async () => {
     const v = await created(as.director, input({ audience: { staffIds: [who.deputy.id] } }));
     const socket = await socketAs(who.deputy.login);

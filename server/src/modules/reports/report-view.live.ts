@@ -7,7 +7,7 @@ import { unauthenticated } from '../../errors.js';
 import type { BusEvent, EventBus } from '../../events/event-bus.js';
 import { readRightsChange, RIGHTS_CHANGED } from '../../events/rights.js';
 import type { Scope } from '../../scope.js';
-import { intArray } from './report.access.js';
+import { intArray, reportScope } from './report.access.js';
 import type { ReportSpec } from './report.inputs.js';
 import { MEASURES, ReportFact, type ReportMeasure } from './report.model.js';
 import type { ReportService } from './report.service.js';
@@ -26,16 +26,11 @@ const FACTS_OF: Record<string, readonly ReportFact[]> = {
 
 /** One open `reportView(id)` subscription: a view, for one viewer. */
 interface Watch {
-  viewId: number;
   viewer: Viewer;
-  facts: Set<ReportFact>;
-  /** The courses under the viewer's row filter; null: the whole school. */
-  courses: Set<number> | null;
+  /** The view as this viewer last read it (null until the first read). */
+  view: ReportViewInfo | null;
+  group: Group | null;
   hash: string | null;
-  lastRun: number;
-  timer?: NodeJS.Timeout;
-  running: boolean;
-  dirty: boolean;
   /** Reload the viewer and the view (rights or the audience may have changed) before the next run. */
   recheck: boolean;
   ended: boolean;
@@ -44,19 +39,42 @@ interface Watch {
 }
 
 /**
- * Live saved views (issue 18): each subscription is evaluated for its viewer, under the viewer's
- * own row filter, when it opens and again after a write to the facts it reads in its school (and,
- * for a teacher, in the courses the teacher's filter covers); at most once per `debounceMs` per
- * subscription, and sent only when the result's hash changed. A change of the view (audience,
- * spec) or of the viewer's rights re-checks access: a viewer no longer in the audience gets
- * NOT_FOUND and the subscription ends. One bus listener for the process.
+ * The subscriptions to one version of a view whose viewers have the same row filter: they see the
+ * same result, so it is evaluated once per refresh for all of them (debounced per group).
+ */
+interface Group {
+  key: string;
+  viewId: number;
+  schoolId: number;
+  facts: Set<ReportFact>;
+  /** The courses under the row filter; null: the whole school. */
+  courses: Set<number> | null;
+  watches: Set<Watch>;
+  /** The last result, and whether a write came after it. */
+  last: ReportResult | null;
+  lastRun: number;
+  timer?: NodeJS.Timeout;
+  running: boolean;
+  dirty: boolean;
+}
+
+/**
+ * Live saved views (issue 18): each subscription sees the view under its viewer's own row filter.
+ * Subscriptions to the same version of a view whose viewers have the same row filter form a group
+ * evaluated once per refresh: when the first opens, and again after a write to the facts the view
+ * reads in its school (and, under a teacher's filter, in the courses it covers); at most once per
+ * `debounceMs` per group, each subscriber sent the result only when its hash changed. A change of
+ * the view (audience, spec) or of the viewer's rights re-checks access: a viewer no longer in the
+ * audience gets NOT_FOUND and the subscription ends. One bus listener for the process.
  */
 export class ReportViewLive {
-  /** At most one evaluation per subscription in this time. */
+  /** At most one evaluation per group in this time. */
   debounceMs = 3000;
   /** Waited after the first write, so a batch of writes is evaluated once. */
   settleMs = 200;
-  private readonly watches = new Set<Watch>();
+  /** Report statements run for subscriptions so far (for tests and metrics). */
+  evaluations = 0;
+  private readonly groups = new Map<string, Group>();
 
   constructor(
     private readonly bus: EventBus,
@@ -69,7 +87,9 @@ export class ReportViewLive {
 
   /** How many subscriptions are open in this process (for tests and metrics). */
   get size(): number {
-    return this.watches.size;
+    let n = 0;
+    for (const g of this.groups.values()) n += g.watches.size;
+    return n;
   }
 
   async open(
@@ -79,113 +99,182 @@ export class ReportViewLive {
     if (!viewer) throw unauthenticated();
     const queue = new Queue<ReportViewInfo | Error>(() => this.end(watch));
     const watch: Watch = {
-      viewId: 0,
       viewer,
-      facts: new Set(),
-      courses: null,
+      view: null,
+      group: null,
       hash: null,
-      lastRun: 0,
-      running: false,
-      dirty: false,
       recheck: true,
       ended: false,
       push: (v) => queue.push(v),
       fail: (e) => queue.fail(e),
     };
-    const first = await this.evaluate(watch, id);
-    if (first) watch.push(first);
-    this.watches.add(watch);
+    const em = this.bus.fork();
+    try {
+      const group = await this.recheck(em, watch, id);
+      const fresh = group.last && !group.dirty && !group.running;
+      this.send(watch, fresh ? group.last! : await this.evaluate(em, group));
+    } catch (e) {
+      this.end(watch);
+      throw e;
+    }
     return queue;
   }
 
   private heard(e: BusEvent): void {
-    if (this.watches.size === 0) return;
+    if (this.groups.size === 0) return;
     if (e.type === RIGHTS_CHANGED) return this.rightsChanged(e);
     if (e.type === REPORT_VIEW_CHANGED) {
       const viewId = Number(e.payload.viewId);
-      for (const w of this.watches) if (w.viewId === viewId) this.schedule(w, true, 0);
+      for (const g of this.groups.values()) {
+        if (g.viewId !== viewId) continue;
+        for (const w of g.watches) w.recheck = true;
+        this.schedule(g, 0, true);
+      }
       return;
     }
     const facts = FACTS_OF[e.type];
     if (!facts) return;
-    for (const w of this.watches) {
-      if (w.viewer.schoolId !== e.schoolId || !facts.some((f) => w.facts.has(f))) continue;
-      if (w.courses && (e.courseId == null || !w.courses.has(e.courseId))) continue;
-      this.schedule(w, false, this.settleMs);
+    for (const g of this.groups.values()) {
+      if (g.schoolId !== e.schoolId || !facts.some((f) => g.facts.has(f))) continue;
+      if (g.courses && (e.courseId == null || !g.courses.has(e.courseId))) continue;
+      this.schedule(g, this.settleMs, false);
     }
   }
 
   private rightsChanged(e: BusEvent): void {
     const change = readRightsChange(e.payload);
-    for (const w of this.watches) {
-      if (w.viewer.schoolId !== e.schoolId) continue;
-      const courses = w.courses;
-      if (
-        change.personIds.includes(w.viewer.personId) ||
-        (courses !== null && change.courseIds.some((c) => courses.has(c)))
-      ) {
-        this.schedule(w, true, 0);
+    for (const g of this.groups.values()) {
+      if (g.schoolId !== e.schoolId) continue;
+      const courses = g.courses;
+      const all = courses !== null && change.courseIds.some((c) => courses.has(c));
+      let any = false;
+      for (const w of g.watches) {
+        if (all || change.personIds.includes(w.viewer.personId)) {
+          w.recheck = true;
+          any = true;
+        }
       }
+      if (any) this.schedule(g, 0, true);
     }
   }
 
-  private schedule(w: Watch, recheck: boolean, settle: number): void {
-    w.dirty = true;
-    w.recheck ||= recheck;
-    if (w.timer || w.running || w.ended) return;
-    const wait = Math.max(settle, w.lastRun + (recheck ? 0 : this.debounceMs) - Date.now());
-    w.timer = setTimeout(() => void this.run(w), wait);
+  private schedule(g: Group, settle: number, now: boolean): void {
+    g.dirty = true;
+    if (g.timer || g.running) return;
+    const wait = Math.max(settle, g.lastRun + (now ? 0 : this.debounceMs) - Date.now());
+    g.timer = setTimeout(() => void this.run(g), wait);
   }
 
-  private async run(w: Watch): Promise<void> {
-    w.timer = undefined;
-    w.dirty = false;
-    w.running = true;
+  private async run(g: Group): Promise<void> {
+    g.timer = undefined;
+    g.dirty = false;
+    g.running = true;
     try {
-      const next = await this.evaluate(w, String(w.viewId));
-      if (next && !w.ended) w.push(next);
-    } catch (err) {
-      if (!w.ended) {
-        w.fail(err as Error);
-        this.end(w);
+      const em = this.bus.fork();
+      for (const w of [...g.watches]) {
+        if (!w.recheck) continue;
+        try {
+          const moved = await this.recheck(em, w, String(g.viewId));
+          if (moved !== g) this.schedule(moved, 0, true);
+        } catch (err) {
+          this.failed(w, err as Error);
+        }
       }
+      if (g.watches.size === 0) return;
+      const result = await this.evaluate(em, g);
+      for (const w of g.watches) this.send(w, result);
+    } catch (err) {
+      for (const w of [...g.watches]) this.failed(w, err as Error);
     } finally {
-      w.running = false;
-      if (w.dirty && !w.ended) this.schedule(w, false, 0);
+      g.running = false;
+      if (g.dirty && g.watches.size > 0) this.schedule(g, 0, false);
     }
   }
 
-  /** The view's result for the viewer; null when it is the same as the one sent last. */
-  private async evaluate(w: Watch, id: string): Promise<ReportViewInfo | null> {
-    const em = this.bus.fork();
-    w.lastRun = Date.now();
-    if (w.recheck) {
-      const now = await reloadViewer(em, w.viewer.sessionId);
-      if (!now) throw unauthenticated();
-      w.viewer = now;
-      w.courses = await coursesOf(em, now);
-    }
-    const scope = { em, viewer: w.viewer };
-    const view = await this.views.get(scope, id);
-    w.viewId = Number(view.id);
+  /** Reads the viewer and the view again, and puts the watch in the group they make. */
+  private async recheck(em: EntityManager, w: Watch, id: string): Promise<Group> {
+    const now = await reloadViewer(em, w.viewer.sessionId);
+    if (!now) throw unauthenticated();
+    w.viewer = now;
+    w.view = await this.views.get({ em, viewer: now }, id);
     w.recheck = false;
-    w.facts = new Set(view.spec.measures.map((m: ReportMeasure) => MEASURES[m].fact));
+    const scope = reportScope(now);
+    const key = JSON.stringify([
+      w.view.id,
+      w.view.version,
+      now.schoolId,
+      policy.can(now, Permission.ReportsReadAll),
+      scope,
+    ]);
+    if (w.group?.key === key) return w.group;
+    this.leave(w);
+    let g = this.groups.get(key);
+    if (!g) {
+      g = {
+        key,
+        viewId: Number(w.view.id),
+        schoolId: now.schoolId,
+        facts: new Set(w.view.spec.measures.map((m: ReportMeasure) => MEASURES[m].fact)),
+        courses: await coursesOf(em, now),
+        watches: new Set(),
+        last: null,
+        lastRun: 0,
+        running: false,
+        dirty: false,
+      };
+      this.groups.set(key, g);
+    }
+    g.watches.add(w);
+    w.group = g;
+    return g;
+  }
+
+  /** The group's view for its row filter: one statement, as its first viewer. */
+  private async evaluate(em: EntityManager, g: Group): Promise<ReportResult> {
+    const first = g.watches.values().next().value!;
+    g.lastRun = Date.now();
+    this.evaluations++;
     const [school] = await em.execute<{ time_zone: string }[]>(
       `select time_zone from school where id = ?`,
-      [w.viewer.schoolId],
+      [g.schoolId],
     );
     const today = this.clock.today(school.time_zone);
-    const result = await this.reports.run(scope, view.spec as ReportSpec, today, this.clock.now());
-    const hash = hashOf(view, result);
-    if (hash === w.hash) return null;
+    const scope = { em, viewer: first.viewer };
+    const spec = first.view!.spec as ReportSpec;
+    g.last = await this.reports.run(scope, spec, today, this.clock.now());
+    return g.last;
+  }
+
+  /** Sends the view with the result unless this subscriber saw the same already. */
+  private send(w: Watch, result: ReportResult): void {
+    if (w.ended || !w.view) return;
+    const hash = hashOf(w.view, result);
+    if (hash === w.hash) return;
     w.hash = hash;
-    return { ...view, result };
+    w.push({ ...w.view, result });
+  }
+
+  private failed(w: Watch, err: Error): void {
+    if (w.ended) return;
+    w.fail(err);
+    this.end(w);
+  }
+
+  private leave(w: Watch): void {
+    const g = w.group;
+    if (!g) return;
+    g.watches.delete(w);
+    w.group = null;
+    if (g.watches.size === 0) {
+      clearTimeout(g.timer);
+      g.timer = undefined;
+      this.groups.delete(g.key);
+    }
   }
 
   private end(w: Watch): void {
     w.ended = true;
-    clearTimeout(w.timer);
-    this.watches.delete(w);
+    this.leave(w);
   }
 }
 

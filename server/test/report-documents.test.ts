@@ -248,6 +248,63 @@ describe('reportExport', () => {
   });
 });
 
+const VIEW_EXPORT = `query ($id: ID!, $format: FileFormat!, $lang: Lang!) {
+  reportViewExport(id: $id, format: $format, lang: $lang) { filename contentType base64 } }`;
+
+describe('reportViewExport', () => {
+  it("exports a saved view by id under the reader's own row filter, its name as the title", async () => {
+    const made = await as.director.request<{ createReportView: { id: string } }>(
+      `mutation($i: ReportViewInput!) { createReportView(input: $i) { id } }`,
+      {
+        i: {
+          name: 'Классы за II четверть',
+          description: 'Для совещания',
+          spec: byClass(),
+          audience: { staffIds: [staff.u.id] },
+        },
+      },
+    );
+    expect(made.errors).toBeUndefined();
+    const id = made.data!.createReportView.id;
+    const sheet = async (who: GqlClient) => {
+      const r = await who.request<{ reportViewExport: { filename: string; base64: string } }>(
+        VIEW_EXPORT,
+        { id, format: 'XLSX', lang: 'RU' },
+      );
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.reportViewExport.filename).toBe('Классы-за-II-четверть.xlsx');
+      const ws = (await workbook(Buffer.from(r.data!.reportViewExport.base64, 'base64')))
+        .worksheets[0];
+      const values: unknown[][] = [];
+      ws.eachRow((row) => values.push((row.values as unknown[]).slice(1)));
+      return values;
+    };
+    const director = await sheet(as.director);
+    expect(director.flat()).toEqual(
+      expect.arrayContaining(['Классы за II четверть', 'Для совещания']),
+    );
+    expect(director).toContainEqual(['7А', 7, 4, 0.667]);
+    expect(director).toContainEqual(['7Б', 1, 4, 1]);
+    // The Russian teacher, in the audience, gets the view under own filter: 7А's one Russian mark.
+    const u = await sheet(as.u);
+    expect(u).toContainEqual(['7А', 1, 5, 1]);
+    expect(u.some((v) => v[0] === '7Б')).toBe(false);
+
+    const ask = (who: GqlClient, format = 'XLSX', viewId = id) =>
+      who.request(VIEW_EXPORT, { id: viewId, format, lang: 'RU' });
+    expect(codeOf(await ask(as.t))).toBe('NOT_FOUND');
+    expect(codeOf(await ask(as.director, 'XLSX', '999999'))).toBe('NOT_FOUND');
+    expect((await ask(as.director, 'JSON')).errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'format',
+      reason: 'UNSUPPORTED_FORMAT',
+    });
+    for (const who of ['sysadmin', 'parent', 'pupil']) {
+      expect(codeOf(await ask(as[who]))).toBe('FORBIDDEN');
+    }
+  });
+});
+
 const BUILTIN = `query ($input: BuiltinReportInput!, $lang: Lang!) { builtinReport(input: $input, lang: $lang) {
   kind title schoolName lines generatedAt
   tables { title columns { label unit } rows { cells { text value } } total { cells { text value } } } } }`;

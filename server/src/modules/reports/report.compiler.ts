@@ -229,9 +229,12 @@ function sourceSelect(
   ctx: CompileContext,
   q: Sql,
 ): string {
-  const cols = (Object.keys(FACT_COLUMNS) as FactColumn[]).map(
-    (c) => `${source.columns[c] ?? `null::${FACT_COLUMNS[c]}`} as ${c}`,
-  );
+  const cols = [
+    ...(Object.keys(FACT_COLUMNS) as FactColumn[]).map(
+      (c) => `${source.columns[c] ?? `null::${FACT_COLUMNS[c]}`} as ${c}`,
+    ),
+    ...Object.entries(source.extra ?? {}).map(([name, sql]) => `${sql} as ${name}`),
+  ];
   const values = { school: ctx.schoolId, today: ctx.today };
   const params = source.params.map((p) => values[p]);
   const from = q.add(source.from, params.slice(0, count(source.from)));

@@ -163,6 +163,8 @@ export interface FactSource {
   params: readonly ('school' | 'today')[];
   /** The partials this source gives, as aggregates over its rows `f`; the others are null. */
   partials: Partial<Record<PartialName, string>>;
+  /** Columns of this source's rows only (sums made before its joins), for its partials. */
+  extra?: Record<string, string>;
 }
 
 export interface FactDef {
@@ -183,6 +185,92 @@ const SEAT_COLUMNS = { ...COURSE_COLUMNS, period_id: 'sp.id', date: 'l.date' } a
 const SEAT_LIST = `lesson l ${COURSE_JOIN}
       join enrollment e on e.class_group_id = co.class_group_id and e.starts_on <= l.date
        and (e.ends_on is null or e.ends_on >= l.date)`;
+
+/** The marks' own joins: the lesson (by school), the work type's weight, the history. */
+const MARK_FROM = `mark m join lesson l on l.id = m.lesson_id
+      join work_type w on w.id = m.work_type_id join school sc on sc.id = m.school_id
+      left join (select a.entity_id, min(a.at) as at from audit_event a
+        where a.school_id = ? and a.entity = 'mark' and a.action = 'create' group by a.entity_id) ae
+        on ae.entity_id = m.id`;
+const MARK_WHERE = 'm.school_id = ? and l.school_id = ? and m.removed_at is null';
+/** Entered: the mark's first `create` in the journal's history, else the row's time. */
+const ENTERED_LATE = `(coalesce(ae.at, m.created_at) at time zone sc.time_zone)::date > l.date + ${LATE_AFTER_DAYS}`;
+
+/**
+ * Each mark (for a split by pupil or work type). The history is read once, grouped by mark, and
+ * joined (not asked per mark); the join goes when no late entries are asked (the planner removes
+ * a left join to unique rows whose columns are not used).
+ */
+const MARKS_EACH: FactSource = {
+  columns: {
+    ...COURSE_COLUMNS,
+    period_id: 'sp.id',
+    date: 'l.date',
+    pupil_id: 'm.pupil_id',
+    work_type_id: 'm.work_type_id',
+    score: 'm.score',
+    weight: 'w.weight',
+    late: ENTERED_LATE,
+  },
+  from: `${MARK_FROM} ${COURSE_JOIN} ${LESSON_PERIOD}`,
+  where: MARK_WHERE,
+  params: ['school', 'school', 'school'],
+  partials: {
+    m_n: 'count(*)',
+    m_sn: 'count(f.score)',
+    m_s: 'sum(f.score)',
+    m_ws: 'sum(f.score * f.weight)',
+    m_w: 'sum(f.weight) filter (where f.score is not null)',
+    m_5: 'count(*) filter (where f.score = 5)',
+    m_4: 'count(*) filter (where f.score = 4)',
+    m_3: 'count(*) filter (where f.score = 3)',
+    m_2: 'count(*) filter (where f.score <= 2)',
+    m_late: 'count(*) filter (where f.late)',
+  },
+};
+
+/**
+ * The marks summed per lesson first (a lesson's marks share every other dimension), then the
+ * lessons joined to their courses and periods: the joins and the keys are worked out once per
+ * lesson, not once per mark. Sums the planner finds unused are not computed.
+ */
+const MARKS_BY_LESSON: FactSource = {
+  columns: { ...COURSE_COLUMNS, period_id: 'sp.id', date: 'l.date' },
+  from: `(select l.id, l.course_id, l.date, count(*) as n, count(m.score) as sn, sum(m.score) as s,
+        sum(m.score * w.weight) as ws, sum(w.weight) filter (where m.score is not null) as wsum,
+        count(*) filter (where m.score = 5) as n5, count(*) filter (where m.score = 4) as n4,
+        count(*) filter (where m.score = 3) as n3, count(*) filter (where m.score <= 2) as n2,
+        count(*) filter (where ${ENTERED_LATE}) as nlate
+      from ${MARK_FROM}
+     where ${MARK_WHERE}
+     group by l.id, l.course_id, l.date) l ${COURSE_JOIN} ${LESSON_PERIOD}`,
+  where: 'true',
+  params: ['school', 'school', 'school'],
+  extra: {
+    k_n: 'l.n',
+    k_sn: 'l.sn',
+    k_s: 'l.s',
+    k_ws: 'l.ws',
+    k_w: 'l.wsum',
+    k_5: 'l.n5',
+    k_4: 'l.n4',
+    k_3: 'l.n3',
+    k_2: 'l.n2',
+    k_late: 'l.nlate',
+  },
+  partials: {
+    m_n: 'sum(f.k_n)::bigint',
+    m_sn: 'sum(f.k_sn)::bigint',
+    m_s: 'sum(f.k_s)::bigint',
+    m_ws: 'sum(f.k_ws)',
+    m_w: 'sum(f.k_w)',
+    m_5: 'sum(f.k_5)::bigint',
+    m_4: 'sum(f.k_4)::bigint',
+    m_3: 'sum(f.k_3)::bigint',
+    m_2: 'sum(f.k_2)::bigint',
+    m_late: 'sum(f.k_late)::bigint',
+  },
+};
 
 /**
  * The places of held lessons without the pupils: each lesson's list counted from the class's
@@ -224,42 +312,8 @@ const ABSENCES: FactSource = {
 
 export const FACTS: Record<ReportFact, FactDef> = {
   [ReportFact.LESSON_MARKS]: {
-    sources: [
-      {
-        columns: {
-          ...COURSE_COLUMNS,
-          period_id: 'sp.id',
-          date: 'l.date',
-          pupil_id: 'm.pupil_id',
-          work_type_id: 'm.work_type_id',
-          score: 'm.score',
-          weight: 'w.weight',
-          // Entered: the mark's first `create` in the journal's history, else the row's time.
-          late: `(coalesce(ae.at, m.created_at) at time zone sc.time_zone)::date > l.date + ${LATE_AFTER_DAYS}`,
-        },
-        // The history is read once, grouped by mark, and joined (not asked per mark); the join
-        // goes when no late entries are asked (the planner removes a left join to unique rows).
-        from: `mark m join lesson l on l.id = m.lesson_id ${COURSE_JOIN}
-      join work_type w on w.id = m.work_type_id join school sc on sc.id = m.school_id ${LESSON_PERIOD}
-      left join (select a.entity_id, min(a.at) as at from audit_event a
-        where a.school_id = ? and a.entity = 'mark' and a.action = 'create' group by a.entity_id) ae
-        on ae.entity_id = m.id`,
-        where: 'm.school_id = ? and l.school_id = ? and m.removed_at is null',
-        params: ['school', 'school', 'school'],
-        partials: {
-          m_n: 'count(*)',
-          m_sn: 'count(f.score)',
-          m_s: 'sum(f.score)',
-          m_ws: 'sum(f.score * f.weight)',
-          m_w: 'sum(f.weight) filter (where f.score is not null)',
-          m_5: 'count(*) filter (where f.score = 5)',
-          m_4: 'count(*) filter (where f.score = 4)',
-          m_3: 'count(*) filter (where f.score = 3)',
-          m_2: 'count(*) filter (where f.score <= 2)',
-          m_late: 'count(*) filter (where f.late)',
-        },
-      },
-    ],
+    sources: [MARKS_BY_LESSON],
+    alternatives: [{ when: ['pupil_id', 'work_type_id'], sources: [MARKS_EACH] }],
   },
   [ReportFact.PERIOD_MARKS]: {
     sources: [

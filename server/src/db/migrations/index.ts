@@ -19,6 +19,7 @@ import { Migration20261207110000_duties } from './Migration20261207110000_duties
 import { Migration20261207120000_push } from './Migration20261207120000_push.js';
 import { Migration20261207130000_mail } from './Migration20261207130000_mail.js';
 import { Migration20261207140000_remote_attachments } from './Migration20261207140000_remote_attachments.js';
+import { Migration20261207150000_report_attendance_index } from './Migration20261207150000_report_attendance_index.js';
 import { Migration20261207170000_announcement_attachments } from './Migration20261207170000_announcement_attachments.js';
 /** Every committed migration, in order. Listed explicitly so that tests and the build agree. */
 export const migrationsList = [
@@ -60,6 +61,10 @@ export const migrationsList = [
   {
     name: 'Migration20261207140000_remote_attachments',
     class: Migration20261207140000_remote_attachments,
+  },
+  {
+    name: 'Migration20261207150000_report_attendance_index',
+    class: Migration20261207150000_report_attendance_index,
   },
   {
     name: 'Migration20261207170000_announcement_attachments',

@@ -6,6 +6,7 @@ import express from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
   GraphQLError,
@@ -192,6 +193,9 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
     plugins: [
       ...(armor.plugins as unknown as ApolloServerPlugin<RequestContext>[]),
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      // No cache hints are used; installed implicitly, the cache-control plugin wraps every field's
+      // resolver (schema instrumentation) for nothing (decision 50, docs/PERFORMANCE.md).
+      ApolloServerPluginCacheControlDisabled(),
       metrics.apolloPlugin(),
       {
         // A mutation has committed by the time its answer leaves: wake the other processes.

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { canReadDiary } from '../../auth/records.js';
 import { badInput, notFound, unauthenticated } from '../../errors.js';
 import { parseId } from '../../graphql/validate.js';
+import { prepared } from '../../db/prepared.js';
 import type { Viewer } from '../../auth/viewer.js';
 import type { Scope } from '../../scope.js';
 import { weightedAverage } from '../journal/grading.js';
@@ -106,7 +107,9 @@ export class DiaryService {
     const weekday = (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7;
     const weekStart = addDays(date, -weekday);
     const weekEnd = addDays(weekStart, 6);
-    const [row] = await em.execute<{ pupil: PupilRow | null; days: DiaryWeek['days'] }[]>(
+    // Prepared (decision 22): parsed and planned once per connection, not on every week read.
+    const [row] = await prepared<{ pupil: PupilRow | null; days: DiaryWeek['days'] }>(
+      em,
       WEEK_SQL,
       [weekStart, weekEnd, parseId('pupilId', pupilId), viewer.schoolId, weekStart],
     );

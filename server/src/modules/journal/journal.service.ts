@@ -9,6 +9,7 @@ import {
 } from './journal.access.js';
 import { suggestedMark, weightedAverage } from './grading.js';
 import type { JournalPage } from './journal.types.js';
+import { prepared } from '../../db/prepared.js';
 
 interface PageRow {
   period: { id: number; name: string; startsOn: string; endsOn: string; locked: boolean } | null;
@@ -63,7 +64,8 @@ export class JournalService {
     const course = await requireReadableCourse(em, viewer, courseId);
     const v = viewer!;
     const pid = parseId('periodId', periodId);
-    const [row] = await em.execute<PageRow[]>(PAGE_SQL, [
+    // Prepared (decision 22): the page's statement took longer to plan (~1.5 ms) than to run.
+    const [row] = await prepared<PageRow>(em, PAGE_SQL, [
       pid,
       v.schoolId,
       course.academicYearId,

@@ -46,22 +46,23 @@ export class CourseResolver {
     nullable: true,
     description: 'The subgroup whose journal page this is',
   })
-  async subgroupName(
+  subgroupName(
     @Root() course: Course | CourseRow,
     @Ctx() ctx: RequestContext,
-  ): Promise<string | null> {
+  ): string | null | Promise<string | null> {
+    // Not async: a row's value goes back as it is, so graphql-js has no promise to wait for.
     if (!(course instanceof Course)) return course.subgroupName;
     if (!course.subgroup) return null;
-    return (await ctx.em.findOne(Subgroup, course.subgroup.id))?.name ?? null;
+    return ctx.em.findOne(Subgroup, course.subgroup.id).then((s) => s?.name ?? null);
   }
 
   @FieldResolver(() => Staff)
-  async teacher(
+  teacher(
     @Root() course: Course | CourseRow,
     @Ctx() ctx: RequestContext,
-  ): Promise<Staff | null> {
+  ): Staff | null | Promise<Staff | null> {
     if (!(course instanceof Course)) return course.teacher;
-    return (await ctx.loaders.staff.load(course.teacher.id))!;
+    return ctx.loaders.staff.load(course.teacher.id);
   }
 
   @Mutation(() => Course)

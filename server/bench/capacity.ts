@@ -233,7 +233,13 @@ async function report(clients: Clients[]) {
 }
 
 /** Publishes PROBE events to every subscribed pupil until every socket has received one. */
-async function probeAll(orm: MikroORM, schoolId: number, pupils: number[], clients: Clients[]) {
+async function probeAll(
+  orm: MikroORM,
+  schoolId: number,
+  pupils: number[],
+  clients: Clients[],
+  server: ChildProcess,
+) {
   for (let round = 0; ; round++) {
     const [{ id }] = await orm.em
       .fork()
@@ -246,11 +252,21 @@ async function probeAll(orm: MikroORM, schoolId: number, pupils: number[], clien
       await sleep(200);
       const answers = await Promise.all(
         clients.map((c) =>
-          c.ask<{ missing: number }>({ cmd: 'probed', id: String(BigInt(id) + 1n) }),
+          c.ask<{ missing: number; refused: number; closed: number }>({
+            cmd: 'probed',
+            id: String(BigInt(id) + 1n),
+          }),
         ),
       );
       missing = answers.reduce((n, a) => n + a.missing, 0);
       if (missing === 0) return;
+      if (server.exitCode !== null) throw new Error(`the server exited (${server.exitCode})`);
+      const sum = (k: 'refused' | 'closed') => answers.reduce((n, a) => n + a[k], 0);
+      if (round % 10 === 9) {
+        note(
+          `${missing} sockets wait for a probe; ${sum('refused')} refusals, ${sum('closed')} closed`,
+        );
+      }
     }
     if (round >= 60) throw new Error(`${missing} sockets never received a probe`);
   }
@@ -302,7 +318,7 @@ export async function capacity(): Promise<void> {
       if (failed > 0) throw new Error(`${failed} sockets failed to open`);
       open = step;
       const pupils = [...new Set(subs.slice(0, open).map((s) => s.pupilId))];
-      await probeAll(orm, schoolId, pupils, clients);
+      await probeAll(orm, schoolId, pupils, clients, ours.child);
       const connectMs = Date.now() - started;
       const connectCpu = cpu().ours;
       await report(clients); // the probes' deliveries are not measured

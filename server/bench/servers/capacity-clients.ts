@@ -6,8 +6,9 @@
  * Commands, one JSON line each on stdin; one JSON line answers each on stdout:
  * - `{"cmd":"open","port":N,"subs":[[token,pupilId],…]}`: opens them (at most IN_FLIGHT
  *   handshakes at a time), answers `{"opened":n,"failed":f}` once every one is acknowledged.
- * - `{"cmd":"probed","id":"…"}`: answers `{"missing":n}`, the sockets that have not yet received
- *   the event of that id (or a later one).
+ * - `{"cmd":"probed","id":"…"}`: answers `{"missing":n,"refused":r,"closed":c}`: the sockets that
+ *   have not yet received the event of that id (or a later one), the subscriptions refused so far
+ *   (each subscribed again 1-2 s later), the sockets closed.
  * - `{"cmd":"report"}`: answers the delay of every event received since the last report, from
  *   its `at` (written at commit) to arrival, by type: `{"byType":{"LESSON_UPDATED":[ms,…]},"last":{…}}`
  *   (`last`: the latest arrival of each type, as a delay).
@@ -16,7 +17,7 @@ import readline from 'node:readline';
 import WebSocket from 'ws';
 
 const localAddress = process.argv[3] ?? '127.0.0.1';
-const IN_FLIGHT = 100;
+const IN_FLIGHT = 50;
 const QUERY = `subscription($p:ID!){diaryEvents(pupilId:$p){id type payload at}}`;
 
 interface Next {
@@ -27,6 +28,8 @@ interface Next {
 const sockets: WebSocket[] = [];
 /** The id of the last event each socket received (decimal text; compared by length, then text). */
 const lastId: string[] = [];
+/** Subscriptions the server refused (e.g. its database busy), each subscribed again later. */
+let refused = 0;
 let delays: Record<string, number[]> = {};
 
 const after = (a: string, b: string) => (a.length !== b.length ? a.length > b.length : a >= b);
@@ -40,6 +43,14 @@ function open(port: number, token: string, pupilId: number): Promise<boolean> {
     perMessageDeflate: false,
   });
   sockets.push(ws);
+  const subscribe = () =>
+    ws.send(
+      JSON.stringify({
+        id: '1',
+        type: 'subscribe',
+        payload: { query: QUERY, variables: { p: String(pupilId) } },
+      }),
+    );
   return new Promise((resolve) => {
     ws.on('open', () => ws.send('{"type":"connection_init"}'));
     ws.on('error', () => resolve(false));
@@ -47,14 +58,12 @@ function open(port: number, token: string, pupilId: number): Promise<boolean> {
     ws.on('message', (raw: Buffer) => {
       const msg = JSON.parse(raw.toString()) as Next;
       if (msg.type === 'connection_ack') {
-        ws.send(
-          JSON.stringify({
-            id: '1',
-            type: 'subscribe',
-            payload: { query: QUERY, variables: { p: String(pupilId) } },
-          }),
-        );
+        subscribe();
         resolve(true);
+      } else if (msg.type === 'error') {
+        // As the app's pages do (client/src/lib/live/backoff.ts): again after 1-2 s.
+        refused++;
+        setTimeout(subscribe, 1000 + Math.random() * 1000);
       } else if (msg.type === 'next') {
         const e = msg.payload?.data?.diaryEvents;
         if (!e) return;
@@ -91,7 +100,8 @@ readline.createInterface({ input: process.stdin }).on('line', (line) => {
     | { cmd: 'report' };
   if (m.cmd === 'open') void openAll(m.port, m.subs).then(answer);
   else if (m.cmd === 'probed') {
-    answer({ missing: lastId.filter((id) => !id || !after(id, m.id)).length });
+    const closed = sockets.filter((ws) => ws.readyState !== WebSocket.OPEN).length;
+    answer({ missing: lastId.filter((id) => !id || !after(id, m.id)).length, refused, closed });
   } else {
     const byType = delays;
     delays = {};

@@ -165,7 +165,9 @@ describe('notifications that wait', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 20; i++) {
-      const r = await c.otherParent.request<{ notificationList: Page }>(PAGE, { a: after });
+      const r: { data?: { notificationList: Page } | null } = await c.otherParent.request<{
+        notificationList: Page;
+      }>(PAGE, { a: after });
       expect(r.data!.notificationList.unread).toBe(whole.unread);
       seen.push(...r.data!.notificationList.items.map((x) => x.id));
       after = r.data!.notificationList.nextCursor;

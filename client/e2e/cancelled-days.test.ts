@@ -5,8 +5,16 @@ import { graphql, launchBrowser, openPage, PHONE, screenshot, signInAs } from '.
 /**
  * A frost morning (issue 15): the director declares a cancelled-class day for grades 1–4 from the
  * temperature; the parent of a 3rd-grader, with the diary open on a phone, sees the banner without
- * reloading; the 7th-grader's diary shows none.
+ * reloading; the 7th-grader's diary shows none. Widened to the 7th grade, the algebra teacher sees
+ * the banner live and posts the lesson's material with a file and a task; the parent downloads the
+ * file, the pupil ticks the task, the teacher's table shows it, the journal marks the lesson remote.
  */
+
+/** A 1×1 PNG: the file the teacher attaches. */
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4e10000000049454e44ae426082',
+  'hex',
+);
 
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -38,8 +46,8 @@ async function open(login: string, viewport = PHONE): Promise<Page> {
   return opened.page;
 }
 
-async function openDiary(page: Page): Promise<void> {
-  await page.goto('/diary');
+async function openDiary(page: Page, path = '/diary'): Promise<void> {
+  await page.goto(path);
   await expect
     .poll(() => page.getByTestId('cancelled-day-feed').getAttribute('data-status'), {
       timeout: 20_000,
@@ -81,4 +89,98 @@ describe('cancelled-class day', () => {
     const own = await graphql<{ myCancelledDays: unknown[] }>(pupil7, '{myCancelledDays{id}}');
     expect(own.myCancelledDays).toEqual([]);
   });
+
+  it('goes remote for the 7th grade: material with a file, the download, the tick, the table', async () => {
+    const teacher = await open('teacher');
+    await openDiary(teacher, '/');
+    expect(await teacher.getByTestId('cancelled-day-banner').count()).toBe(0);
+
+    // Widened to the 7th grade: the algebra teacher's lessons of the day go remote.
+    const { cancelledDays } = await graphql<{
+      cancelledDays: { id: string; version: number; temperature: number; windMs: number | null }[];
+    }>(director!, '{cancelledDays{id version temperature windMs}}');
+    const [day] = cancelledDays;
+    await graphql(
+      director!,
+      'mutation($i:UpdateCancelledDayInput!){updateCancelledDay(input:$i){id}}',
+      {
+        i: {
+          id: day.id,
+          version: day.version,
+          grades: [1, 2, 3, 4, 7],
+          reason: 'FROST',
+          temperature: day.temperature,
+          windMs: day.windMs,
+        },
+      },
+    );
+    const banner = teacher.getByTestId('cancelled-day-banner');
+    await banner.waitFor({ timeout: 10_000 });
+    await teacher.getByTestId('cancelled-day-post').click();
+    const lesson = teacher.getByTestId('remote-lesson').filter({ hasText: '7А' }).first();
+    await lesson.waitFor({ timeout: 10_000 });
+    await lesson
+      .locator('[data-testid$="-material-input"]')
+      .fill('Прочитать § 12, разобрать пример 3');
+    await lesson.getByTestId('remote-file-input').setInputFiles({
+      name: 'пример.png',
+      mimeType: 'image/png',
+      buffer: PNG,
+    });
+    await expect.poll(() => lesson.getByTestId('remote-file').count(), { timeout: 10_000 }).toBe(1);
+    await lesson.getByTestId('remote-add-task').click();
+    await lesson.locator('[data-testid$="-task-0-input"]').fill('№ 245, 246');
+    await lesson.getByTestId('remote-work-submit').click();
+    await lesson.getByTestId('remote-work-saved').waitFor({ timeout: 10_000 });
+    await screenshot(teacher, 'cancelled-day-teacher-posts-phone');
+
+    // The parent opens the 7th-grader's work from the banner and downloads the file.
+    const pupil = await open('pupil');
+    const mine = await graphql<{ myCancelledDays: { pupils: { id: string }[] }[] }>(
+      pupil,
+      '{myCancelledDays{pupils{id}}}',
+    );
+    const pupilId = mine.myCancelledDays[0].pupils[0].id;
+    const parent = await open('parent');
+    await openDiary(parent);
+    await parent.locator(`[data-testid="cancelled-day-work"][href$="/${pupilId}"]`).click();
+    await parent
+      .getByTestId('remote-lesson')
+      .filter({ hasText: 'Прочитать § 12' })
+      .waitFor({ timeout: 10_000 });
+    const file = parent.getByTestId('remote-file').first();
+    const href = (await file.getAttribute('href'))!;
+    const download = await parent.request.get(href);
+    expect(download.status()).toBe(200);
+    expect(download.headers()['content-type']).toBe('image/png');
+    expect(Buffer.from(await download.body()).equals(PNG)).toBe(true);
+    await screenshot(parent, 'cancelled-day-parent-work-phone');
+
+    // The pupil ticks the task; the teacher's table shows it.
+    await pupil.goto('/diary');
+    await pupil.getByTestId('cancelled-day-work').first().click();
+    const own = pupil.getByTestId('remote-lesson').filter({ hasText: 'Прочитать § 12' });
+    await own.getByTestId('remote-task-done').check();
+    await expect
+      .poll(
+        async () => {
+          await lesson.getByTestId('remote-completion-refresh').click();
+          return (await lesson.getByTestId('remote-completion-cell').allTextContents()).join('');
+        },
+        { timeout: 10_000 },
+      )
+      .toContain('✓');
+
+    // The journal marks the lesson remote, and the pupil's diary the day's lesson.
+    const { remoteLesson } = await graphql<{ remoteLesson: { courseId: string } }>(
+      teacher,
+      'query($l:ID!){remoteLesson(lessonId:$l){courseId}}',
+      { l: await lesson.getAttribute('data-lesson-id') },
+    );
+    await teacher.goto(`/journal/${remoteLesson.courseId}`);
+    await teacher.getByTestId('journal-remote').first().waitFor({ timeout: 10_000 });
+    await screenshot(teacher, 'cancelled-day-journal-phone');
+    await pupil.goto('/diary');
+    await pupil.getByTestId('diary-remote').first().waitFor({ timeout: 10_000 });
+  }, 240_000);
 });

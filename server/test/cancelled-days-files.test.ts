@@ -12,6 +12,8 @@ let f: Factory;
 const p: Record<string, MadePerson> = {};
 const c: Record<string, GqlClient> = {};
 let lesson: MadeLesson;
+let lessonB: MadeLesson;
+let plain: MadeLesson;
 let dayId = '';
 
 const PNG = Buffer.from(
@@ -69,9 +71,13 @@ beforeAll(async () => {
     course: await f.newCourse({ classGroup: a, teacher: p.teacher }),
     date: DEMO_TODAY,
   });
-  await f.newLesson({
+  lessonB = await f.newLesson({
     course: await f.newCourse({ classGroup: b, teacher: p.otherTeacher }),
     date: DEMO_TODAY,
+  });
+  plain = await f.newLesson({
+    course: await f.newCourse({ classGroup: a, teacher: p.teacher }),
+    date: '2026-11-30',
   });
   p.pupil = await f.newPupil({ classGroup: a });
   p.otherPupil = await f.newPupil({ classGroup: b });
@@ -112,6 +118,24 @@ describe('files of a remote lesson’s material', () => {
     ]);
     // Attached now: it cannot be claimed a second time by another lesson or message.
     expect(await count('attachment where id = ? and attached_at is not null', [mine])).toBe(1);
+  });
+
+  it('marks the remote lessons among a page’s, of those the viewer reads only', async () => {
+    const all = [lesson.id, lessonB.id, plain.id];
+    const remote = async (who: string) =>
+      (
+        await c[who].request<{ remoteLessonIds: string[] }>(
+          `query($l:[ID!]!){remoteLessonIds(lessonIds:$l)}`,
+          { l: all },
+        )
+      ).data!.remoteLessonIds;
+    expect(await remote('director')).toEqual([lesson.id, lessonB.id]);
+    expect(await remote('teacher')).toEqual([lesson.id]);
+    expect(await remote('classTeacher')).toEqual([lesson.id]);
+    expect(await remote('parent')).toEqual([lesson.id]);
+    expect(await remote('pupil')).toEqual([lesson.id]);
+    expect(await remote('otherParent')).toEqual([lessonB.id]);
+    expect(await remote('sysadmin')).toEqual([]);
   });
 
   it('are shown with the lesson in the family’s day view', async () => {

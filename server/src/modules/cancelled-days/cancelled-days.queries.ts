@@ -220,3 +220,34 @@ export async function readCompletion(
     [lessonId],
   );
 }
+
+/**
+ * Of `lessonIds`, those on a cancelled day of their class that the viewer reads (its teacher or
+ * substitute, the class teacher, `readsAll`, the pupils of the lesson and their parents): the
+ * journal's and the diary's "remote" mark. Others, another school's included, are left out.
+ */
+export async function readRemoteLessonIds(
+  em: EntityManager,
+  schoolId: number,
+  lessonIds: number[],
+  personId: number,
+  readsAll: boolean,
+): Promise<string[]> {
+  const rows = await prepared<{ id: string }>(
+    em,
+    `select l.id::text from lesson l join course co on co.id = l.course_id
+       join cancelled_day d on d.school_id = l.school_id and d.date = l.date and co.class_group_id = any(d.class_ids)
+      where l.school_id = ? and l.id = any(?::int[]) and not l.cancelled
+        and (?::boolean or co.teacher_id = ?::int or l.substitute_id = ?::int
+          or exists(select 1 from class_group c where c.id = co.class_group_id and c.class_teacher_id = ?::int)
+          or exists(select 1 from enrollment e where e.class_group_id = co.class_group_id
+                     and e.starts_on <= l.date and (e.ends_on is null or e.ends_on >= l.date)
+                     and (co.subgroup_id is null or exists(select 1 from subgroup_member sm
+                           where sm.subgroup_id = co.subgroup_id and sm.pupil_id = e.pupil_id))
+                     and (e.pupil_id = ?::int or exists(select 1 from guardianship g
+                           where g.pupil_id = e.pupil_id and g.guardian_id = ?::int))))
+      order by l.id`,
+    [schoolId, lessonIds, readsAll, personId, personId, personId, personId, personId],
+  );
+  return rows.map((r) => r.id);
+}

@@ -110,6 +110,17 @@ export class CancelledDaysResolver {
     return ctx.services.remoteWork.pupilDay(ctx, pupilId, date);
   }
 
+  @Query(() => [ID], {
+    description:
+      'Of these lessons, those studied remotely (on a cancelled day) that the viewer reads: the journal’s and diary’s mark',
+  })
+  remoteLessonIds(
+    @Arg('lessonIds', () => [ID]) lessonIds: string[],
+    @Ctx() ctx: RequestContext,
+  ): Promise<string[]> {
+    return ctx.services.remoteWork.remoteLessonIds(ctx, lessonIds);
+  }
+
   @Query(() => [RemoteLesson], { description: "The teacher's remote lessons of a day" })
   myRemoteLessons(
     @Arg('date', () => LocalDate) date: string,

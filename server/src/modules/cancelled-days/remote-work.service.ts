@@ -11,6 +11,7 @@ import type { SetRemoteWorkInput } from './cancelled-days.inputs.js';
 import {
   readCompletion,
   readPupilDay,
+  readRemoteLessonIds,
   readRemoteLesson,
   readTeacherDay,
   type RemoteLessonRow,
@@ -24,6 +25,8 @@ export const REMOTE_TASK_CHECKED = 'REMOTE_TASK_CHECKED';
 const MAX_TASKS = 20;
 const MAX_LINKS = 20;
 const MAX_FILES = 10;
+/** A journal page's lessons (a term of a course) fit. */
+const MAX_LESSON_IDS = 500;
 
 /** The course's teacher or the lesson's substitute writes (the journal's rule, in SQL facts). */
 const writes = (viewer: Viewer, row: RemoteLessonRow) =>
@@ -82,6 +85,18 @@ export class RemoteWorkService {
       if (!led) throw notFound();
     }
     return rows.map((r) => lessonDto(r, false, []));
+  }
+
+  /** Which of these lessons are remote, of those the viewer reads (the journal's, the diary's mark). */
+  async remoteLessonIds({ em, viewer }: Scope, lessonIdArgs: string[]): Promise<string[]> {
+    policy.require(viewer, Permission.SchoolRead);
+    if (lessonIdArgs.length > MAX_LESSON_IDS) {
+      throw badInput('lessonIds', 'TOO_MANY', `At most ${MAX_LESSON_IDS} lessons`);
+    }
+    const ids = lessonIdArgs.map((id, i) => parseId(`lessonIds.${i}`, id));
+    if (ids.length === 0) return [];
+    const all = policy.can(viewer, Permission.JournalReadAll);
+    return readRemoteLessonIds(em, viewer.schoolId, ids, viewer.personId, all);
   }
 
   /** The teacher's remote lessons of a day: where to post material. */

@@ -47,6 +47,8 @@ export interface GridPage {
   codes: readonly { id: string; code: string }[];
   /** The work type of new marks. */
   workTypeId: string;
+  /** Lessons studied remotely on a cancelled day: no absence is recorded (issue 15). */
+  remoteLessonIds?: ReadonlySet<string>;
 }
 
 /** Where edits go: the page's `JournalSync` and `FinalMarkSync`. */
@@ -166,6 +168,11 @@ export class GridKeyboard {
   setAttendance(codeId: string): void {
     if (this.onFinal) {
       this.cursor.hint = { key: 'journal.finalMark.noAttendance' };
+      return;
+    }
+    const lesson = this.page().lessons[this.cursor.active.col];
+    if (lesson && this.page().remoteLessonIds?.has(lesson.id)) {
+      this.cursor.hint = { key: 'errors.reason.REMOTE_STUDY_DAY' };
       return;
     }
     this.#edit((pupilId, lessonId) => this.edits.sync.setAttendance(pupilId, lessonId, codeId));

@@ -163,6 +163,14 @@ describe('GridKeyboard', () => {
     expect(calls).toEqual([]);
   });
 
+  it('records no absence in a remote lesson (a cancelled day), but marks as usual', () => {
+    current = page({ remoteLessonIds: new Set(['l1']) });
+    keyboard.setAttendance('n');
+    expect(hint()).toBe('errors.reason.REMOTE_STUDY_DAY');
+    keyboard.setMark('5', false);
+    expect(calls).toEqual(['set p1:l1 5 w1']);
+  });
+
   it('lets a substitute write only in the lessons substituted', () => {
     current = page({ writableLessonIds: new Set(['l3']) });
     keyboard.press({ row: 0, col: 0 }, { key: '5' });

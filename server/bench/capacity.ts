@@ -232,43 +232,49 @@ async function report(clients: Clients[]) {
   return { byType, last };
 }
 
-/** Publishes PROBE events to every subscribed pupil until every socket has received one. */
-async function probeAll(
-  orm: MikroORM,
-  schoolId: number,
-  pupils: number[],
-  clients: Clients[],
-  server: ChildProcess,
-) {
-  for (let round = 0; ; round++) {
-    const [{ id }] = await orm.em
-      .fork()
-      .execute<{ id: string }[]>(`select coalesce(max(id), 0)::text as id from domain_event`);
-    await publish(orm.em.fork(), schoolId, [{ type: 'PROBE', pupilIds: pupils, payload: {} }]);
-    // A socket acknowledged a moment ago may not be subscribed yet: probe again soon.
-    const deadline = Date.now() + 1000;
-    let missing = Infinity;
-    while (Date.now() < deadline) {
-      await sleep(200);
-      const answers = await Promise.all(
-        clients.map((c) =>
-          c.ask<{ missing: number; refused: number; closed: number }>({
-            cmd: 'probed',
-            id: String(BigInt(id) + 1n),
-          }),
-        ),
-      );
-      missing = answers.reduce((n, a) => n + a.missing, 0);
-      if (missing === 0) return;
-      if (server.exitCode !== null) throw new Error(`the server exited (${server.exitCode})`);
-      const sum = (k: 'refused' | 'closed') => answers.reduce((n, a) => n + a[k], 0);
-      if (round % 10 === 9) {
+/**
+ * Publishes PROBE events until every socket has received one: a socket acknowledged a moment ago
+ * may not be subscribed yet. Each probe names only the pupils of the sockets still waiting, and
+ * the next waits longer (1, 2, 4 … 16 s) while none arrives: a loaded server is not sent more.
+ */
+async function probeAll(orm: MikroORM, schoolId: number, clients: Clients[], server: ChildProcess) {
+  const [{ id }] = await orm.em
+    .fork()
+    .execute<{ id: string }[]>(`select coalesce(max(id), 0)::text as id from domain_event`);
+  const since = String(BigInt(id) + 1n);
+  let best = Infinity;
+  let progressAt = Date.now();
+  let probeAt = 0;
+  let wait = 1000;
+  for (;;) {
+    const answers = await Promise.all(
+      clients.map((c) =>
+        c.ask<{ missing: number; pupils: number[]; refused: number; closed: number }>({
+          cmd: 'probed',
+          id: since,
+        }),
+      ),
+    );
+    const sum = (k: 'missing' | 'refused' | 'closed') => answers.reduce((n, a) => n + a[k], 0);
+    const missing = sum('missing');
+    if (missing === 0) return;
+    if (server.exitCode !== null) throw new Error(`the server exited (${server.exitCode})`);
+    if (missing < best) [best, progressAt] = [missing, Date.now()];
+    if (Date.now() - progressAt > 120_000) {
+      throw new Error(`${missing} sockets never received a probe`);
+    }
+    if (Date.now() - probeAt >= wait && Date.now() - progressAt >= 1000) {
+      if (probeAt > 0) {
         note(
           `${missing} sockets wait for a probe; ${sum('refused')} refusals, ${sum('closed')} closed`,
         );
+        wait = Math.min(16_000, wait * 2);
       }
+      probeAt = Date.now();
+      const pupils = [...new Set(answers.flatMap((a) => a.pupils))];
+      await publish(orm.em.fork(), schoolId, [{ type: 'PROBE', pupilIds: pupils, payload: {} }]);
     }
-    if (round >= 60) throw new Error(`${missing} sockets never received a probe`);
+    await sleep(250);
   }
 }
 
@@ -318,7 +324,7 @@ export async function capacity(): Promise<void> {
       if (failed > 0) throw new Error(`${failed} sockets failed to open`);
       open = step;
       const pupils = [...new Set(subs.slice(0, open).map((s) => s.pupilId))];
-      await probeAll(orm, schoolId, pupils, clients, ours.child);
+      await probeAll(orm, schoolId, clients, ours.child);
       const connectMs = Date.now() - started;
       const connectCpu = cpu().ours;
       await report(clients); // the probes' deliveries are not measured

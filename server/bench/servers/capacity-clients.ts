@@ -6,8 +6,9 @@
  * Commands, one JSON line each on stdin; one JSON line answers each on stdout:
  * - `{"cmd":"open","port":N,"subs":[[token,pupilId],…]}`: opens them (at most IN_FLIGHT
  *   handshakes at a time), answers `{"opened":n,"failed":f}` once every one is acknowledged.
- * - `{"cmd":"probed","id":"…"}`: answers `{"missing":n,"refused":r,"closed":c}`: the sockets that
- *   have not yet received the event of that id (or a later one), the subscriptions refused so far
+ * - `{"cmd":"probed","id":"…"}`: answers `{"missing":n,"pupils":[…],"refused":r,"closed":c}`: the
+ *   sockets that have not yet received the event of that id (or a later one) and their pupils, the
+ *   subscriptions refused so far
  *   (each subscribed again 1-2 s later), the sockets closed.
  * - `{"cmd":"report"}`: answers the delay of every event received since the last report, from
  *   its `at` (written at commit) to arrival, by type: `{"byType":{"LESSON_UPDATED":[ms,…]},"last":{…}}`
@@ -28,6 +29,8 @@ interface Next {
 const sockets: WebSocket[] = [];
 /** The id of the last event each socket received (decimal text; compared by length, then text). */
 const lastId: string[] = [];
+/** The pupil whose diary each socket follows. */
+const pupilOf: number[] = [];
 /** Subscriptions the server refused (e.g. its database busy), each subscribed again later. */
 let refused = 0;
 let delays: Record<string, number[]> = {};
@@ -37,6 +40,7 @@ const after = (a: string, b: string) => (a.length !== b.length ? a.length > b.le
 function open(port: number, token: string, pupilId: number): Promise<boolean> {
   const index = sockets.length;
   lastId.push('');
+  pupilOf.push(pupilId);
   const ws = new WebSocket(`ws://127.0.0.1:${port}/graphql`, 'graphql-transport-ws', {
     headers: { cookie: `otmetka_session=${token}`, origin: `http://127.0.0.1:${port}` },
     localAddress,
@@ -101,7 +105,9 @@ readline.createInterface({ input: process.stdin }).on('line', (line) => {
   if (m.cmd === 'open') void openAll(m.port, m.subs).then(answer);
   else if (m.cmd === 'probed') {
     const closed = sockets.filter((ws) => ws.readyState !== WebSocket.OPEN).length;
-    answer({ missing: lastId.filter((id) => !id || !after(id, m.id)).length, refused, closed });
+    const waiting = lastId.flatMap((id, i) => (!id || !after(id, m.id) ? [i] : []));
+    const pupils = [...new Set(waiting.map((i) => pupilOf[i]))];
+    answer({ missing: waiting.length, pupils, refused, closed });
   } else {
     const byType = delays;
     delays = {};

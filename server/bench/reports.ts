@@ -5,8 +5,8 @@
  * lessons, marks and absences): (a) the school's year by class with the administration report's
  * measures (study periods as columns), (b) teacher × month: marks, lessons without a topic, late
  * entries. Each through the real GraphQL endpoint with a real session (`ours`), against the same
- * compiled SQL run through `pg` in the same run (`baseline`), sequentially, BENCH_RUNS times
- * (default 5) after two warm-ups; the medians are reported. Then the same views in a database of
+ * compiled SQL run through `pg` in the same run (`baseline`), the two alternately, BENCH_RUNS
+ * times each (default 5) after two warm-ups; the medians are reported. Then the same views in a database of
  * 20 such schools (a template copy of the benchmark database, the school's rows copied 19 times
  * with SQL, kept for later runs), asked by the first school's director.
  * Last line: BENCH {"name":"reports","ours_ms":…,"baseline_ms":…,"ratio":…,"ours_ms_20_schools":…}.
@@ -79,16 +79,23 @@ const median = (xs: number[]) => {
   return Math.round(((s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2) * 10) / 10;
 };
 
-async function timed(run: () => Promise<void>): Promise<number> {
-  await run();
-  await run();
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const started = performance.now();
-    await run();
-    times.push(performance.now() - started);
+/**
+ * Both ways of one view, alternately (two warm-ups each, then RUNS pairs), so that a change of
+ * the machine's load in the meantime falls on both; the medians of each.
+ */
+async function timedPair(
+  a: () => Promise<void>,
+  b: () => Promise<void>,
+): Promise<[number, number]> {
+  const times: [number[], number[]] = [[], []];
+  for (let i = 0; i < RUNS + 2; i++) {
+    for (const [k, run] of [a, b].entries()) {
+      const started = performance.now();
+      await run();
+      if (i >= 2) times[k].push(performance.now() - started);
+    }
   }
-  return median(times);
+  return [median(times[0]), median(times[1])];
 }
 
 /** knex's `?` placeholders as pg's `$n` (the compiled SQL has no `?` inside literals). */
@@ -129,19 +136,21 @@ async function measure(url: string): Promise<Figures> {
         wholeSchool: true,
       });
       const sql = numbered(compiled.sql);
-      figures.baseline[name] = await timed(async () => {
-        await client.query(sql, compiled.params);
-      });
-      figures.ours[name] = await timed(async () => {
-        const r = await postJson<{ errors?: unknown; data?: { report: { rowCount: number } } }>(
-          server.port,
-          '/graphql',
-          { query: QUERY, variables: { spec } },
-          cookie,
-        );
-        if (r.errors) throw new Error(`report answered ${JSON.stringify(r.errors)}`);
-        figures.rows[name] = r.data!.report.rowCount;
-      });
+      [figures.baseline[name], figures.ours[name]] = await timedPair(
+        async () => {
+          await client.query(sql, compiled.params);
+        },
+        async () => {
+          const r = await postJson<{ errors?: unknown; data?: { report: { rowCount: number } } }>(
+            server.port,
+            '/graphql',
+            { query: QUERY, variables: { spec } },
+            cookie,
+          );
+          if (r.errors) throw new Error(`report answered ${JSON.stringify(r.errors)}`);
+          figures.rows[name] = r.data!.report.rowCount;
+        },
+      );
     }
   } finally {
     await stopServer(server.child);
@@ -239,7 +248,7 @@ export async function reports(server: AdminServer, url: string): Promise<void> {
   }
   console.table(table);
   console.log(
-    `medians of ${RUNS} sequential runs each; ratio = baseline / ours (sums of both views)`,
+    `medians of ${RUNS} runs each, ours and baseline alternating; ratio = baseline / ours (sums of both views)`,
   );
   const sum = (x: Record<string, number>) =>
     Math.round(Object.values(x).reduce((a, b) => a + b, 0) * 10) / 10;

@@ -26,6 +26,9 @@ type MenuHref = Extract<
   | '/duties'
   | '/duties/account'
   | '/duties/weights'
+  | '/control'
+  | '/control/remarks'
+  | '/control/settings'
 >;
 
 export interface NavEntry {
@@ -74,8 +77,17 @@ const DUTY_ACCOUNT: NavEntry = { href: '/duties/account', label: 'duties.account
 /** The weights that turn the duties into points (SYSADMIN; the director reaches it from the account). */
 const DUTY_WEIGHTS: NavEntry = { href: '/duties/weights', label: 'duties.weightsNav' };
 
+/** Journal control (R-3.6, R-5.2): the live dashboard of every journal's health, and checks. */
+const CONTROL: NavEntry = { href: '/control', label: 'control.nav' };
+
+/** The remarks of journal checks addressed to the teacher, to answer. */
+const CONTROL_REMARKS: NavEntry = { href: '/control/remarks', label: 'control.remarksNav' };
+
+/** The school's rules of journal health (SYSADMIN; the director reaches them from the dashboard). */
+const CONTROL_SETTINGS: NavEntry = { href: '/control/settings', label: 'control.settingsNav' };
+
 const ENTRIES_BY_ROLE: Record<Role, NavEntry[]> = {
-  SYSADMIN: [HOME, ...ADMIN, CANCELLED_DAYS, DUTY_WEIGHTS],
+  SYSADMIN: [HOME, ...ADMIN, CANCELLED_DAYS, DUTY_WEIGHTS, CONTROL_SETTINGS],
   DIRECTOR: [
     HOME,
     PERIODS,
@@ -85,6 +97,7 @@ const ENTRIES_BY_ROLE: Record<Role, NavEntry[]> = {
     CANCELLED_DAYS,
     DUTIES,
     DUTY_ACCOUNT,
+    CONTROL,
   ],
   DEPUTY: [
     HOME,
@@ -95,8 +108,9 @@ const ENTRIES_BY_ROLE: Record<Role, NavEntry[]> = {
     CANCELLED_DAYS,
     DUTIES,
     DUTY_ACCOUNT,
+    CONTROL,
   ],
-  TEACHER: [HOME, REPORTS, ANNOUNCEMENTS, WEEKLY_REPORTS, DUTIES],
+  TEACHER: [HOME, REPORTS, ANNOUNCEMENTS, WEEKLY_REPORTS, DUTIES, CONTROL_REMARKS],
   PARENT: [HOME, DIARY, ANNOUNCEMENTS, WEEKLY_REPORTS],
   STUDENT: [HOME, DIARY, ANNOUNCEMENTS],
 };

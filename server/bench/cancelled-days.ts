@@ -1,20 +1,28 @@
 /**
- * npm run bench -- cancelled-days
+ * npm run bench -- cancelled-day   (also `cancelled-days`, its first name)
  *
  * Every pupil's and parent's socket of the benchmark school (36 classes of 30 pupils) is connected
  * and subscribed to its notifications, the feed the app shell's cancelled-day banner listens to.
+ * The sockets are held by client processes of their own (`servers/cancelled-day-clients.ts`,
+ * BENCH_CLIENT_PROCESSES, default 2), so the clients' parsing does not queue in one event loop.
  * The director then declares today cancelled for the whole school (grades 1–9), and each socket
  * notes when the event reaches it. Measured from the declaration's commit (the event's `at`, taken
  * in the transaction just before the commit, on the same machine's clock) until each socket has
- * it: p50, p95 and the last. The declaration is withdrawn afterwards, so that runs repeat.
+ * it: the first, p50, p95 and the last, with the load average of the machine at the end (the
+ * figures of a loaded machine say little). The declaration is withdrawn afterwards, so that runs
+ * repeat. BENCH_CPU_PROF=<dir> writes the server's CPU profile (bench/processes.ts).
  * Goal (issue 15): every socket within 1 s.
  */
-import WebSocket from 'ws';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import os from 'node:os';
 import { startServer, stopServer } from './processes.js';
 import { benchSession } from './setup.js';
 import { postGraphQL } from './http.js';
 
+/** Client processes holding the sockets (BENCH_CLIENT_PROCESSES, default 2: the machine's cores). */
+const CLIENT_PROCESSES = Math.max(1, Number(process.env.BENCH_CLIENT_PROCESSES ?? 2));
+/** From the last socket open to the declaration: every subscription reaches the bus first. */
+const SETTLE_MS = 5000;
 const DECLARE = `mutation($i:DeclareCancelledDayInput!){declareCancelledDay(input:$i){id date}}`;
 
 const t0 = Date.now();
@@ -45,97 +53,85 @@ async function people(orm: MikroORM) {
   return { schoolId: school.id, director: await benchSession(em, school.director), tokens };
 }
 
-/** One socket subscribed to `notifications`; `onEvent` gets each CANCELLED_DAY event's `at`. */
-function connect(port: number, token: string, onEvent: (at: number) => void): Promise<WebSocket> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/graphql`, 'graphql-transport-ws', {
-    headers: { cookie: `otmetka_session=${token}`, origin: `http://127.0.0.1:${port}` },
-  });
-  return new Promise((resolve, reject) => {
-    ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init' })));
-    ws.on('message', (raw) => {
-      const msg = JSON.parse(raw.toString()) as {
-        type: string;
-        payload?: { data?: { notifications: { type: string; at: string; payload: string } } };
-      };
-      if (msg.type === 'connection_ack') {
-        ws.send(
-          JSON.stringify({
-            id: '1',
-            type: 'subscribe',
-            payload: { query: 'subscription{notifications{id type payload at}}' },
-          }),
-        );
-        setTimeout(() => resolve(ws), 0);
-      } else if (msg.type === 'next') {
-        const e = msg.payload!.data!.notifications;
-        // The declaration only: the withdrawal that ends the run comes after the measurement.
-        const declared = e.type === 'CANCELLED_DAY' && e.payload.includes('"DECLARED"');
-        if (declared) onEvent(Date.parse(e.at));
-      }
+/** A client process (`servers/cancelled-day-clients.ts`): one command, one line of answer. */
+async function startClients(url: string) {
+  const proc = await startServer(url, 'bench/servers/cancelled-day-clients.ts');
+  const ask = <T>(command: unknown): Promise<T> =>
+    new Promise((resolve) => {
+      proc.lines.once('line', (l) => resolve(JSON.parse(l) as T));
+      proc.child.stdin!.write(JSON.stringify(command) + '\n');
     });
-    ws.on('error', reject);
-  });
+  return { proc, ask };
+}
+
+type Clients = Awaited<ReturnType<typeof startClients>>;
+
+async function collect(clients: Clients[]): Promise<number[]> {
+  const answers = await Promise.all(
+    clients.map((c) => c.ask<{ delays: number[] }>({ cmd: 'report' })),
+  );
+  return answers.flatMap((a) => a.delays);
 }
 
 export async function cancelledDays(orm: MikroORM, url: string): Promise<void> {
   const { director, tokens } = await people(orm);
   const ours = await startServer(url);
+  const clients: Clients[] = [];
   try {
-    note(`server up; ${tokens.length} pupils' and parents' sockets connecting`);
-    const latencies: number[] = [];
-    const sockets: WebSocket[] = [];
-    for (let i = 0; i < tokens.length; i += 200) {
-      const batch = tokens.slice(i, i + 200);
-      sockets.push(
-        ...(await Promise.all(
-          batch.map((tk) => connect(ours.port, tk, (at) => latencies.push(Date.now() - at))),
-        )),
-      );
-    }
+    for (let i = 0; i < CLIENT_PROCESSES; i++) clients.push(await startClients(url));
+    note(
+      `server up; ${tokens.length} pupils' and parents' sockets connecting from ${CLIENT_PROCESSES} processes`,
+    );
+    const shares = clients.map((_, k) => tokens.filter((_t, i) => i % CLIENT_PROCESSES === k));
+    const opened = await Promise.all(
+      clients.map((c, k) =>
+        c.ask<{ opened: number; failed: number }>({
+          cmd: 'open',
+          port: ours.port,
+          tokens: shares[k],
+        }),
+      ),
+    );
+    const sockets = opened.reduce((n, o) => n + o.opened, 0);
     // Let every subscription reach the bus before the declaration.
-    await new Promise((r) => setTimeout(r, 3000));
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
     const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Moscow' });
-    note(`connected; declaring ${today} for grades 1–9`);
+    note(`${sockets} connected; declaring ${today} for grades 1–9`);
     const sent = Date.now();
     const answer = (await postGraphQL(ours.port, director, DECLARE, {
       i: { date: today, grades: [1, 2, 3, 4, 5, 6, 7, 8, 9], reason: 'FROST', temperature: -31 },
     })) as { errors?: unknown; data?: { declareCancelledDay: { id: string } } };
     if (answer.errors) throw new Error(JSON.stringify(answer.errors));
     const answered = Date.now() - sent;
-    const all = await waitAll(() => latencies.length >= sockets.length, 15_000);
-    const missing = sockets.length - latencies.length;
+    let latencies: number[] = [];
+    const end = Date.now() + 15_000;
+    while (Date.now() < end) {
+      latencies = await collect(clients);
+      if (latencies.length >= sockets) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     await postGraphQL(ours.port, director, `mutation($id:ID!){withdrawCancelledDay(id:$id)}`, {
       id: answer.data!.declareCancelledDay.id,
     });
-    for (const ws of sockets) ws.close();
-    report(sockets.length, latencies, answered, all ? 0 : missing);
+    report(sockets, latencies, answered, sockets - latencies.length);
   } finally {
+    for (const c of clients) await stopServer(c.proc.child);
     await stopServer(ours.child);
   }
 }
 
-function waitAll(check: () => boolean, timeout: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const end = Date.now() + timeout;
-    const tick = () => {
-      if (check()) resolve(true);
-      else if (Date.now() > end) resolve(false);
-      else setTimeout(tick, 5);
-    };
-    tick();
-  });
-}
-
 function report(clients: number, latencies: number[], answeredMs: number, missing: number): void {
   const result = {
-    name: 'cancelled-days',
+    name: 'cancelled-day',
     clients,
+    last_ms: Math.max(0, ...latencies),
+    p95_ms: percentile(latencies, 95),
+    p50_ms: percentile(latencies, 50),
+    first_ms: latencies.length > 0 ? Math.min(...latencies) : 0,
     received: latencies.length,
     missing,
-    p50_ms: percentile(latencies, 50),
-    p95_ms: percentile(latencies, 95),
-    last_ms: Math.max(0, ...latencies),
     mutation_ms: answeredMs,
+    load_avg: Number(os.loadavg()[0].toFixed(2)),
   };
   console.table({ 'from commit to socket': result });
   console.log(`BENCH ${JSON.stringify(result)}`);

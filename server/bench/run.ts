@@ -1,5 +1,5 @@
 /**
- * npm run bench -- <journal|diary|fanout|capacity|writes|requests|load|cancelled-days|reports|messages|health>
+ * npm run bench -- <journal|diary|fanout|capacity|writes|requests|load|cancelled-day|reports|messages|health>
  *
  * Measures one read through the real HTTP endpoint with a real session, against a baseline in the
  * same run: the same data read by one hand-written SQL statement through `pg` and sent as JSON by
@@ -22,7 +22,6 @@ import { requests } from './requests.js';
 import { load as loadMix } from './load.js';
 import { cancelledDays } from './cancelled-days.js';
 import { reports } from './reports.js';
-import { health } from './health.js';
 import { health } from './health.js';
 
 interface Scenario {
@@ -168,8 +167,8 @@ async function main() {
     writes,
     requests,
     load: loadMix,
+    'cancelled-day': cancelledDays,
     'cancelled-days': cancelledDays,
-    health,
     health,
     messages,
   } as const;
@@ -181,7 +180,7 @@ async function main() {
     !(name in separate)
   ) {
     console.error(
-      'Usage: npm run bench -- <journal|diary|fanout|capacity|writes|requests|load|cancelled-days|reports|messages|health>',
+      'Usage: npm run bench -- <journal|diary|fanout|capacity|writes|requests|load|cancelled-day|reports|messages|health>',
     );
     process.exit(2);
   }

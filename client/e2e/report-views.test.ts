@@ -78,6 +78,12 @@ describe('saved report views', () => {
     expect(widths.page).toBeLessThanOrEqual(PHONE.width);
     expect(widths.chart).toBeLessThanOrEqual(PHONE.width);
     await screenshot(deputy.page, 'report-view-pinned-phone');
+    // The deputy downloads the view as XLSX: the server's file of the deputy's own rows.
+    const [file] = await Promise.all([
+      deputy.page.waitForEvent('download'),
+      card.getByTestId('pinned-view-xlsx').click(),
+    ]);
+    expect(file.suggestedFilename()).toBe(`${name.replaceAll(' ', '-')}.xlsx`);
 
     // A teacher writes a mark in 7А's algebra journal through the real UI.
     const teacher = await open('teacher');

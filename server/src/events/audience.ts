@@ -26,10 +26,22 @@ function namesOneOf(e: EventAudience, own: ReadonlySet<number>): boolean {
   const ids = e.pupilIds;
   if (!ids || own.size === 0) return false;
   if (ids.length <= SCAN_UP_TO) return ids.some((p) => own.has(p));
-  let set = pupilSets.get(e);
-  if (!set) pupilSets.set(e, (set = new Set(ids)));
+  const set = pupilSetOf(e, ids);
   for (const p of own) if (set.has(p)) return true;
   return false;
+}
+
+function pupilSetOf(e: EventAudience, ids: number[]): ReadonlySet<number> {
+  let set = pupilSets.get(e);
+  if (!set) pupilSets.set(e, (set = new Set(ids)));
+  return set;
+}
+
+/** Does the event name this pupil? The diary feed's question, with the same shared Set. */
+export function namesPupil(e: EventAudience, pupilId: number): boolean {
+  const ids = e.pupilIds;
+  if (!ids) return false;
+  return ids.length <= SCAN_UP_TO ? ids.includes(pupilId) : pupilSetOf(e, ids).has(pupilId);
 }
 
 /** The `notifications` feed: events about one's own pupils, or of a course one teaches. */

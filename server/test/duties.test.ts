@@ -408,3 +408,39 @@ describe('weights', () => {
     return (r.data!.dutyAccounts as { accounts: { figures: { duty: string }[] }[] }).accounts[0];
   }
 });
+
+describe('journal health of a set of courses (decision 49)', () => {
+  it('gives control’s figures for the courses asked, and only for them', async () => {
+    if (!control) return;
+    const second = await f.newCourse({
+      classGroup: cls,
+      subject: 'Геометрия',
+      teacher: classTeacher,
+    });
+    const held = await f.newLesson({ course: second, date: '2026-11-10', topic: '' });
+    await f.newMark({ lesson: held, pupil: pupilA });
+    await f.newMark({ lesson: lessons[0], pupil: pupilB });
+    await t.sql(`update mark set created_at = '2026-11-20T12:00:00+03:00' where lesson_id = ?`, [
+      lessons[0].id,
+    ]);
+    const cols = `course_id, teacher_id, class_id, lessons_held, without_topic, without_homework,
+      without_attendance, pupils_short, late_entries, period_marks_missing`;
+    const control_ = await t.sql<Record<string, number>>(
+      `select ${cols} from journal_health_by_course(?, '2026-09-01', '2026-11-27') order by course_id`,
+      [f.school.id],
+    );
+    const ours = await t.sql<Record<string, number>>(
+      `select ${cols} from journal_health_of_courses(?, '2026-09-01', '2026-11-27',
+         array(select id from course where school_id = ?)) order by course_id`,
+      [f.school.id, f.school.id],
+    );
+    expect(control_.length).toBeGreaterThan(1);
+    expect(ours).toEqual(control_);
+    expect(control_.reduce((n, r) => n + r.late_entries + r.without_topic, 0)).toBeGreaterThan(0);
+    const one = await t.sql<Record<string, number>>(
+      `select ${cols} from journal_health_of_courses(?, '2026-09-01', '2026-11-27', array[?]::int[])`,
+      [f.school.id, Number(second.id)],
+    );
+    expect(one).toEqual(control_.filter((r) => String(r.course_id) === String(second.id)));
+  });
+});

@@ -16,6 +16,7 @@ import { Migration20261207060000_announcements_weekly_reports } from './Migratio
 import { Migration20261207070000_cancelled_days } from './Migration20261207070000_cancelled_days.js';
 import { Migration20261207100000_control } from './Migration20261207100000_control.js';
 import { Migration20261207110000_duties } from './Migration20261207110000_duties.js';
+import { Migration20261207111000_duty_health } from './Migration20261207111000_duty_health.js';
 import { Migration20261207120000_push } from './Migration20261207120000_push.js';
 import { Migration20261207130000_mail } from './Migration20261207130000_mail.js';
 import { Migration20261207140000_remote_attachments } from './Migration20261207140000_remote_attachments.js';
@@ -56,6 +57,7 @@ export const migrationsList = [
   { name: 'Migration20261207070000_cancelled_days', class: Migration20261207070000_cancelled_days },
   { name: 'Migration20261207100000_control', class: Migration20261207100000_control },
   { name: 'Migration20261207110000_duties', class: Migration20261207110000_duties },
+  { name: 'Migration20261207111000_duty_health', class: Migration20261207111000_duty_health },
   { name: 'Migration20261207120000_push', class: Migration20261207120000_push },
   { name: 'Migration20261207130000_mail', class: Migration20261207130000_mail },
   {

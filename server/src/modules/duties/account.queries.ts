@@ -15,13 +15,13 @@ export async function controlParts(em: EntityManager): Promise<ControlParts> {
   if (known?.remarks && known.health) return known;
   const [row] = await em.execute<ControlParts[]>(
     `select to_regclass('public.control_remark') is not null as remarks,
-            to_regproc('public.journal_health_by_course') is not null as health`,
+            to_regproc('public.journal_health_of_courses') is not null as health`,
   );
   known = row;
   return row;
 }
 
-/** A course's health figures as JSON, from a row `h` of journal_health_by_course. */
+/** A course's health figures as JSON, from a row `h` of journal_health_of_courses. */
 const HEALTH_JSON = `json_build_object('courseId', h.course_id::text, 'className', hc.grade || hc.letter,
   'subject', hs.name, 'teacherName', ht.last_name || ' ' || ht.first_name,
   'lessonsHeld', h.lessons_held, 'withoutTopic', h.without_topic, 'withoutHomework', h.without_homework,
@@ -92,7 +92,12 @@ mo as (
        where en.class_group_id = m.cls and en.starts_on <= m.me and (en.ends_on is null or en.ends_on >= m.me)),
       '[]')) order by m.ms) as months
     from months m cross join s group by m.cls)
-${parts.health ? `, health as (select h.* from s, y, journal_health_by_course(s.school, y.starts_on, s.today - 1) h)` : ''}
+${
+  parts.health
+    ? `, health as materialized (select h.* from s, y, journal_health_of_courses(s.school, y.starts_on, s.today - 1,
+         array(select co.id from course co join cls c on c.id = co.class_group_id)) h)`
+    : ''
+}
 select json_build_object('yearStart', y.starts_on, 'upTo', y.upto, 'reviewDays', s.review_days,
   'accounts', coalesce((select json_agg(json_build_object(
       'teacherId', c.teacher::text, 'teacherName', c.teacher_name, 'classGroupId', c.id::text,

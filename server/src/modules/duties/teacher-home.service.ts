@@ -54,8 +54,9 @@ select json_build_object(
   'health', ${
     parts.health
       ? `(select coalesce(json_agg(${HEALTH_JSON} order by hc.grade, hc.letter, hs.name), '[]')
-           from y, journal_health_by_course(s.school, y.starts_on, s.today) h ${HEALTH_JOINS}
-          where h.teacher_id = s.me)`
+           from y, journal_health_of_courses(s.school, y.starts_on, s.today, array(
+                  select c.id from course c where c.school_id = s.school and c.teacher_id = s.me)) h
+                ${HEALTH_JOINS})`
       : 'null'
   },
   'remarks', ${openRemarksSql(parts, 's.me')}) as page

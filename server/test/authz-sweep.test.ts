@@ -197,6 +197,27 @@ async function addLaterAreas(school: 'A' | 'B', sid: number) {
      values (?, ?, ?, 'text/plain', 4, '\\x74657374')`,
     [sid, staff, `${name}.txt`],
   );
+  // A check of the sampled course with a remark to its teacher (issue 14).
+  const { course } = await sampleIds(t, sid);
+  const checked = await director.request(
+    'mutation($i:CreateControlCheckInput!){createControlCheck(input:$i){id}}',
+    {
+      i: {
+        courseId: course,
+        from: '2026-11-02',
+        to: '2026-11-27',
+        findings: `${name}: проверка`,
+        remarks: [{ text: `${name}: замечание`, dueOn: '2026-12-11' }],
+      },
+    },
+  );
+  expect(checked.errors, `createControlCheck in ${school}`).toBeUndefined();
+  // A push device of the director's (issue 17).
+  await t.sql(
+    `insert into push_device (school_id, person_id, endpoint, p256dh, auth, label)
+     values (?, ?, ?, 'key', 'auth', ?)`,
+    [sid, directorId, `https://push.example/${sid}`, `${name}: телефон`],
+  );
 }
 
 /**
@@ -445,7 +466,7 @@ interface Finding {
 /**
  * For the control only: queries whose required arguments alone ask for nothing (a report needs
  * its kind's class, a preview its classes, a remote day the date of a cancelled day) get the
- * role's own records here, so that their answer shows the plausible values reach the data.
+ * role's own records here (the gaps behind a course's health, a span holding some), so that their answer shows the plausible values reach the data.
  */
 async function controlArgs(role: RoleName, op: string): Promise<Record<string, unknown>> {
   const ids = own[schoolOf(role)];
@@ -466,6 +487,9 @@ async function controlArgs(role: RoleName, op: string): Promise<Record<string, u
       return { classIds: [ids.classGroup], date: '2026-11-30' };
     case 'remoteDay':
       return { pupilId: ids.pupil, date: await day() };
+    case 'journalHealthGaps':
+      // The autumn so far: a span long enough to hold the course's gaps.
+      return { courseId: ids.course, from: '2026-09-01', to: '2026-11-28' };
     default:
       return {};
   }

@@ -202,12 +202,15 @@ function setIn(
 export const ID_KINDS = [
   'academicYear',
   'accessCode',
+  'absence',
   'announcement',
   'attachment',
   'attendanceCode',
   'cancelledDay',
   'classGroup',
   'consent',
+  'controlCheck',
+  'controlRemark',
   'conversation',
   'course',
   'event',
@@ -218,6 +221,7 @@ export const ID_KINDS = [
   'message',
   'messageReport',
   'pupil',
+  'pushDevice',
   'remoteTask',
   'reportView',
   'session',
@@ -289,6 +293,13 @@ export const ID_BY_PATH: Record<string, IdKind> = {
   'updateCancelledDay.input.id': 'cancelledDay',
   'withdrawCancelledDay.id': 'cancelledDay',
   'setRemoteWork.input.tasks.id': 'remoteTask',
+  'removePushDevice.id': 'pushDevice',
+  'updateReviewAbsence.input.id': 'absence',
+  'reportViewExport.id': 'reportView',
+  'controlCheck.id': 'controlCheck',
+  'answerControlRemark.input.id': 'controlRemark',
+  'acceptControlRemark.id': 'controlRemark',
+  'reopenControlRemark.id': 'controlRemark',
 };
 export const ID_BY_NAME: Record<string, IdKind> = {
   academicYearId: 'academicYear',
@@ -315,6 +326,8 @@ export const ID_BY_NAME: Record<string, IdKind> = {
   classIds: 'classGroup',
   attachmentIds: 'attachment',
   taskId: 'remoteTask',
+  lessonIds: 'lesson',
+  classId: 'classGroup',
 };
 
 export const kindOf = (op: string, slot: Slot): IdKind | undefined =>
@@ -345,6 +358,8 @@ export async function sampleIds(t: TestApp, schoolId: number): Promise<Record<Id
   return {
     academicYear: await q(`select id from academic_year where school_id = ? order by id limit 1`),
     accessCode: await q(`select id from access_code where school_id = ? order by id limit 1`),
+    absence: await q(`select id from attendance where school_id = ? and code_id is not null
+      order by id limit 1`),
     announcement: await q(`select id from announcement where school_id = ? order by id limit 1`),
     attachment: await q(`select id from attachment where school_id = ? order by id limit 1`),
     cancelledDay: await q(`select id from cancelled_day where school_id = ? order by id limit 1`),
@@ -355,6 +370,8 @@ export async function sampleIds(t: TestApp, schoolId: number): Promise<Record<Id
       `select class_group_id id from course where school_id = ? and id = ${course}`,
     ),
     consent: await q(`select id from consent where school_id = ? order by id limit 1`),
+    controlCheck: await q(`select id from control_check where school_id = ? order by id limit 1`),
+    controlRemark: await q(`select id from control_remark where school_id = ? order by id limit 1`),
     conversation: await q(`select id from conversation where school_id = ? order by id limit 1`),
     course,
     event: await q(`select id from domain_event where school_id = ? order by id limit 1`),
@@ -369,6 +386,7 @@ export async function sampleIds(t: TestApp, schoolId: number): Promise<Record<Id
       where c.school_id = ? order by m.id limit 1`),
     messageReport: await q(`select id from message_report where school_id = ? order by id limit 1`),
     pupil,
+    pushDevice: await q(`select id from push_device where school_id = ? order by id limit 1`),
     remoteTask: await q(`select id from remote_task where school_id = ? order by id limit 1`),
     reportView: await q(`select id from report_view where school_id = ? order by id limit 1`),
     session: await q(`select id from session where school_id = ? order by id limit 1`),
@@ -479,4 +497,13 @@ export const GUARDED_TABLES = [
   'attachment',
   'message_attachment',
   'message_report',
+  'announcement_attachment',
+  'remote_material_attachment',
+  'push_device',
+  'push_setting',
+  'attendance_review',
+  'duty_setting',
+  'control_check',
+  'control_remark',
+  'control_setting',
 ];

@@ -75,10 +75,12 @@ export class ControlService {
     const filter: HealthFilter = {
       grade: input.grade ?? null,
       classId: optionalId('classId', input.classId),
-      teacherId: teacherOnly ? viewer.personId : optionalId('teacherId', input.teacherId),
+      teacherId: optionalId('teacherId', input.teacherId),
       subjectId: optionalId('subjectId', input.subjectId),
       courseId: null,
     };
+    await checkFilter(em, viewer, teacherOnly, filter);
+    if (teacherOnly) filter.teacherId = viewer.personId;
     const items = await readHealth(em, viewer.schoolId, { from, to, today }, filter);
     return { from, to, items };
   }
@@ -272,6 +274,49 @@ export class ControlService {
     return row.from;
   }
 }
+
+/**
+ * The filter's records must be the viewer's to name: of the viewer's school, and for a teacher
+ * (own courses only) the teacher themself and a class they teach in. Otherwise NOT_FOUND naming
+ * the field, as for any record the viewer may not read (a filter never widens nor silently
+ * changes what is asked).
+ */
+async function checkFilter(
+  em: EntityManager,
+  viewer: Viewer,
+  teacherOnly: boolean,
+  f: HealthFilter,
+): Promise<void> {
+  if (teacherOnly && f.teacherId !== null && f.teacherId !== viewer.personId) {
+    throw notFoundField('teacherId');
+  }
+  const [ok] = await em.execute<{ cls: boolean; subject: boolean; teacher: boolean }[]>(
+    `select (?::int is null or exists (select 1 from class_group c where c.id = ? and c.school_id = ?
+               and (not ? or exists (select 1 from course co where co.class_group_id = c.id
+                                       and co.teacher_id = ?)))) as cls,
+            (?::int is null or exists (select 1 from subject s where s.id = ? and s.school_id = ?)) as subject,
+            (?::int is null or exists (select 1 from person p where p.id = ? and p.school_id = ?)) as teacher`,
+    [
+      f.classId,
+      f.classId,
+      viewer.schoolId,
+      teacherOnly,
+      viewer.personId,
+      f.subjectId,
+      f.subjectId,
+      viewer.schoolId,
+      f.teacherId,
+      f.teacherId,
+      viewer.schoolId,
+    ],
+  );
+  if (!ok.cls) throw notFoundField('classId');
+  if (!ok.subject) throw notFoundField('subjectId');
+  if (!ok.teacher) throw notFoundField('teacherId');
+}
+
+const notFoundField = (field: string) =>
+  new DomainError('NOT_FOUND', 'Not found or not allowed', { field });
 
 /** Administration: the school; a teacher: own courses (teacherOnly); anyone else: refused. */
 function reader(viewer: Viewer | null): { viewer: Viewer; teacherOnly: boolean } {

@@ -60,8 +60,7 @@ describe('weekly attendance review', () => {
   it('shows the director every class teacher’s year with its evidence', async () => {
     const page = await open('director');
     await go(page, '/duties/account', 'duties-account-title');
-    // The whole school's year with the journal health of every course: slow on a loaded machine.
-    await page.getByTestId('duties-table').waitFor({ timeout: 60_000 });
+    await page.getByTestId('duties-table').waitFor();
     expect(await page.getByTestId('duties-row').count()).toBeGreaterThan(1);
     await page.getByTestId('duties-figure-REVIEWS').first().click();
     await page.getByTestId('duties-evidence').waitFor();

@@ -444,3 +444,18 @@ describe('journal health of a set of courses (decision 49)', () => {
     expect(one).toEqual(control_.filter((r) => String(r.course_id) === String(second.id)));
   });
 });
+
+describe('teacher home page', () => {
+  it('shows the teacher’s own courses’ health only, and refuses a pupil', async () => {
+    const home = `{ teacherHome { today healthFrom health { subject lessonsHeld } remarks { text } } }`;
+    const r = await ct.request(home);
+    expect(r.errors).toBeUndefined();
+    const page = r.data!.teacherHome as { health: { subject: string }[] | null };
+    if (control) expect(page.health!.map((h) => h.subject)).toEqual(['Геометрия']);
+    const other = await (await otherTeacher.client()).request(home);
+    const theirs = other.data!.teacherHome as { health: { subject: string }[] | null };
+    if (control) expect(theirs.health!.map((h) => h.subject)).toEqual(['Алгебра']);
+    const denied = await (await pupilA.client()).request(home);
+    expect(codeOf(denied)).toBe('FORBIDDEN');
+  });
+});

@@ -14,6 +14,8 @@ describe('navigationFor', () => {
       '/admin/staff',
       '/admin/journal-settings',
       '/cancelled-days',
+      '/duties/weights',
+      '/control/settings',
     ]);
   });
 
@@ -26,6 +28,9 @@ describe('navigationFor', () => {
         '/announcements',
         '/weekly-reports',
         '/cancelled-days',
+        '/duties',
+        '/duties/account',
+        '/control',
       ]);
     }
     expect(navigationFor(['TEACHER']).map((entry) => entry.href)).not.toContain('/periods');
@@ -37,6 +42,8 @@ describe('navigationFor', () => {
       '/reports',
       '/announcements',
       '/weekly-reports',
+      '/duties',
+      '/control/remarks',
     ]);
     for (const role of ['SYSADMIN', 'PARENT', 'STUDENT'] as const) {
       expect(navigationFor([role]).map((entry) => entry.href)).not.toContain('/reports');
@@ -100,6 +107,9 @@ describe('menuFor', () => {
       '/announcements',
       '/weekly-reports',
       '/cancelled-days',
+      '/duties',
+      '/duties/account',
+      '/control',
       '/admin/personal-data-log',
     ]);
     for (const role of ['SYSADMIN', 'DEPUTY', 'TEACHER', 'PARENT', 'STUDENT'] as const) {

@@ -168,6 +168,14 @@ export class DutyAccountService {
       { year: { yearStart: string; upTo: string; accounts: RawAccount[] } | null }[]
     >(accountSql(parts), [today, teacherId, viewer.schoolId]);
     const year = row?.year ?? { yearStart: today, upTo: today, accounts: [] };
+    // One class teacher asked for: someone of this school who leads a class this year, else
+    // refused like any record the viewer may not read (never an empty account).
+    if (teacherId != null && year.accounts.length === 0) {
+      throw new DomainError('NOT_FOUND', 'Not found or not allowed', {
+        field: 'teacherId',
+        reason: 'NOT_FOUND',
+      });
+    }
     return {
       yearStart: year.yearStart,
       upTo: year.upTo,

@@ -258,6 +258,29 @@ describe('class journal', () => {
     expect(await dialog.getByTestId('history-entry').count()).toBe(2);
   });
 
+  it('takes a behaviour note about a pupil in a lesson, for the weekly report', async () => {
+    await signInAs(page, 'teacher');
+    await openFirstJournal();
+    const { pupil, first } = await emptyPair();
+    await cell(pupil, first).click();
+    await page.getByTestId('behaviour-note-add').click();
+    await page.getByTestId('behaviour-note-kind').selectOption('PRAISE');
+    const text = `Помог однокласснику (${Date.now()})`;
+    await page.getByTestId('behaviour-note-text').fill(text);
+    await page.getByTestId('behaviour-note-form').locator('button[type=submit]').click();
+    await page.getByTestId('behaviour-note-saved').waitFor();
+    await screenshot(page, 'journal-behaviour-note');
+    // Notes are read by the pupil's family, the class teacher and the administration.
+    await context.clearCookies();
+    await signInAs(page, 'director');
+    const notes = await graphql<{ behaviourNotes: { text: string; kind: string }[] }>(
+      page,
+      'query($p:ID!){behaviourNotes(pupilId:$p){text kind}}',
+      { p: pupil },
+    );
+    expect(notes.behaviourNotes).toContainEqual({ text, kind: 'PRAISE' });
+  });
+
   it('adds a lesson outside the timetable', async () => {
     await signInAs(page, 'teacher');
     await openFirstJournal();

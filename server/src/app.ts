@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { SOURCES as NOTIFICATION_SOURCES } from './modules/notifications/notification.sources.js';
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -57,6 +58,8 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
   const bus = new EventBus(orm.em, orm.config.get('clientUrl')!, {
     redisUrl: config.redisUrl,
     retentionHours: config.eventRetentionHours,
+    // The bell's list is read from the outbox (decision 43): its events stay longer.
+    keep: { types: Object.keys(NOTIFICATION_SOURCES), hours: config.notificationRetentionHours },
   });
   await bus.start();
   const services = createServices(config, orm.em.getConnection().getKnex(), bus);

@@ -35,6 +35,12 @@ const schema = z.object({
     .min(1)
     .max(24 * 365)
     .default(48),
+  NOTIFICATION_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .default(24 * 30),
   TODAY: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD')
@@ -106,6 +112,8 @@ export interface Config {
   migrateOnStart: boolean;
   /** How long live events are kept for clients that resume. */
   eventRetentionHours: number;
+  /** How long the events the notification list reads are kept (longer than the others). */
+  notificationRetentionHours: number;
   /** A pinned "today" for tests and demos. */
   today?: string;
   /** A pinned instant for tests: "today" is its date in each school's time zone. */
@@ -194,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY === 'true',
     migrateOnStart: e.MIGRATE_ON_START === 'true',
     eventRetentionHours: e.EVENT_RETENTION_HOURS,
+    notificationRetentionHours: Math.max(e.NOTIFICATION_RETENTION_HOURS, e.EVENT_RETENTION_HOURS),
     today: e.TODAY,
     now: e.NOW ? new Date(e.NOW) : undefined,
     logLevel: e.LOG_LEVEL,

@@ -506,6 +506,31 @@ describe('retention', () => {
     await client.dispose();
     await t.sql(`delete from domain_event_horizon`);
   });
+
+  it('keeps the events the notification list reads for a month, the others for the retention', async () => {
+    const [school] = await t.sql<{ id: number }>(`select id from school limit 1`);
+    const add = (type: string, hours: number) =>
+      t.sql(
+        `insert into domain_event (school_id, type, payload, created_at)
+         values (?, ?, '{"kept":"test"}', now() - make_interval(hours => ?))`,
+        [school.id, type, hours],
+      );
+    await add('MARK_SAVED', 100);
+    await add('ANNOUNCEMENT_POSTED', 100);
+    await add('LESSON_UPDATED', 100);
+    await add('MARK_SAVED', 24 * 31);
+    await t.app.services.bus.prune();
+    const left = await t.sql<{ type: string; hours: number }>(
+      `select type, round(extract(epoch from now() - created_at) / 3600)::int as hours
+         from domain_event where payload->>'kept' = 'test' order by type`,
+    );
+    expect(left).toEqual([
+      { type: 'ANNOUNCEMENT_POSTED', hours: 100 },
+      { type: 'MARK_SAVED', hours: 100 },
+    ]);
+    await t.sql(`delete from domain_event where payload->>'kept' = 'test'`);
+    await t.sql(`delete from domain_event_horizon`);
+  });
 });
 
 describe('sessions and sockets', () => {

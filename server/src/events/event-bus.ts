@@ -81,7 +81,13 @@ export class EventBus {
   constructor(
     private readonly em: EntityManager,
     private readonly url: string,
-    private readonly opts: { redisUrl?: string; retentionHours: number; pollMs?: number },
+    private readonly opts: {
+      redisUrl?: string;
+      retentionHours: number;
+      pollMs?: number;
+      /** Event types kept longer than the others (the notification list reads them), and how long. */
+      keep?: { types: readonly string[]; hours: number };
+    },
   ) {}
 
   /** Starts from the events committed now: earlier ones are for replays, not for live delivery. */
@@ -162,14 +168,20 @@ export class EventBus {
     else if (!this.listening) this.wake();
   }
 
-  /** Drops events older than the retention; clients resuming from before them must refetch. */
+  /**
+   * Drops events older than the retention (the `keep` types after their own, longer time);
+   * clients resuming from before them must refetch.
+   */
   async prune(): Promise<number> {
+    const keep = this.opts.keep ?? { types: [], hours: this.opts.retentionHours };
     const [row] = await this.em.fork().execute<{ n: string }[]>(
-      `with d as (delete from domain_event where created_at < now() - make_interval(hours => ?) returning id),
+      `with d as (delete from domain_event where created_at < now() - make_interval(hours => ?)
+                    and (type <> all(?::text[]) or created_at < now() - make_interval(hours => ?))
+                  returning id),
             h as (insert into domain_event_horizon (id, pruned_through) select 1, max(id) from d having max(id) is not null
                   on conflict (id) do update set pruned_through = greatest(domain_event_horizon.pruned_through, excluded.pruned_through))
        select count(*)::text as n from d`,
-      [this.opts.retentionHours],
+      [this.opts.retentionHours, `{${keep.types.join(',')}}`, keep.hours],
     );
     return Number(row.n);
   }

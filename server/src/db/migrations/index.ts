@@ -22,6 +22,7 @@ import { Migration20261207130000_mail } from './Migration20261207130000_mail.js'
 import { Migration20261207140000_remote_attachments } from './Migration20261207140000_remote_attachments.js';
 import { Migration20261207150000_report_attendance_index } from './Migration20261207150000_report_attendance_index.js';
 import { Migration20261207170000_announcement_attachments } from './Migration20261207170000_announcement_attachments.js';
+import { Migration20261207180000_event_school_index } from './Migration20261207180000_event_school_index.js';
 /** Every committed migration, in order. Listed explicitly so that tests and the build agree. */
 export const migrationsList = [
   { name: 'Migration20261128122503_initial', class: Migration20261128122503_initial },
@@ -71,5 +72,9 @@ export const migrationsList = [
   {
     name: 'Migration20261207170000_announcement_attachments',
     class: Migration20261207170000_announcement_attachments,
+  },
+  {
+    name: 'Migration20261207180000_event_school_index',
+    class: Migration20261207180000_event_school_index,
   },
 ];

@@ -383,6 +383,47 @@ describe('the live dashboard', () => {
     expect(JSON.stringify(errors)).toContain('FORBIDDEN');
     await pupil.dispose();
   });
+
+  it('follows a change of the control settings without a journal write', async () => {
+    const ws = await socketAs('deputy');
+    const boards: Health[][] = [];
+    const dispose = ws.subscribe<{ journalHealthLive: { items: Health[] } }>(
+      {
+        query: `subscription($f: HealthFilterInput) { journalHealthLive(filter: $f) { items { pupilsShort } } }`,
+        variables: { f: { from, to } },
+      },
+      {
+        next: (r) => r.data && boards.push(r.data.journalHealthLive.items),
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    );
+    expect(await waitFor(() => boards.length === 1, 5000)).toBe(true);
+    expect(boards[0][0].pupilsShort).not.toBe(3);
+    const director = t.client();
+    await director.login('director', TEST_PASSWORD);
+    const SET = `mutation($i: ControlSettingsInput!) { setControlSettings(input: $i) { lateAfterDays } }`;
+    const set = (marks: number) =>
+      director.request(SET, {
+        i: {
+          lateAfterDays: 7,
+          homeworkRequired: true,
+          minMarks: [{ periodKind: 'QUARTER', hoursPerWeek: 1, marks }],
+        },
+      });
+    expect((await set(50)).errors).toBeUndefined();
+    expect(await waitFor(() => boards.length === 2, 8000)).toBe(true);
+    expect(boards[1][0].pupilsShort).toBe(3);
+    const [event] = await t.sql<{ n: number }>(
+      `select count(*)::int as n from domain_event where type = 'CONTROL_SETTINGS_CHANGED'`,
+    );
+    expect(event.n).toBe(1);
+    expect((await set(3)).errors).toBeUndefined();
+    expect(await waitFor(() => boards.length === 3, 8000)).toBe(true);
+    expect(boards[2][0].pupilsShort).toBe(boards[0][0].pupilsShort);
+    dispose();
+    await ws.dispose();
+  });
 });
 
 async function socketAs(login: string): Promise<Client> {

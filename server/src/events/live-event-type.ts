@@ -39,6 +39,7 @@ export enum LiveEventType {
   // control of the journal (modules/control)
   CONTROL_CHECKED = 'CONTROL_CHECKED',
   CONTROL_REMARK = 'CONTROL_REMARK',
+  CONTROL_SETTINGS_CHANGED = 'CONTROL_SETTINGS_CHANGED',
   /** Carries nothing: written by tests and checks to see that a feed is live. Clients ignore it. */
   PROBE = 'PROBE',
 }

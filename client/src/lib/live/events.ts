@@ -202,6 +202,7 @@ function change(type: LiveEventType, p: Fields): LiveChange | null {
     case 'REPORT_VIEW_CHANGED':
     case 'CONTROL_CHECKED':
     case 'CONTROL_REMARK':
+    case 'CONTROL_SETTINGS_CHANGED':
     case 'PROBE':
       return null;
   }

@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
 import { reloadViewer, type Viewer } from '../../auth/viewer.js';
 import { unauthenticated } from '../../errors.js';
 import type { BusEvent, EventBus } from '../../events/event-bus.js';
+import { answerHash, LiveQueue, Refresh } from '../../events/live-query.js';
 import { readRightsChange, RIGHTS_CHANGED } from '../../events/rights.js';
 import type { Scope } from '../../scope.js';
 import type { HealthFilterInput } from './control.inputs.js';
+import { CONTROL_SETTINGS_CHANGED } from './control.settings.js';
 import type { ControlService } from './control.service.js';
 import type { JournalHealthBoard } from './control.types.js';
 
@@ -16,25 +17,23 @@ const MOVES = new Set([
   'LESSON_UPDATED',
   'PERIOD_MARK_SAVED',
   'CONTROL_CHECKED',
+  CONTROL_SETTINGS_CHANGED,
 ]);
 
 interface Watch {
   viewer: Viewer;
   filter: HealthFilterInput;
   hash: string | null;
-  lastRun: number;
-  timer?: NodeJS.Timeout;
-  running: boolean;
-  dirty: boolean;
+  refresh: Refresh;
   recheck: boolean;
   ended: boolean;
-  queue: Queue<JournalHealthBoard | Error>;
+  queue: LiveQueue<JournalHealthBoard | Error>;
 }
 
 /**
  * The live dashboard (decision 38's mechanism, decision 47): each open `journalHealthLive`
- * subscription re-runs the dashboard's one statement for its viewer after a journal write or a
- * check in its school (a teacher's: in own courses), at most once per `debounceMs` after a short
+ * subscription re-runs the dashboard's one statement for its viewer after a journal write, a
+ * check or a change of the school's control settings (events/live-query.ts), at most once per `debounceMs` after a short
  * settle, and sends the board only when its hash changed. A change of the viewer's rights
  * reloads the viewer (a teacher who lost a course stops seeing it; no right at all ends it).
  */
@@ -63,12 +62,13 @@ export class ControlLive {
       viewer,
       filter,
       hash: null,
-      lastRun: 0,
-      running: false,
-      dirty: false,
+      refresh: new Refresh(
+        () => this.debounceMs,
+        () => this.run(watch),
+      ),
       recheck: false,
       ended: false,
-      queue: new Queue(() => this.end(watch)),
+      queue: new LiveQueue(() => this.end(watch)),
     };
     const first = await this.evaluate(watch);
     if (first) watch.queue.push(first);
@@ -95,17 +95,11 @@ export class ControlLive {
   }
 
   private schedule(w: Watch, recheck: boolean): void {
-    w.dirty = true;
     w.recheck ||= recheck;
-    if (w.timer || w.running || w.ended) return;
-    const wait = Math.max(this.settleMs, w.lastRun + this.debounceMs - Date.now());
-    w.timer = setTimeout(() => void this.run(w), wait);
+    w.refresh.schedule(this.settleMs);
   }
 
   private async run(w: Watch): Promise<void> {
-    w.timer = undefined;
-    w.dirty = false;
-    w.running = true;
     try {
       const next = await this.evaluate(w);
       if (next && !w.ended) w.queue.push(next);
@@ -114,15 +108,12 @@ export class ControlLive {
         w.queue.fail(err as Error);
         this.end(w);
       }
-    } finally {
-      w.running = false;
-      if (w.dirty && !w.ended) this.schedule(w, false);
     }
   }
 
   private async evaluate(w: Watch): Promise<JournalHealthBoard | null> {
     const em = this.bus.fork();
-    w.lastRun = Date.now();
+    w.refresh.lastRun = Date.now();
     if (w.recheck) {
       const now = await reloadViewer(em, w.viewer.sessionId);
       if (!now) throw unauthenticated();
@@ -130,7 +121,7 @@ export class ControlLive {
       w.recheck = false;
     }
     const board = await this.control.health({ em, viewer: w.viewer }, w.filter);
-    const hash = createHash('sha256').update(JSON.stringify(board)).digest('base64url');
+    const hash = answerHash(board);
     if (hash === w.hash) return null;
     w.hash = hash;
     return board;
@@ -138,52 +129,7 @@ export class ControlLive {
 
   private end(w: Watch): void {
     w.ended = true;
-    clearTimeout(w.timer);
+    w.refresh.stop();
     this.watches.delete(w);
-  }
-}
-
-/** A subscription's values; `return()` (the client left) ends it; a failure is yielded last. */
-class Queue<T> implements AsyncIterableIterator<T> {
-  private readonly items: T[] = [];
-  private failure: Error | undefined;
-  private done = false;
-  private wake: (() => void) | undefined;
-
-  constructor(private readonly onEnd: () => void) {}
-
-  push(v: T): void {
-    this.items.push(v);
-    this.wake?.();
-  }
-
-  fail(e: Error): void {
-    this.failure = e;
-    this.wake?.();
-  }
-
-  async next(): Promise<IteratorResult<T>> {
-    for (;;) {
-      if (this.done) return { done: true, value: undefined };
-      const v = this.items.shift();
-      if (v !== undefined) return { done: false, value: v };
-      if (this.failure) {
-        this.done = true;
-        return { done: false, value: this.failure as T };
-      }
-      await new Promise<void>((r) => (this.wake = r));
-      this.wake = undefined;
-    }
-  }
-
-  async return(): Promise<IteratorResult<T>> {
-    this.done = true;
-    this.onEnd();
-    this.wake?.();
-    return { done: true, value: undefined };
-  }
-
-  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
-    return this;
   }
 }

@@ -15,6 +15,9 @@ const KINDS = Object.keys(DEFAULTS);
 const MAX_LATE_DAYS = 60;
 const MAX_MARKS = 50;
 
+/** Published (school-wide, no audience) when the rules change: the live dashboards re-read. */
+export const CONTROL_SETTINGS_CHANGED = 'CONTROL_SETTINGS_CHANGED';
+
 interface Row {
   lateAfterDays: number;
   homeworkRequired: boolean;
@@ -111,7 +114,7 @@ export async function setControlSettings(
           after,
         },
       ],
-      [],
+      [{ type: CONTROL_SETTINGS_CHANGED, payload: { authorId: String(viewer.personId) } }],
     );
   });
   return read(em, viewer.schoolId);

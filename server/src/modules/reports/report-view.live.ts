@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Permission, policy } from '../../auth/policy.js';
 import { reloadViewer, type Viewer } from '../../auth/viewer.js';
 import type { Clock } from '../../clock.js';
 import { unauthenticated } from '../../errors.js';
 import type { BusEvent, EventBus } from '../../events/event-bus.js';
+import { answerHash, LiveQueue, Refresh } from '../../events/live-query.js';
 import { readRightsChange, RIGHTS_CHANGED } from '../../events/rights.js';
 import type { Scope } from '../../scope.js';
 import { intArray, reportScope } from './report.access.js';
@@ -50,12 +50,9 @@ interface Group {
   /** The courses under the row filter; null: the whole school. */
   courses: Set<number> | null;
   watches: Set<Watch>;
-  /** The last result, and whether a write came after it. */
+  /** The last result; the refresh knows whether a write came after it (events/live-query.ts). */
   last: ReportResult | null;
-  lastRun: number;
-  timer?: NodeJS.Timeout;
-  running: boolean;
-  dirty: boolean;
+  refresh: Refresh;
 }
 
 /**
@@ -97,7 +94,7 @@ export class ReportViewLive {
     id: string,
   ): Promise<AsyncIterableIterator<ReportViewInfo | Error>> {
     if (!viewer) throw unauthenticated();
-    const queue = new Queue<ReportViewInfo | Error>(() => this.end(watch));
+    const queue = new LiveQueue<ReportViewInfo | Error>(() => this.end(watch));
     const watch: Watch = {
       viewer,
       view: null,
@@ -111,7 +108,7 @@ export class ReportViewLive {
     const em = this.bus.fork();
     try {
       const group = await this.recheck(em, watch, id);
-      const fresh = group.last && !group.dirty && !group.running;
+      const fresh = group.last && group.refresh.current;
       this.send(watch, fresh ? group.last! : await this.evaluate(em, group));
     } catch (e) {
       this.end(watch);
@@ -159,16 +156,10 @@ export class ReportViewLive {
   }
 
   private schedule(g: Group, settle: number, now: boolean): void {
-    g.dirty = true;
-    if (g.timer || g.running) return;
-    const wait = Math.max(settle, g.lastRun + (now ? 0 : this.debounceMs) - Date.now());
-    g.timer = setTimeout(() => void this.run(g), wait);
+    g.refresh.schedule(settle, now);
   }
 
   private async run(g: Group): Promise<void> {
-    g.timer = undefined;
-    g.dirty = false;
-    g.running = true;
     try {
       const em = this.bus.fork();
       for (const w of [...g.watches]) {
@@ -185,9 +176,6 @@ export class ReportViewLive {
       for (const w of g.watches) this.send(w, result);
     } catch (err) {
       for (const w of [...g.watches]) this.failed(w, err as Error);
-    } finally {
-      g.running = false;
-      if (g.dirty && g.watches.size > 0) this.schedule(g, 0, false);
     }
   }
 
@@ -210,7 +198,7 @@ export class ReportViewLive {
     this.leave(w);
     let g = this.groups.get(key);
     if (!g) {
-      g = {
+      const made: Group = {
         key,
         viewId: Number(w.view.id),
         schoolId: now.schoolId,
@@ -218,10 +206,12 @@ export class ReportViewLive {
         courses: await coursesOf(em, now),
         watches: new Set(),
         last: null,
-        lastRun: 0,
-        running: false,
-        dirty: false,
+        refresh: new Refresh(
+          () => this.debounceMs,
+          () => this.run(made),
+        ),
       };
+      g = made;
       this.groups.set(key, g);
     }
     g.watches.add(w);
@@ -232,7 +222,7 @@ export class ReportViewLive {
   /** The group's view for its row filter: one statement, as its first viewer. */
   private async evaluate(em: EntityManager, g: Group): Promise<ReportResult> {
     const first = g.watches.values().next().value!;
-    g.lastRun = Date.now();
+    g.refresh.lastRun = Date.now();
     this.evaluations++;
     const [school] = await em.execute<{ time_zone: string }[]>(
       `select time_zone from school where id = ?`,
@@ -266,8 +256,7 @@ export class ReportViewLive {
     g.watches.delete(w);
     w.group = null;
     if (g.watches.size === 0) {
-      clearTimeout(g.timer);
-      g.timer = undefined;
+      g.refresh.stop();
       this.groups.delete(g.key);
     }
   }
@@ -291,55 +280,5 @@ async function coursesOf(em: EntityManager, viewer: Viewer): Promise<Set<number>
 /** What a subscriber sees, without the time it was computed. */
 function hashOf(view: ReportViewInfo, result: ReportResult): string {
   const { generatedAt: _, ...rest } = result;
-  return createHash('sha256')
-    .update(JSON.stringify([view.version, view.name, view.chartType, rest]))
-    .digest('base64url');
-}
-
-/**
- * A subscription's values as an async iterator; `return()` (the client left) ends it at once. A
- * failure is yielded as the error (the resolver throws it) after what was queued, then it ends.
- */
-class Queue<T> implements AsyncIterableIterator<T> {
-  private readonly items: T[] = [];
-  private failure: Error | undefined;
-  private done = false;
-  private wake: (() => void) | undefined;
-
-  constructor(private readonly onEnd: () => void) {}
-
-  push(v: T): void {
-    this.items.push(v);
-    this.wake?.();
-  }
-
-  fail(e: Error): void {
-    this.failure = e;
-    this.wake?.();
-  }
-
-  async next(): Promise<IteratorResult<T>> {
-    for (;;) {
-      if (this.done) return { done: true, value: undefined };
-      const v = this.items.shift();
-      if (v !== undefined) return { done: false, value: v };
-      if (this.failure) {
-        this.done = true;
-        return { done: false, value: this.failure as T };
-      }
-      await new Promise<void>((r) => (this.wake = r));
-      this.wake = undefined;
-    }
-  }
-
-  async return(): Promise<IteratorResult<T>> {
-    this.done = true;
-    this.onEnd();
-    this.wake?.();
-    return { done: true, value: undefined };
-  }
-
-  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
-    return this;
-  }
+  return answerHash([view.version, view.name, view.chartType, rest]);
 }

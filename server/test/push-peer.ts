@@ -1,27 +1,44 @@
 import http from 'node:http';
 import { createDecipheriv, createECDH, hkdfSync, randomBytes, type ECDH } from 'node:crypto';
 
-/** One POST the fake push service received. */
+/** One POST the fake push service received, and the status it answered. */
 export interface Received {
   device: string;
   headers: http.IncomingHttpHeaders;
   body: Buffer;
+  status: number;
+}
+
+/** An answer a device is given instead of 201: a status and headers (Retry-After). */
+export interface Answer {
+  status: number;
+  headers?: Record<string, string>;
 }
 
 /**
  * A push service on a local port: a real HTTP peer that takes the encrypted POSTs the server
- * sends. Each device is a path (`/d/<name>`); a device set `gone` is answered 410.
+ * sends. Each device is a path (`/d/<name>`); a device set `gone` is answered 410; a device with
+ * answers queued in `next` is given them first, one per POST.
  */
 export class FakePushService {
   readonly received: Received[] = [];
   readonly gone = new Set<string>();
+  readonly next = new Map<string, Answer[]>();
   private server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const device = (req.url ?? '').replace(/^\/d\//, '');
-      this.received.push({ device, headers: req.headers, body: Buffer.concat(chunks) });
-      res.writeHead(this.gone.has(device) ? 410 : 201).end();
+      const answer = this.next.get(device)?.shift() ?? {
+        status: this.gone.has(device) ? 410 : 201,
+      };
+      this.received.push({
+        device,
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+        status: answer.status,
+      });
+      res.writeHead(answer.status, answer.headers).end();
     });
   });
   port = 0;
@@ -41,9 +58,11 @@ export class FakePushService {
     return new TestDevice(`http://127.0.0.1:${this.port}/d/${name}`, name);
   }
 
-  /** The pushes a device received, decrypted. */
-  to(device: TestDevice): PushMessage[] {
-    return this.received.filter((r) => r.device === device.name).map((r) => device.decrypt(r.body));
+  /** The pushes a device received, decrypted (`accepted`: only those answered 2xx). */
+  to(device: TestDevice, accepted = false): PushMessage[] {
+    return this.received
+      .filter((r) => r.device === device.name && (!accepted || r.status < 300))
+      .map((r) => device.decrypt(r.body));
   }
 }
 

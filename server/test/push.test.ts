@@ -12,6 +12,7 @@ let lesson: MadeLesson;
 let workType: string;
 let absent: string;
 let classId: string;
+let f: ReturnType<typeof factory>;
 
 const DAY = new Date('2026-11-28T09:00:00Z'); // 12:00 in Moscow
 const NIGHT = new Date('2026-11-28T19:00:00Z'); // 22:00
@@ -51,7 +52,7 @@ beforeAll(async () => {
   t = await createTestApp({ demo: false, env: { PUSH_ALLOW_HTTP: 'true' } });
   // Drained by hand below, at chosen instants.
   await t.app.pushWorker.stop();
-  const f = factory(t);
+  f = factory(t);
   const school = await f.newSchool({ name: 'Школа А' });
   workType = school.workTypes['Ответ на уроке'];
   absent = school.codes['Н'];
@@ -171,6 +172,83 @@ describe('pushes from the outbox', () => {
     expect(result.gone).toBe(1);
     const left = await t.sql(`select 1 from push_device where endpoint = ?`, [d.pupil.endpoint]);
     expect(left).toEqual([]);
+  });
+});
+
+describe('pushes refused for now are retried', () => {
+  const later = (ms: number) => new Date(DAY.getTime() + ms);
+  let retry: TestDevice;
+  beforeAll(async () => {
+    retry = peer.device('retry-parent');
+    p.retryParent = await f.newParent({ children: [p.classmate] });
+    c.retryParent = await p.retryParent.client();
+    await subscribe('retryParent', retry);
+  });
+  const sentTo = () => peer.received.filter((r) => r.device === retry.name).map((r) => r.status);
+
+  it('retries a push answered 503, then sends it once the service takes it', async () => {
+    peer.next.set(retry.name, [{ status: 503 }]);
+    await mark(p.classmate, '5');
+    expect(await drain(DAY)).toMatchObject({ sent: 0, retried: 1 });
+    expect(sentTo()).toEqual([503]);
+    // Not before its wait (30 s) is over.
+    expect(await drain(later(10_000))).toMatchObject({ sent: 0, retried: 0 });
+    expect(sentTo()).toEqual([503]);
+    expect(await drain(later(31_000))).toMatchObject({ sent: 1, retried: 0 });
+    expect(sentTo()).toEqual([503, 201]);
+    expect(peer.to(retry, true)).toEqual([
+      expect.objectContaining({ title: expect.stringMatching(/: Алгебра$/) }),
+    ]);
+    // Taken once: never again.
+    expect((await drain(later(3_600_000))).sent).toBe(0);
+    expect(sentTo()).toEqual([503, 201]);
+  });
+
+  it('waits as long as a 429’s Retry-After asks', async () => {
+    peer.received.length = 0;
+    peer.next.set(retry.name, [{ status: 429, headers: { 'Retry-After': '120' } }]);
+    await mark(p.classmate, '4');
+    expect((await drain(DAY)).retried).toBe(1);
+    expect((await drain(later(60_000))).sent).toBe(0);
+    expect(sentTo()).toEqual([429]);
+    expect((await drain(later(121_000))).sent).toBe(1);
+    expect(sentTo()).toEqual([429, 201]);
+  });
+
+  it('gives up after a bounded number of attempts, and does not retry a 400', async () => {
+    peer.received.length = 0;
+    peer.next.set(
+      retry.name,
+      Array.from({ length: 10 }, () => ({ status: 500 })),
+    );
+    await mark(p.classmate, '3');
+    for (let hour = 0; hour < 8; hour++) await drain(later(hour * 3_600_000));
+    expect(sentTo()).toEqual([500, 500, 500, 500, 500]); // ATTEMPTS
+    peer.received.length = 0;
+    peer.next.set(retry.name, [{ status: 400 }]);
+    await mark(p.classmate, '2');
+    expect(await drain(DAY)).toMatchObject({ sent: 1, retried: 0 });
+    expect((await drain(later(3_600_000))).sent).toBe(0);
+    expect(sentTo()).toEqual([400]);
+    peer.next.delete(retry.name);
+  });
+
+  it('retries a push whose service cannot be reached', async () => {
+    const closed = await new FakePushService().start();
+    await closed.close(); // its port now refuses connections
+    const away = closed.device('away');
+    await t.sql(`update push_device set endpoint = ? where endpoint = ?`, [
+      away.endpoint,
+      retry.endpoint,
+    ]);
+    await mark(p.classmate, '5');
+    expect(await drain(DAY)).toMatchObject({ sent: 0, retried: 1 });
+    const [row] = await t.sql<{ attempts: number; unsent: boolean }>(
+      `select attempts, sent_at is null as unsent from push_delivery pd
+         join push_device d on d.id = pd.device_id where d.endpoint = ? order by pd.id desc limit 1`,
+      [away.endpoint],
+    );
+    expect(row).toEqual({ attempts: 1, unsent: true });
   });
 });
 

@@ -23,6 +23,7 @@ import { Migration20261207140000_remote_attachments } from './Migration202612071
 import { Migration20261207150000_report_attendance_index } from './Migration20261207150000_report_attendance_index.js';
 import { Migration20261207170000_announcement_attachments } from './Migration20261207170000_announcement_attachments.js';
 import { Migration20261207180000_event_school_index } from './Migration20261207180000_event_school_index.js';
+import { Migration20261208130000_push_retry } from './Migration20261208130000_push_retry.js';
 /** Every committed migration, in order. Listed explicitly so that tests and the build agree. */
 export const migrationsList = [
   { name: 'Migration20261128122503_initial', class: Migration20261128122503_initial },
@@ -77,4 +78,5 @@ export const migrationsList = [
     name: 'Migration20261207180000_event_school_index',
     class: Migration20261207180000_event_school_index,
   },
+  { name: 'Migration20261208130000_push_retry', class: Migration20261208130000_push_retry },
 ];

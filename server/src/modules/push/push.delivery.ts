@@ -178,11 +178,14 @@ export interface DueDelivery {
   p256dh: string;
   auth: string;
   lang: 'ru' | 'en';
+  /** Attempts made before this one (a push refused for now is retried: push.worker.ts). */
+  attempts: number;
 }
 
 /**
- * Claims the unsent deliveries of devices not in quiet hours now: marked sent before anything is
- * sent, so a push goes out at most once even if this process dies or another drains alongside.
+ * Claims the unsent deliveries of devices not in quiet hours now, and not waiting to be retried:
+ * marked sent before anything is sent, so a push goes out at most once even if this process dies
+ * or another drains alongside. One refused for now is put back by the worker (`putBack`).
  */
 export function claimDue(em: EntityManager, now: Date, limit: number): Promise<DueDelivery[]> {
   const at = now.toISOString();
@@ -193,13 +196,28 @@ export function claimDue(em: EntityManager, now: Date, limit: number): Promise<D
          join school sch on sch.id = d.school_id
          left join push_setting s on s.person_id = d.person_id
         where pd.sent_at is null and not ${QUIET}
+          and (pd.next_attempt_at is null or pd.next_attempt_at <= ?::timestamptz)
         order by pd.id limit ? for update of pd skip locked)
      update push_delivery pd set sent_at = ?::timestamptz
        from due, push_device d
       where pd.id = due.id and d.id = pd.device_id
      returning pd.id::text, pd.device_id as "deviceId", pd.kind, pd.title, pd.body, pd.url,
-               pd.held, d.endpoint, d.p256dh, d.auth, d.lang`,
-    [at, at, at, at, limit, at],
+               pd.held, d.endpoint, d.p256dh, d.auth, d.lang, pd.attempts`,
+    [at, at, at, at, at, limit, at],
+  );
+}
+
+/** Deliveries claimed but refused for now: unsent again, each tried next at its own instant. */
+export async function putBack(
+  em: EntityManager,
+  retries: { id: string; at: Date }[],
+): Promise<void> {
+  if (retries.length === 0) return;
+  await em.execute(
+    `update push_delivery pd set sent_at = null, attempts = pd.attempts + 1, next_attempt_at = x.at
+       from jsonb_to_recordset(?::jsonb) as x(id bigint, at timestamptz)
+      where pd.id = x.id`,
+    [JSON.stringify(retries)],
   );
 }
 

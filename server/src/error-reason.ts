@@ -152,6 +152,8 @@ export const ERROR_REASONS = {
   ALREADY_DECLARED: 'The day is declared already: change it instead',
   NOT_REMOTE_LESSON: 'The lesson is not on a cancelled-class day',
   DUE_BEFORE_LESSON: 'A task due before its lesson',
+  NOT_PUPILS_TASK: 'A task of a lesson the pupil does not study',
+  WORK_WITHOUT_DONE: 'Work attached to a task not checked as done',
   // The class teacher's duties (modules/duties)
   WEEK_NOT_ENDED: 'A week that has not ended cannot be confirmed as reviewed',
   ALREADY_REVIEWED: "The class's attendance of this week was confirmed already",

@@ -23,6 +23,7 @@ import { Migration20261207140000_remote_attachments } from './Migration202612071
 import { Migration20261207150000_report_attendance_index } from './Migration20261207150000_report_attendance_index.js';
 import { Migration20261207170000_announcement_attachments } from './Migration20261207170000_announcement_attachments.js';
 import { Migration20261207180000_event_school_index } from './Migration20261207180000_event_school_index.js';
+import { Migration20261208110000_remote_work_files } from './Migration20261208110000_remote_work_files.js';
 import { Migration20261208130000_push_retry } from './Migration20261208130000_push_retry.js';
 /** Every committed migration, in order. Listed explicitly so that tests and the build agree. */
 export const migrationsList = [
@@ -77,6 +78,10 @@ export const migrationsList = [
   {
     name: 'Migration20261207180000_event_school_index',
     class: Migration20261207180000_event_school_index,
+  },
+  {
+    name: 'Migration20261208110000_remote_work_files',
+    class: Migration20261208110000_remote_work_files,
   },
   { name: 'Migration20261208130000_push_retry', class: Migration20261208130000_push_retry },
 ];

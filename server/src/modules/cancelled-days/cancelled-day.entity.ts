@@ -159,7 +159,7 @@ export class RemoteTaskCheck {
   @ManyToOne(() => RemoteTask, { ref: true, deleteRule: 'cascade' })
   task!: Ref<RemoteTask>;
 
-  @ManyToOne('Person', { ref: true, deleteRule: 'cascade' })
+  @ManyToOne('Person', { ref: true, deleteRule: 'cascade', index: true })
   pupil!: Ref<Other>;
 
   @ManyToOne('Person', { ref: true, deleteRule: 'cascade' })

@@ -1,6 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { prepared } from '../../db/prepared.js';
-import type { CancelledDay, CancelledDayPreview, RemoteLesson } from './cancelled-days.types.js';
+import type {
+  CancelledDay,
+  CancelledDayPreview,
+  OwedTask,
+  RemoteClassTable,
+  RemoteCompletion,
+  RemoteLesson,
+} from './cancelled-days.types.js';
 import type { Threshold } from './thresholds.js';
 
 /**
@@ -124,7 +131,25 @@ export async function readAudience(
   return row;
 }
 
-/** A lesson with everything the remote-lesson page shows; `pupilId` picks whose ticks `done` is. */
+/** Files as the API's `RemoteAttachment` JSON: `a` the attachment, ordered by `ord`. */
+const filesJson = (ord: string) =>
+  `coalesce(json_agg(json_build_object('id', a.id::text, 'name', a.name,
+     'contentType', a.content_type, 'size', a.size) order by ${ord}), '[]'::json)`;
+
+/** The lesson is on a cancelled day of its class: `l` the lesson, `co` its course. */
+const ON_CANCELLED_DAY = `join cancelled_day d on d.school_id = l.school_id and d.date = l.date
+                               and co.class_group_id = any(d.class_ids)`;
+
+/** `e` is an enrolment of pupil `pupil` in the lesson's class on its date, in its subgroup. */
+const STUDIES_LESSON = (pupil: string) => `e.class_group_id = co.class_group_id
+  and e.starts_on <= l.date and (e.ends_on is null or e.ends_on >= l.date)
+  and (co.subgroup_id is null or exists(select 1 from subgroup_member sm
+                                         where sm.subgroup_id = co.subgroup_id and sm.pupil_id = ${pupil}))`;
+
+/**
+ * A lesson with everything the remote-lesson page shows; the one parameter picks whose ticks
+ * `done` (and the work's files) are.
+ */
 const REMOTE_LESSON = `
   select l.id::text as "lessonId", co.id::text as "courseId", l.date::text as date, l.number,
          s.name as "subjectName", c.grade || c.letter as "className", l.topic, l.homework,
@@ -135,10 +160,14 @@ const REMOTE_LESSON = `
            where ra.lesson_id = l.id) as attachments,
          co.teacher_id as "teacherId", l.substitute_id as "substituteId", co.class_group_id as "classGroupId",
          (select coalesce(json_agg(json_build_object('id', t.id::text, 'text', t.text, 'dueOn', t.due_on::text,
-                   'done', exists(select 1 from remote_task_check k where k.task_id = t.id and k.pupil_id = ?::int))
+                   'done', k.id is not null,
+                   'attachments', (select ${filesJson('rw.position')} from remote_work_attachment rw
+                                    join attachment a on a.id = rw.attachment_id where rw.check_id = k.id))
                    order by t.id), '[]'::json)
-            from remote_task t where t.lesson_id = l.id) as tasks
-    from lesson l join course co on co.id = l.course_id join class_group c on c.id = co.class_group_id
+            from remote_task t left join remote_task_check k on k.task_id = t.id and k.pupil_id = vp.id
+           where t.lesson_id = l.id) as tasks
+    from lesson l cross join (select ?::int as id) vp
+    join course co on co.id = l.course_id join class_group c on c.id = co.class_group_id
     join subject s on s.id = co.subject_id
     join cancelled_day d on d.school_id = l.school_id and d.date = l.date and co.class_group_id = any(d.class_ids)
     left join remote_material m on m.lesson_id = l.id`;
@@ -200,16 +229,22 @@ export async function readTeacherDay(
   );
 }
 
-/** The pupils of a lesson (enrolled on its date, members of its subgroup) and their ticks. */
+/** The pupils of a lesson (enrolled on its date, members of its subgroup), their ticks and work. */
 export async function readCompletion(
   em: EntityManager,
   lessonId: number,
-): Promise<{ pupilId: string; pupilName: string; doneTaskIds: string[] }[]> {
+): Promise<RemoteCompletion[]> {
   return prepared(
     em,
     `select p.id::text as "pupilId", concat_ws(' ', p.last_name, p.first_name) as "pupilName",
             array(select k.task_id::text from remote_task_check k join remote_task t on t.id = k.task_id
-                   where t.lesson_id = l.id and k.pupil_id = p.id order by k.task_id) as "doneTaskIds"
+                   where t.lesson_id = l.id and k.pupil_id = p.id order by k.task_id) as "doneTaskIds",
+            (select coalesce(json_agg(json_build_object('taskId', k.task_id::text, 'id', a.id::text,
+                      'name', a.name, 'contentType', a.content_type, 'size', a.size)
+                      order by k.task_id, rw.position), '[]'::json)
+               from remote_task_check k join remote_task t on t.id = k.task_id
+               join remote_work_attachment rw on rw.check_id = k.id join attachment a on a.id = rw.attachment_id
+              where t.lesson_id = l.id and k.pupil_id = p.id) as files
        from lesson l join course co on co.id = l.course_id
        join enrollment e on e.class_group_id = co.class_group_id and e.starts_on <= l.date
         and (e.ends_on is null or e.ends_on >= l.date)
@@ -250,4 +285,89 @@ export async function readRemoteLessonIds(
     [schoolId, lessonIds, readsAll, personId, personId, personId, personId, personId],
   );
   return rows.map((r) => r.id);
+}
+
+/**
+ * The class teacher's table (R-4.4.1): the remote lessons of a class from `from` to `to` (every
+ * subject), their tasks with how many of their pupils checked each, and the pupils enrolled in
+ * the span with the tasks set for each (their subgroups') and those they checked. Null when the
+ * class is not the school's. One statement.
+ */
+export async function readClassTable(
+  em: EntityManager,
+  schoolId: number,
+  classGroupId: number,
+  from: string,
+  to: string,
+): Promise<RemoteClassTable | null> {
+  const [row] = await prepared<RemoteClassTable>(
+    em,
+    `with c as (select id, grade || letter as name from class_group where school_id = ? and id = ?),
+          span as (select ?::date as "from", ?::date as "to"),
+          ls as (select l.id, l.date, l.number, s.name as subject, co.class_group_id, co.subgroup_id
+                   from lesson l join course co on co.id = l.course_id join subject s on s.id = co.subject_id
+                   ${ON_CANCELLED_DAY}, span
+                  where l.school_id = ? and co.class_group_id = (select id from c)
+                    and l.date between span."from" and span."to" and not l.cancelled),
+          ts as (select t.id, t.lesson_id, t.text, t.due_on from remote_task t join ls on ls.id = t.lesson_id),
+          pupils as (select p.id, p.last_name, p.first_name from person p
+                      where exists(select 1 from enrollment e, span where e.pupil_id = p.id
+                                     and e.class_group_id = (select id from c)
+                                     and e.starts_on <= span."to" and (e.ends_on is null or e.ends_on >= span."from"))),
+          pt as (select pu.id as pupil_id, ts.id as task_id,
+                        exists(select 1 from remote_task_check k where k.task_id = ts.id and k.pupil_id = pu.id) as done
+                   from pupils pu join ts on true join ls on ls.id = ts.lesson_id
+                  where exists(select 1 from enrollment e where e.pupil_id = pu.id and e.class_group_id = ls.class_group_id
+                                 and e.starts_on <= ls.date and (e.ends_on is null or e.ends_on >= ls.date))
+                    and (ls.subgroup_id is null or exists(select 1 from subgroup_member sm
+                                                          where sm.subgroup_id = ls.subgroup_id and sm.pupil_id = pu.id)))
+     select c.id::text as "classGroupId", c.name as "className", span."from"::text as "from", span."to"::text as "to",
+            (select coalesce(json_agg(json_build_object('lessonId', ls.id::text, 'date', ls.date::text,
+                      'number', ls.number, 'subjectName', ls.subject,
+                      'tasks', (select coalesce(json_agg(json_build_object('id', ts.id::text, 'text', ts.text,
+                                  'dueOn', ts.due_on::text,
+                                  'doneCount', (select count(*) filter (where pt.done) from pt where pt.task_id = ts.id),
+                                  'pupilCount', (select count(*) from pt where pt.task_id = ts.id))
+                                  order by ts.id), '[]'::json)
+                                  from ts where ts.lesson_id = ls.id))
+                      order by ls.date, ls.number, ls.id), '[]'::json) from ls) as lessons,
+            (select coalesce(json_agg(json_build_object('pupilId', pu.id::text,
+                      'pupilName', concat_ws(' ', pu.last_name, pu.first_name),
+                      'taskIds', (select coalesce(json_agg(pt.task_id::text order by pt.task_id), '[]'::json)
+                                    from pt where pt.pupil_id = pu.id),
+                      'doneTaskIds', (select coalesce(json_agg(pt.task_id::text order by pt.task_id), '[]'::json)
+                                        from pt where pt.pupil_id = pu.id and pt.done))
+                      order by pu.last_name, pu.first_name, pu.id), '[]'::json) from pupils pu) as pupils
+       from c, span`,
+    [schoolId, classGroupId, from, to, schoolId],
+  );
+  return row ?? null;
+}
+
+/**
+ * What a pupil still owes (R-4.4.1): the tasks of the pupil's remote lessons (on a day still
+ * cancelled, in the pupil's class and subgroup on the lesson's date) not checked as done, the
+ * overdue first, then by due date. One statement.
+ */
+export async function readOwed(
+  em: EntityManager,
+  schoolId: number,
+  pupilId: number,
+  today: string,
+  limit: number,
+): Promise<OwedTask[]> {
+  return prepared<OwedTask>(
+    em,
+    `select t.id::text as "taskId", t.text, t.due_on::text as "dueOn", t.due_on < ?::date as overdue,
+            l.id::text as "lessonId", l.date::text as date, s.name as "subjectName"
+       from enrollment e join course co on co.class_group_id = e.class_group_id
+       join lesson l on l.course_id = co.id join subject s on s.id = co.subject_id
+       ${ON_CANCELLED_DAY}
+       join remote_task t on t.lesson_id = l.id
+      where e.school_id = ? and e.pupil_id = ? and not l.cancelled and ${STUDIES_LESSON('e.pupil_id')}
+        and not exists(select 1 from remote_task_check k where k.task_id = t.id and k.pupil_id = e.pupil_id)
+      order by t.due_on < ?::date desc, t.due_on, l.date, l.number, t.id
+      limit ?`,
+    [today, schoolId, pupilId, today, limit],
+  );
 }

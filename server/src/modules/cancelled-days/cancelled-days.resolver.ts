@@ -11,6 +11,8 @@ import {
   CancellationThreshold,
   CancelledDay,
   CancelledDayPreview,
+  OwedTask,
+  RemoteClassTable,
   RemoteLesson,
   RemoteTask,
 } from './cancelled-days.types.js';
@@ -140,14 +142,47 @@ export class CancelledDaysResolver {
   }
 
   @Mutation(() => RemoteTask, {
-    description: 'A pupil or parent ticks a task as read and done (R-4.4.1)',
+    description:
+      'A pupil or parent ticks a task as read and done (R-4.4.1), optionally attaching the work',
   })
   setRemoteTaskDone(
     @Arg('taskId', () => ID) taskId: string,
     @Arg('pupilId', () => ID) pupilId: string,
     @Arg('done') done: boolean,
+    @Arg('attachmentIds', () => [ID], {
+      nullable: true,
+      description:
+        'The work’s files, in order: those kept and new uploads (POST /files); others are deleted. Left out: the files stay as they are',
+    })
+    attachmentIds: string[] | null,
     @Ctx() ctx: RequestContext,
   ): Promise<RemoteTask> {
-    return ctx.services.remoteWork.setTaskDone(ctx, taskId, pupilId, done);
+    return ctx.services.remoteWork.setTaskDone(ctx, taskId, pupilId, done, attachmentIds);
+  }
+
+  @Query(() => RemoteClassTable, {
+    description:
+      'The class teacher’s table: pupils × the remote lessons of a day or span (at most 14 days), all subjects',
+  })
+  remoteClassTable(
+    @Arg('classGroupId', () => ID) classGroupId: string,
+    @Arg('from', () => LocalDate) from: string,
+    @Arg('to', () => LocalDate, { nullable: true, description: 'Default: `from`' })
+    to: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<RemoteClassTable> {
+    return ctx.services.remoteWork.classTable(ctx, classGroupId, from, to);
+  }
+
+  @Query(() => [OwedTask], {
+    description:
+      'For a pupil and the parents: the remote tasks not yet checked as done, overdue first',
+  })
+  remoteOwed(
+    @Arg('pupilId', () => ID) pupilId: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<OwedTask[]> {
+    const days = ctx.services.cancelledDays;
+    return ctx.services.remoteWork.owed(ctx, pupilId, (em, viewer) => days.today(em, viewer));
   }
 }

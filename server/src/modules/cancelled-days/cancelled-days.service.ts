@@ -269,7 +269,8 @@ export class CancelledDaysService {
     return day;
   }
 
-  private async today(em: EntityManager, viewer: Viewer): Promise<string> {
+  /** The school's today, by its time zone (the owed list's "overdue" reads it too). */
+  async today(em: EntityManager, viewer: Viewer): Promise<string> {
     const [s] = await prepared<{ tz: string }>(
       em,
       `select time_zone as tz from school where id = ?`,

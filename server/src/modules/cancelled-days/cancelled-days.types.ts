@@ -59,15 +59,10 @@ export class CancelledDayPreview {
   @Field(() => Int) teachers!: number;
 }
 
-@ObjectType({ description: 'A self-study task, and whether the pupil (or each pupil) has done it' })
-export class RemoteTask {
-  @Field(() => ID) id!: string;
-  @Field() text!: string;
-  @Field(() => LocalDate) dueOn!: string;
-  @Field({ description: 'For a pupil’s day: checked as read and done (R-4.4.1)' }) done!: boolean;
-}
-
-@ObjectType({ description: 'A file of a remote lesson’s material: GET /files/{id} downloads it' })
+@ObjectType({
+  description:
+    'A file of a remote lesson’s material or of a pupil’s work: GET /files/{id} downloads it',
+})
 export class RemoteAttachment {
   @Field(() => ID) id!: string;
   @Field() name!: string;
@@ -75,11 +70,84 @@ export class RemoteAttachment {
   @Field(() => Int, { description: 'Bytes' }) size!: number;
 }
 
+@ObjectType({ description: 'A self-study task, and whether the pupil (or each pupil) has done it' })
+export class RemoteTask {
+  @Field(() => ID) id!: string;
+  @Field() text!: string;
+  @Field(() => LocalDate) dueOn!: string;
+  @Field({ description: 'For a pupil’s day: checked as read and done (R-4.4.1)' }) done!: boolean;
+  @Field(() => [RemoteAttachment], {
+    description: 'For a pupil’s day: the work attached to the tick, in its order',
+  })
+  attachments!: RemoteAttachment[];
+}
+
+@ObjectType({ description: 'A file of a pupil’s work on one task' })
+export class RemoteWorkFile extends RemoteAttachment {
+  @Field(() => ID) taskId!: string;
+}
+
 @ObjectType({ description: 'A pupil’s checks of one remote lesson’s tasks, for its teacher' })
 export class RemoteCompletion {
   @Field(() => ID) pupilId!: string;
   @Field() pupilName!: string;
   @Field(() => [ID], { description: 'The tasks checked as done' }) doneTaskIds!: string[];
+  @Field(() => [RemoteWorkFile], { description: 'The work attached to the ticks, task by task' })
+  files!: RemoteWorkFile[];
+}
+
+@ObjectType({ description: 'A task of the class table: its lesson and how many have done it' })
+export class RemoteClassTask {
+  @Field(() => ID) id!: string;
+  @Field() text!: string;
+  @Field(() => LocalDate) dueOn!: string;
+  @Field(() => Int, { description: 'Pupils of the lesson who checked it' }) doneCount!: number;
+  @Field(() => Int, { description: 'Pupils of the lesson (its subgroup, if any)' })
+  pupilCount!: number;
+}
+
+@ObjectType({ description: 'A remote lesson of the class table, with its tasks' })
+export class RemoteClassLesson {
+  @Field(() => ID) lessonId!: string;
+  @Field(() => LocalDate) date!: string;
+  @Field(() => Int) number!: number;
+  @Field() subjectName!: string;
+  @Field(() => [RemoteClassTask]) tasks!: RemoteClassTask[];
+}
+
+@ObjectType({ description: 'A pupil’s row of the class table' })
+export class RemoteClassPupil {
+  @Field(() => ID) pupilId!: string;
+  @Field() pupilName!: string;
+  @Field(() => [ID], { description: 'The tasks checked as read and done' }) doneTaskIds!: string[];
+  @Field(() => [ID], {
+    description: 'The tasks set for the pupil (not those of another subgroup)',
+  })
+  taskIds!: string[];
+}
+
+@ObjectType({
+  description:
+    'The class teacher’s table: pupils × the remote lessons of a span of days, all subjects',
+})
+export class RemoteClassTable {
+  @Field(() => ID) classGroupId!: string;
+  @Field() className!: string;
+  @Field(() => LocalDate) from!: string;
+  @Field(() => LocalDate) to!: string;
+  @Field(() => [RemoteClassLesson]) lessons!: RemoteClassLesson[];
+  @Field(() => [RemoteClassPupil]) pupils!: RemoteClassPupil[];
+}
+
+@ObjectType({ description: 'A remote task a pupil has not yet checked as done' })
+export class OwedTask {
+  @Field(() => ID) taskId!: string;
+  @Field() text!: string;
+  @Field(() => LocalDate) dueOn!: string;
+  @Field({ description: 'Due before today' }) overdue!: boolean;
+  @Field(() => ID) lessonId!: string;
+  @Field(() => LocalDate, { description: 'The lesson’s day' }) date!: string;
+  @Field() subjectName!: string;
 }
 
 @ObjectType({

@@ -9,14 +9,22 @@ import { auditAndPublish } from '../audit/audit.js';
 import { claimUploads } from '../messaging/attachments.js';
 import type { SetRemoteWorkInput } from './cancelled-days.inputs.js';
 import {
+  readClassTable,
   readCompletion,
+  readOwed,
   readPupilDay,
   readRemoteLessonIds,
   readRemoteLesson,
   readTeacherDay,
   type RemoteLessonRow,
 } from './cancelled-days.queries.js';
-import type { RemoteLesson, RemoteTask } from './cancelled-days.types.js';
+import type {
+  OwedTask,
+  RemoteAttachment,
+  RemoteClassTable,
+  RemoteLesson,
+  RemoteTask,
+} from './cancelled-days.types.js';
 
 /** Posted material and tasks, and a family's tick on a task: the live events of this service. */
 export const REMOTE_WORK_POSTED = 'REMOTE_WORK_POSTED';
@@ -27,6 +35,12 @@ const MAX_LINKS = 20;
 const MAX_FILES = 10;
 /** A journal page's lessons (a term of a course) fit. */
 const MAX_LESSON_IDS = 500;
+/** Files of a pupil's work on one task. */
+const MAX_WORK_FILES = 5;
+/** The class table's span: two school weeks of cancelled days. */
+const MAX_SPAN_DAYS = 14;
+/** The owed list is a to-do list, not an archive. */
+const MAX_OWED = 100;
 
 /** The course's teacher or the lesson's substitute writes (the journal's rule, in SQL facts). */
 const writes = (viewer: Viewer, row: RemoteLessonRow) =>
@@ -152,36 +166,66 @@ export class RemoteWorkService {
     });
   }
 
-  /** A pupil or a parent ticks (or unticks) a task as read and done for the pupil (R-4.4.1). */
+  /**
+   * A pupil or a parent ticks (or unticks) a task as read and done for the pupil (R-4.4.1),
+   * optionally attaching the work: `attachmentIds` (when given) become the tick's files, the
+   * tick's own kept, the viewer's uploads claimed all or none (decision 62). Unticking deletes the
+   * tick's files with it.
+   */
   async setTaskDone(
     { em, viewer }: Scope,
     taskIdArg: string,
     pupilIdArg: string,
     done: boolean,
+    attachmentIdArgs: string[] | null = null,
   ): Promise<RemoteTask> {
     policy.require(viewer, Permission.RemoteWorkCheck);
     const taskId = parseId('taskId', taskIdArg);
     const pupilId = parseId('pupilId', pupilIdArg);
+    const files = attachmentIdArgs ? checkAttachmentIds(attachmentIdArgs, MAX_WORK_FILES) : null;
+    if (!done && files && files.length > 0) {
+      throw badInput('attachmentIds', 'WORK_WITHOUT_DONE', 'Work is attached to a task done');
+    }
     if (!policy.isSelfOrGuardian(viewer, pupilId)) throw notFound();
     return em.transactional(async (tem) => {
-      const [task] = await tem.execute<
-        (Omit<RemoteTask, 'done'> & { lessonId: number; courseId: number })[]
+      const [task] = await prepared<
+        Omit<RemoteTask, 'done' | 'attachments'> & {
+          lessonId: number;
+          courseId: number;
+          studies: boolean;
+        }
       >(
-        `select t.id::text, t.text, t.due_on::text as "dueOn", t.lesson_id as "lessonId", l.course_id as "courseId"
+        tem,
+        `select t.id::text, t.text, t.due_on::text as "dueOn", t.lesson_id as "lessonId", l.course_id as "courseId",
+                exists(select 1 from enrollment e where e.pupil_id = ?::int and e.class_group_id = co.class_group_id
+                        and e.starts_on <= l.date and (e.ends_on is null or e.ends_on >= l.date)
+                        and (co.subgroup_id is null or exists(select 1 from subgroup_member sm
+                              where sm.subgroup_id = co.subgroup_id and sm.pupil_id = ?::int))) as studies
            from remote_task t join lesson l on l.id = t.lesson_id join course co on co.id = l.course_id
-          where t.school_id = ? and t.id = ?
-            and exists(select 1 from enrollment e where e.pupil_id = ? and e.class_group_id = co.class_group_id
-                        and e.starts_on <= l.date and (e.ends_on is null or e.ends_on >= l.date))`,
-        [viewer.schoolId, taskId, pupilId],
+          where t.school_id = ? and t.id = ?`,
+        [pupilId, pupilId, viewer.schoolId, taskId],
       );
       if (!task) throw notFound();
-      await prepared(
-        tem,
-        done
-          ? `insert into remote_task_check (school_id, task_id, pupil_id, checked_by_id) values (?, ?, ?, ?) on conflict (task_id, pupil_id) do nothing`
-          : `delete from remote_task_check where school_id = ? and task_id = ? and pupil_id = ?`,
-        [viewer.schoolId, taskId, pupilId, ...(done ? [viewer.personId] : [])],
-      );
+      if (!task.studies) {
+        throw badInput('taskId', 'NOT_PUPILS_TASK', 'The task is not of a lesson of this pupil');
+      }
+      let attachments: RemoteAttachment[] = [];
+      if (done) {
+        const [check] = await prepared<{ id: number }>(
+          tem,
+          `insert into remote_task_check (school_id, task_id, pupil_id, checked_by_id) values (?, ?, ?, ?)
+           on conflict (task_id, pupil_id) do update set task_id = excluded.task_id returning id`,
+          [viewer.schoolId, taskId, pupilId, viewer.personId],
+        );
+        attachments = await writeWorkFiles(tem, viewer, check.id, files);
+      } else {
+        await prepared(
+          tem,
+          `with k as (delete from remote_task_check where school_id = ? and task_id = ? and pupil_id = ? returning id)
+           delete from attachment where id in (select rw.attachment_id from remote_work_attachment rw join k on k.id = rw.check_id)`,
+          [viewer.schoolId, taskId, pupilId],
+        );
+      }
       await auditAndPublish(
         tem,
         viewer,
@@ -191,7 +235,7 @@ export class RemoteWorkService {
             entityId: taskId,
             action: done ? 'create' : 'remove',
             before: null,
-            after: { pupilId, done },
+            after: { pupilId, done, attachmentIds: attachments.map((a) => Number(a.id)) },
           },
         ],
         [
@@ -208,9 +252,96 @@ export class RemoteWorkService {
           },
         ],
       );
-      return { id: task.id, text: task.text, dueOn: task.dueOn, done };
+      return { id: task.id, text: task.text, dueOn: task.dueOn, done, attachments };
     });
   }
+
+  /**
+   * The class teacher's table across subjects (R-4.4.1): the class's remote lessons from `from`
+   * to `to`, pupils × tasks. The class teacher reads own class, the administration any.
+   */
+  async classTable(
+    { em, viewer }: Scope,
+    classGroupIdArg: string,
+    from: string,
+    to: string | null,
+  ): Promise<RemoteClassTable> {
+    policy.require(viewer, Permission.StructureRead);
+    const classGroupId = parseId('classGroupId', classGroupIdArg);
+    const until = to ?? from;
+    if (until < from) throw badInput('to', 'INVALID_DATE_RANGE', 'The span ends before it starts');
+    const days = (Date.parse(until) - Date.parse(from)) / 86_400_000;
+    if (days >= MAX_SPAN_DAYS) {
+      throw badInput('to', 'DATE_OUT_OF_RANGE', `At most ${MAX_SPAN_DAYS} days`);
+    }
+    if (
+      !viewer.ledClassIds.includes(classGroupId) &&
+      !policy.can(viewer, Permission.JournalReadAll)
+    ) {
+      throw notFound();
+    }
+    const table = await readClassTable(em, viewer.schoolId, classGroupId, from, until);
+    if (!table) throw notFound();
+    return table;
+  }
+
+  /** What a pupil still owes: the remote tasks not checked as done, overdue first. */
+  async owed(
+    { em, viewer }: Scope,
+    pupilIdArg: string,
+    todayOf: (em: EntityManager, viewer: Viewer) => Promise<string>,
+  ): Promise<OwedTask[]> {
+    policy.require(viewer, Permission.RemoteWorkCheck);
+    const pupilId = parseId('pupilId', pupilIdArg);
+    if (!policy.isSelfOrGuardian(viewer, pupilId)) throw notFound();
+    return readOwed(em, viewer.schoolId, pupilId, await todayOf(em, viewer), MAX_OWED);
+  }
+}
+
+/**
+ * A tick's files become `ids` in this order (null: as they are): the tick's own are kept, the
+ * rest are the viewer's uploads, claimed all or none; files left out are deleted.
+ */
+async function writeWorkFiles(
+  em: EntityManager,
+  viewer: Viewer,
+  checkId: number,
+  ids: number[] | null,
+): Promise<RemoteAttachment[]> {
+  if (ids) {
+    const own = await prepared<{ id: number }>(
+      em,
+      `select attachment_id as id from remote_work_attachment where check_id = ?`,
+      [checkId],
+    );
+    const kept = new Set(own.map((r) => r.id));
+    await claimUploads(
+      em,
+      viewer,
+      ids.filter((id) => !kept.has(id)),
+      'attachmentIds',
+    );
+    await prepared(
+      em,
+      `delete from attachment where id in (select attachment_id from remote_work_attachment
+        where check_id = ? and attachment_id <> all(?::int[]))`,
+      [checkId, ids],
+    );
+    await prepared(
+      em,
+      `insert into remote_work_attachment (attachment_id, check_id, position)
+       select x.id, ?, x.n - 1 from unnest(?::int[]) with ordinality x(id, n)
+       on conflict (attachment_id) do update set position = excluded.position`,
+      [checkId, ids],
+    );
+  }
+  return prepared<RemoteAttachment>(
+    em,
+    `select a.id::text, a.name, a.content_type as "contentType", a.size
+       from remote_work_attachment rw join attachment a on a.id = rw.attachment_id
+      where rw.check_id = ? order by rw.position`,
+    [checkId],
+  );
 }
 
 async function isOwnLesson(em: EntityManager, viewer: Viewer, lessonId: number): Promise<boolean> {
@@ -240,10 +371,10 @@ function checkLinks(links: string[]): string[] {
   });
 }
 
-function checkAttachmentIds(ids: string[]): number[] {
+function checkAttachmentIds(ids: string[], max = MAX_FILES): number[] {
   const parsed = [...new Set(ids.map((id, i) => parseId(`attachmentIds.${i}`, id)))];
-  if (parsed.length > MAX_FILES) {
-    throw badInput('attachmentIds', 'TOO_MANY', `At most ${MAX_FILES} files`);
+  if (parsed.length > max) {
+    throw badInput('attachmentIds', 'TOO_MANY', `At most ${max} files`);
   }
   return parsed;
 }
@@ -333,10 +464,14 @@ async function writeWork(
     [viewer.schoolId, lessonId, material, links, viewer.personId],
   );
   const kept = tasks.filter((t) => t.id != null).map((t) => t.id!);
-  await prepared(em, `delete from remote_task where lesson_id = ? and id <> all(?::int[])`, [
-    lessonId,
-    kept,
-  ]);
+  // A task left out goes with its ticks and the work attached to them.
+  await prepared(
+    em,
+    `with t as (delete from remote_task where lesson_id = ? and id <> all(?::int[]) returning id)
+     delete from attachment where id in (select rw.attachment_id from remote_work_attachment rw
+       join remote_task_check k on k.id = rw.check_id join t on t.id = k.task_id)`,
+    [lessonId, kept],
+  );
   await prepared(
     em,
     `with x as (select * from jsonb_to_recordset(?::jsonb) as x(id int, text text, "dueOn" date)),

@@ -169,6 +169,15 @@ export const ATTACHMENT_LINKS: Record<string, string> = {
                           where sm.subgroup_id = co.subgroup_id and sm.pupil_id = e.pupil_id))
                     and (e.pupil_id = v.me or exists (select 1 from guardianship gs
                           where gs.pupil_id = e.pupil_id and gs.guardian_id = v.me)))))`,
+  // A family's work on a remote task (modules/cancelled-days, decision 62): the pupil, the
+  // pupil's parents, the lesson's teacher or substitute and the administration.
+  remote_work: `exists (select 1 from remote_work_attachment rw join remote_task_check k on k.id = rw.check_id
+     join remote_task t on t.id = k.task_id join lesson l on l.id = t.lesson_id join course co on co.id = l.course_id
+    where rw.attachment_id = a.id
+      and (k.pupil_id = v.me or co.teacher_id = v.me or l.substitute_id = v.me
+        or exists (select 1 from guardianship gs where gs.pupil_id = k.pupil_id and gs.guardian_id = v.me)
+        or exists (select 1 from role_grant g where g.person_id = v.me
+                    and g.role::text = any('{${rolesWith(Permission.JournalReadAll).join(',')}}'))))`,
   // An announcement's files (modules/announcements): its author and its recipients.
   announcement: `exists (select 1 from announcement_attachment aa
      join announcement an on an.id = aa.announcement_id

@@ -10,6 +10,20 @@ export function formatDate(value: string, locale: string): string {
   }).format(new Date(Date.UTC(year, month - 1, day)));
 }
 
+/**
+ * Formats a moment (an ISO date-time) in the viewer's time zone unless `timeZone` is given; a
+ * text that is not a moment comes back as it is.
+ */
+export function formatInstant(
+  iso: string,
+  locale: string,
+  options: Intl.DateTimeFormatOptions,
+): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale, options).format(date);
+}
+
 export function formatDateRange(from: string, to: string, locale: string): string {
   return `${formatDate(from, locale)} – ${formatDate(to, locale)}`;
 }

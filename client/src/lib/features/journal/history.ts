@@ -1,4 +1,5 @@
 import { HistoryAction } from '../../graphql/generated/enums';
+import { formatInstant } from '../../format';
 
 /** A mark as the history keeps it: `before` and `after` come as JSON with these fields. */
 export interface MarkSnapshot {
@@ -63,13 +64,11 @@ export function describeChange(
 
 /** Date and time of a history entry in the viewer's own time zone. */
 export function formatMoment(at: string, locale: string): string {
-  const date = new Date(at);
-  if (Number.isNaN(date.getTime())) return at;
-  return new Intl.DateTimeFormat(locale, {
+  return formatInstant(at, locale, {
     day: '2-digit',
     month: '2-digit',
     year: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
-  }).format(date);
+  });
 }

@@ -3,6 +3,7 @@
  * the roster's counts and selections, and the server's reasons in the viewer's language.
  */
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
+import { formatInstant } from '../../format';
 import type { GraphQLFormattedError } from 'graphql';
 import {
   codeMessage,
@@ -257,13 +258,7 @@ export function importEntries(
 
 /** The day of a moment ("12 дек. 2026 г."), in the viewer's time zone, styled like `formatDate`. */
 export function formatDay(iso: string, locale: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale, {
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-  }).format(date);
+  return formatInstant(iso, locale, { day: 'numeric', month: 'short', year: 'numeric' });
 }
 
 /** "+7 912 555-01-02" for a Russian number as the server keeps it ("+79125550102"). */

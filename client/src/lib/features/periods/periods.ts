@@ -1,5 +1,7 @@
 /** Study periods as the administration closes and reopens them. */
 
+import { formatInstant } from '../../format';
+
 export interface LockablePeriod {
   startsOn: string;
   endsOn: string;
@@ -17,14 +19,12 @@ export function periodState(period: LockablePeriod, today: string): PeriodState 
 
 /** "27 окт. 2026 г., 15:00": when a period was closed, in the viewer's time zone. */
 export function formatMoment(iso: string, locale: string, timeZone?: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale, {
+  return formatInstant(iso, locale, {
     day: 'numeric',
     month: 'short',
     year: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
     timeZone,
-  }).format(date);
+  });
 }

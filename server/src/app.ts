@@ -79,12 +79,14 @@ export async function createApp(config: Config, orm: MikroORM): Promise<App> {
     () => services.clock.now(),
   );
   pushWorker.start(bus);
-  // E-mail digests and weekly reports due by each school's clock (off without SMTP_URL).
-  const sendMail = setInterval(
-    () =>
-      void services.mail.tick(orm.em.fork()).catch(() => log.warn('mail tick failed; will retry')),
-    60_000,
-  );
+  // Due by each school's clock, each minute: e-mail digests and weekly reports (off without
+  // SMTP_URL), and scheduled report views (messages with the XLSX, decision 64).
+  const sendMail = setInterval(() => {
+    void services.mail.tick(orm.em.fork()).catch(() => log.warn('mail tick failed; will retry'));
+    void services.reportSchedules
+      .tick(orm.em.fork())
+      .catch(() => log.warn('report schedule tick failed; will retry'));
+  }, 60_000);
   sendMail.unref();
   const expressApp = express();
   expressApp.disable('x-powered-by');

@@ -1,4 +1,4 @@
-import { todayIn } from './time.js';
+import { localTime, todayIn } from './time.js';
 
 /** What tests and demos may pin (never in production): the date, or the instant itself. */
 export interface ClockPin {
@@ -21,5 +21,11 @@ export class Clock {
 
   today(timeZone: string): string {
     return this.pin.today ?? todayIn(timeZone, this.now());
+  }
+
+  /** A school's wall clock at `at` (now by default): its date (TODAY when pinned) and hour. */
+  wallClock(timeZone: string, at = this.now()): { date: string; hour: number } {
+    const t = localTime(timeZone, at);
+    return { date: this.pin.today ?? `${t.year}-${t.month}-${t.day}`, hour: Number(t.hour) };
   }
 }

@@ -32,6 +32,7 @@ import { ReportService } from './modules/reports/report.service.js';
 import { ReportViewService } from './modules/reports/report-view.service.js';
 import { ReportViewLive } from './modules/reports/report-view.live.js';
 import { ReportExportService } from './modules/reports/report-export.service.js';
+import { ReportScheduleService } from './modules/reports/report-schedule.service.js';
 import { BuiltinReportService } from './modules/reports/builtin/builtin.service.js';
 import { AnnouncementService } from './modules/announcements/announcement.service.js';
 import { WeeklyReportService } from './modules/weekly-reports/weekly-report.service.js';
@@ -56,7 +57,8 @@ export function createServices(config: Config, knex: Knex, bus: EventBus) {
   const subjects = new SubjectService();
   const messaging = new MessagingService(clock);
   const reports = new ReportService();
-  const reportViews = new ReportViewService();
+  const reportViews = new ReportViewService(clock);
+  const reportExports = new ReportExportService(reports);
   const control = new ControlService(clock);
   return {
     clock,
@@ -94,7 +96,9 @@ export function createServices(config: Config, knex: Knex, bus: EventBus) {
     reports,
     reportViews,
     reportViewLive: new ReportViewLive(bus, reports, reportViews, clock),
-    reportExports: new ReportExportService(reports),
+    reportExports,
+    // Scheduled views reach their audience as messages (the document delivery port, decision 64).
+    reportSchedules: new ReportScheduleService(reportExports, messaging, clock),
     builtinReports: new BuiltinReportService(reports),
     cancelledDays: new CancelledDaysService(clock),
     remoteWork: new RemoteWorkService(),

@@ -63,6 +63,24 @@ export async function reloadViewer(em: EntityManager, sessionId: number): Promis
   return toViewer(await prepared<Row>(em, BY_SESSION, [sessionId]));
 }
 
+const BY_PERSON = `select 0 as session_id, p.school_id, now() as expires_at, now() as last_seen_at,
+            a.id as account_id, a.person_id, a.login,
+            array(select g.role::text from role_grant g where g.person_id = a.person_id) as roles,
+            array(select gs.pupil_id from guardianship gs where gs.guardian_id = a.person_id order by gs.pupil_id) as children,
+            array(select c.id from class_group c where c.class_teacher_id = a.person_id order by c.id) as led,
+            array(select co.id from course co where co.teacher_id = a.person_id order by co.id) as courses
+       from user_account a join person p on p.id = a.person_id
+      where a.person_id = ? and a.active`;
+
+/**
+ * The viewer a person would be if they signed in now, for work done on their behalf without a
+ * session (a scheduled report made under their own row filter): an active account is needed, a
+ * person who left (no account, or a closed one) is nobody. `sessionId` is 0.
+ */
+export async function personViewer(em: EntityManager, personId: number): Promise<Viewer | null> {
+  return toViewer(await prepared<Row>(em, BY_PERSON, [personId]));
+}
+
 function toViewer(rows: Row[]): Viewer | null {
   const r = rows[0];
   if (!r) return null;

@@ -100,7 +100,7 @@ export async function checkUploadLimits(em: EntityManager, me: Viewer): Promise<
  */
 export async function storeUpload(
   em: EntityManager,
-  me: Viewer,
+  me: Pick<Viewer, 'personId' | 'schoolId'>,
   file: { name: string; contentType: string; data: Buffer },
 ): Promise<StoredUpload> {
   await em.execute(

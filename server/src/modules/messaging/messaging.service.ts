@@ -6,8 +6,10 @@ import type { Clock } from '../../clock.js';
 import { badInput, conflict, DomainError } from '../../errors.js';
 import { publish } from '../../events/outbox.js';
 import type { LiveEventName } from '../../events/live-event-type.js';
+import type { DeliveredDocument, DocumentDelivery } from '../../events/document-delivery.js';
 import { parseId } from '../../graphql/validate.js';
 import type { Scope } from '../../scope.js';
+import { cleanName, storeUpload } from './attachments.js';
 import { ConversationKind } from './conversation.entity.js';
 import { reachable } from './messaging.access.js';
 import type { StartConversationInput } from './messaging.inputs.js';
@@ -77,7 +79,7 @@ export const MessagingEvent = {
  * and file names never go into an event, an error or a log line: events carry ids, and a client
  * reads the text through the conversation.
  */
-export class MessagingService {
+export class MessagingService implements DocumentDelivery {
   constructor(private readonly clock: Clock) {}
 
   private at(today: string): At {
@@ -213,6 +215,23 @@ export class MessagingService {
     }
     await checkRate(em, viewer);
     return em.transactional((tem) => this.deliver(tem, viewer, cid, m.memberIds, text, files));
+  }
+
+  /**
+   * A document another area made for one person (a scheduled report, decision 64), as a message
+   * from the sender in their DIRECT conversation (made if they have none), with the file attached,
+   * in the caller's transaction; held back outside the recipient's working hours like any other.
+   * No rate limit and no reachability check: the caller decided who receives it.
+   */
+  async deliverDocument(em: EntityManager, doc: DeliveredDocument): Promise<{ messageId: number }> {
+    const me: Me = { schoolId: doc.schoolId, personId: doc.senderId };
+    const cid = await createConversation(em, me, [doc.recipientId], null, true);
+    const file = await storeUpload(em, me, { ...doc.file, name: cleanName(doc.file.name) });
+    const text = checkText(doc.text, true);
+    const m = await this.deliver(em, me, cid, [me.personId, doc.recipientId], text, [
+      Number(file.id),
+    ]);
+    return { messageId: Number(m.id) };
   }
 
   /** The message, held back from those outside their hours, and its event to the rest. */

@@ -26,6 +26,18 @@ registerEnumType(ReportChartType, {
   description: 'TABLE: the table only; BAR, LINE, PIE: a chart of the first measure as well',
 });
 
+/** How often a saved view reaches its audience as a message with the XLSX (decision 64). */
+export enum ReportScheduleFrequency {
+  OFF = 'OFF',
+  WEEKLY = 'WEEKLY',
+  MONTHLY = 'MONTHLY',
+}
+registerEnumType(ReportScheduleFrequency, {
+  name: 'ReportScheduleFrequency',
+  description:
+    'OFF: not sent; WEEKLY: on a day of the week (1 Monday … 7 Sunday); MONTHLY: on a day of the month (1–31, the last day in a shorter month); each at an hour of the school’s day',
+});
+
 /** A `ReportSpec` as stored: the input's plain fields, checked by the compiler when run. */
 export interface StoredSpec {
   rows: string[];
@@ -60,6 +72,11 @@ export class ReportView {
     | 'audienceRoles'
     | 'audiencePersonIds'
     | 'pinned'
+    | 'scheduleFrequency'
+    | 'scheduleDay'
+    | 'scheduleHour'
+    | 'scheduleFrom'
+    | 'scheduleDone'
     | 'copiedFrom'
     | 'version'
     | 'createdAt'
@@ -98,6 +115,26 @@ export class ReportView {
   /** On the home page of the owner and of the audience. */
   @Property()
   pinned: boolean = false;
+
+  /** Sent to the audience as a message with the XLSX (report-schedule.ts), in the school's time zone. */
+  @Enum({ items: () => ReportScheduleFrequency, length: 10 })
+  scheduleFrequency: ReportScheduleFrequency = ReportScheduleFrequency.OFF;
+
+  /** The day of the week (1–7, Monday first) or of the month (1–31); null when OFF. */
+  @Property({ type: 'smallint', nullable: true })
+  scheduleDay: number | null = null;
+
+  /** The hour of the school's day (0–23); null when OFF. */
+  @Property({ type: 'smallint', nullable: true })
+  scheduleHour: number | null = null;
+
+  /** The school's wall clock (`YYYY-MM-DDTHH`) when the schedule was set: nothing earlier is sent. */
+  @Property({ length: 13, nullable: true })
+  scheduleFrom: string | null = null;
+
+  /** The last occurrence (its date) sent to the whole audience; the timer skips the view until the next. */
+  @Property({ type: 'date', nullable: true })
+  scheduleDone: string | null = null;
 
   /** The view this one was copied from (kept when that one is deleted: a tombstone). */
   @ManyToOne(() => ReportView, { ref: true, nullable: true, deleteRule: 'set null' })

@@ -3,7 +3,7 @@ import type { Viewer } from '../../auth/viewer.js';
 import { parseId } from '../../graphql/validate.js';
 import type { Role } from '../../auth/role.js';
 import { intArray } from './report.access.js';
-import type { ReportChartType, StoredSpec } from './report-view.entity.js';
+import type { ReportChartType, ReportScheduleFrequency, StoredSpec } from './report-view.entity.js';
 import { ReportViewFilter, type ReportViewInfo } from './report-view.types.js';
 import type { ReportDimension, ReportMeasure } from './report.model.js';
 
@@ -15,6 +15,9 @@ interface ViewRow {
   chart_type: ReportChartType;
   audience_roles: Role[];
   pinned: boolean;
+  schedule_frequency: ReportScheduleFrequency;
+  schedule_day: number | null;
+  schedule_hour: number | null;
   copied_from_id: number | null;
   version: number;
   created_at: Date;
@@ -56,7 +59,7 @@ export async function visibleViews(
   params.push(o.id ?? null, o.id ?? null, o.after ?? null, o.after ?? null, o.first ?? 1);
   return em.execute<ViewRow[]>(
     `select v.id, v.name, v.description, v.spec, v.chart_type, v.audience_roles, v.pinned,
-            v.copied_from_id, v.version, v.created_at, v.updated_at, v.owner_id,
+            v.schedule_frequency, v.schedule_day, v.schedule_hour, v.copied_from_id, v.version, v.created_at, v.updated_at, v.owner_id,
             ${nameOf('o')} as owner_name,
             coalesce((select json_agg(json_build_object('id', p.id::text, 'name', ${nameOf('p')})
                                       order by p.last_name, p.first_name, p.id)
@@ -116,6 +119,11 @@ export function toInfo(row: ViewRow, viewer: Viewer): ReportViewInfo {
     mine: row.owner_id === viewer.personId,
     audience: { roles: row.audience_roles, staff: row.staff },
     pinned: row.pinned,
+    schedule: {
+      frequency: row.schedule_frequency,
+      day: row.schedule_day,
+      hour: row.schedule_hour,
+    },
     copiedFromId: row.copied_from_id == null ? null : String(row.copied_from_id),
     version: row.version,
     createdAt: new Date(row.created_at),

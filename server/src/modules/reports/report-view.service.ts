@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Permission, policy } from '../../auth/policy.js';
 import type { Role } from '../../auth/role.js';
 import type { Viewer } from '../../auth/viewer.js';
+import type { Clock } from '../../clock.js';
 import { badInput, DomainError, notFound, versionConflict } from '../../errors.js';
 import { audit } from '../audit/audit.js';
 import { publish } from '../../events/outbox.js';
@@ -10,7 +11,8 @@ import type { Scope } from '../../scope.js';
 import { reportScope } from './report.access.js';
 import { compileReport } from './report.compiler.js';
 import type { ReportSpec } from './report.inputs.js';
-import { ReportView, type StoredSpec } from './report-view.entity.js';
+import { ReportScheduleFrequency, ReportView, type StoredSpec } from './report-view.entity.js';
+import { checkSchedule, scheduleChanged, wallKey, type Schedule } from './report-schedule.js';
 import { cursorOf, parseCursor, staffRoles, toInfo, visibleViews } from './report-view.queries.js';
 import {
   ReportViewFilter,
@@ -28,6 +30,8 @@ const MAX_PAGE = 100;
  * one transaction, audited, announced on the outbox so live subscriptions re-check.
  */
 export class ReportViewService {
+  constructor(private readonly clock: Clock) {}
+
   async list(
     { em, viewer }: Scope,
     filter: ReportViewFilter,
@@ -55,12 +59,14 @@ export class ReportViewService {
 
   async create(scope: Scope, input: ReportViewInput, today: string): Promise<ReportViewInfo> {
     const viewer = await checked(scope, input, today);
+    const schedule = checkSchedule(input.schedule);
     const id = await scope.em.transactional(async (tem) => {
       const view = tem.create(ReportView, {
         school: viewer.schoolId,
         owner: viewer.personId,
         ...fields(input),
       });
+      await this.setSchedule(tem, view, schedule);
       await tem.flush();
       audit(tem, viewer, 'report_view', view.id, 'create', null, snapshot(view));
       await announce(tem, viewer, view.id);
@@ -81,8 +87,10 @@ export class ReportViewService {
     await scope.em.transactional(async (tem) => {
       const view = await owned(tem, viewer, id, version);
       await checked({ em: tem, viewer }, input, today);
+      const schedule = input.schedule ? checkSchedule(input.schedule) : scheduleOf(view);
       const before = snapshot(view);
       tem.assign(view, fields(input));
+      await this.setSchedule(tem, view, schedule);
       await tem.flush();
       audit(tem, viewer, 'report_view', view.id, 'update', before, snapshot(view));
       await announce(tem, viewer, view.id);
@@ -128,7 +136,34 @@ export class ReportViewService {
     });
     return this.get(scope, newId);
   }
+
+  /**
+   * Sets the schedule; a changed one counts from now on the school's wall clock (an occurrence
+   * already past in this week or month is not sent at once), and what was sent stays sent.
+   */
+  private async setSchedule(em: EntityManager, view: ReportView, s: Schedule): Promise<void> {
+    if (!scheduleChanged(scheduleOf(view), s)) return;
+    const [school] = await em.execute<{ time_zone: string }[]>(
+      'select time_zone from school where id = ?',
+      [view.school.id],
+    );
+    em.assign(view, {
+      scheduleFrequency: s.frequency,
+      scheduleDay: s.day,
+      scheduleHour: s.hour,
+      scheduleFrom:
+        s.frequency === ReportScheduleFrequency.OFF
+          ? null
+          : wallKey(this.clock.wallClock(school.time_zone)),
+    });
+  }
 }
+
+const scheduleOf = (v: ReportView): Schedule => ({
+  frequency: v.scheduleFrequency,
+  day: v.scheduleDay,
+  hour: v.scheduleHour,
+});
 
 /** The viewer's own live view at `version`; another's view is NOT_FOUND (or read-only). */
 async function owned(
@@ -251,6 +286,7 @@ const snapshot = (v: ReportView): Record<string, unknown> => ({
   audienceRoles: v.audienceRoles,
   audiencePersonIds: v.audiencePersonIds,
   pinned: v.pinned,
+  schedule: scheduleOf(v),
 });
 
 /** Live subscriptions to the view re-check their access (the audience may have changed). */

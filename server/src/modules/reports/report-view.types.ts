@@ -2,7 +2,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import { Role } from '../../auth/role.js';
 import { ReportDimension, ReportMeasure } from './report.model.js';
 import { ReportSpec } from './report.inputs.js';
-import { ReportChartType } from './report-view.entity.js';
+import { ReportChartType, ReportScheduleFrequency } from './report-view.entity.js';
 import type { ReportResult } from './report.types.js';
 
 export enum ReportViewFilter {
@@ -23,6 +23,33 @@ export class ReportAudienceInput {
   @Field(() => [ID], { defaultValue: [] }) staffIds!: string[];
 }
 
+@InputType({
+  description:
+    'When a saved view reaches its audience as a message with the XLSX, in the school’s time zone',
+})
+export class ReportScheduleInput {
+  @Field(() => ReportScheduleFrequency) frequency!: ReportScheduleFrequency;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'WEEKLY: 1 (Monday) to 7 (Sunday); MONTHLY: 1 to 31 (the last day in a shorter month)',
+  })
+  day?: number | null;
+  @Field(() => Int, { nullable: true, description: 'The hour of the school’s day, 0 to 23' })
+  hour?: number | null;
+}
+
+@ObjectType({
+  simpleResolvers: true,
+  description:
+    'When a saved view reaches its audience as a message with the XLSX (each member’s own rows), in the school’s time zone',
+})
+export class ReportSchedule {
+  @Field(() => ReportScheduleFrequency) frequency!: ReportScheduleFrequency;
+  @Field(() => Int, { nullable: true }) day!: number | null;
+  @Field(() => Int, { nullable: true }) hour!: number | null;
+}
+
 @InputType({ description: 'A saved report view: the question, its name, chart and audience' })
 export class ReportViewInput {
   @Field({ description: '1–120 characters' }) name!: string;
@@ -34,6 +61,11 @@ export class ReportViewInput {
   @Field(() => ReportAudienceInput, { nullable: true }) audience?: ReportAudienceInput | null;
   @Field({ defaultValue: false, description: 'On the home page of the owner and the audience' })
   pinned!: boolean;
+  @Field(() => ReportScheduleInput, {
+    nullable: true,
+    description: 'Absent: the schedule stays as it is (off for a new view)',
+  })
+  schedule?: ReportScheduleInput | null;
 }
 
 @ObjectType('ReportFilter', { simpleResolvers: true })
@@ -92,6 +124,7 @@ export class ReportViewInfo {
   mine!: boolean;
   @Field(() => ReportAudience) audience!: ReportAudience;
   @Field() pinned!: boolean;
+  @Field(() => ReportSchedule) schedule!: ReportSchedule;
   @Field(() => ID, { nullable: true, description: 'The view this one was copied from' })
   copiedFromId!: string | null;
   @Field(() => Int) version!: number;

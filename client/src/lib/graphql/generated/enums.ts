@@ -267,6 +267,8 @@ export const ErrorReason = {
   NOT_IN_MEASURES: 'NOT_IN_MEASURES',
   /** A sort by a dimension that is not a row */
   NOT_IN_ROWS: 'NOT_IN_ROWS',
+  /** A task of a lesson the pupil does not study */
+  NOT_PUPILS_TASK: 'NOT_PUPILS_TASK',
   /** The lesson is not on a cancelled-class day */
   NOT_REMOTE_LESSON: 'NOT_REMOTE_LESSON',
   /** No course for this class and subject */
@@ -365,6 +367,8 @@ export const ErrorReason = {
   WEIGHTS_NOT_100: 'WEIGHTS_NOT_100',
   /** Wind speed and its temperature go together */
   WIND_INCOMPLETE: 'WIND_INCOMPLETE',
+  /** Work attached to a task not checked as done */
+  WORK_WITHOUT_DONE: 'WORK_WITHOUT_DONE',
   /** The current password is wrong */
   WRONG_PASSWORD: 'WRONG_PASSWORD',
   /** The academic year overlaps another */
@@ -533,7 +537,9 @@ export type ReportDimension = typeof ReportDimension[keyof typeof ReportDimensio
 export const ReportFact = {
   LESSONS: 'LESSONS',
   LESSON_MARKS: 'LESSON_MARKS',
+  MARK_MINIMUMS: 'MARK_MINIMUMS',
   PERIOD_MARKS: 'PERIOD_MARKS',
+  PERIOD_MARKS_DUE: 'PERIOD_MARKS_DUE',
   SEATS: 'SEATS'
 } as const;
 
@@ -548,6 +554,8 @@ export const ReportMeasure = {
   LATE_MARK_ENTRIES: 'LATE_MARK_ENTRIES',
   LESSONS_CANCELLED: 'LESSONS_CANCELLED',
   LESSONS_HELD: 'LESSONS_HELD',
+  LESSONS_REMOTE: 'LESSONS_REMOTE',
+  LESSONS_WITHOUT_ATTENDANCE: 'LESSONS_WITHOUT_ATTENDANCE',
   LESSONS_WITHOUT_HOMEWORK: 'LESSONS_WITHOUT_HOMEWORK',
   LESSONS_WITHOUT_TOPIC: 'LESSONS_WITHOUT_TOPIC',
   MARKS_2: 'MARKS_2',
@@ -556,8 +564,10 @@ export const ReportMeasure = {
   MARKS_5: 'MARKS_5',
   MARK_COUNT: 'MARK_COUNT',
   MISSED_SHARE: 'MISSED_SHARE',
+  PERIOD_MARKS_MISSING: 'PERIOD_MARKS_MISSING',
   PERIOD_MARK_COUNT: 'PERIOD_MARK_COUNT',
   PUPILS_ASSESSED: 'PUPILS_ASSESSED',
+  PUPILS_SHORT_OF_MARKS: 'PUPILS_SHORT_OF_MARKS',
   QUALITY_RATE_MARKS: 'QUALITY_RATE_MARKS',
   QUALITY_RATE_PUPILS: 'QUALITY_RATE_PUPILS',
   SINGLE_THREE_PUPILS: 'SINGLE_THREE_PUPILS',
@@ -567,6 +577,14 @@ export const ReportMeasure = {
 } as const;
 
 export type ReportMeasure = typeof ReportMeasure[keyof typeof ReportMeasure];
+/** OFF: not sent; WEEKLY: on a day of the week (1 Monday … 7 Sunday); MONTHLY: on a day of the month (1–31, the last day in a shorter month); each at an hour of the school’s day */
+export const ReportScheduleFrequency = {
+  MONTHLY: 'MONTHLY',
+  OFF: 'OFF',
+  WEEKLY: 'WEEKLY'
+} as const;
+
+export type ReportScheduleFrequency = typeof ReportScheduleFrequency[keyof typeof ReportScheduleFrequency];
 export const ReportUnit = {
   COUNT: 'COUNT',
   PERCENT: 'PERCENT',

@@ -490,6 +490,7 @@ export const GUARDED_TABLES = [
   'weekly_report',
   'notification_cursor',
   'report_view',
+  'report_view_delivery',
   'cancelled_day',
   'remote_material',
   'remote_task',

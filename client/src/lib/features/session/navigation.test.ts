@@ -43,6 +43,7 @@ describe('navigationFor', () => {
       '/announcements',
       '/weekly-reports',
       '/duties',
+      '/cancelled-days/class',
       '/control/remarks',
     ]);
     for (const role of ['SYSADMIN', 'PARENT', 'STUDENT'] as const) {

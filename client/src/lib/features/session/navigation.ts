@@ -21,6 +21,7 @@ type MenuHref = Extract<
   | '/periods'
   | '/reports'
   | '/cancelled-days'
+  | '/cancelled-days/class'
   | '/announcements'
   | '/weekly-reports'
   | '/duties'
@@ -61,6 +62,12 @@ const REPORTS: NavEntry = { href: '/reports', label: 'reports.nav' };
 
 /** Cancelled-class days: declared by the DIRECTOR or DEPUTY, thresholds set by the SYSADMIN. */
 const CANCELLED_DAYS: NavEntry = { href: '/cancelled-days', label: 'cancelledDays.nav' };
+
+/** The class teacher's remote-study table across subjects (the administration's from the days page). */
+const REMOTE_CLASS: NavEntry = {
+  href: '/cancelled-days/class',
+  label: 'cancelledDays.classTable.nav',
+};
 
 /** Announcements: staff post to the audiences they may reach; families and staff read them. */
 const ANNOUNCEMENTS: NavEntry = { href: '/announcements', label: 'announcements.nav' };
@@ -110,7 +117,7 @@ const ENTRIES_BY_ROLE: Record<Role, NavEntry[]> = {
     DUTY_ACCOUNT,
     CONTROL,
   ],
-  TEACHER: [HOME, REPORTS, ANNOUNCEMENTS, WEEKLY_REPORTS, DUTIES, CONTROL_REMARKS],
+  TEACHER: [HOME, REPORTS, ANNOUNCEMENTS, WEEKLY_REPORTS, DUTIES, REMOTE_CLASS, CONTROL_REMARKS],
   PARENT: [HOME, DIARY, ANNOUNCEMENTS, WEEKLY_REPORTS],
   STUDENT: [HOME, DIARY, ANNOUNCEMENTS],
 };

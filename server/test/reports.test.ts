@@ -603,6 +603,190 @@ describe('who sees which rows', () => {
   });
 });
 
+/**
+ * Journal health as measures (issue 14) and remote lessons, on a class of their own (8А, physics,
+ * one hour a week: the quarter's minimum is 3 marks). Span 2026-09-01..2026-11-27.
+ *   r1, r2 from the year's start; r3 joined on 2026-11-05 (the II quarter's first day).
+ *   M1 09-10: attendance (r2 Н), marks r1 5, r2 4.      M2 09-17: no topic, no attendance, r1 4.
+ *   M3 10-01: on a cancelled day of 8А (remote), an entry r1 Н there, r1 5.
+ *   M4 10-08 cancelled.  M5 11-10: no homework, no attendance, r3 5.  M6 11-26: no attendance.
+ *   Period marks, I quarter: r1 5; r2 none (missing; r3 was not on the list on 10-24).
+ * Short: I quarter whole (need 3): r2 has 1. II quarter 11-05..11-27 is 23 of 55 days: need
+ * ⌊3 × 23 / 55⌋ = 1; r1 and r2 have none, r3 has 1. So 2 pupils (r2 in I; r1, r2 in II).
+ */
+describe('journal health and remote lessons as measures', () => {
+  let phys: MadeCourse;
+  const span = { dimension: 'DATE', from: '2026-09-01', to: '2026-11-27' };
+  beforeAll(async () => {
+    const cls8 = await f.newClass({ grade: 8 });
+    phys = await f.newCourse({
+      classGroup: cls8,
+      subject: 'Физика',
+      teacher: staff.t,
+      hoursPerWeek: 1,
+    });
+    const r1 = await f.newPupil({ classGroup: cls8, login: null });
+    const r2 = await f.newPupil({ classGroup: cls8, login: null });
+    const r3 = await f.newPupil({ classGroup: cls8, login: null, enrolledFrom: '2026-11-05' });
+    const hw = 'Упр. 2';
+    const M1 = await f.newLesson({ course: phys, date: '2026-09-10', homework: hw });
+    const M2 = await f.newLesson({ course: phys, date: '2026-09-17', topic: null, homework: hw });
+    const M3 = await f.newLesson({ course: phys, date: '2026-10-01', homework: hw });
+    await f.newLesson({ course: phys, date: '2026-10-08', homework: hw, cancelled: true });
+    const M5 = await f.newLesson({ course: phys, date: '2026-11-10' });
+    await f.newLesson({ course: phys, date: '2026-11-26', homework: hw });
+    await t.sql(
+      `insert into cancelled_day (school_id, date, class_ids, reason, declared_by_id)
+       values (?, '2026-10-01', ?::int[], 'FROST', ?)`,
+      [f.school.id, `{${cls8.id}}`, staff.director.id],
+    );
+    await f.newAbsence({ lesson: M1, pupil: r2, code: 'Н' });
+    await f.newAbsence({ lesson: M3, pupil: r1, code: 'Н' });
+    for (const [lesson, pupil, value] of [
+      [M1, r1, '5'],
+      [M1, r2, '4'],
+      [M2, r1, '4'],
+      [M3, r1, '5'],
+      [M5, r3, '5'],
+    ] as const) {
+      await f.newMark({ lesson, pupil, value });
+    }
+    await f.newPeriodMark({ course: phys, pupil: r1, period: f.school.periods[0].id, value: '5' });
+  }, 60_000);
+
+  const HEALTH = [
+    'LESSONS_HELD',
+    'LESSONS_WITHOUT_TOPIC',
+    'LESSONS_WITHOUT_HOMEWORK',
+    'LESSONS_WITHOUT_ATTENDANCE',
+    'PUPILS_SHORT_OF_MARKS',
+    'PERIOD_MARKS_MISSING',
+  ];
+
+  it('counts lessons without attendance (remote ones not), remote lessons, pupils short and period marks missing', async () => {
+    const only = { dimension: 'COURSE', equals: phys.id };
+    const r = await ok(director, {
+      rows: ['COURSE'],
+      measures: [...HEALTH, 'LESSONS_REMOTE', 'LESSONS_CANCELLED'],
+      filters: [only, span],
+    });
+    expect(values(r.rows[0].cells)).toEqual({
+      LESSONS_HELD: 5,
+      LESSONS_WITHOUT_TOPIC: 1,
+      LESSONS_WITHOUT_HOMEWORK: 1,
+      LESSONS_WITHOUT_ATTENDANCE: 3,
+      PUPILS_SHORT_OF_MARKS: 2,
+      PERIOD_MARKS_MISSING: 1,
+      LESSONS_REMOTE: 1,
+      LESSONS_CANCELLED: 1,
+    });
+    // Per quarter: r2 short in I, r1 and r2 in II; the total counts each pupil once.
+    const byPeriod = await ok(director, {
+      rows: ['STUDY_PERIOD'],
+      measures: ['PUPILS_SHORT_OF_MARKS', 'PERIOD_MARKS_MISSING'],
+      filters: [only, span],
+    });
+    expect(byLabel(byPeriod)).toEqual({
+      'I четверть': { PUPILS_SHORT_OF_MARKS: 1, PERIOD_MARKS_MISSING: 1 },
+      'II четверть': { PUPILS_SHORT_OF_MARKS: 2, PERIOD_MARKS_MISSING: 0 },
+    });
+    expect(values(byPeriod.total.cells)).toEqual({
+      PUPILS_SHORT_OF_MARKS: 2,
+      PERIOD_MARKS_MISSING: 1,
+    });
+    // The span ends on 10-24, the I quarter's last day: its marks are not yet missing, and the
+    // II quarter is not in the span.
+    const q1 = await ok(director, {
+      rows: ['COURSE'],
+      measures: ['PUPILS_SHORT_OF_MARKS', 'PERIOD_MARKS_MISSING'],
+      filters: [only, { dimension: 'DATE', from: '2026-09-01', to: '2026-10-24' }],
+    });
+    expect(values(q1.rows[0].cells)).toEqual({ PUPILS_SHORT_OF_MARKS: 1, PERIOD_MARKS_MISSING: 0 });
+    // Attendance: places M1 2, M2 2, M5 3, M6 3 = 10 (not M3's 2, remote); the entry on M3 left out.
+    const seats = await ok(director, {
+      rows: ['COURSE'],
+      measures: ['ATTENDANCE_ENTRIES', 'MISSED_SHARE'],
+      filters: [only],
+    });
+    expect(values(seats.rows[0].cells)).toEqual({ ATTENDANCE_ENTRIES: 1, MISSED_SHARE: 10 });
+    const byCode = await ok(director, {
+      rows: ['ATTENDANCE_CODE'],
+      measures: ['ATTENDANCE_ENTRIES'],
+      filters: [only],
+    });
+    expect(values(byCode.total.cells)).toEqual({ ATTENDANCE_ENTRIES: 1 });
+    const byPupil = await ok(director, {
+      rows: ['PUPIL'],
+      measures: ['ATTENDANCE_ENTRIES', 'MISSED_SHARE'],
+      filters: [only],
+    });
+    expect(values(byPupil.total.cells)).toEqual({ ATTENDANCE_ENTRIES: 1, MISSED_SHARE: 10 });
+  });
+
+  it('takes the span from the DATE filter only: no split by date, week or month, no list of dates', async () => {
+    const refused = async (spec: Record<string, unknown>, field: string) => {
+      const r = await report(director, spec);
+      expect(r.errors?.[0].extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        reason: 'DIMENSION_NOT_APPLICABLE',
+        field,
+      });
+    };
+    const m = { measures: ['LESSONS_HELD', 'PUPILS_SHORT_OF_MARKS'] };
+    await refused({ ...m, rows: ['MONTH'] }, 'spec.measures.1');
+    await refused({ ...m, rows: ['COURSE'], columns: 'ISO_WEEK' }, 'spec.measures.1');
+    await refused({ ...m, rows: ['DATE'] }, 'spec.measures.1');
+    await refused(
+      { ...m, rows: ['COURSE'], filters: [{ dimension: 'DATE', in: ['2026-11-10'] }] },
+      'spec.measures.1',
+    );
+    await refused(
+      {
+        measures: ['PERIOD_MARKS_MISSING'],
+        rows: ['COURSE'],
+        filters: [{ dimension: 'MONTH', equals: '2026-11' }],
+      },
+      'spec.measures.0',
+    );
+  });
+
+  it("gives a custom view the control dashboard's figures for every course and the same span", async () => {
+    const deputy = await f.as('deputy');
+    const board = await deputy.request<{
+      journalHealth: { items: Record<string, number | string>[] };
+    }>(
+      `query($f: HealthFilterInput) { journalHealth(filter: $f) { items { courseId lessonsHeld
+        withoutTopic withoutHomework withoutAttendance pupilsShort periodMarksMissing } } }`,
+      { f: { from: span.from, to: span.to } },
+    );
+    expect(board.errors).toBeUndefined();
+    const view = await ok(deputy, { rows: ['COURSE'], measures: HEALTH, filters: [span] });
+    const byCourse = Object.fromEntries(view.rows.map((row) => [row.values[0].key, row.cells]));
+    const items = board.data!.journalHealth.items;
+    expect(items.length).toBeGreaterThanOrEqual(5);
+    for (const item of items) {
+      const v = values(byCourse[item.courseId as string] ?? []);
+      expect([
+        v.LESSONS_HELD ?? 0,
+        v.LESSONS_WITHOUT_TOPIC ?? 0,
+        v.LESSONS_WITHOUT_HOMEWORK ?? 0,
+        v.LESSONS_WITHOUT_ATTENDANCE ?? 0,
+        v.PUPILS_SHORT_OF_MARKS ?? 0,
+        v.PERIOD_MARKS_MISSING ?? 0,
+      ]).toEqual([
+        item.lessonsHeld,
+        item.withoutTopic,
+        item.withoutHomework,
+        item.withoutAttendance,
+        item.pupilsShort,
+        item.periodMarksMissing,
+      ]);
+    }
+    const mine = items.find((i) => i.courseId === phys.id)!;
+    expect(mine).toMatchObject({ withoutAttendance: 3, pupilsShort: 2, periodMarksMissing: 1 });
+  });
+});
+
 describe('the model and the cap', () => {
   it('describes every measure with what it is over and its formula in Russian and English', async () => {
     const r = await director.request<{

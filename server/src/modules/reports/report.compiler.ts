@@ -9,6 +9,8 @@ import {
   ReportFact,
   ReportMeasure,
   factHas,
+  spanOf,
+  spanRefusal,
   type FactColumn,
   type FactSource,
   type PartialName,
@@ -134,6 +136,8 @@ function check(spec: ReportSpec, ctx: CompileContext) {
         );
       }
     }
+    const span = spanRefusal(fact, column ? [...rows, column] : rows, filters);
+    if (span) throw badInput(`${FIELD}.measures.${i}`, 'DIMENSION_NOT_APPLICABLE', span);
     // Period marks of several periods (and the year's) together say nothing about a pupil.
     const periodFixed =
       rows.includes(ReportDimension.STUDY_PERIOD) ||
@@ -235,7 +239,7 @@ function sourceSelect(
     ),
     ...Object.entries(source.extra ?? {}).map(([name, sql]) => `${sql} as ${name}`),
   ];
-  const values = { school: ctx.schoolId, today: ctx.today };
+  const values = { school: ctx.schoolId, today: ctx.today, ...spanOf(b.filters) };
   const params = source.params.map((p) => values[p]);
   const from = q.add(source.from, params.slice(0, count(source.from)));
   const where = q.add(source.where, params.slice(count(source.from)));

@@ -1,4 +1,6 @@
 import { registerEnumType } from 'type-graphql';
+import { DEFAULT_MIN_MARKS } from '../../db/migrations/Migration20261207100000_control.js';
+import type { ReportFilterInput } from './report.inputs.js';
 
 /**
  * The report model as data: the facts a report reads, the dimensions it may group and filter by,
@@ -49,6 +51,10 @@ export enum ReportMeasure {
   LESSONS_CANCELLED = 'LESSONS_CANCELLED',
   LESSONS_WITHOUT_TOPIC = 'LESSONS_WITHOUT_TOPIC',
   LESSONS_WITHOUT_HOMEWORK = 'LESSONS_WITHOUT_HOMEWORK',
+  LESSONS_WITHOUT_ATTENDANCE = 'LESSONS_WITHOUT_ATTENDANCE',
+  LESSONS_REMOTE = 'LESSONS_REMOTE',
+  PUPILS_SHORT_OF_MARKS = 'PUPILS_SHORT_OF_MARKS',
+  PERIOD_MARKS_MISSING = 'PERIOD_MARKS_MISSING',
 }
 
 /** Which rows a measure is computed over. */
@@ -57,10 +63,20 @@ export enum ReportFact {
   LESSON_MARKS = 'LESSON_MARKS',
   /** Period marks (quarter, trimester, half-year) and year marks. */
   PERIOD_MARKS = 'PERIOD_MARKS',
-  /** Places in held lessons: each pupil on the list of each held lesson, with the attendance entry. */
+  /**
+   * Places in held lessons: each pupil on the list of each held lesson, with the attendance entry.
+   * Remote lessons (on a cancelled-class day of their class) are not asked for attendance: none.
+   */
   SEATS = 'SEATS',
-  /** Lessons up to today, held or cancelled. */
+  /** Lessons up to today, held (in class or remotely) or cancelled. */
   LESSONS = 'LESSONS',
+  /**
+   * Each pupil's lesson marks in each course and study period against the school's minimum, over
+   * the part of the period within the span (the DATE filter) and the pupil's enrolment.
+   */
+  MARK_MINIMUMS = 'MARK_MINIMUMS',
+  /** Period marks due: each pupil on a course's list at the end of a study period ended within the span. */
+  PERIOD_MARKS_DUE = 'PERIOD_MARKS_DUE',
 }
 
 export enum ReportUnit {
@@ -146,6 +162,10 @@ export const PARTIALS = {
   l_cancelled: { type: 'bigint', merge: 'count' },
   l_no_topic: { type: 'bigint', merge: 'count' },
   l_no_homework: { type: 'bigint', merge: 'count' },
+  l_no_attendance: { type: 'bigint', merge: 'count' },
+  l_remote: { type: 'bigint', merge: 'count' },
+  h_short: { type: 'bigint', merge: 'count' },
+  d_missing: { type: 'bigint', merge: 'count' },
 } as const satisfies Record<string, { type: string; merge: 'count' | 'sum' | 'min' }>;
 export type PartialName = keyof typeof PARTIALS;
 
@@ -160,7 +180,8 @@ export interface FactSource {
   from: string;
   /** Conditions; every `?` of `from`, then of `where`, takes in order a parameter `params` names. */
   where: string;
-  params: readonly ('school' | 'today')[];
+  /** `from` and `to`: the span of a span fact (`spanOf`), null where the spec leaves it open. */
+  params: readonly ('school' | 'today' | 'from' | 'to')[];
   /** The partials this source gives, as aggregates over its rows `f`; the others are null. */
   partials: Partial<Record<PartialName, string>>;
   /** Columns of this source's rows only (sums made before its joins), for its partials. */
@@ -172,13 +193,24 @@ export interface FactDef {
   sources: readonly FactSource[];
   /** Sources used instead when the spec splits or filters by one of these columns (first first). */
   alternatives?: readonly { when: readonly FactColumn[]; sources: readonly FactSource[] }[];
+  /**
+   * A span fact: its rows are worked out for a span of dates (a part of a period judged as a
+   * whole), which the spec's DATE filter gives (`spanOf`); it cannot be split by a date.
+   */
+  span?: true;
 }
 
 /** A pupil is on a subgroup's course's list only while a member (the member row is unique). */
 const SUBGROUP_MEMBER = `left join subgroup_member sm on sm.subgroup_id = co.subgroup_id and sm.pupil_id = `;
 const ON_LIST = '(co.subgroup_id is null or sm.id is not null)';
-/** Held lessons up to today, by school (the lesson index is school first). */
-const HELD = `l.school_id = ? and not l.cancelled and l.date <= ?::date`;
+/**
+ * A lesson on a cancelled-class day of its class: studied remotely (decision 45), not asked for
+ * attendance (the control area's `journal_health_items` says the same).
+ */
+const REMOTE = `exists (select 1 from cancelled_day cd where cd.school_id = l.school_id and cd.date = l.date
+        and co.class_group_id = any(cd.class_ids))`;
+/** Held lessons in class (not remote) up to today, by school (the lesson index is school first). */
+const HELD = `l.school_id = ? and not l.cancelled and l.date <= ?::date and not ${REMOTE}`;
 const SEAT_COLUMNS = { ...COURSE_COLUMNS, period_id: 'sp.id', date: 'l.date' } as const;
 
 /** Each pupil on the list of each held lesson of their class's course, on a day enrolled. */
@@ -310,6 +342,84 @@ const ABSENCES: FactSource = {
   partials: { s_code: 'count(*)', s_abs: 'count(*) filter (where f.absent)' },
 };
 
+/**
+ * The span of a span fact, `?` for its from, to and today in turn: from the DATE filter's start
+ * (open: each period from its start) to its end, today at latest.
+ */
+const SPAN = `(select coalesce(?::date, '-infinity'::date) as a,
+        least(coalesce(?::date, 'infinity'::date), ?::date) as b) span`;
+const SPAN_PARAMS = ['from', 'to', 'today', 'school'] as const;
+/** The pupil `e.pupil_id` is on the course's list (a subgroup's member, for a subgroup's course). */
+const ON_COURSE_LIST = `(co.subgroup_id is null or exists (select 1 from subgroup_member sm
+        where sm.subgroup_id = co.subgroup_id and sm.pupil_id = e.pupil_id))`;
+const SPAN_COURSE_JOIN = `join course co on co.id = h.course_id join class_group cg on cg.id = co.class_group_id`;
+
+/**
+ * Each pupil × course × study period the span touches, with whether the pupil is short of marks:
+ * the marks in the course's held lessons dated in the part of the period that the span and the
+ * pupil's enrolment cover, against the school's minimum for the period's kind and the course's
+ * weekly hours (1, 2, 3 or more), prorated by the days covered: floor(min × covered / period's
+ * days). As `journal_health_items`'s PUPIL_SHORT (decision 46), which the control area reads.
+ */
+const MARK_MINIMUMS: FactSource = {
+  columns: {
+    ...COURSE_COLUMNS,
+    period_id: 'h.period_id',
+    pupil_id: 'h.pupil_id',
+    date: 'h.a',
+  },
+  from: `(select h.course_id, h.pupil_id, h.period_id, min(h.a) as a,
+          sum(h.have) < floor(max(h.need) * sum(h.b - h.a + 1)::numeric / max(h.days)) as short
+     from (select co.id as course_id, e.pupil_id, sp.id as period_id, pc.a, pc.b,
+                  sp.ends_on - sp.starts_on + 1 as days,
+                  coalesce((coalesce(cs.min_marks, '${JSON.stringify(DEFAULT_MIN_MARKS)}'::jsonb)
+                    -> sp.kind::text ->> least(greatest(round(co.hours_per_week)::int, 1), 3)::text)::int, 0) as need,
+                  (select count(*) from mark m join lesson l on l.id = m.lesson_id
+                    where m.pupil_id = e.pupil_id and m.removed_at is null and l.course_id = co.id
+                      and not l.cancelled and l.date between pc.a and pc.b) as have
+             from ${SPAN} join course co on co.school_id = ?
+             join study_period sp on sp.academic_year_id = co.academic_year_id
+              and sp.starts_on <= span.b and sp.ends_on >= span.a
+             join enrollment e on e.class_group_id = co.class_group_id
+              and e.starts_on <= least(sp.ends_on, span.b)
+              and coalesce(e.ends_on, 'infinity'::date) >= greatest(sp.starts_on, span.a)
+             left join control_setting cs on cs.school_id = co.school_id
+             cross join lateral (select greatest(sp.starts_on, span.a, e.starts_on) as a,
+                    least(sp.ends_on, span.b, coalesce(e.ends_on, 'infinity'::date)) as b) pc
+            where ${ON_COURSE_LIST}) h
+    group by h.course_id, h.pupil_id, h.period_id) h ${SPAN_COURSE_JOIN}`,
+  where: 'true',
+  params: SPAN_PARAMS,
+  extra: { k_short: 'h.short' },
+  partials: { h_short: 'count(*) filter (where f.k_short)' },
+};
+
+/**
+ * Each pupil × course × study period that ended before the span's end (and within it), the pupil
+ * on the list on its last day, without a period mark: `journal_health_items`'s
+ * PERIOD_MARK_MISSING (decision 46).
+ */
+const PERIOD_MARKS_DUE: FactSource = {
+  columns: {
+    ...COURSE_COLUMNS,
+    period_id: 'h.period_id',
+    pupil_id: 'h.pupil_id',
+    date: 'h.ends_on',
+  },
+  from: `(select co.id as course_id, e.pupil_id, sp.id as period_id, sp.ends_on
+     from ${SPAN} join course co on co.school_id = ?
+     join study_period sp on sp.academic_year_id = co.academic_year_id
+      and sp.ends_on < span.b and sp.ends_on >= span.a
+     join enrollment e on e.class_group_id = co.class_group_id and e.starts_on <= sp.ends_on
+      and (e.ends_on is null or e.ends_on >= sp.ends_on)
+    where ${ON_COURSE_LIST}
+      and not exists (select 1 from period_mark pm where pm.course_id = co.id and pm.pupil_id = e.pupil_id
+                       and pm.period_id = sp.id and pm.value is not null)) h ${SPAN_COURSE_JOIN}`,
+  where: 'true',
+  params: SPAN_PARAMS,
+  partials: { d_missing: 'count(*)' },
+};
+
 export const FACTS: Record<ReportFact, FactDef> = {
   [ReportFact.LESSON_MARKS]: {
     sources: [MARKS_BY_LESSON],
@@ -401,15 +511,25 @@ export const FACTS: Record<ReportFact, FactDef> = {
         from: `lesson l ${COURSE_JOIN} ${LESSON_PERIOD}`,
         where: 'l.school_id = ? and l.date <= ?::date',
         params: ['school', 'today'],
+        // Worked out only when a measure reads them (the subquery is pulled up, unused columns go).
+        extra: {
+          k_remote: `not l.cancelled and ${REMOTE}`,
+          k_no_attendance: `not l.cancelled and not ${REMOTE}
+        and not exists (select 1 from attendance a where a.lesson_id = l.id)`,
+        },
         partials: {
           l_held: 'count(*) filter (where f.held)',
           l_cancelled: 'count(*) filter (where not f.held)',
           l_no_topic: 'count(*) filter (where f.no_topic)',
           l_no_homework: 'count(*) filter (where f.no_homework)',
+          l_no_attendance: 'count(*) filter (where f.k_no_attendance)',
+          l_remote: 'count(*) filter (where f.k_remote)',
         },
       },
     ],
   },
+  [ReportFact.MARK_MINIMUMS]: { span: true, sources: [MARK_MINIMUMS] },
+  [ReportFact.PERIOD_MARKS_DUE]: { span: true, sources: [PERIOD_MARKS_DUE] },
 };
 
 /** How a filter value is written and compared. */
@@ -566,6 +686,10 @@ const share = (part: string, whole: string) => `round(100.0 * (${part}) / nullif
 /** Pupils (of the group) with at least one numeric period mark, and those whose lowest is so. */
 const pupils = (cond: string) => `count(*) filter (where p.p_n > 0 and ${cond})`;
 const ASSESSED = `count(*) filter (where p.p_n > 0)`;
+const SPAN_NOTE_RU =
+  'Срок — условие по измерению «Дата» (с, по), не позже сегодняшнего дня; без него — каждый период целиком, текущий — по сегодня. Разбить по дате, неделе или месяцу нельзя.';
+const SPAN_NOTE_EN =
+  'The span is the Date filter (from, to), today at latest; without it, each period as a whole, the current one up to today. It cannot be split by date, week or month.';
 const PERIOD_NOTE_RU =
   'По четвертным (полугодовым) отметкам выбранного периода; учитываются ученики, у которых есть хотя бы одна числовая отметка за период, отметки «зч», «н/а» и т. п. не учитываются.';
 const PERIOD_NOTE_EN =
@@ -762,9 +886,9 @@ export const MEASURES: Record<ReportMeasure, MeasureDef> = {
     ru: 'Отметки посещаемости',
     en: 'Attendance entries',
     formulaRu:
-      'Число отметок посещаемости (Н, Б, П, О…) на проведённых уроках; по кодам — с измерением «Отметка посещаемости».',
+      'Число отметок посещаемости (Н, Б, П, О…) на проведённых уроках (дистанционные не учитываются); по кодам — с измерением «Отметка посещаемости».',
     formulaEn:
-      'The number of attendance entries (Н, Б, П, О…) in held lessons; by code with the attendance code dimension.',
+      'The number of attendance entries (Н, Б, П, О…) in held lessons (remote ones left out); by code with the attendance code dimension.',
   },
   [ReportMeasure.MISSED_SHARE]: {
     fact: ReportFact.SEATS,
@@ -773,8 +897,9 @@ export const MEASURES: Record<ReportMeasure, MeasureDef> = {
     ru: 'Доля пропущенных уроков',
     en: 'Share of lessons missed',
     formulaRu:
-      'Пропуски (все коды, кроме опозданий) / (ученики в списке × проведённые уроки) × 100%.',
-    formulaEn: 'Absences (every code but lateness) / (pupils on the list × held lessons) × 100%.',
+      'Пропуски (все коды, кроме опозданий) / (ученики в списке × проведённые уроки) × 100%; дистанционные уроки не учитываются.',
+    formulaEn:
+      'Absences (every code but lateness) / (pupils on the list × held lessons) × 100%; remote lessons left out.',
   },
   [ReportMeasure.LESSONS_HELD]: {
     fact: ReportFact.LESSONS,
@@ -782,8 +907,19 @@ export const MEASURES: Record<ReportMeasure, MeasureDef> = {
     sql: 'sum(p.l_held)',
     ru: 'Проведено уроков',
     en: 'Lessons held',
-    formulaRu: 'Уроки по сегодняшний день, не отменённые.',
-    formulaEn: 'Lessons up to today, not cancelled.',
+    formulaRu: 'Уроки по сегодняшний день, не отменённые (в том числе дистанционные).',
+    formulaEn: 'Lessons up to today, not cancelled (remote ones included).',
+  },
+  [ReportMeasure.LESSONS_REMOTE]: {
+    fact: ReportFact.LESSONS,
+    unit: ReportUnit.COUNT,
+    sql: 'sum(p.l_remote)',
+    ru: 'Проведено дистанционно',
+    en: 'Lessons held remotely',
+    formulaRu:
+      'Проведённые уроки по сегодняшний день в дни отмены занятий для своего класса (дистанционное обучение); входят и в «Проведено уроков».',
+    formulaEn:
+      'Held lessons up to today on a cancelled-class day of their class (remote study); counted in «Lessons held» too.',
   },
   [ReportMeasure.LESSONS_CANCELLED]: {
     fact: ReportFact.LESSONS,
@@ -812,10 +948,81 @@ export const MEASURES: Record<ReportMeasure, MeasureDef> = {
     formulaRu: 'Проведённые уроки по сегодняшний день с пустым домашним заданием.',
     formulaEn: 'Held lessons up to today whose homework is empty.',
   },
+  [ReportMeasure.LESSONS_WITHOUT_ATTENDANCE]: {
+    fact: ReportFact.LESSONS,
+    unit: ReportUnit.COUNT,
+    sql: 'sum(p.l_no_attendance)',
+    ru: 'Уроки без учёта посещаемости',
+    en: 'Lessons without attendance taken',
+    formulaRu:
+      'Проведённые уроки по сегодняшний день, кроме дистанционных, без единой записи посещаемости (запись «присутствовал» без кода — посещаемость учтена).',
+    formulaEn:
+      'Held lessons up to today, remote ones left out, with no attendance entry at all (a «present» entry without a code counts as taken).',
+  },
+  [ReportMeasure.PUPILS_SHORT_OF_MARKS]: {
+    fact: ReportFact.MARK_MINIMUMS,
+    unit: ReportUnit.COUNT,
+    perPupil: true,
+    sql: 'count(*) filter (where p.h_short > 0)',
+    ru: 'Ученики с недостатком отметок',
+    en: 'Pupils short of marks',
+    formulaRu: `Ученики, у которых хотя бы по одному журналу за часть учебного периода в пределах срока меньше текущих отметок, чем минимум школы: ⌊минимум × дни периода в сроке и в обучении ученика / дни периода⌋. ${SPAN_NOTE_RU} Минимум — по виду периода и часам в неделю (1, 2, 3 и более), из настроек контроля (по умолчанию за четверть 3, 5, 7).`,
+    formulaEn: `Pupils who in at least one course have fewer lesson marks in the part of a study period within the span than the school's minimum: ⌊minimum × days of the period in the span and the pupil's enrolment / days of the period⌋. ${SPAN_NOTE_EN} The minimum is by the period's kind and weekly hours (1, 2, 3 or more), from the control settings (by default 3, 5, 7 a quarter).`,
+  },
+  [ReportMeasure.PERIOD_MARKS_MISSING]: {
+    fact: ReportFact.PERIOD_MARKS_DUE,
+    unit: ReportUnit.COUNT,
+    sql: 'sum(p.d_missing)',
+    ru: 'Не выставлено итоговых отметок',
+    en: 'Period marks missing',
+    formulaRu: `Число пар «ученик × журнал» без отметки за учебный период, закончившийся до конца срока, для учеников, числившихся в списке в последний день периода. ${SPAN_NOTE_RU}`,
+    formulaEn: `The number of pupil × course pairs without a mark for a study period that ended before the span's end, for pupils on the list on the period's last day. ${SPAN_NOTE_EN}`,
+  },
 };
 
-/** Whether a fact has what a dimension needs. */
+/** Whether a fact has what a dimension needs (a span fact: of the dates, only the DATE filter). */
 export const factHas = (fact: ReportFact, dimension: ReportDimension) =>
+  !(
+    FACTS[fact].span &&
+    DIMENSIONS[dimension].column === 'date' &&
+    dimension !== ReportDimension.DATE
+  ) &&
   [...FACTS[fact].sources, ...(FACTS[fact].alternatives ?? []).flatMap((a) => a.sources)].some(
     (s) => DIMENSIONS[dimension].column in s.columns,
   );
+
+/**
+ * Why a spec cannot have a span fact's measure (null: it can): its span is the DATE filter
+ * (equals, or from/to), so the dates are neither split nor listed.
+ */
+export function spanRefusal(
+  fact: ReportFact,
+  splits: readonly ReportDimension[],
+  filters: readonly ReportFilterInput[],
+): string | null {
+  if (!FACTS[fact].span) return null;
+  if (splits.includes(ReportDimension.DATE)) {
+    return 'Its span is the DATE filter: it cannot be split by date';
+  }
+  if (filters.some((f) => f.dimension === ReportDimension.DATE && f.in != null)) {
+    return 'Its span is the DATE filter: give equals or from/to, not a list';
+  }
+  return null;
+}
+
+/** The span the DATE filters give (several: where they overlap); null ends are open. */
+export function spanOf(filters: readonly ReportFilterInput[]): {
+  from: string | null;
+  to: string | null;
+} {
+  let from: string | null = null;
+  let to: string | null = null;
+  for (const f of filters) {
+    if (f.dimension !== ReportDimension.DATE) continue;
+    const a = f.equals ?? f.from ?? null;
+    const b = f.equals ?? f.to ?? null;
+    if (a != null && (from == null || a > from)) from = a;
+    if (b != null && (to == null || b < to)) to = b;
+  }
+  return { from, to };
+}

@@ -7,7 +7,9 @@ import { graphql, launchBrowser, openPage, PHONE, screenshot, signInAs } from '.
  * temperature; the parent of a 3rd-grader, with the diary open on a phone, sees the banner without
  * reloading; the 7th-grader's diary shows none. Widened to the 7th grade, the algebra teacher sees
  * the banner live and posts the lesson's material with a file and a task; the parent downloads the
- * file, the pupil ticks the task, the teacher's table shows it, the journal marks the lesson remote.
+ * file and sees the task owed in the diary; the pupil marks it done with the work attached, the
+ * teacher's table shows the tick and the file, the parent's owed list empties live, the class
+ * teacher's table across subjects shows the tick, and the journal marks the lesson remote.
  */
 
 /** A 1×1 PNG: the file the teacher attaches. */
@@ -156,11 +158,39 @@ describe('cancelled-class day', () => {
     expect(Buffer.from(await download.body()).equals(PNG)).toBe(true);
     await screenshot(parent, 'cancelled-day-parent-work-phone');
 
-    // The pupil ticks the task; the teacher's table shows it.
+    // The 7th-grader's diary tells the parent what is still owed.
+    await parent.goto(`/diary/${pupilId}`);
+    await parent
+      .getByTestId('remote-owed-task')
+      .filter({ hasText: '№ 245, 246' })
+      .waitFor({ timeout: 10_000 });
+    await expect
+      .poll(() => parent.getByTestId('remote-owed-feed').getAttribute('data-status'), {
+        timeout: 20_000,
+      })
+      .toBe('live');
+    await screenshot(parent, 'cancelled-day-owed-phone');
+
+    // The pupil marks the task done with the work attached; the teacher's table shows the tick
+    // and the file.
     await pupil.goto('/diary');
     await pupil.getByTestId('cancelled-day-work').first().click();
     const own = pupil.getByTestId('remote-lesson').filter({ hasText: 'Прочитать § 12' });
-    await own.getByTestId('remote-task-done').check();
+    await own.getByTestId('remote-work-attach').click();
+    await own.getByTestId('remote-work-upload-input').setInputFiles({
+      name: 'решение.png',
+      mimeType: 'image/png',
+      buffer: PNG,
+    });
+    await expect
+      .poll(() => own.getByTestId('remote-work-upload').count(), { timeout: 10_000 })
+      .toBe(1);
+    await own.getByTestId('remote-work-send').click();
+    await expect
+      .poll(() => own.getByTestId('remote-work-file').count(), { timeout: 10_000 })
+      .toBe(1);
+    expect(await own.getByTestId('remote-task-done').isChecked()).toBe(true);
+    await screenshot(pupil, 'cancelled-day-pupil-work-phone');
     await expect
       .poll(
         async () => {
@@ -170,6 +200,30 @@ describe('cancelled-class day', () => {
         { timeout: 10_000 },
       )
       .toContain('✓');
+    const work = lesson.getByTestId('remote-completion-file');
+    await work.first().waitFor({ timeout: 10_000 });
+    expect(await work.first().textContent()).toContain('решение.png');
+    const workDownload = await teacher.request.get((await work.first().getAttribute('href'))!);
+    expect(workDownload.status()).toBe(200);
+    await screenshot(teacher, 'cancelled-day-teacher-sees-work-phone');
+
+    // The parent's owed list shrinks without a reload.
+    await expect
+      .poll(() => parent.getByTestId('remote-owed-task').count(), { timeout: 10_000 })
+      .toBe(0);
+
+    // The class teacher's table across subjects shows the tick.
+    const classTeacher = await open('classteacher');
+    await classTeacher.goto('/cancelled-days/class');
+    await expect
+      .poll(
+        async () =>
+          (await classTeacher.getByTestId('remote-class-cell').allTextContents()).join(''),
+        { timeout: 10_000 },
+      )
+      .toContain('✓');
+    expect(await classTeacher.getByTestId('remote-class-lesson').count()).toBeGreaterThan(0);
+    await screenshot(classTeacher, 'cancelled-day-class-table-phone');
 
     // The journal marks the lesson remote, and the pupil's diary the day's lesson.
     const { remoteLesson } = await graphql<{ remoteLesson: { courseId: string } }>(

@@ -197,6 +197,23 @@ async function addLaterAreas(school: 'A' | 'B', sid: number) {
      values (?, ?, ?, 'text/plain', 4, '\\x74657374')`,
     [sid, staff, `${name}.txt`],
   );
+  // The sampled pupil's tick on that task with the work attached (decision 62), and a second
+  // task not yet done (the owed list).
+  const { pupil } = await sampleIds(t, sid);
+  await t.sql(
+    `with k as (insert into remote_task_check (school_id, task_id, pupil_id, checked_by_id)
+                select ?, t.id, ?, ? from remote_task t where t.lesson_id = ? returning id),
+          a as (insert into attachment (school_id, owner_id, name, content_type, size, data, attached_at)
+                values (?, ?, ?, 'text/plain', 4, '\\x74657374', now()) returning id)
+     insert into remote_work_attachment (attachment_id, check_id, position) select a.id, k.id, 0 from a, k`,
+    [sid, pupil, pupil, lesson, sid, pupil, `${name}: работа.txt`],
+  );
+  await t.sql(
+    `insert into remote_task (school_id, lesson_id, text, due_on, author_id)
+     select ?, l.id, ?, l.date, co.teacher_id from lesson l join course co on co.id = l.course_id
+      where l.id = ?`,
+    [sid, `${name}: второе задание`, lesson],
+  );
   // A check of the sampled course with a remark to its teacher (issue 14).
   const { course } = await sampleIds(t, sid);
   const checked = await director.request(
@@ -487,6 +504,8 @@ async function controlArgs(role: RoleName, op: string): Promise<Record<string, u
       return { classIds: [ids.classGroup], date: '2026-11-30' };
     case 'remoteDay':
       return { pupilId: ids.pupil, date: await day() };
+    case 'remoteClassTable':
+      return { from: await day() };
     case 'journalHealthGaps':
       // The autumn so far: a span long enough to hold the course's gaps.
       return { courseId: ids.course, from: '2026-09-01', to: '2026-11-28' };

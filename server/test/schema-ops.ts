@@ -500,6 +500,7 @@ export const GUARDED_TABLES = [
   'message_report',
   'announcement_attachment',
   'remote_material_attachment',
+  'remote_work_attachment',
   'push_device',
   'push_setting',
   'attendance_review',

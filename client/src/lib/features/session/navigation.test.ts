@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adminPageRoles, isActive, menuFor, navigationFor } from './navigation';
+import { adminPageRoles, currentEntry, isActive, menuFor, navigationFor } from './navigation';
 
 describe('navigationFor', () => {
   it('gives a system administrator the admin screens', () => {
@@ -42,7 +42,6 @@ describe('navigationFor', () => {
       '/reports',
       '/announcements',
       '/weekly-reports',
-      '/duties',
       '/cancelled-days/class',
       '/control/remarks',
     ]);
@@ -83,6 +82,21 @@ describe('navigationFor', () => {
     ]);
   });
 
+  it("offers the weekly attendance review to a teacher who leads a class, the administration's roles always", () => {
+    expect(navigationFor(['TEACHER'], true).map((entry) => entry.href)).toEqual([
+      '/',
+      '/reports',
+      '/announcements',
+      '/weekly-reports',
+      '/duties',
+      '/cancelled-days/class',
+      '/control/remarks',
+    ]);
+    expect(navigationFor(['TEACHER']).map((entry) => entry.href)).not.toContain('/duties');
+    expect(navigationFor(['TEACHER', 'DEPUTY']).map((entry) => entry.href)).toContain('/duties');
+    expect(menuFor(['TEACHER'], true)).toEqual(navigationFor(['TEACHER'], true));
+  });
+
   it('always offers home', () => {
     expect(navigationFor([])).toEqual([{ href: '/', label: 'nav.home' }]);
   });
@@ -96,6 +110,18 @@ describe('isActive', () => {
     expect(isActive('/', '/admin/classes')).toBe(false);
     expect(isActive('/', '/')).toBe(true);
     expect(isActive('/diary', '/diary/181')).toBe(true);
+  });
+});
+
+describe('currentEntry', () => {
+  it('marks only the best match: the year account, not the review it is under', () => {
+    const entries = menuFor(['DEPUTY']);
+    expect(currentEntry(entries, '/duties/account')).toBe('/duties/account');
+    expect(currentEntry(entries, '/duties')).toBe('/duties');
+    expect(currentEntry(entries, '/duties/5')).toBe('/duties');
+    expect(currentEntry(entries, '/control/checks/3')).toBe('/control');
+    expect(currentEntry(entries, '/')).toBe('/');
+    expect(currentEntry(entries, '/account')).toBeUndefined();
   });
 });
 

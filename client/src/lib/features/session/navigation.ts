@@ -122,6 +122,14 @@ const ENTRIES_BY_ROLE: Record<Role, NavEntry[]> = {
   STUDENT: [HOME, DIARY, ANNOUNCEMENTS],
 };
 
+/**
+ * Entries a role gives only to a person who leads a class: a plain teacher has no class to review
+ * (the administration reviews any class, so its roles keep the entry).
+ */
+const FOR_CLASS_TEACHERS: Partial<Record<Role, ReadonlySet<string>>> = {
+  TEACHER: new Set([DUTIES.href]),
+};
+
 /** Who read whose personal data (152-FZ): the director's, though it lives among the admin pages. */
 const PERSONAL_DATA_LOG: NavEntry = {
   href: '/admin/personal-data-log',
@@ -147,16 +155,20 @@ export function oversightFor(roles: readonly Role[]): NavEntry[] {
 }
 
 /** The whole menu: a role's entries (`navigationFor`), then its oversight pages. */
-export function menuFor(roles: readonly Role[]): NavEntry[] {
-  return [...navigationFor(roles), ...oversightFor(roles)];
+export function menuFor(roles: readonly Role[], leadsClass = false): NavEntry[] {
+  return [...navigationFor(roles, leadsClass), ...oversightFor(roles)];
 }
 
-/** Navigation for a person with these roles: the union of each role's entries, in order. */
-export function navigationFor(roles: readonly Role[]): NavEntry[] {
+/**
+ * Navigation for a person with these roles (and, `leadsClass`, a class of their own): the union
+ * of each role's entries, in order.
+ */
+export function navigationFor(roles: readonly Role[], leadsClass = false): NavEntry[] {
   const seen = new Set<string>();
   const entries: NavEntry[] = [];
   for (const role of roles) {
     for (const entry of ENTRIES_BY_ROLE[role]) {
+      if (!leadsClass && FOR_CLASS_TEACHERS[role]?.has(entry.href)) continue;
       if (!seen.has(entry.href)) {
         seen.add(entry.href);
         entries.push(entry);
@@ -164,6 +176,20 @@ export function navigationFor(roles: readonly Role[]): NavEntry[] {
     }
   }
   return entries.length > 0 ? entries : [HOME];
+}
+
+/**
+ * The menu entry of the current page: of those `isActive`, the longest (on /duties/account the
+ * year account, not the attendance review at /duties).
+ */
+export function currentEntry(entries: readonly NavEntry[], pathname: string): string | undefined {
+  let best: string | undefined;
+  for (const entry of entries) {
+    if (isActive(entry.href, pathname) && (best === undefined || entry.href.length > best.length)) {
+      best = entry.href;
+    }
+  }
+  return best;
 }
 
 /** True when `href` is the current section (home matches only itself). */

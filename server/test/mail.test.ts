@@ -8,6 +8,8 @@ import { loadConfig, ConfigError } from '../src/config.js';
 import { setLogLevel } from '../src/log.js';
 import { MailService, duePeriods } from '../src/modules/mail/mail.service.js';
 import { signUnsubscribe } from '../src/modules/mail/mail.token.js';
+import { composeReport } from '../src/modules/mail/mail.compose.js';
+import { Lang } from '../src/graphql/enums.js';
 
 let t: TestApp;
 let smtp: Awaited<ReturnType<typeof smtpPeer>>;
@@ -142,6 +144,7 @@ describe('own e-mail settings', () => {
     expect(input.data?.__type.inputFields.map((f) => f.name).sort()).toEqual([
       'digest',
       'email',
+      'lang',
       'weeklyReport',
     ]);
     const anon = t.client();
@@ -270,6 +273,9 @@ describe('digests', () => {
       const page = await fetch(url);
       expect(page.status).toBe(200);
       const html = await page.text();
+      expect(html).toContain('<html lang="ru">');
+      expect(html).toContain('Больше не присылать эти письма');
+      expect(html).not.toContain('Stop these');
       expect(html).toContain('<form method="post"');
       expect(html).toContain('<button type="submit">');
       expect(
@@ -388,6 +394,103 @@ describe('the weekly report by e-mail', () => {
     const before = smtp.mails.length;
     expect(await tick(new Date('2026-11-30T15:35:00Z'))).toBe(1);
     expect(smtp.mails.slice(before)[0].text).toContain('Олег, Алгебра, 27.11: 5');
+  });
+});
+
+describe('in the person’s language', () => {
+  let john: GqlClient;
+  let mail: Received;
+
+  beforeAll(async () => {
+    p.john = await f.newParent({ children: [p.pupil], firstName: 'John' });
+    john = await p.john.client();
+  });
+
+  it('is the language the app sent with the settings, kept until another is sent', async () => {
+    const lang = async (who: GqlClient) =>
+      (await who.request<{ mailSettings: { lang: string } }>(`{mailSettings{lang}}`)).data
+        ?.mailSettings.lang;
+    // Nothing chosen: the school's, Russian.
+    expect(await lang(john)).toBe('RU');
+    const set = await john.request<{ setMailSettings: { lang: string } }>(
+      `mutation($i:MailSettingsInput!){setMailSettings(input:$i){lang}}`,
+      {
+        i: { email: 'john@example.com', digest: 'DAILY', weeklyReport: true, lang: 'EN' },
+      },
+    );
+    expect(set.errors).toBeUndefined();
+    expect(set.data?.setMailSettings.lang).toBe('EN');
+    // Saved again without a language (an older app): English is kept.
+    await john.request(SET, {
+      i: { email: 'john@example.com', digest: 'DAILY', weeklyReport: true },
+    });
+    expect(await lang(john)).toBe('EN');
+    expect(await lang(c.parent)).toBe('RU');
+  });
+
+  it('sends the digest in English, with the school’s own names as they are', async () => {
+    const before = smtp.mails.length;
+    expect(await tick(new Date('2026-11-30T15:40:00Z'))).toBe(1);
+    mail = smtp.mails.slice(before)[0];
+    const text = mail.text.replace(/\r\n/g, '\n');
+    expect(mail.to).toEqual(['john@example.com']);
+    expect(mail.subject).toBe('Otmetka: today’s news');
+    expect(mail.text).toMatch(/^Hello, John/);
+    expect(text).toContain('Marks\n  Олег, Алгебра, 27 Nov: 5 (Ответ на уроке)');
+    expect(mail.text).toContain('Unsubscribe from these e-mails: http://diary.test/mail/');
+    expect(mail.text).not.toMatch(/Оценки|Здравствуйте|Отписаться/);
+    expect(mail.html).toContain('<html lang="en">');
+    expect(mail.html).toContain('<h2>Marks</h2>');
+  });
+
+  it('asks and confirms the unsubscribe in English', async () => {
+    const link = /<(http[^>]+)>/
+      .exec(mail.headers['list-unsubscribe'])![1]
+      .replace('http://diary.test', t.origin);
+    const page = await (await fetch(link)).text();
+    expect(page).toContain('<html lang="en">');
+    expect(page).toContain('Stop these e-mails from Otmetka?');
+    expect(page).toContain('<button type="submit">Unsubscribe</button>');
+    expect(page).not.toContain('Больше не присылать');
+    const done = await (await fetch(link, { method: 'POST' })).text();
+    expect(done).toContain('You have unsubscribed');
+    expect(done).toContain('Digests will no longer be e-mailed');
+    // A link that names nobody cannot know a language: both.
+    const bad = await (await fetch(`${t.origin}/mail/unsubscribe?t=garbage`)).text();
+    expect(bad).toContain('Ссылка недействительна');
+    expect(bad).toContain('This link is invalid');
+  });
+
+  it('writes the weekly report in either language', () => {
+    const report = {
+      email: 'x@example.com',
+      name: 'John',
+      lang: null,
+      pupil: 'Олег Андреев',
+      className: '7А',
+      weekStart: '2026-11-23',
+      sender: 'Петрова А. А.',
+      personalLine: 'Молодец!',
+      content: {
+        subjects: [
+          { subject: 'Алгебра', marks: [{ date: '2026-11-25', value: '3', workType: 'Ответ' }] },
+        ],
+        absences: [{ date: '2026-11-25', subject: 'Алгебра', lessonNumber: 2, code: 'Б' }],
+        notes: [],
+        homework: [{ date: '2026-11-26', subject: 'Алгебра', text: '№ 12' }],
+      },
+    };
+    const links = {
+      app: 'http://diary.test/',
+      unsubscribe: 'http://diary.test/mail/unsubscribe?t=x',
+    };
+    const en = composeReport(report, links, Lang.EN);
+    expect(en.subject).toBe('Otmetka: weekly report, Олег Андреев, week of 23 Nov');
+    expect(en.text).toContain('Absences\n  25 Nov, lesson 2, Алгебра: Б');
+    expect(en.text).toContain('From the class teacher\n  Молодец!');
+    const ru = composeReport(report, links, Lang.RU);
+    expect(ru.subject).toBe('Отметка: еженедельный отчёт, Олег Андреев, неделя с 23.11');
+    expect(ru.text).toContain('Пропуски\n  25.11, 2 урок, Алгебра: Б');
   });
 });
 

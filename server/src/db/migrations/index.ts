@@ -25,6 +25,7 @@ import { Migration20261207170000_announcement_attachments } from './Migration202
 import { Migration20261207180000_event_school_index } from './Migration20261207180000_event_school_index.js';
 import { Migration20261208110000_remote_work_files } from './Migration20261208110000_remote_work_files.js';
 import { Migration20261208130000_push_retry } from './Migration20261208130000_push_retry.js';
+import { Migration20261208131000_mail_lang } from './Migration20261208131000_mail_lang.js';
 import { Migration20261208120000_report_schedules } from './Migration20261208120000_report_schedules.js';
 /** Every committed migration, in order. Listed explicitly so that tests and the build agree. */
 export const migrationsList = [
@@ -85,6 +86,7 @@ export const migrationsList = [
     class: Migration20261208110000_remote_work_files,
   },
   { name: 'Migration20261208130000_push_retry', class: Migration20261208130000_push_retry },
+  { name: 'Migration20261208131000_mail_lang', class: Migration20261208131000_mail_lang },
   {
     name: 'Migration20261208120000_report_schedules',
     class: Migration20261208120000_report_schedules,

@@ -1,4 +1,6 @@
+import type { Lang } from '../../graphql/enums.js';
 import type { DigestContent, ReportContent } from './mail.queries.js';
+import { MAIL_TEXTS } from './mail.texts.js';
 
 /** A mail ready to send: subject, plain text and the same as HTML. */
 export interface Composed {
@@ -9,20 +11,21 @@ export interface Composed {
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** «28.11» from «2026-11-28». */
-const day = (iso: string) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}`;
-
 interface Section {
   title: string;
   lines: string[];
 }
 
-function render(subject: string, greeting: string, sections: Section[], links: Links): Composed {
+function render(
+  lang: Lang,
+  subject: string,
+  greeting: string,
+  sections: Section[],
+  links: Links,
+): Composed {
+  const T = MAIL_TEXTS[lang];
   const shown = sections.filter((s) => s.lines.length > 0);
-  const footer = [
-    `Открыть дневник: ${links.app}`,
-    `Отписаться от этих писем: ${links.unsubscribe}`,
-  ];
+  const footer = [`${T.openDiary}: ${links.app}`, `${T.unsubscribe}: ${links.unsubscribe}`];
   const text = [
     greeting,
     '',
@@ -30,14 +33,14 @@ function render(subject: string, greeting: string, sections: Section[], links: L
     ...footer,
   ].join('\n');
   const html = [
-    `<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>${esc(subject)}</title></head><body>`,
+    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${esc(subject)}</title></head><body>`,
     `<p>${esc(greeting)}</p>`,
     ...shown.map(
       (s) =>
         `<h2>${esc(s.title)}</h2><ul>${s.lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`,
     ),
-    `<p><a href="${esc(links.app)}">Открыть дневник</a></p>`,
-    `<p><small><a href="${esc(links.unsubscribe)}">Отписаться от этих писем</a></small></p>`,
+    `<p><a href="${esc(links.app)}">${esc(T.openDiary)}</a></p>`,
+    `<p><small><a href="${esc(links.unsubscribe)}">${esc(T.unsubscribe)}</a></small></p>`,
     '</body></html>',
   ].join('\n');
   return { subject, text, html };
@@ -48,73 +51,75 @@ export interface Links {
   unsubscribe: string;
 }
 
-/** The digest, or null when nothing happened in its period (no mail is sent then). */
-export function composeDigest(d: DigestContent, weekly: boolean, links: Links): Composed | null {
+/**
+ * The digest in the person's language, or null when nothing happened in its period (no mail is
+ * sent then). Names (subjects, work types, codes) are the school's own, as the diary shows them.
+ */
+export function composeDigest(
+  d: DigestContent,
+  weekly: boolean,
+  links: Links,
+  lang: Lang,
+): Composed | null {
+  const T = MAIL_TEXTS[lang];
   const sections: Section[] = [
     {
-      title: 'Оценки',
+      title: T.marks,
       lines: d.marks.map(
-        (m) => `${m.pupil}, ${m.subject}, ${day(m.date)}: ${m.value} (${m.workType})`,
+        (m) => `${m.pupil}, ${m.subject}, ${T.day(m.date)}: ${m.value} (${m.workType})`,
       ),
     },
     {
-      title: 'Пропуски',
+      title: T.absences,
       lines: d.absences.map(
-        (a) => `${a.pupil}, ${a.subject}, ${day(a.date)}: «${a.code}» ${a.codeName}`,
+        (a) => `${a.pupil}, ${a.subject}, ${T.day(a.date)}: «${a.code}» ${a.codeName}`,
       ),
     },
     {
-      title: 'Объявления',
+      title: T.announcements,
       lines: d.announcements.map((a) => `${a.title} (${a.author})`),
     },
     {
-      title: 'Непрочитанные сообщения',
-      lines: d.messages.map(
-        (m) => `${m.title ?? m.authors.join(', ')}: ${m.unread} ${plural(m.unread)}`,
-      ),
+      title: T.unread,
+      lines: d.messages.map((m) => `${m.title ?? m.authors.join(', ')}: ${T.messages(m.unread)}`),
     },
   ];
   if (sections.every((s) => s.lines.length === 0)) return null;
-  const subject = weekly ? 'Отметка: итоги недели' : 'Отметка: новое за день';
-  return render(subject, `Здравствуйте, ${d.name}!`, sections, links);
+  const subject = weekly ? T.weeklySubject : T.dailySubject;
+  return render(lang, subject, T.hello(d.name), sections, links);
 }
 
-const plural = (n: number) =>
-  n % 10 === 1 && n % 100 !== 11
-    ? 'сообщение'
-    : [2, 3, 4].includes(n % 10) && ![12, 13, 14].includes(n % 100)
-      ? 'сообщения'
-      : 'сообщений';
-
 /** The class teacher's weekly report (R-4.2.4) as it was sent, in a mail to a guardian. */
-export function composeReport(r: ReportContent, links: Links): Composed {
+export function composeReport(r: ReportContent, links: Links, lang: Lang): Composed {
+  const T = MAIL_TEXTS[lang];
   const c = r.content;
   const sections: Section[] = [
     {
-      title: 'Оценки',
+      title: T.marks,
       lines: c.subjects.map(
-        (s) => `${s.subject}: ${s.marks.map((m) => `${m.value} (${day(m.date)})`).join(', ')}`,
+        (s) => `${s.subject}: ${s.marks.map((m) => `${m.value} (${T.day(m.date)})`).join(', ')}`,
       ),
     },
     {
-      title: 'Пропуски',
+      title: T.absences,
       lines: c.absences.map(
-        (a) => `${day(a.date)}, ${a.lessonNumber} урок, ${a.subject}: ${a.code}`,
+        (a) => `${T.day(a.date)}, ${T.lesson(a.lessonNumber)}, ${a.subject}: ${a.code}`,
       ),
     },
     {
-      title: 'Замечания и похвалы',
-      lines: c.notes.map((n) => `${day(n.date)}: ${n.text}${n.subject ? ` (${n.subject})` : ''}`),
+      title: T.notes,
+      lines: c.notes.map((n) => `${T.day(n.date)}: ${n.text}${n.subject ? ` (${n.subject})` : ''}`),
     },
     {
-      title: 'Домашние задания',
-      lines: c.homework.map((h) => `${day(h.date)}, ${h.subject}: ${h.text}`),
+      title: T.homework,
+      lines: c.homework.map((h) => `${T.day(h.date)}, ${h.subject}: ${h.text}`),
     },
-    { title: 'От классного руководителя', lines: r.personalLine ? [r.personalLine] : [] },
+    { title: T.fromClassTeacher, lines: r.personalLine ? [r.personalLine] : [] },
   ];
   return render(
-    `Отметка: еженедельный отчёт, ${r.pupil}, неделя с ${day(r.weekStart)}`,
-    `Здравствуйте, ${r.name}! Отчёт классного руководителя (${r.sender}) о неделе ученика ${r.pupil}, ${r.className} класс.`,
+    lang,
+    T.reportSubject(r.pupil, T.day(r.weekStart)),
+    T.reportGreeting(r.name, r.sender, r.pupil, r.className),
     sections,
     links,
   );

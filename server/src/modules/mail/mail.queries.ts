@@ -98,6 +98,8 @@ export async function settle(
 export interface DigestContent {
   email: string;
   name: string;
+  /** The language the person's mails are in, when they chose one (`mail.texts.ts`). */
+  lang: string | null;
   marks: { pupil: string; subject: string; date: string; value: string; workType: string }[];
   absences: { pupil: string; subject: string; date: string; code: string; codeName: string }[];
   announcements: { title: string; author: string; at: string }[];
@@ -121,6 +123,7 @@ pupils as (
   select rg.person_id from role_grant rg, v
    where rg.person_id = v.me and rg.school_id = v.school and rg.role::text = 'STUDENT')
 select p.email, p.first_name || coalesce(' ' || p.middle_name, '') as name,
+  (select ms.lang from mail_setting ms where ms.person_id = p.id) as lang,
   (select coalesce(json_agg(json_build_object('pupil', pu.first_name, 'subject', s.name,
      'date', l.date::text, 'value', m.value, 'workType', wt.name)
      order by pu.first_name, l.date, l.number, s.name, m.id), '[]')
@@ -179,6 +182,7 @@ export async function digestContent(
 export interface ReportContent {
   email: string;
   name: string;
+  lang: string | null;
   pupil: string;
   className: string;
   weekStart: string;
@@ -200,6 +204,7 @@ export async function reportContent(
 ): Promise<ReportContent | null> {
   const [row] = await em.execute<ReportContent[]>(
     `select p.email, p.first_name || coalesce(' ' || p.middle_name, '') as name,
+            (select ms.lang from mail_setting ms where ms.person_id = p.id) as lang,
             pu.first_name || ' ' || pu.last_name as pupil, cg.grade || cg.letter as "className",
             b.week_start::text as "weekStart", ${SHORT('se')} as sender,
             wr.personal_line as "personalLine", wr.content

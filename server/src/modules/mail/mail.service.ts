@@ -17,6 +17,8 @@ import {
 import { mailSettings, setMailSettings } from './mail.settings.js';
 import { mailSecret, signUnsubscribe, TOKEN_DAYS, verifyUnsubscribe } from './mail.token.js';
 import type { MailSettings, MailSettingsInput } from './mail.types.js';
+import { mailLang } from './mail.texts.js';
+import type { Lang } from '../../graphql/enums.js';
 
 /** Digests leave at this hour of the school's day; the weekly one on Friday. */
 export const DIGEST_HOUR = 18;
@@ -91,10 +93,13 @@ export class MailService {
     let mail: { to: string; composed: Composed | null } | null;
     if (c.kind === 'WEEKLY_REPORT') {
       const r = await reportContent(em, school, c);
-      mail = r && { to: r.email, composed: composeReport(r, links) };
+      mail = r && { to: r.email, composed: composeReport(r, links, mailLang(r.lang)) };
     } else {
       const d = await digestContent(em, school, c, today);
-      mail = d && { to: d.email, composed: composeDigest(d, c.kind === 'DIGEST_WEEKLY', links) };
+      mail = d && {
+        to: d.email,
+        composed: composeDigest(d, c.kind === 'DIGEST_WEEKLY', links, mailLang(d.lang)),
+      };
     }
     if (!mail?.composed) {
       await settle(em, c.id, 'EMPTY');
@@ -126,8 +131,14 @@ export class MailService {
     return 1;
   }
 
-  /** Turns off what a signed link names; null when the link is forged or has expired. */
-  async unsubscribe(em: EntityManager, token: string): Promise<'digest' | 'report' | null> {
+  /**
+   * Turns off what a signed link names, answering it and its person's language; null when the
+   * link is forged or has expired.
+   */
+  async unsubscribe(
+    em: EntityManager,
+    token: string,
+  ): Promise<{ list: 'digest' | 'report'; lang: Lang } | null> {
     const u = verifyUnsubscribe(await mailSecret(em), token, this.clock.now());
     if (!u) return null;
     await em.execute(
@@ -136,12 +147,25 @@ export class MailService {
         : `update mail_setting set weekly_report = false, updated_at = now() where person_id = ?`,
       [u.personId],
     );
-    return u.list;
+    return { list: u.list, lang: await this.langOf(em, u.personId) };
   }
 
-  /** Whether a link is genuine and current (the confirmation page asks before unsubscribing). */
-  async checkToken(em: EntityManager, token: string): Promise<boolean> {
-    return !!verifyUnsubscribe(await mailSecret(em), token, this.clock.now());
+  /**
+   * Whether a link is genuine and current (the confirmation page asks before unsubscribing):
+   * the language of its person's mails, or null.
+   */
+  async checkToken(em: EntityManager, token: string): Promise<Lang | null> {
+    const u = verifyUnsubscribe(await mailSecret(em), token, this.clock.now());
+    return u && this.langOf(em, u.personId);
+  }
+
+  /** The language a person's mails and pages are in. */
+  async langOf(em: EntityManager, personId: number): Promise<Lang> {
+    const [row] = await em.execute<{ lang: string }[]>(
+      `select lang from mail_setting where person_id = ?`,
+      [personId],
+    );
+    return mailLang(row?.lang);
   }
 }
 

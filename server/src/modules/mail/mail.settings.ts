@@ -5,16 +5,18 @@ import { isEmail } from '../../documents/class-list.js';
 import type { Scope } from '../../scope.js';
 import { audit } from '../audit/audit.js';
 import { MailDigest, type MailSettings, type MailSettingsInput } from './mail.types.js';
+import { mailLang } from './mail.texts.js';
 
 interface Row {
   email: string | null;
   digest: MailDigest | null;
   weeklyReport: boolean | null;
+  lang: string | null;
 }
 
 async function read({ em, viewer }: Scope): Promise<Row> {
   const [row] = await em.execute<Row[]>(
-    `select p.email, ms.digest, ms.weekly_report as "weeklyReport"
+    `select p.email, ms.digest, ms.weekly_report as "weeklyReport", ms.lang
        from person p left join mail_setting ms on ms.person_id = p.id
       where p.id = ? and p.school_id = ?`,
     [viewer!.personId, viewer!.schoolId],
@@ -32,6 +34,7 @@ export async function mailSettings(scope: Scope, enabled: boolean): Promise<Mail
     weeklyReport: row.weeklyReport ?? false,
     canReceiveReports: scope.viewer.childIds.length > 0,
     enabled,
+    lang: mailLang(row.lang),
   };
 }
 
@@ -68,13 +71,21 @@ export async function setMailSettings(
       audit(tem, viewer, 'person', viewer.personId, 'update', null, { fields: ['email'] });
     }
     await tem.execute(
-      `insert into mail_setting as ms (person_id, school_id, digest, weekly_report, report_since)
-       values (?, ?, ?, ?, case when ? then now() end)
+      `insert into mail_setting as ms (person_id, school_id, digest, weekly_report, report_since, lang)
+       values (?, ?, ?, ?, case when ? then now() end, ?)
        on conflict (person_id) do update set digest = excluded.digest,
          weekly_report = excluded.weekly_report, updated_at = now(),
          report_since = case when excluded.weekly_report and not ms.weekly_report then now()
-                             else ms.report_since end`,
-      [viewer.personId, viewer.schoolId, input.digest, input.weeklyReport, input.weeklyReport],
+                             else ms.report_since end,
+         lang = coalesce(excluded.lang, ms.lang)`,
+      [
+        viewer.personId,
+        viewer.schoolId,
+        input.digest,
+        input.weeklyReport,
+        input.weeklyReport,
+        input.lang ?? null,
+      ],
     );
   });
   return mailSettings({ em, viewer }, enabled);

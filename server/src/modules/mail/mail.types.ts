@@ -1,4 +1,5 @@
 import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Lang } from '../../graphql/enums.js';
 
 /** How often a person wants the digest of what happened (marks, absences, announcements, messages). */
 export enum MailDigest {
@@ -23,6 +24,10 @@ export class MailSettings {
   canReceiveReports!: boolean;
   @Field({ description: 'False when this server sends no e-mail (no SMTP configured)' })
   enabled!: boolean;
+  @Field(() => Lang, {
+    description: 'The language of the viewer’s mails: the one chosen, else the school’s (Russian)',
+  })
+  lang!: Lang;
 }
 
 @InputType()
@@ -31,4 +36,10 @@ export class MailSettingsInput {
   email?: string | null;
   @Field(() => MailDigest) digest!: MailDigest;
   @Field() weeklyReport!: boolean;
+  @Field(() => Lang, {
+    nullable: true,
+    description:
+      'The language of the mails (the app sends its interface’s); null keeps the chosen one',
+  })
+  lang?: Lang | null;
 }

@@ -8,8 +8,11 @@ import type { FormState } from '$lib/graphql/operations.svelte';
  * form's message for `shortName`.
  */
 export interface FieldContext {
-  /** The form's state, whose `fields` hold each field's message. */
-  form: FormState;
+  /**
+   * The form's state, whose `fields` hold each field's message (a dialog with two forms in turn
+   * may give an object whose `fields` getter joins both).
+   */
+  form: Pick<FormState, 'fields'>;
   /** Starts the fields' ids (and so their test ids). */
   id: string;
   /** The i18n key under which the fields' labels stand, by field name. */

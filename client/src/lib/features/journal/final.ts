@@ -1,5 +1,6 @@
 import type { BatchFailure, ErrorReason, UiMessage } from '../../graphql/errors';
 import type { SaveState } from './sync';
+import { SendTimer } from './send-timer';
 
 /**
  * Keeps the «Итог» column (each pupil's mark for the period) in step with the server: an edit
@@ -138,11 +139,12 @@ const dirty = (e: Entry) => e.value !== e.saved.value;
 export class FinalMarkSync {
   readonly #options: FinalSyncOptions;
   readonly #entries = new Map<string, Entry>();
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  readonly #running = new Set<Promise<void>>();
+
+  readonly #sending: SendTimer;
 
   constructor(options: FinalSyncOptions) {
     this.#options = options;
+    this.#sending = new SendTimer(() => this.flush(), options.delayMs);
   }
 
   /**
@@ -247,31 +249,26 @@ export class FinalMarkSync {
 
   /** True while an edit waits to be sent or is on its way. */
   get busy(): boolean {
-    if (this.#timer !== undefined || this.#running.size > 0) return true;
+    if (this.#sending.active) return true;
     return [...this.#entries.values()].some((e) => !e.hold && dirty(e));
   }
 
   /** Sends what waits now, without the delay. */
   flush(): Promise<void> {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#sending.stop();
     const jobs = [...this.#entries.values()]
       .filter((e) => !e.inFlight && !e.hold && dirty(e))
-      .map((e) => this.#track(this.#send(e)));
+      .map((e) => this.#sending.track(this.#send(e)));
     return Promise.all(jobs).then(() => undefined);
   }
 
   /** Resolves once nothing waits or travels (what is held for the teacher stays held). */
-  async settle(): Promise<void> {
-    while (this.busy) {
-      await this.flush();
-      await Promise.all([...this.#running]);
-    }
+  settle(): Promise<void> {
+    return this.#sending.settle(() => this.busy);
   }
 
   dispose(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#sending.stop();
   }
 
   #takeRemote(entry: Entry, theirs: RemotePeriodMark): void {
@@ -308,20 +305,11 @@ export class FinalMarkSync {
     entry.message = undefined;
     if (dirty(entry) || entry.inFlight) {
       entry.state = 'saving';
-      this.#schedule();
+      this.#sending.schedule();
     } else {
       entry.state = entry.state === 'saving' || entry.state === 'saved' ? 'saved' : 'idle';
     }
     this.#emit(entry);
-  }
-
-  #schedule(): void {
-    this.#timer ??= setTimeout(() => void this.flush(), this.#options.delayMs ?? 300);
-  }
-
-  #track(job: Promise<void>): Promise<void> {
-    this.#running.add(job);
-    return job.finally(() => this.#running.delete(job));
   }
 
   #emit(entry: Entry): void {
@@ -351,7 +339,7 @@ export class FinalMarkSync {
     }
     entry.inFlight = false;
     if (entry.state === 'saving') {
-      if (dirty(entry)) this.#schedule();
+      if (dirty(entry)) this.#sending.schedule();
       else entry.state = 'saved';
     }
     this.#emit(entry);

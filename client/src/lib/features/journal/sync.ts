@@ -22,6 +22,7 @@ import {
 } from './cell';
 import * as conflicts from './conflicts';
 import { cellKey } from './journal';
+import { SendTimer } from './send-timer';
 
 export type {
   AttendanceChange,
@@ -82,11 +83,12 @@ function failureOf(error: unknown): BatchFailure {
 export class JournalSync {
   readonly #options: SyncOptions;
   readonly #cells = new Map<string, Cell>();
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  readonly #running = new Set<Promise<void>>();
+
+  readonly #sending: SendTimer;
 
   constructor(options: SyncOptions) {
     this.#options = options;
+    this.#sending = new SendTimer(() => this.flush(), options.delayMs);
   }
 
   /**
@@ -228,7 +230,7 @@ export class JournalSync {
 
   /** True while an edit waits to be sent or is on its way. */
   get busy(): boolean {
-    if (this.#timer !== undefined || this.#running.size > 0) return true;
+    if (this.#sending.active) return true;
     return [...this.#cells.values()].some(
       (cell) =>
         (!cell.markTrack.hold && marksDirty(cell)) ||
@@ -256,8 +258,7 @@ export class JournalSync {
 
   /** Sends what waits now, without the delay. */
   flush(): Promise<void> {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#sending.stop();
     const markCells: Cell[] = [];
     const attendanceCells: Cell[] = [];
     for (const cell of this.#cells.values()) {
@@ -266,23 +267,20 @@ export class JournalSync {
       if (!a.inFlight && !a.hold && attendanceDirty(cell)) attendanceCells.push(cell);
     }
     const jobs: Promise<void>[] = [];
-    if (markCells.length > 0) jobs.push(this.#track(this.#sendMarks(markCells)));
-    if (attendanceCells.length > 0) jobs.push(this.#track(this.#sendAttendance(attendanceCells)));
+    if (markCells.length > 0) jobs.push(this.#sending.track(this.#sendMarks(markCells)));
+    if (attendanceCells.length > 0)
+      jobs.push(this.#sending.track(this.#sendAttendance(attendanceCells)));
     return Promise.all(jobs).then(() => undefined);
   }
 
   /** Resolves once nothing waits or travels (what is held for the teacher stays held). */
-  async settle(): Promise<void> {
-    while (this.busy) {
-      await this.flush();
-      await Promise.all([...this.#running]);
-    }
+  settle(): Promise<void> {
+    return this.#sending.settle(() => this.busy);
   }
 
   /** Stops the timer; what is on its way still lands. */
   dispose(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#sending.stop();
   }
 
   #takeRemote(cell: Cell, change: RemoteChange): void {
@@ -325,21 +323,12 @@ export class JournalSync {
     track.message = undefined;
     if (dirty || track.inFlight) {
       track.state = 'saving';
-      this.#schedule();
+      this.#sending.schedule();
     } else {
       // Back to what the server has: nothing to send.
       track.state = track.state === 'saving' || track.state === 'saved' ? 'saved' : 'idle';
     }
     this.#emit(cell);
-  }
-
-  #schedule(): void {
-    this.#timer ??= setTimeout(() => void this.flush(), this.#options.delayMs ?? 300);
-  }
-
-  #track(job: Promise<void>): Promise<void> {
-    this.#running.add(job);
-    return job.finally(() => this.#running.delete(job));
   }
 
   #emit(cell: Cell): void {
@@ -351,7 +340,7 @@ export class JournalSync {
     for (const cell of cells) {
       const t = track(cell);
       if (t.state === 'saving') {
-        if (dirty(cell)) this.#schedule();
+        if (dirty(cell)) this.#sending.schedule();
         else t.state = 'saved';
       }
       this.#emit(cell);

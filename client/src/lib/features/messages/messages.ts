@@ -23,6 +23,16 @@ interface Person {
 }
 
 /** A conversation's name: its title, else the other members' names. */
+/** A text box's key handler: Ctrl+Enter (⌘+Enter) sends instead of starting a new line. */
+export function sendOnCtrlEnter(send: () => unknown): (event: KeyboardEvent) => void {
+  return (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      void send();
+    }
+  };
+}
+
 export function conversationName(
   conversation: { title?: string | null; members: readonly Person[] },
   viewerId: string,

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage, screenshot, signInAs } from './browser';
+import { launchBrowser, openPage, PHONE, screenshot, signInAs } from './browser';
 
 /**
  * The class teacher's weekly attendance review (issue 14 part B): last week's absences of the
@@ -23,8 +23,8 @@ afterEach(async () => {
   await Promise.all(contexts.splice(0).map((context) => context.close()));
 });
 
-async function open(login: string): Promise<Page> {
-  const opened = await openPage(browser);
+async function open(login: string, viewport?: { width: number; height: number }): Promise<Page> {
+  const opened = await openPage(browser, { viewport });
   contexts.push(opened.context);
   await signInAs(opened.page, login);
   return opened.page;
@@ -65,6 +65,27 @@ describe('weekly attendance review', () => {
     await page.getByTestId('duties-figure-REVIEWS').first().click();
     await page.getByTestId('duties-evidence').waitFor();
     await screenshot(page, 'duties-account');
+    // The menu marks the year account only, not also the weekly review it is under.
+    expect(await page.locator('nav a[aria-current="page"]').allTextContents()).toEqual([
+      'Учёт работы кл. руководителей',
+    ]);
+  });
+
+  it('fits the year account on a phone: the table scrolls in its own frame', async () => {
+    const page = await open('director', PHONE);
+    await go(page, '/duties/account', 'duties-account-title');
+    await page.getByTestId('duties-table').waitFor();
+    const fits = await page
+      .getByTestId('duties-frame')
+      .evaluate(
+        (frame) =>
+          frame.scrollWidth > frame.clientWidth &&
+          document.documentElement.scrollWidth <= window.innerWidth,
+      );
+    expect(fits).toBe(true);
+    await page.getByTestId('duties-figure-HEALTH').first().click();
+    await page.getByTestId('duties-evidence').waitFor();
+    await screenshot(page, 'duties-account-phone');
   });
 });
 

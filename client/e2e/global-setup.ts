@@ -90,6 +90,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     DATA_DIR: dataDir,
     DEMO_SEED: 'true',
     LOG_LEVEL: 'warn',
+    // The push test's devices name a push service on a local plain-http port (e2e/push.test.ts).
+    PUSH_ALLOW_HTTP: 'true',
   };
   // Always a fresh embedded database, whatever the developer's shell points at.
   delete env.DATABASE_URL;

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage, PHONE, screenshot, signInAs } from './browser';
+import { graphql, launchBrowser, openPage, PHONE, screenshot, signInAs } from './browser';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -45,6 +45,27 @@ describe('e-mail settings on the account page', () => {
     expect(await page.getByTestId('mail-email-input').inputValue()).toBe('mama@example.ru');
     expect(await page.getByTestId('mail-digest-DAILY').isChecked()).toBe(true);
     expect(await page.getByTestId('mail-weekly-report').isChecked()).toBe(true);
+    // The mails follow the interface's language as of the last save (decision 67).
+    const lang = async () =>
+      (
+        await graphql<{ mailSettings: { lang: string } }>(
+          page,
+          `
+            {
+              mailSettings {
+                lang
+              }
+            }
+          `,
+        )
+      ).mailSettings.lang;
+    expect(await lang()).toBe('RU');
+    await page.getByTestId('language-switch').first().selectOption('en');
+    await page.getByTestId('email-settings-save').click();
+    await expect.poll(lang).toBe('EN');
+    await page.getByTestId('language-switch').first().selectOption('ru');
+    await page.getByTestId('email-settings-save').click();
+    await expect.poll(lang).toBe('RU');
     await page.getByTestId('account-email').scrollIntoViewIfNeeded();
     await screenshot(page, 'account-email', false);
     await page.setViewportSize(PHONE);

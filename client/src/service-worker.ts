@@ -145,11 +145,14 @@ sw.addEventListener('notificationclick', (event) => {
   event.waitUntil(
     (async () => {
       const open = await sw.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      // Focusing may be refused (the browser's own rules on stealing focus): the page the push
+      // names is still the one shown.
+      const focus = (c: WindowClient) => c.focus().catch(() => c);
       const same = open.find((c) => new URL(c.url).pathname === url.pathname);
-      if (same) return void (await same.focus());
+      if (same) return void (await focus(same));
       const any = open[0];
       if (any) {
-        await any.focus();
+        await focus(any);
         return void (await any.navigate(url.href));
       }
       await sw.clients.openWindow(url.href);

@@ -35,7 +35,8 @@ async function measure(pid: number, send: () => Promise<void>) {
   );
 }
 
-export async function requests(orm: MikroORM, url: string): Promise<void> {
+/** The reads measured, each with the session that makes it and the bare server's path for it. */
+export async function benchReads(orm: MikroORM) {
   const em = orm.em.fork();
   const person = async (sql: string) => (await em.execute<{ id: number }[]>(sql))[0].id;
   const bench = `join school s on s.id = r.school_id and s.name like 'Бенчмарк%'`;
@@ -74,6 +75,11 @@ export async function requests(orm: MikroORM, url: string): Promise<void> {
     courses: { token: tokens.admin, query: COURSES, path: '/courses' },
     roster: { token: tokens.classTeacher, query: ROSTER, path: `/roster/${classTeacher.classId}` },
   };
+  return { tokens, reads };
+}
+
+export async function requests(orm: MikroORM, url: string): Promise<void> {
+  const { tokens, reads } = await benchReads(orm);
   const perRequest = await statementsPerRequest(orm, reads);
   const server = await startServer(url);
   const bare = await startServer(url, 'bench/servers/requests-baseline.ts');
@@ -93,12 +99,12 @@ export async function requests(orm: MikroORM, url: string): Promise<void> {
       );
     }
     const baseline = await run(tokens.teacher, '{ __typename }');
-    const meTeacher = await run(tokens.teacher, ME);
+    const meTeacher = await run(tokens.teacher, reads.me.query);
     const meSql = await runBare(tokens.teacher, reads.me.path);
-    const meParent = await run(tokens.parent, ME);
-    const courses = await run(tokens.admin, COURSES);
+    const meParent = await run(tokens.parent, reads.me.query);
+    const courses = await run(tokens.admin, reads.courses.query);
     const coursesSql = await runBare(tokens.admin, reads.courses.path);
-    const roster = await run(tokens.classTeacher, ROSTER);
+    const roster = await run(tokens.classTeacher, reads.roster.query);
     const rosterSql = await runBare(tokens.classTeacher, reads.roster.path);
     console.table({
       'baseline: { __typename }': baseline,

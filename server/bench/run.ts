@@ -1,5 +1,5 @@
 /**
- * npm run bench -- <journal|diary|fanout|capacity|writes|requests|load|cancelled-day|reports|messages|health|push>
+ * npm run bench -- <journal|diary|fanout|capacity|writes|requests|profile|load|cancelled-day|reports|messages|health>
  *
  * Measures one read through the real HTTP endpoint with a real session, against a baseline in the
  * same run: the same data read by one hand-written SQL statement through `pg` and sent as JSON by
@@ -19,11 +19,11 @@ import { messages } from './messages.js';
 import { startServer, stopServer } from './processes.js';
 import { writes } from './writes.js';
 import { requests } from './requests.js';
+import { profile } from './profile.js';
 import { load as loadMix } from './load.js';
 import { cancelledDays } from './cancelled-days.js';
 import { reports } from './reports.js';
 import { health } from './health.js';
-import { push } from './push.js';
 
 interface Scenario {
   name: 'journal' | 'diary';
@@ -171,8 +171,8 @@ async function main() {
     'cancelled-day': cancelledDays,
     'cancelled-days': cancelledDays,
     health,
-    push,
     messages,
+    profile,
   } as const;
   if (
     name !== 'journal' &&
@@ -182,7 +182,7 @@ async function main() {
     !(name in separate)
   ) {
     console.error(
-      'Usage: npm run bench -- <journal|diary|fanout|capacity|writes|requests|load|cancelled-day|reports|messages|health|push>',
+      'Usage: npm run bench -- <journal|diary|fanout|capacity|writes|requests|profile|load|cancelled-day|reports|messages|health>',
     );
     process.exit(2);
   }

@@ -60,6 +60,33 @@ describe('prepared statements', () => {
   });
 });
 
+describe('prepared statements outside a transaction (straight to the pool, issue 16)', () => {
+  it('answer as inside one, with `\\?` kept as an operator and the query event sent', async () => {
+    const sql = `select /* prepared-direct */ ?::int[] as ids, ?::jsonb \\? 'a' as has_a, ?::bigint as big, ? as none`;
+    const params = [[3, 1, 2], JSON.stringify({ a: [1] }), '9007199254740993', null];
+    const seen: { sql: string; bindings: unknown[] }[] = [];
+    const knex = t.orm.em.getConnection().getKnex();
+    const onQuery = (q: { sql: string; bindings: unknown[] }) => {
+      if (q.sql.includes('prepared-direct')) seen.push(q);
+    };
+    knex.on('query', onQuery);
+    let outside: unknown;
+    try {
+      outside = await prepared(t.orm.em.fork(), sql, params);
+      // The same twice: prepared once on its connection, then reused.
+      expect(await prepared(t.orm.em.fork(), sql, params)).toEqual(outside);
+    } finally {
+      knex.off('query', onQuery);
+    }
+    const inside = await t.orm.em.fork().transactional((em) => prepared(em, sql, params));
+    expect(outside).toEqual(inside);
+    expect(outside).toEqual([{ ids: [3, 1, 2], has_a: true, big: '9007199254740993', none: null }]);
+    expect(seen).toHaveLength(2);
+    expect(seen[0].sql).toContain(`$2::jsonb ? 'a'`);
+    expect(seen[0].bindings).toEqual(params);
+  });
+});
+
 describe('the ORM connections', () => {
   it("run with PostgreSQL's JIT off, whatever the server's own setting (decision 32)", async () => {
     const em = t.orm.em.fork();

@@ -55,10 +55,13 @@ export class SessionService {
     return rows.map((r) => r.id);
   }
 
-  /** Notes activity at most once a minute, so a busy page does not write on every request. */
-  async touch(em: EntityManager, viewer: Viewer): Promise<void> {
+  /**
+   * Notes activity at most once a minute, so a busy page does not write on every request. The
+   * request's unit of work is read only then (`at.em`: made on first use).
+   */
+  async touch(at: { readonly em: EntityManager }, viewer: Viewer): Promise<void> {
     if (Date.now() - viewer.lastSeenAt.getTime() < 60_000) return;
-    await em.nativeUpdate(
+    await at.em.nativeUpdate(
       Session,
       { id: viewer.sessionId },
       { lastSeenAt: new Date() },

@@ -42,7 +42,6 @@ describe('navigationFor', () => {
       '/reports',
       '/announcements',
       '/weekly-reports',
-      '/cancelled-days/class',
       '/control/remarks',
     ]);
     for (const role of ['SYSADMIN', 'PARENT', 'STUDENT'] as const) {
@@ -93,6 +92,10 @@ describe('navigationFor', () => {
       '/control/remarks',
     ]);
     expect(navigationFor(['TEACHER']).map((entry) => entry.href)).not.toContain('/duties');
+    // The class's remote-study table too: a plain teacher has no class.
+    expect(navigationFor(['TEACHER']).map((entry) => entry.href)).not.toContain(
+      '/cancelled-days/class',
+    );
     expect(navigationFor(['TEACHER', 'DEPUTY']).map((entry) => entry.href)).toContain('/duties');
     expect(menuFor(['TEACHER'], true)).toEqual(navigationFor(['TEACHER'], true));
   });

@@ -127,7 +127,7 @@ const ENTRIES_BY_ROLE: Record<Role, NavEntry[]> = {
  * (the administration reviews any class, so its roles keep the entry).
  */
 const FOR_CLASS_TEACHERS: Partial<Record<Role, ReadonlySet<string>>> = {
-  TEACHER: new Set([DUTIES.href]),
+  TEACHER: new Set([DUTIES.href, REMOTE_CLASS.href]),
 };
 
 /** Who read whose personal data (152-FZ): the director's, though it lives among the admin pages. */

@@ -62,6 +62,7 @@ const SCREENS: Record<string, string[]> = {
     '/class/{class}/people',
     '/class/{class}/codes',
     '/weekly-reports',
+    '/cancelled-days/class',
     '/messages',
   ],
   parent: ['/', '/diary/{child}', '/messages', '/announcements', '/weekly-reports', '/account'],

@@ -233,6 +233,26 @@ describe('pushes refused for now are retried', () => {
     peer.next.delete(retry.name);
   });
 
+  it('retries a quiet hours’ summary as one summary', async () => {
+    peer.received.length = 0;
+    const quiet = await prefs('retryParent', { quietFrom: '21:00', quietTo: '07:00' });
+    expect(quiet.errors).toBeUndefined();
+    await mark(p.classmate, '4');
+    await mark(p.classmate, '5');
+    expect((await drain(NIGHT)).sent).toBe(0);
+    peer.next.set(retry.name, [{ status: 503 }]);
+    expect(await drain(MORNING)).toMatchObject({ sent: 0, retried: 2 });
+    expect(await drain(new Date(MORNING.getTime() + 31_000))).toMatchObject({
+      sent: 2,
+      retried: 0,
+    });
+    expect(sentTo()).toEqual([503, 201]);
+    expect(peer.to(retry, true)).toEqual([
+      expect.objectContaining({ title: 'Пока действовали тихие часы: 2 уведомления' }),
+    ]);
+    await prefs('retryParent', {});
+  });
+
   it('retries a push whose service cannot be reached', async () => {
     const closed = await new FakePushService().start();
     await closed.close(); // its port now refuses connections

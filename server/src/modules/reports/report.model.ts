@@ -1,6 +1,5 @@
 import { registerEnumType } from 'type-graphql';
 import { DEFAULT_MIN_MARKS } from '../../db/migrations/Migration20261207100000_control.js';
-import type { ReportFilterInput } from './report.inputs.js';
 
 /**
  * The report model as data: the facts a report reads, the dimensions it may group and filter by,
@@ -991,6 +990,15 @@ export const factHas = (fact: ReportFact, dimension: ReportDimension) =>
     (s) => DIMENSIONS[dimension].column in s.columns,
   );
 
+/** A filter of a spec, as `ReportFilterInput` (report.inputs.ts, which imports this file) has it. */
+interface SpecFilter {
+  dimension: ReportDimension;
+  equals?: string | null;
+  in?: readonly string[] | null;
+  from?: string | null;
+  to?: string | null;
+}
+
 /**
  * Why a spec cannot have a span fact's measure (null: it can): its span is the DATE filter
  * (equals, or from/to), so the dates are neither split nor listed.
@@ -998,7 +1006,7 @@ export const factHas = (fact: ReportFact, dimension: ReportDimension) =>
 export function spanRefusal(
   fact: ReportFact,
   splits: readonly ReportDimension[],
-  filters: readonly ReportFilterInput[],
+  filters: readonly SpecFilter[],
 ): string | null {
   if (!FACTS[fact].span) return null;
   if (splits.includes(ReportDimension.DATE)) {
@@ -1011,7 +1019,7 @@ export function spanRefusal(
 }
 
 /** The span the DATE filters give (several: where they overlap); null ends are open. */
-export function spanOf(filters: readonly ReportFilterInput[]): {
+export function spanOf(filters: readonly SpecFilter[]): {
   from: string | null;
   to: string | null;
 } {

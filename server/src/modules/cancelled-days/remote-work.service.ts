@@ -139,7 +139,7 @@ export class RemoteWorkService {
       }
       const tasks = checkTasks(input, row);
       await writeWork(tem, viewer, row, material, links, tasks);
-      await writeFiles(tem, viewer, lessonId, files);
+      await replaceFiles(tem, viewer, MATERIAL_FILES, lessonId, files);
       await auditAndPublish(
         tem,
         viewer,
@@ -300,7 +300,7 @@ export class RemoteWorkService {
 
 /**
  * A tick's files become `ids` in this order (null: as they are): the tick's own are kept, the
- * rest are the viewer's uploads, claimed all or none; files left out are deleted.
+ * rest are the viewer's uploads, claimed all or none; files left out are deleted. Answers them.
  */
 async function writeWorkFiles(
   em: EntityManager,
@@ -308,33 +308,7 @@ async function writeWorkFiles(
   checkId: number,
   ids: number[] | null,
 ): Promise<RemoteAttachment[]> {
-  if (ids) {
-    const own = await prepared<{ id: number }>(
-      em,
-      `select attachment_id as id from remote_work_attachment where check_id = ?`,
-      [checkId],
-    );
-    const kept = new Set(own.map((r) => r.id));
-    await claimUploads(
-      em,
-      viewer,
-      ids.filter((id) => !kept.has(id)),
-      'attachmentIds',
-    );
-    await prepared(
-      em,
-      `delete from attachment where id in (select attachment_id from remote_work_attachment
-        where check_id = ? and attachment_id <> all(?::int[]))`,
-      [checkId, ids],
-    );
-    await prepared(
-      em,
-      `insert into remote_work_attachment (attachment_id, check_id, position)
-       select x.id, ?, x.n - 1 from unnest(?::int[]) with ordinality x(id, n)
-       on conflict (attachment_id) do update set position = excluded.position`,
-      [checkId, ids],
-    );
-  }
+  if (ids) await replaceFiles(em, viewer, WORK_FILES, checkId, ids);
   return prepared<RemoteAttachment>(
     em,
     `select a.id::text, a.name, a.content_type as "contentType", a.size
@@ -379,21 +353,29 @@ function checkAttachmentIds(ids: string[], max = MAX_FILES): number[] {
   return parsed;
 }
 
+/** A link table of messaging's store (decisions 57, 62): the files of one owner, in order. */
+interface FileLinks {
+  table: 'remote_material_attachment' | 'remote_work_attachment';
+  owner: 'lesson_id' | 'check_id';
+}
+const MATERIAL_FILES: FileLinks = { table: 'remote_material_attachment', owner: 'lesson_id' };
+const WORK_FILES: FileLinks = { table: 'remote_work_attachment', owner: 'check_id' };
+
 /**
- * The material's files become `ids` in this order: the lesson's own are kept, the rest are the
- * teacher's uploads, claimed all or none (messaging's store, decision 57); files left out are
- * deleted with their link.
+ * An owner's files become `ids` in this order: its own are kept, the rest are the viewer's
+ * uploads, claimed all or none (messaging's store); files left out are deleted with their link.
  */
-async function writeFiles(
+async function replaceFiles(
   em: EntityManager,
   viewer: Viewer,
-  lessonId: number,
+  { table, owner }: FileLinks,
+  ownerId: number,
   ids: number[],
 ): Promise<void> {
   const own = await prepared<{ id: number }>(
     em,
-    `select attachment_id as id from remote_material_attachment where lesson_id = ?`,
-    [lessonId],
+    `select attachment_id as id from ${table} where ${owner} = ?`,
+    [ownerId],
   );
   const kept = new Set(own.map((r) => r.id));
   await claimUploads(
@@ -404,16 +386,16 @@ async function writeFiles(
   );
   await prepared(
     em,
-    `delete from attachment where id in (select attachment_id from remote_material_attachment
-      where lesson_id = ? and attachment_id <> all(?::int[]))`,
-    [lessonId, ids],
+    `delete from attachment where id in (select attachment_id from ${table}
+      where ${owner} = ? and attachment_id <> all(?::int[]))`,
+    [ownerId, ids],
   );
   await prepared(
     em,
-    `insert into remote_material_attachment (attachment_id, lesson_id, position)
+    `insert into ${table} (attachment_id, ${owner}, position)
      select x.id, ?, x.n - 1 from unnest(?::int[]) with ordinality x(id, n)
      on conflict (attachment_id) do update set position = excluded.position`,
-    [lessonId, ids],
+    [ownerId, ids],
   );
 }
 

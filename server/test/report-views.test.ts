@@ -480,6 +480,30 @@ describe('live', () => {
     }
   });
 
+  it('follows attendance in a view of lessons without it (a journal-health measure)', async () => {
+    const v = await created(
+      as.director,
+      input({ spec: { rows: [], measures: ['LESSONS_WITHOUT_ATTENDANCE'] } }),
+    );
+    const socket = await socketAs(who.director.login);
+    const live = watch(socket, v.id);
+    try {
+      expect(await waitFor(() => live.totals.length === 1)).toBe(true);
+      const start = live.totals[0];
+      expect(start).toBeGreaterThan(0);
+      const r = await as.u.request(
+        `mutation($c: [AttendanceChangeInput!]!) { setAttendance(changes: $c) { id } }`,
+        { c: [{ lessonId: L.b.id, pupilId: pupils.q1, codeId: f.school.codes['Н'] }] },
+      );
+      expect(r.errors).toBeUndefined();
+      expect(await waitFor(() => live.totals.length === 2)).toBe(true);
+      expect(live.totals[1]).toBe(start - 1);
+    } finally {
+      live.dispose();
+      await socket.dispose();
+    }
+  });
+
   it('evaluates a burst of writes once (debounced)', async () => {
     const v = await created(as.director, input({ spec: { rows: [], measures: ['MARK_COUNT'] } }));
     const socket = await socketAs(who.director.login);

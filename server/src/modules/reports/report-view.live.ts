@@ -15,13 +15,24 @@ import type { ReportResult } from './report.types.js';
 import { REPORT_VIEW_CHANGED, type ReportViewService } from './report-view.service.js';
 import type { ReportViewInfo } from './report-view.types.js';
 
-/** Which facts each journal event changes (a lesson's change moves its marks and seats too). */
+/**
+ * Which facts each event changes (a lesson's change moves its marks and seats too; attendance,
+ * the lessons without it; a cancelled-class day, which lessons are remote; the control
+ * settings, the minimum of marks).
+ */
 const FACTS_OF: Record<string, readonly ReportFact[]> = {
-  MARK_SAVED: [ReportFact.LESSON_MARKS],
-  MARK_REMOVED: [ReportFact.LESSON_MARKS],
-  ATTENDANCE_SAVED: [ReportFact.SEATS],
-  LESSON_UPDATED: [ReportFact.LESSONS, ReportFact.SEATS, ReportFact.LESSON_MARKS],
-  PERIOD_MARK_SAVED: [ReportFact.PERIOD_MARKS],
+  MARK_SAVED: [ReportFact.LESSON_MARKS, ReportFact.MARK_MINIMUMS],
+  MARK_REMOVED: [ReportFact.LESSON_MARKS, ReportFact.MARK_MINIMUMS],
+  ATTENDANCE_SAVED: [ReportFact.SEATS, ReportFact.LESSONS],
+  LESSON_UPDATED: [
+    ReportFact.LESSONS,
+    ReportFact.SEATS,
+    ReportFact.LESSON_MARKS,
+    ReportFact.MARK_MINIMUMS,
+  ],
+  PERIOD_MARK_SAVED: [ReportFact.PERIOD_MARKS, ReportFact.PERIOD_MARKS_DUE],
+  CANCELLED_DAY: [ReportFact.LESSONS, ReportFact.SEATS],
+  CONTROL_SETTINGS_CHANGED: [ReportFact.MARK_MINIMUMS],
 };
 
 /** One open `reportView(id)` subscription: a view, for one viewer. */

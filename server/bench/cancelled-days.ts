@@ -3,7 +3,7 @@
  *
  * Every pupil's and parent's socket of the benchmark school (36 classes of 30 pupils) is connected
  * and subscribed to its notifications, the feed the app shell's cancelled-day banner listens to.
- * The sockets are held by client processes of their own (`servers/cancelled-day-clients.ts`,
+ * The sockets are held by client processes of their own (`servers/feed-clients.ts`,
  * BENCH_CLIENT_PROCESSES, default 2), so the clients' parsing does not queue in one event loop.
  * The director then declares today cancelled for the whole school (grades 1–9), and each socket
  * notes when the event reaches it. Measured from the declaration's commit (the event's `at`, taken
@@ -15,7 +15,7 @@
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import os from 'node:os';
-import { startServer, stopServer } from './processes.js';
+import { startFeedClients, startServer, stopServer } from './processes.js';
 import { benchSession } from './setup.js';
 import { postGraphQL } from './http.js';
 
@@ -24,6 +24,9 @@ const CLIENT_PROCESSES = Math.max(1, Number(process.env.BENCH_CLIENT_PROCESSES ?
 /** From the last socket open to the declaration: every subscription reaches the bus first. */
 const SETTLE_MS = 5000;
 const DECLARE = `mutation($i:DeclareCancelledDayInput!){declareCancelledDay(input:$i){id date}}`;
+/** The banner's feed, and the frames timed: the declaration (not its withdrawal at the end). */
+const FEED = 'subscription{notifications{id type payload at}}';
+const MEASURE = '"type":"CANCELLED_DAY".*DECLARED';
 
 const t0 = Date.now();
 const note = (msg: string) =>
@@ -53,18 +56,7 @@ async function people(orm: MikroORM) {
   return { schoolId: school.id, director: await benchSession(em, school.director), tokens };
 }
 
-/** A client process (`servers/cancelled-day-clients.ts`): one command, one line of answer. */
-async function startClients(url: string) {
-  const proc = await startServer(url, 'bench/servers/cancelled-day-clients.ts');
-  const ask = <T>(command: unknown): Promise<T> =>
-    new Promise((resolve) => {
-      proc.lines.once('line', (l) => resolve(JSON.parse(l) as T));
-      proc.child.stdin!.write(JSON.stringify(command) + '\n');
-    });
-  return { proc, ask };
-}
-
-type Clients = Awaited<ReturnType<typeof startClients>>;
+type Clients = Awaited<ReturnType<typeof startFeedClients>>;
 
 async function collect(clients: Clients[]): Promise<number[]> {
   const answers = await Promise.all(
@@ -78,7 +70,7 @@ export async function cancelledDays(orm: MikroORM, url: string): Promise<void> {
   const ours = await startServer(url);
   const clients: Clients[] = [];
   try {
-    for (let i = 0; i < CLIENT_PROCESSES; i++) clients.push(await startClients(url));
+    for (let i = 0; i < CLIENT_PROCESSES; i++) clients.push(await startFeedClients(url));
     note(
       `server up; ${tokens.length} pupils' and parents' sockets connecting from ${CLIENT_PROCESSES} processes`,
     );
@@ -89,6 +81,8 @@ export async function cancelledDays(orm: MikroORM, url: string): Promise<void> {
           cmd: 'open',
           port: ours.port,
           tokens: shares[k],
+          feeds: [FEED],
+          measure: MEASURE,
         }),
       ),
     );

@@ -136,6 +136,20 @@ export async function startServer(
   return { child, port, lines };
 }
 
+/**
+ * A client process holding sockets subscribed to live feeds (`servers/feed-clients.ts`): one
+ * JSON command, one line of answer.
+ */
+export async function startFeedClients(url: string) {
+  const proc = await startServer(url, 'bench/servers/feed-clients.ts');
+  const ask = <T>(command: unknown): Promise<T> =>
+    new Promise((resolve) => {
+      proc.lines.once('line', (l) => resolve(JSON.parse(l) as T));
+      proc.child.stdin!.write(JSON.stringify(command) + '\n');
+    });
+  return { proc, ask };
+}
+
 export async function stopServer(child: ChildProcess): Promise<void> {
   // A process killed by a signal keeps exitCode null: its signalCode says it is gone.
   if (child.exitCode !== null || child.signalCode !== null) return;

@@ -6,7 +6,7 @@
  * service is a local HTTP endpoint in this process answering 201 (it does not decrypt: the
  * server encrypts and signs every push as for a real service). Some families' sockets are
  * connected meanwhile (BENCH_PUSH_SOCKETS, default 300: the marked class's pupils and parents
- * first), from a client process of their own (`servers/push-clients.ts`), subscribed to the
+ * first), from a client process of their own (`servers/feed-clients.ts`), subscribed to the
  * feeds the app listens to.
  *
  * The burst: a teacher saves a mark for each pupil of one class (one `setMarks`, 30 events),
@@ -26,7 +26,7 @@ import os from 'node:os';
 import { createECDH, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { cpuMeter, startServer, stopServer } from './processes.js';
+import { cpuMeter, startFeedClients, startServer, stopServer } from './processes.js';
 import { benchSession } from './setup.js';
 import { graphQLOk } from './http.js';
 
@@ -39,6 +39,11 @@ const SETTLE_MS = 3000;
 const TIMEOUT_MS = 60_000;
 const MARKS = `mutation($c:[MarkChangeInput!]!){setMarks(changes:$c){saved{id}}}`;
 const ANNOUNCE = `mutation($i:PostAnnouncementInput!){createAnnouncement(input:$i){id}}`;
+/** The feeds the app listens to: marks come on `notifications`, announcements on the other. */
+const FEEDS = [
+  'subscription{notifications{id type at}}',
+  'subscription{messagingEvents{id type at}}',
+];
 
 const t0 = Date.now();
 const note = (msg: string) =>
@@ -160,28 +165,20 @@ async function cleanUp(em: EntityManager, lesson: number) {
   await em.execute(`delete from mark where lesson_id = ? and comment = ?`, [lesson, COMMENT]);
 }
 
-async function startClients(url: string) {
-  const proc = await startServer(url, 'bench/servers/push-clients.ts');
-  const ask = <T>(command: unknown): Promise<T> =>
-    new Promise((resolve) => {
-      proc.lines.once('line', (l) => resolve(JSON.parse(l) as T));
-      proc.child.stdin!.write(JSON.stringify(command) + '\n');
-    });
-  return { proc, ask };
-}
-
 export async function push(orm: MikroORM, url: string): Promise<void> {
   const em = orm.em.fork();
   const service = await startPushService();
   const b = await prepare(em, service.port);
   note(`${DEVICES} devices of ${b.parents} parents; ${b.tokens.length} sockets to connect`);
   const ours = await startServer(url);
-  const clients = await startClients(url);
+  const clients = await startFeedClients(url);
   try {
     const opened = await clients.ask<{ opened: number; failed: number }>({
       cmd: 'open',
       port: ours.port,
       tokens: b.tokens,
+      feeds: FEEDS,
+      measure: '"type":"(MARK_SAVED|ANNOUNCEMENT_POSTED)"',
     });
     await new Promise((r) => setTimeout(r, SETTLE_MS));
     note(`${opened.opened} sockets connected; the burst`);

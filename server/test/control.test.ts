@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createClient, type Client } from 'graphql-ws';
 import { Role } from '../src/auth/role.js';
-import { codeOf, createTestApp, waitFor, type GqlClient, type TestApp } from './helpers.js';
+import {
+  codeOf,
+  createTestApp,
+  DEMO_TODAY,
+  waitFor,
+  type GqlClient,
+  type TestApp,
+} from './helpers.js';
 import {
   factory,
   TEST_PASSWORD,
@@ -421,6 +428,43 @@ describe('the live dashboard', () => {
     expect((await set(3)).errors).toBeUndefined();
     expect(await waitFor(() => boards.length === 3, 8000)).toBe(true);
     expect(boards[2][0].pupilsShort).toBe(boards[0][0].pupilsShort);
+    dispose();
+    await ws.dispose();
+  });
+
+  it('follows a cancelled-class day: its lessons are no longer without attendance', async () => {
+    const [co] = await t.sql<{ school_id: number; class_group_id: number }>(
+      `select school_id, class_group_id from course where id = ?`,
+      [course.id],
+    );
+    await t.sql(`insert into lesson (school_id, course_id, date, number) values (?, ?, ?, 3)`, [
+      co.school_id,
+      course.id,
+      DEMO_TODAY,
+    ]);
+    const ws = await socketAs('deputy');
+    const boards: Health[][] = [];
+    const dispose = ws.subscribe<{ journalHealthLive: { items: Health[] } }>(
+      {
+        query: `subscription($f: HealthFilterInput) { journalHealthLive(filter: $f) { items { withoutAttendance } } }`,
+        variables: { f: { from, to: DEMO_TODAY } },
+      },
+      {
+        next: (r) => r.data && boards.push(r.data.journalHealthLive.items),
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    );
+    expect(await waitFor(() => boards.length === 1, 5000)).toBe(true);
+    const before = boards[0][0].withoutAttendance as number;
+    expect(before).toBeGreaterThan(0);
+    const r = await deputy.request(
+      `mutation($i: DeclareCancelledDayInput!) { declareCancelledDay(input: $i) { id } }`,
+      { i: { date: DEMO_TODAY, reason: 'QUARANTINE', classIds: [String(co.class_group_id)] } },
+    );
+    expect(r.errors).toBeUndefined();
+    expect(await waitFor(() => boards.length === 2, 8000)).toBe(true);
+    expect(boards[1][0].withoutAttendance).toBe(before - 1);
     dispose();
     await ws.dispose();
   });

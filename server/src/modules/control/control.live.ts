@@ -18,6 +18,8 @@ const MOVES = new Set([
   'PERIOD_MARK_SAVED',
   'CONTROL_CHECKED',
   CONTROL_SETTINGS_CHANGED,
+  // A cancelled-class day makes its lessons remote: no longer asked for attendance.
+  'CANCELLED_DAY',
 ]);
 
 interface Watch {

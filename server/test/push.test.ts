@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, createTestApp, type GqlClient, type TestApp } from './helpers.js';
 import { factory, type MadeLesson, type MadePerson } from './factory.js';
 import { FakePushService, type TestDevice } from './push-peer.js';
+import { retryAfterMs } from '../src/modules/push/push.worker.js';
 
 let t: TestApp;
 let peer: FakePushService;
@@ -251,6 +252,15 @@ describe('pushes refused for now are retried', () => {
       expect.objectContaining({ title: 'Пока действовали тихие часы: 2 уведомления' }),
     ]);
     await prefs('retryParent', {});
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    expect(retryAfterMs('120')).toBe(120_000);
+    const inAMinute = new Date(Date.now() + 60_000).toUTCString();
+    expect(retryAfterMs(inAMinute)).toBeGreaterThan(55_000);
+    expect(retryAfterMs(inAMinute)).toBeLessThanOrEqual(60_000);
+    expect(retryAfterMs('soon')).toBeNull();
+    expect(retryAfterMs(null)).toBeNull();
   });
 
   it('retries a push whose service cannot be reached', async () => {

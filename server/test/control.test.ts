@@ -350,19 +350,7 @@ describe('checks and remarks', () => {
 
 describe('the live dashboard', () => {
   it("follows a teacher's write; refuses a pupil's subscription", async () => {
-    const ws = await socketAs('deputy');
-    const boards: Health[][] = [];
-    const dispose = ws.subscribe<{ journalHealthLive: { items: Health[] } }>(
-      {
-        query: `subscription($f: HealthFilterInput) { journalHealthLive(filter: $f) { items { withoutHomework } } }`,
-        variables: { f: { from, to } },
-      },
-      {
-        next: (r) => r.data && boards.push(r.data.journalHealthLive.items),
-        error: () => undefined,
-        complete: () => undefined,
-      },
-    );
+    const { ws, boards, dispose } = await board('withoutHomework', { from, to });
     expect(await waitFor(() => boards.length === 1, 5000)).toBe(true);
     expect(boards[0][0].withoutHomework).toBe(1);
     const tc = await teacher.client();
@@ -392,19 +380,7 @@ describe('the live dashboard', () => {
   });
 
   it('follows a change of the control settings without a journal write', async () => {
-    const ws = await socketAs('deputy');
-    const boards: Health[][] = [];
-    const dispose = ws.subscribe<{ journalHealthLive: { items: Health[] } }>(
-      {
-        query: `subscription($f: HealthFilterInput) { journalHealthLive(filter: $f) { items { pupilsShort } } }`,
-        variables: { f: { from, to } },
-      },
-      {
-        next: (r) => r.data && boards.push(r.data.journalHealthLive.items),
-        error: () => undefined,
-        complete: () => undefined,
-      },
-    );
+    const { ws, boards, dispose } = await board('pupilsShort', { from, to });
     expect(await waitFor(() => boards.length === 1, 5000)).toBe(true);
     expect(boards[0][0].pupilsShort).not.toBe(3);
     const director = t.client();
@@ -442,19 +418,7 @@ describe('the live dashboard', () => {
       course.id,
       DEMO_TODAY,
     ]);
-    const ws = await socketAs('deputy');
-    const boards: Health[][] = [];
-    const dispose = ws.subscribe<{ journalHealthLive: { items: Health[] } }>(
-      {
-        query: `subscription($f: HealthFilterInput) { journalHealthLive(filter: $f) { items { withoutAttendance } } }`,
-        variables: { f: { from, to: DEMO_TODAY } },
-      },
-      {
-        next: (r) => r.data && boards.push(r.data.journalHealthLive.items),
-        error: () => undefined,
-        complete: () => undefined,
-      },
-    );
+    const { ws, boards, dispose } = await board('withoutAttendance', { from, to: DEMO_TODAY });
     expect(await waitFor(() => boards.length === 1, 5000)).toBe(true);
     const before = boards[0][0].withoutAttendance as number;
     expect(before).toBeGreaterThan(0);
@@ -469,6 +433,24 @@ describe('the live dashboard', () => {
     await ws.dispose();
   });
 });
+
+/** The deputy's live dashboard with one figure: each board as it comes. */
+async function board(figure: string, f: Record<string, string>) {
+  const ws = await socketAs('deputy');
+  const boards: Health[][] = [];
+  const dispose = ws.subscribe<{ journalHealthLive: { items: Health[] } }>(
+    {
+      query: `subscription($f: HealthFilterInput) { journalHealthLive(filter: $f) { items { ${figure} } } }`,
+      variables: { f },
+    },
+    {
+      next: (r) => r.data && boards.push(r.data.journalHealthLive.items),
+      error: () => undefined,
+      complete: () => undefined,
+    },
+  );
+  return { ws, boards, dispose };
+}
 
 async function socketAs(login: string): Promise<Client> {
   const http = t.client();

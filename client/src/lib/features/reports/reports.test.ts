@@ -1,21 +1,8 @@
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { describe, expect, it } from 'vitest';
 import { partOf, reportFailure } from './errors';
-import {
-  PRESETS,
-  currentPeriod,
-  draftProblems,
-  emptyDraft,
-  specOf,
-  type Draft,
-  type ModelMeasure,
-} from './spec';
+import { PRESETS, draftProblems, emptyDraft, specOf, type Draft, type ModelMeasure } from './spec';
 import { formatValue, shortLabel, tableOf, valueLabel, type ReportResultData } from './table';
-
-const quarters = [
-  { id: '2', startsOn: '2026-11-05', endsOn: '2026-12-28' },
-  { id: '1', startsOn: '2026-09-01', endsOn: '2026-10-24' },
-];
 
 const measure = (
   id: ModelMeasure['id'],
@@ -36,15 +23,6 @@ const MEASURES = [
   measure('PUPILS_ASSESSED', 'PERIOD_MARKS', ['ACADEMIC_YEAR', 'STUDY_PERIOD', 'CLASS_GROUP']),
   measure('MISSED_SHARE', 'SEATS', ['ACADEMIC_YEAR', 'STUDY_PERIOD', 'CLASS_GROUP', 'MONTH']),
 ];
-
-describe('currentPeriod', () => {
-  it('takes the period running, the one just ended in the holidays, the first before them', () => {
-    expect(currentPeriod(quarters, '2026-11-05')?.id).toBe('2');
-    expect(currentPeriod(quarters, '2026-10-30')?.id).toBe('1');
-    expect(currentPeriod(quarters, '2026-08-20')?.id).toBe('1');
-    expect(currentPeriod([], '2026-08-20')).toBeUndefined();
-  });
-});
 
 describe('specOf', () => {
   it('writes filters for what is chosen and leaves out what is not', () => {

@@ -22,28 +22,6 @@ export interface Draft {
   subjectIds: string[];
 }
 
-interface Period {
-  id: string;
-  startsOn: string;
-  endsOn: string;
-}
-
-/**
- * The period a report "for the quarter" means today: the one running; between two (holidays) the
- * one just ended; before the first, the first.
- */
-export function currentPeriod<P extends Period>(
-  periods: readonly P[],
-  today: string,
-): P | undefined {
-  const sorted = [...periods].sort((a, b) => a.startsOn.localeCompare(b.startsOn));
-  return (
-    sorted.find((p) => p.startsOn <= today && today <= p.endsOn) ??
-    sorted.filter((p) => p.endsOn < today).at(-1) ??
-    sorted[0]
-  );
-}
-
 export function emptyDraft(yearId: string): Draft {
   return {
     row: 'CLASS_GROUP',

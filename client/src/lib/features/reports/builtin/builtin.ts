@@ -5,18 +5,15 @@ import { formatValue } from '../table';
 
 export type Target = 'course' | 'class' | 'school';
 
-export const KINDS: readonly { kind: BuiltinReportKind; target: Target }[] = [
-  { kind: 'CLASS_RESULTS', target: 'class' },
-  { kind: 'COURSE_RESULTS', target: 'course' },
-  { kind: 'JOURNAL_ARCHIVE', target: 'course' },
-  { kind: 'SCHOOL_BY_CLASS', target: 'school' },
-  { kind: 'SCHOOL_BY_SUBJECT', target: 'school' },
-  { kind: 'SCHOOL_BY_TEACHER', target: 'school' },
-  { kind: 'ATTENDANCE_BY_MONTH', target: 'school' },
+/** The reports by what each is about, in the order the choice lists them. */
+const BY_TARGET: readonly (readonly [Target, readonly BuiltinReportKind[]])[] = [
+  ['class', ['CLASS_RESULTS']],
+  ['course', ['COURSE_RESULTS', 'JOURNAL_ARCHIVE']],
+  ['school', ['SCHOOL_BY_CLASS', 'SCHOOL_BY_SUBJECT', 'SCHOOL_BY_TEACHER', 'ATTENDANCE_BY_MONTH']],
 ];
 
 export const targetOf = (kind: BuiltinReportKind): Target =>
-  KINDS.find((k) => k.kind === kind)?.target ?? 'school';
+  BY_TARGET.find(([, kinds]) => kinds.includes(kind))?.[0] ?? 'school';
 
 /**
  * The reports a viewer may open, as the server's policy (canReportOn) allows: the administration
@@ -27,7 +24,7 @@ export function kindsFor(viewer: {
   leadsClass: boolean;
   teaches: boolean;
 }): BuiltinReportKind[] {
-  return KINDS.filter(({ target }) =>
+  return BY_TARGET.filter(([target]) =>
     viewer.wholeSchool
       ? true
       : target === 'class'
@@ -35,20 +32,7 @@ export function kindsFor(viewer: {
         : target === 'course'
           ? viewer.teaches || viewer.leadsClass
           : false,
-  ).map((k) => k.kind);
-}
-
-/** The period in progress on `today`, else the last one that has started, else the first. */
-export function defaultPeriod<T extends { id: string; startsOn: string; endsOn: string }>(
-  periods: readonly T[],
-  today: string,
-): T | undefined {
-  const sorted = [...periods].sort((a, b) => a.startsOn.localeCompare(b.startsOn));
-  return (
-    sorted.find((p) => p.startsOn <= today && today <= p.endsOn) ??
-    [...sorted].reverse().find((p) => p.startsOn <= today) ??
-    sorted[0]
-  );
+  ).flatMap(([, kinds]) => kinds);
 }
 
 /** A cell as read: a text column's text, a number column's number in the page's language. */

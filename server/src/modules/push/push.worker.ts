@@ -1,3 +1,6 @@
+import http from 'node:http';
+import https from 'node:https';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import webpush from 'web-push';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventBus } from '../../events/event-bus.js';
@@ -9,6 +12,15 @@ import type { PushService } from './push.service.js';
 /** Pushes claimed and sent in one go, and how many requests are in flight at once. */
 const CLAIM = 1000;
 const PARALLEL = 64;
+/**
+ * Connections kept open to each push service and reused (`node:http`, not `fetch`: undici's
+ * fetch cost about 1 ms of CPU per POST here, a kept-alive `http.request` about 0.15 ms).
+ */
+const AGENTS = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: PARALLEL }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: PARALLEL }),
+};
+const ANSWER_WITHIN_MS = 15_000;
 /** How long a push service may keep a push for an offline device. */
 const TTL_SECONDS = 24 * 3600;
 /** Sent deliveries are kept this long (the outbox keeps its events far less). */
@@ -131,6 +143,9 @@ export class PushWorker {
     const worker = async () => {
       while (next < messages.length) {
         const m = messages[next++];
+        // Each push's encryption waits its turn behind the I/O already due (the live sockets'
+        // frames of the same events): the burst never holds the event loop for long.
+        await nextTurn();
         const outcome = await this.send(m.to, m.text, vapid);
         if (outcome.status === 'gone') gone.push(m.to.deviceId);
         if (outcome.status !== 'later') continue;
@@ -173,19 +188,12 @@ export class PushWorker {
           contentEncoding: 'aes128gcm',
         },
       );
-      const response = await fetch(request.endpoint, {
-        method: request.method,
-        headers: request.headers as Record<string, string>,
-        body: request.body as Buffer<ArrayBuffer>,
-        signal: AbortSignal.timeout(15_000),
-        redirect: 'error',
-      });
-      await response.arrayBuffer();
-      if (response.ok) return { status: 'ok' };
-      if (response.status === 404 || response.status === 410) return { status: 'gone' };
-      log.warn('push refused', { status: response.status });
-      if (response.status === 429 || response.status >= 500) {
-        return { status: 'later', waitMs: retryAfterMs(response.headers.get('retry-after')) };
+      const answer = await post(request);
+      if (answer.status >= 200 && answer.status < 300) return { status: 'ok' };
+      if (answer.status === 404 || answer.status === 410) return { status: 'gone' };
+      log.warn('push refused', { status: answer.status });
+      if (answer.status === 429 || answer.status >= 500) {
+        return { status: 'later', waitMs: retryAfterMs(answer.retryAfter) };
       }
       return { status: 'refused' };
     } catch (err) {
@@ -212,6 +220,42 @@ export class PushWorker {
     return Authorization;
   }
 }
+
+/**
+ * POSTs the encrypted push on a kept-alive connection; answers the status and Retry-After, or
+ * fails when no answer comes in time. Redirects are not followed (a refusal, as any 3xx).
+ */
+function post(
+  request: webpush.RequestDetails,
+): Promise<{ status: number; retryAfter: string | null }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(request.endpoint);
+    const agent = AGENTS[url.protocol as keyof typeof AGENTS];
+    if (!agent) return reject(new Error(`push service not http(s): ${url.protocol}`));
+    const body = request.body as Buffer;
+    const req = (url.protocol === 'https:' ? https : http).request(
+      url,
+      {
+        method: request.method,
+        headers: { ...request.headers, 'Content-Length': body.length },
+        agent,
+        timeout: ANSWER_WITHIN_MS,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, retryAfter: header(res.headers['retry-after']) }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('push service did not answer in time')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? null;
 
 /** Retry-After as a wait in ms: seconds, or an HTTP date; null when absent or unreadable. */
 export function retryAfterMs(value: string | null): number | null {

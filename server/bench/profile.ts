@@ -28,6 +28,7 @@ export async function profile(orm: MikroORM, url: string): Promise<void> {
   const picked = (process.env.BENCH_PROFILE_READS ?? Object.keys(all).join(',')).split(',');
   const root =
     process.env.BENCH_PROFILE_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'otmetka-profile-'));
+  fs.mkdirSync(root, { recursive: true });
   for (const name of picked) {
     const read = all[name];
     if (!read) throw new Error(`no read ${name}: ${Object.keys(all).join(', ')}`);
@@ -98,6 +99,12 @@ function summarise(p: Profile, requests: number): void {
     fns.set(f, (fns.get(f) ?? 0) + dt);
   }
   const busy = total - (self.get('(idle)') ?? 0);
+  const layers = new Map<string, number>();
+  for (const [o, ms] of self) {
+    if (o === '(idle)') continue;
+    const l = layerOf(o);
+    layers.set(l, (layers.get(l) ?? 0) + ms);
+  }
   const table = (m: Map<string, number>, n: number) =>
     [...m]
       .sort((a, b) => b[1] - a[1])
@@ -111,6 +118,34 @@ function summarise(p: Profile, requests: number): void {
     `busy ${(busy / 1000).toFixed(2)} s of ${(total / 1000).toFixed(2)} s; self time by owner (share of busy):`,
   );
   console.log(table(self, 25));
+  console.log('by layer:');
+  console.log(table(layers, 12));
   console.log('heaviest functions (self):');
   console.log(table(fns, 30));
+}
+
+/** The layers of a request, for the attribution in docs/PERFORMANCE.md. */
+function layerOf(owner: string): string {
+  if (
+    /^(express|router|body-parser|raw-body|@as-integrations|content-type|type-is|media-typer|negotiator|mime|accepts|on-finished|finalhandler|send|serve-static|cookie|qs|encodeurl|parseurl|depd|http-errors|iconv|statuses|vary|fresh|etag|content-disposition|merge-descriptors|safe-buffer|setprototypeof|unpipe|destroy|ee-first|bytes|escape-html|proxy-addr|forwarded|ipaddr)/.test(
+      owner,
+    )
+  )
+    return 'Express, its body parser and response';
+  if (
+    /^(@apollo|@escape\.tech|lodash|whatwg-mimetype|@graphql-tools|uuid|loglevel|async-retry|lru-cache|negotiator)/.test(
+      owner,
+    )
+  )
+    return 'Apollo Server (pipeline, plugins)';
+  if (/^(graphql|type-graphql|dataloader|graphql-scalars)$/.test(owner))
+    return 'graphql-js and type-graphql (execution)';
+  if (/^(pg|pg-protocol|pg-types|pg-pool|postgres-|knex|tarn|@mikro-orm)/.test(owner))
+    return 'database client (pg, knex, MikroORM)';
+  if (owner.startsWith('ours:')) return 'ours (context, resolvers, read models)';
+  if (owner === '(garbage collector)') return 'garbage collector';
+  if (/async_hooks/.test(owner)) return 'async context (AsyncLocalStorage hooks)';
+  if (owner.startsWith('node:') || owner === '(native)' || owner === '(program)')
+    return 'Node: HTTP, sockets, streams, syscalls';
+  return `other: ${owner}`;
 }

@@ -283,6 +283,11 @@ describe('sending', () => {
     );
     // Set on Friday 1 January 2027 (the app's clock is pinned to the tests' TODAY).
     await t.sql(`update report_view set schedule_from = '2027-01-01T00' where id = ?`, [view.id]);
+    // `u` reads the app in English and saved the mail settings so (decision 67); `t` never did.
+    const r = await as.u.request(
+      `mutation { setMailSettings(input: { digest: OFF, weeklyReport: false, lang: EN }) { lang } }`,
+    );
+    expect(r.errors).toBeUndefined();
   });
 
   it('sends nothing before the school’s Monday midnight', async () => {
@@ -334,8 +339,8 @@ describe('sending', () => {
     expect(files.has(who.gone.id)).toBe(false);
   });
 
-  it('reaches the member as a message from the owner in their inbox', async () => {
-    const r = await as.t.request<{
+  async function lastMessage(client: GqlClient) {
+    const r = await client.request<{
       conversations: {
         items: { lastMessage: { text: string; attachments: { name: string }[] } }[];
       };
@@ -343,9 +348,29 @@ describe('sending', () => {
       `query { conversations(first: 10) { items { lastMessage { text attachments { name } } } } }`,
     );
     if (r.errors) throw new Error(JSON.stringify(r.errors));
-    const last = r.data!.conversations.items[0].lastMessage;
-    expect(last.text).toContain('Неделя по курсам');
+    return r.data!.conversations.items[0].lastMessage;
+  }
+
+  it('reaches the member as a message from the owner in their inbox', async () => {
+    const last = await lastMessage(as.t);
+    expect(last.text).toBe(
+      'Отчёт «Неделя по курсам» на 04.01.2027 (по расписанию, еженедельно). ' +
+        'В таблице только то, что вам доступно в отчётах.',
+    );
     expect(last.attachments[0].name).toMatch(/\.xlsx$/);
+  });
+
+  it('writes the message and the file in the language of the member’s mails', async () => {
+    const last = await lastMessage(as.u);
+    expect(last.text).toBe(
+      'Report “Неделя по курсам” for 4 Jan 2027 (scheduled, weekly). ' +
+        'The table holds only what reports show you.',
+    );
+    const files = await delivered(view.id);
+    const has = (id: string, s: string) => files.get(id)!.some((x) => x.startsWith(s));
+    expect(has(who.u.id, 'Data as of')).toBe(true);
+    expect(has(who.u.id, 'Данные на')).toBe(false);
+    expect(has(who.t.id, 'Данные на')).toBe(true);
   });
 
   it('sends nothing for a view whose owner left', async () => {

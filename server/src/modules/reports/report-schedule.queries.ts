@@ -31,19 +31,27 @@ export function scheduledViews(em: EntityManager): Promise<ScheduledView[]> {
   );
 }
 
+/** A member the occurrence is due to, and the language their mails are in (null: none kept). */
+export interface DueRecipient {
+  id: number;
+  lang: string | null;
+}
+
 /**
  * The view's audience now, as sharing resolves it (holders of its roles and the staff it names,
  * in its school, with an active account and a role that runs reports; not the owner, who sends
- * it), less those the occurrence already reached: one statement.
+ * it), less those the occurrence already reached, each with the language kept with their mail
+ * settings (decision 67): one statement.
  */
-export async function dueRecipients(
+export function dueRecipients(
   em: EntityManager,
   viewId: number,
   occursOn: string,
-): Promise<number[]> {
-  const rows = await em.execute<{ id: number }[]>(
-    `select p.id
+): Promise<DueRecipient[]> {
+  return em.execute<DueRecipient[]>(
+    `select p.id, ms.lang
        from report_view v join person p on p.school_id = v.school_id
+       left join mail_setting ms on ms.person_id = p.id
       where v.id = ? and p.id <> v.owner_id
         and (p.id = any(v.audience_person_ids) or exists (
               select 1 from role_grant g where g.person_id = p.id and g.role::text = any(v.audience_roles)))
@@ -54,7 +62,6 @@ export async function dueRecipients(
       order by p.id`,
     [viewId, `{${rolesWith(Permission.ReportsRead).join(',')}}`, occursOn],
   );
-  return rows.map((r) => r.id);
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   dueRecipients,
   markDone,
   scheduledViews,
+  type DueRecipient,
   type ScheduledView,
 } from './report-schedule.queries.js';
 
@@ -24,7 +25,9 @@ import {
  * audience as it is now, makes the XLSX under that member's own row filter (sharing never shares
  * data) and hands it to the document delivery (messaging: a message from the owner with the file
  * attached), the claim of the (view, occurrence, person) row and the message in one transaction,
- * so it is sent once whatever the number of processes. Nothing personal is logged: ids and counts.
+ * so it is sent once whatever the number of processes. The message and the file are in the
+ * member's language, the one kept with their mail settings (decision 67; none kept: the school's,
+ * Russian). Nothing personal is logged: ids and counts.
  */
 export class ReportScheduleService {
   constructor(
@@ -60,12 +63,12 @@ export class ReportScheduleService {
     }
     let sent = 0;
     let failed = 0;
-    for (const personId of await dueRecipients(em, v.id, occursOn)) {
+    for (const recipient of await dueRecipients(em, v.id, occursOn)) {
       try {
-        sent += await this.sendTo(em, v, occursOn, personId, today, now);
+        sent += await this.sendTo(em, v, occursOn, recipient, today, now);
       } catch {
         failed++;
-        log.warn('scheduled report not sent; will retry', { view: v.id, person: personId });
+        log.warn('scheduled report not sent; will retry', { view: v.id, person: recipient.id });
       }
     }
     if (failed === 0) await markDone(em, v.id, occursOn);
@@ -76,15 +79,17 @@ export class ReportScheduleService {
     em: EntityManager,
     v: ScheduledView,
     occursOn: string,
-    personId: number,
+    recipient: DueRecipient,
     today: string,
     now: Date,
   ): Promise<number> {
+    const personId = recipient.id;
+    const lang = recipient.lang === Lang.EN ? Lang.EN : Lang.RU;
     const viewer = await personViewer(em, personId);
     if (!viewer || viewer.schoolId !== v.schoolId || !policy.can(viewer, Permission.ReportsRead)) {
       return 0;
     }
-    const file = await this.xlsxFor(em, viewer, v, today, now);
+    const file = await this.xlsxFor(em, viewer, v, lang, today, now);
     return em.transactional(async (tem) => {
       const claim = await claimDelivery(tem, v, occursOn, personId);
       if (!claim) return 0;
@@ -94,7 +99,7 @@ export class ReportScheduleService {
         schoolId: v.schoolId,
         senderId: v.ownerId,
         recipientId: personId,
-        text: messageText(v, occursOn),
+        text: messageText(v, occursOn, lang),
         file,
       });
       await tem.execute(`update report_view_delivery set message_id = ? where id = ?`, [
@@ -110,6 +115,7 @@ export class ReportScheduleService {
     em: EntityManager,
     viewer: Viewer,
     v: ScheduledView,
+    lang: Lang,
     today: string,
     now: Date,
   ): Promise<{ name: string; contentType: string; data: Buffer } | null> {
@@ -118,7 +124,7 @@ export class ReportScheduleService {
         { em, viewer },
         v.spec as unknown as ReportSpec,
         FileFormat.XLSX,
-        Lang.RU,
+        lang,
         today,
         now,
         { name: v.name, description: v.description },
@@ -138,17 +144,47 @@ export class ReportScheduleService {
   }
 }
 
-const FREQUENCY: Record<ReportScheduleFrequency, string> = {
-  [ReportScheduleFrequency.OFF]: '',
-  [ReportScheduleFrequency.WEEKLY]: 'еженедельно',
-  [ReportScheduleFrequency.MONTHLY]: 'ежемесячно',
+/** The message's words in each language: «04.01.2027» in Russian, «4 Jan 2027» in English. */
+const MESSAGE: Record<
+  Lang,
+  {
+    frequency: Record<ReportScheduleFrequency, string>;
+    text: (name: string, on: string, how: string) => string;
+    date: (iso: string) => string;
+  }
+> = {
+  [Lang.RU]: {
+    frequency: {
+      [ReportScheduleFrequency.OFF]: '',
+      [ReportScheduleFrequency.WEEKLY]: 'еженедельно',
+      [ReportScheduleFrequency.MONTHLY]: 'ежемесячно',
+    },
+    date: (iso) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)}`,
+    text: (name, on, how) =>
+      `Отчёт «${name}» на ${on} (по расписанию, ${how}). ` +
+      'В таблице только то, что вам доступно в отчётах.',
+  },
+  [Lang.EN]: {
+    frequency: {
+      [ReportScheduleFrequency.OFF]: '',
+      [ReportScheduleFrequency.WEEKLY]: 'weekly',
+      [ReportScheduleFrequency.MONTHLY]: 'monthly',
+    },
+    date: (iso) =>
+      new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', {
+        day: 'numeric',
+        month: 'short',
+        year: 'numeric',
+        timeZone: 'UTC',
+      }),
+    text: (name, on, how) =>
+      `Report “${name}” for ${on} (scheduled, ${how}). ` +
+      'The table holds only what reports show you.',
+  },
 };
 
-/** The message's text, in Russian (the school's language; the file's headings are too). */
-function messageText(v: ScheduledView, occursOn: string): string {
-  const [y, m, d] = occursOn.split('-');
-  return (
-    `Отчёт «${v.name}» на ${d}.${m}.${y} (по расписанию, ${FREQUENCY[v.frequency]}). ` +
-    'В таблице только то, что вам доступно в отчётах.'
-  );
+/** The message's text in the member's language (the file's headings are in it too). */
+function messageText(v: ScheduledView, occursOn: string, lang: Lang): string {
+  const words = MESSAGE[lang];
+  return words.text(v.name, words.date(occursOn), words.frequency[v.frequency]);
 }

@@ -28,7 +28,7 @@ import type { AddressInfo } from 'node:net';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { cpuMeter, startFeedClients, startServer, stopServer } from './processes.js';
 import { benchSession } from './setup.js';
-import { graphQLOk } from './http.js';
+import { graphQLOk, postGraphQL } from './http.js';
 
 const DEVICES = Number(process.env.BENCH_PUSH_DEVICES ?? 2000);
 const SOCKETS = Number(process.env.BENCH_PUSH_SOCKETS ?? 300);
@@ -192,14 +192,21 @@ export async function push(orm: MikroORM, url: string): Promise<void> {
         comment: COMMENT,
       })),
     });
-    await graphQLOk(ours.port, b.director, ANNOUNCE, {
+    const posted = (await postGraphQL(ours.port, b.director, ANNOUNCE, {
       i: { audience: 'ALL_PARENTS', title: 'Собрание', body: 'Общешкольное собрание в пятницу' },
-    });
-    const [event] = await em.execute<{ id: string; at: Date }[]>(
-      `select id::text, created_at as at from domain_event
-        where school_id = ? and type = 'ANNOUNCEMENT_POSTED' order by id desc limit 1`,
-      [b.school],
-    );
+    })) as { errors?: unknown; data?: { createAnnouncement: { id: string } } };
+    if (!posted.data) throw new Error(JSON.stringify(posted.errors));
+    // The announcement's outbox event may commit after the answer: wait for it by its id.
+    let event: { id: string; at: Date } | undefined;
+    while (!event && Date.now() < t0 + 10 * TIMEOUT_MS) {
+      [event] = await em.execute<{ id: string; at: Date }[]>(
+        `select id::text, created_at as at from domain_event
+          where school_id = ? and type = 'ANNOUNCEMENT_POSTED' and payload->>'announcementId' = ?`,
+        [b.school, posted.data.createAnnouncement.id],
+      );
+      if (!event) await new Promise((r) => setTimeout(r, 20));
+    }
+    if (!event) throw new Error('the announcement made no outbox event');
     const committed = new Date(event.at).getTime();
     // Done when the planner has read past the announcement and every delivery was accepted.
     let expected = 0;

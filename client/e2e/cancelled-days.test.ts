@@ -223,6 +223,21 @@ describe('cancelled-class day', () => {
     expect(await classTeacher.getByTestId('remote-class-lesson').count()).toBeGreaterThan(0);
     await screenshot(classTeacher, 'cancelled-day-class-table-phone');
 
+    // Unticked after a warning, the work's file goes and the task is owed again.
+    // A click, not `uncheck()`: the box stays ticked until the family confirms.
+    await own.getByTestId('remote-task-done').click();
+    await own.getByTestId('confirm-dialog').waitFor({ timeout: 10_000 });
+    await screenshot(pupil, 'cancelled-day-untick-phone');
+    await own.getByTestId('confirm-button').click();
+    await expect
+      .poll(() => own.getByTestId('remote-work-file').count(), { timeout: 10_000 })
+      .toBe(0);
+    expect(await own.getByTestId('remote-task-done').isChecked()).toBe(false);
+    await parent
+      .getByTestId('remote-owed-task')
+      .filter({ hasText: '№ 245, 246' })
+      .waitFor({ timeout: 10_000 });
+
     // The journal marks the lesson remote, and the pupil's diary the day's lesson.
     const { remoteLesson } = await graphql<{ remoteLesson: { courseId: string } }>(
       teacher,

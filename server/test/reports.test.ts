@@ -748,6 +748,13 @@ describe('journal health and remote lessons as measures', () => {
       },
       'spec.measures.0',
     );
+    // The model says so: no date among the dimensions to split by.
+    const model = await director.request<{
+      reportModel: { measures: { id: string; dimensions: string[] }[] };
+    }>(`{ reportModel { measures { id dimensions } } }`);
+    const short = model.data!.reportModel.measures.find((x) => x.id === 'PUPILS_SHORT_OF_MARKS')!;
+    expect(short.dimensions).toEqual(expect.arrayContaining(['STUDY_PERIOD', 'COURSE', 'PUPIL']));
+    for (const d of ['DATE', 'MONTH', 'ISO_WEEK']) expect(short.dimensions).not.toContain(d);
   });
 
   it("gives a custom view the control dashboard's figures for every course and the same span", async () => {

@@ -127,8 +127,8 @@ function check(spec: ReportSpec, ctx: CompileContext) {
   }
   measures.forEach((m, i) => {
     const fact = MEASURES[m].fact;
-    for (const [d] of used) {
-      if (!factHas(fact, d)) {
+    for (const [d, field] of used) {
+      if (!factHas(fact, d, field.startsWith(`${FIELD}.filters.`))) {
         throw badInput(
           `${FIELD}.measures.${i}`,
           'DIMENSION_NOT_APPLICABLE',
@@ -136,7 +136,7 @@ function check(spec: ReportSpec, ctx: CompileContext) {
         );
       }
     }
-    const span = spanRefusal(fact, column ? [...rows, column] : rows, filters);
+    const span = spanRefusal(fact, filters);
     if (span) throw badInput(`${FIELD}.measures.${i}`, 'DIMENSION_NOT_APPLICABLE', span);
     // Period marks of several periods (and the year's) together say nothing about a pupil.
     const periodFixed =

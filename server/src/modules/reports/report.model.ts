@@ -979,12 +979,15 @@ export const MEASURES: Record<ReportMeasure, MeasureDef> = {
   },
 };
 
-/** Whether a fact has what a dimension needs (a span fact: of the dates, only the DATE filter). */
-export const factHas = (fact: ReportFact, dimension: ReportDimension) =>
+/**
+ * Whether a fact has what a dimension needs, to split by it (or, `asFilter`, to filter by it). A
+ * span fact has no dates to split by; the DATE filter is its span.
+ */
+export const factHas = (fact: ReportFact, dimension: ReportDimension, asFilter = false) =>
   !(
     FACTS[fact].span &&
     DIMENSIONS[dimension].column === 'date' &&
-    dimension !== ReportDimension.DATE
+    !(asFilter && dimension === ReportDimension.DATE)
   ) &&
   [...FACTS[fact].sources, ...(FACTS[fact].alternatives ?? []).flatMap((a) => a.sources)].some(
     (s) => DIMENSIONS[dimension].column in s.columns,
@@ -1000,18 +1003,11 @@ interface SpecFilter {
 }
 
 /**
- * Why a spec cannot have a span fact's measure (null: it can): its span is the DATE filter
- * (equals, or from/to), so the dates are neither split nor listed.
+ * Why a spec cannot have a span fact's measure (null: it can): its span is the DATE filter, given
+ * as equals or from/to, not as a list (a split by a date is refused by `factHas`).
  */
-export function spanRefusal(
-  fact: ReportFact,
-  splits: readonly ReportDimension[],
-  filters: readonly SpecFilter[],
-): string | null {
+export function spanRefusal(fact: ReportFact, filters: readonly SpecFilter[]): string | null {
   if (!FACTS[fact].span) return null;
-  if (splits.includes(ReportDimension.DATE)) {
-    return 'Its span is the DATE filter: it cannot be split by date';
-  }
   if (filters.some((f) => f.dimension === ReportDimension.DATE && f.in != null)) {
     return 'Its span is the DATE filter: give equals or from/to, not a list';
   }

@@ -267,10 +267,9 @@ export class JournalSync {
       if (!a.inFlight && !a.hold && attendanceDirty(cell)) attendanceCells.push(cell);
     }
     const jobs: Promise<void>[] = [];
-    if (markCells.length > 0) jobs.push(this.#sending.track(this.#sendMarks(markCells)));
-    if (attendanceCells.length > 0)
-      jobs.push(this.#sending.track(this.#sendAttendance(attendanceCells)));
-    return Promise.all(jobs).then(() => undefined);
+    if (markCells.length > 0) jobs.push(this.#sendMarks(markCells));
+    if (attendanceCells.length > 0) jobs.push(this.#sendAttendance(attendanceCells));
+    return Promise.all(jobs.map((job) => this.#sending.track(job))).then(() => undefined);
   }
 
   /** Resolves once nothing waits or travels (what is held for the teacher stays held). */

@@ -504,6 +504,34 @@ describe('live', () => {
     }
   });
 
+  it("follows the control settings in a view of late entries by the control rule (the school's days)", async () => {
+    // An entry 3 days after its lesson: not late after 7 days (the default), late after 2.
+    const lesson = await f.newLesson({ course: c.aAlg, date: '2026-11-20' });
+    const made = await f.newMark({ lesson, pupil: pupils.p2, value: '4' });
+    await t.sql(`update mark set created_at = '2026-11-23T10:00:00+03:00' where id = ?`, [made.id]);
+    const v = await created(
+      as.director,
+      input({ spec: { rows: [], measures: ['CONTROL_LATE_ENTRIES'] } }),
+    );
+    const socket = await socketAs(who.director.login);
+    const live = watch(socket, v.id);
+    try {
+      expect(await waitFor(() => live.totals.length === 1)).toBe(true);
+      const start = live.totals[0];
+      const r = await as.director.request(
+        `mutation($i: ControlSettingsInput!) { setControlSettings(input: $i) { lateAfterDays } }`,
+        { i: { lateAfterDays: 2, homeworkRequired: true, minMarks: [] } },
+      );
+      expect(r.errors).toBeUndefined();
+      expect(await waitFor(() => live.totals.length === 2)).toBe(true);
+      expect(live.totals[1]).toBe(start + 1);
+    } finally {
+      live.dispose();
+      await socket.dispose();
+      await t.sql(`delete from control_setting where school_id = ?`, [f.school.id]);
+    }
+  });
+
   it('evaluates a burst of writes once (debounced)', async () => {
     const v = await created(as.director, input({ spec: { rows: [], measures: ['MARK_COUNT'] } }));
     const socket = await socketAs(who.director.login);

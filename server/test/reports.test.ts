@@ -613,6 +613,9 @@ describe('who sees which rows', () => {
  *   Period marks, I quarter: r1 5; r2 none (missing; r3 was not on the list on 10-24).
  * Short: I quarter whole (need 3): r2 has 1. II quarter 11-05..11-27 is 23 of 55 days: need
  * ⌊3 × 23 / 55⌋ = 1; r1 and r2 have none, r3 has 1. So 2 pupils (r2 in I; r1, r2 in II).
+ * Entered on the lesson's day but: M1 r1's mark 10 days later, M2 r1's 3 days later; M1 r2's
+ * attendance first entered (history) 9 days later; M1's topic filled in 9 days later, M3's on
+ * its day. Late by the control rule (7 days): M1's mark, entry and topic = 3; by a day: 2 marks.
  */
 describe('journal health and remote lessons as measures', () => {
   let phys: MadeCourse;
@@ -640,7 +643,7 @@ describe('journal health and remote lessons as measures', () => {
        values (?, '2026-10-01', ?::int[], 'FROST', ?)`,
       [f.school.id, `{${cls8.id}}`, staff.director.id],
     );
-    await f.newAbsence({ lesson: M1, pupil: r2, code: 'Н' });
+    const lateEntry = await f.newAbsence({ lesson: M1, pupil: r2, code: 'Н' });
     await f.newAbsence({ lesson: M3, pupil: r1, code: 'Н' });
     for (const [lesson, pupil, value] of [
       [M1, r1, '5'],
@@ -651,6 +654,31 @@ describe('journal health and remote lessons as measures', () => {
     ] as const) {
       await f.newMark({ lesson, pupil, value });
     }
+    await t.sql(
+      `update mark m set created_at = (l.date + time '15:00') at time zone 'Europe/Moscow'
+         from lesson l where l.id = m.lesson_id and l.course_id = ?`,
+      [phys.id],
+    );
+    for (const [lesson, at] of [
+      [M1, '2026-09-20T10:00:00+03:00'],
+      [M2, '2026-09-20T10:00:00+03:00'],
+    ] as const) {
+      await t.sql(
+        `update mark set created_at = ?::timestamptz where lesson_id = ? and pupil_id = ?`,
+        [at, lesson.id, r1.id],
+      );
+    }
+    await t.sql(
+      `insert into audit_event (school_id, actor_id, at, entity, entity_id, action, before, after)
+       values (?, ?, '2026-09-19T12:00:00+03:00', 'attendance', ?, 'create', null, '{}'),
+              (?, ?, '2026-09-19T12:00:00+03:00', 'lesson', ?, 'update', '{"topic": null}', '{"topic": "Тема"}'),
+              (?, ?, '2026-10-01T12:00:00+03:00', 'lesson', ?, 'update', '{"topic": ""}', '{"topic": "Тема"}')`,
+      [
+        ...[f.school.id, staff.t.id, lateEntry.id],
+        ...[f.school.id, staff.t.id, M1.id],
+        ...[f.school.id, staff.t.id, M3.id],
+      ],
+    );
     await f.newPeriodMark({ course: phys, pupil: r1, period: f.school.periods[0].id, value: '5' });
   }, 60_000);
 
@@ -661,13 +689,14 @@ describe('journal health and remote lessons as measures', () => {
     'LESSONS_WITHOUT_ATTENDANCE',
     'PUPILS_SHORT_OF_MARKS',
     'PERIOD_MARKS_MISSING',
+    'CONTROL_LATE_ENTRIES',
   ];
 
   it('counts lessons without attendance (remote ones not), remote lessons, pupils short and period marks missing', async () => {
     const only = { dimension: 'COURSE', equals: phys.id };
     const r = await ok(director, {
       rows: ['COURSE'],
-      measures: [...HEALTH, 'LESSONS_REMOTE', 'LESSONS_CANCELLED'],
+      measures: [...HEALTH, 'LESSONS_REMOTE', 'LESSONS_CANCELLED', 'LATE_MARK_ENTRIES'],
       filters: [only, span],
     });
     expect(values(r.rows[0].cells)).toEqual({
@@ -677,9 +706,21 @@ describe('journal health and remote lessons as measures', () => {
       LESSONS_WITHOUT_ATTENDANCE: 3,
       PUPILS_SHORT_OF_MARKS: 2,
       PERIOD_MARKS_MISSING: 1,
+      CONTROL_LATE_ENTRIES: 3,
       LESSONS_REMOTE: 1,
       LESSONS_CANCELLED: 1,
+      LATE_MARK_ENTRIES: 2,
     });
+    // Late entries by pupil: r1's mark, r2's attendance entry; the topic has no pupil.
+    const late = await ok(director, {
+      rows: ['PUPIL'],
+      measures: ['CONTROL_LATE_ENTRIES'],
+      filters: [only, span],
+    });
+    expect(late.rows.map((row) => values(row.cells).CONTROL_LATE_ENTRIES).sort()).toEqual([
+      1, 1, 1,
+    ]);
+    expect(late.rows.filter((row) => row.values[0].key == null)).toHaveLength(1);
     // Per quarter: r2 short in I, r1 and r2 in II; the total counts each pupil once.
     const byPeriod = await ok(director, {
       rows: ['STUDY_PERIOD'],
@@ -752,45 +793,66 @@ describe('journal health and remote lessons as measures', () => {
     const model = await director.request<{
       reportModel: { measures: { id: string; dimensions: string[] }[] };
     }>(`{ reportModel { measures { id dimensions } } }`);
-    const short = model.data!.reportModel.measures.find((x) => x.id === 'PUPILS_SHORT_OF_MARKS')!;
-    expect(short.dimensions).toEqual(expect.arrayContaining(['STUDY_PERIOD', 'COURSE', 'PUPIL']));
-    for (const d of ['DATE', 'MONTH', 'ISO_WEEK']) expect(short.dimensions).not.toContain(d);
+    for (const id of ['PUPILS_SHORT_OF_MARKS', 'CONTROL_LATE_ENTRIES']) {
+      const m = model.data!.reportModel.measures.find((x) => x.id === id)!;
+      expect(m.dimensions).toEqual(expect.arrayContaining(['STUDY_PERIOD', 'COURSE', 'PUPIL']));
+      for (const d of ['DATE', 'MONTH', 'ISO_WEEK']) expect(m.dimensions).not.toContain(d);
+    }
+    await refused({ measures: ['CONTROL_LATE_ENTRIES'], rows: ['MONTH'] }, 'spec.measures.0');
   });
 
   it("gives a custom view the control dashboard's figures for every course and the same span", async () => {
     const deputy = await f.as('deputy');
-    const board = await deputy.request<{
-      journalHealth: { items: Record<string, number | string>[] };
-    }>(
-      `query($f: HealthFilterInput) { journalHealth(filter: $f) { items { courseId lessonsHeld
-        withoutTopic withoutHomework withoutAttendance pupilsShort periodMarksMissing } } }`,
-      { f: { from: span.from, to: span.to } },
-    );
-    expect(board.errors).toBeUndefined();
-    const view = await ok(deputy, { rows: ['COURSE'], measures: HEALTH, filters: [span] });
-    const byCourse = Object.fromEntries(view.rows.map((row) => [row.values[0].key, row.cells]));
-    const items = board.data!.journalHealth.items;
-    expect(items.length).toBeGreaterThanOrEqual(5);
-    for (const item of items) {
-      const v = values(byCourse[item.courseId as string] ?? []);
-      expect([
-        v.LESSONS_HELD ?? 0,
-        v.LESSONS_WITHOUT_TOPIC ?? 0,
-        v.LESSONS_WITHOUT_HOMEWORK ?? 0,
-        v.LESSONS_WITHOUT_ATTENDANCE ?? 0,
-        v.PUPILS_SHORT_OF_MARKS ?? 0,
-        v.PERIOD_MARKS_MISSING ?? 0,
-      ]).toEqual([
-        item.lessonsHeld,
-        item.withoutTopic,
-        item.withoutHomework,
-        item.withoutAttendance,
-        item.pupilsShort,
-        item.periodMarksMissing,
-      ]);
+    const compare = async () => {
+      const board = await deputy.request<{
+        journalHealth: { items: Record<string, number | string>[] };
+      }>(
+        `query($f: HealthFilterInput) { journalHealth(filter: $f) { items { courseId lessonsHeld
+          withoutTopic withoutHomework withoutAttendance pupilsShort periodMarksMissing lateEntries } } }`,
+        { f: { from: span.from, to: span.to } },
+      );
+      expect(board.errors).toBeUndefined();
+      const view = await ok(deputy, { rows: ['COURSE'], measures: HEALTH, filters: [span] });
+      const byCourse = Object.fromEntries(view.rows.map((row) => [row.values[0].key, row.cells]));
+      const items = board.data!.journalHealth.items;
+      expect(items.length).toBeGreaterThanOrEqual(5);
+      for (const item of items) {
+        const v = values(byCourse[item.courseId as string] ?? []);
+        expect([
+          v.LESSONS_HELD ?? 0,
+          v.LESSONS_WITHOUT_TOPIC ?? 0,
+          v.LESSONS_WITHOUT_HOMEWORK ?? 0,
+          v.LESSONS_WITHOUT_ATTENDANCE ?? 0,
+          v.PUPILS_SHORT_OF_MARKS ?? 0,
+          v.PERIOD_MARKS_MISSING ?? 0,
+          v.CONTROL_LATE_ENTRIES ?? 0,
+        ]).toEqual([
+          item.lessonsHeld,
+          item.withoutTopic,
+          item.withoutHomework,
+          item.withoutAttendance,
+          item.pupilsShort,
+          item.periodMarksMissing,
+          item.lateEntries,
+        ]);
+      }
+      return items.find((i) => i.courseId === phys.id)!;
+    };
+    expect(await compare()).toMatchObject({
+      withoutAttendance: 3,
+      pupilsShort: 2,
+      periodMarksMissing: 1,
+      lateEntries: 3,
+    });
+    // The school's own threshold: late after 2 days, M2 r1's mark (3 days) is late too.
+    await t.sql(`insert into control_setting (school_id, late_after_days) values (?, 2)`, [
+      f.school.id,
+    ]);
+    try {
+      expect(await compare()).toMatchObject({ lateEntries: 4 });
+    } finally {
+      await t.sql(`delete from control_setting where school_id = ?`, [f.school.id]);
     }
-    const mine = items.find((i) => i.courseId === phys.id)!;
-    expect(mine).toMatchObject({ withoutAttendance: 3, pupilsShort: 2, periodMarksMissing: 1 });
   });
 });
 

@@ -18,21 +18,22 @@ import type { ReportViewInfo } from './report-view.types.js';
 /**
  * Which facts each event changes (a lesson's change moves its marks and seats too; attendance,
  * the lessons without it; a cancelled-class day, which lessons are remote; the control
- * settings, the minimum of marks).
+ * settings, the minimum of marks and the days after which an entry is late).
  */
 const FACTS_OF: Record<string, readonly ReportFact[]> = {
-  MARK_SAVED: [ReportFact.LESSON_MARKS, ReportFact.MARK_MINIMUMS],
-  MARK_REMOVED: [ReportFact.LESSON_MARKS, ReportFact.MARK_MINIMUMS],
-  ATTENDANCE_SAVED: [ReportFact.SEATS, ReportFact.LESSONS],
+  MARK_SAVED: [ReportFact.LESSON_MARKS, ReportFact.MARK_MINIMUMS, ReportFact.LATE_ENTRIES],
+  MARK_REMOVED: [ReportFact.LESSON_MARKS, ReportFact.MARK_MINIMUMS, ReportFact.LATE_ENTRIES],
+  ATTENDANCE_SAVED: [ReportFact.SEATS, ReportFact.LESSONS, ReportFact.LATE_ENTRIES],
   LESSON_UPDATED: [
     ReportFact.LESSONS,
     ReportFact.SEATS,
     ReportFact.LESSON_MARKS,
     ReportFact.MARK_MINIMUMS,
+    ReportFact.LATE_ENTRIES,
   ],
   PERIOD_MARK_SAVED: [ReportFact.PERIOD_MARKS, ReportFact.PERIOD_MARKS_DUE],
   CANCELLED_DAY: [ReportFact.LESSONS, ReportFact.SEATS],
-  CONTROL_SETTINGS_CHANGED: [ReportFact.MARK_MINIMUMS],
+  CONTROL_SETTINGS_CHANGED: [ReportFact.MARK_MINIMUMS, ReportFact.LATE_ENTRIES],
 };
 
 /** One open `reportView(id)` subscription: a view, for one viewer. */

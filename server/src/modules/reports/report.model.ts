@@ -54,6 +54,7 @@ export enum ReportMeasure {
   LESSONS_REMOTE = 'LESSONS_REMOTE',
   PUPILS_SHORT_OF_MARKS = 'PUPILS_SHORT_OF_MARKS',
   PERIOD_MARKS_MISSING = 'PERIOD_MARKS_MISSING',
+  CONTROL_LATE_ENTRIES = 'CONTROL_LATE_ENTRIES',
 }
 
 /** Which rows a measure is computed over. */
@@ -76,6 +77,11 @@ export enum ReportFact {
   MARK_MINIMUMS = 'MARK_MINIMUMS',
   /** Period marks due: each pupil on a course's list at the end of a study period ended within the span. */
   PERIOD_MARKS_DUE = 'PERIOD_MARKS_DUE',
+  /**
+   * Entries made late by the control area's rule, each a row: lesson marks, attendance entries
+   * and topics of held lessons in the span, made more than the school's days after the lesson.
+   */
+  LATE_ENTRIES = 'LATE_ENTRIES',
 }
 
 export enum ReportUnit {
@@ -132,7 +138,10 @@ const LESSON_PERIOD = `left join study_period sp on sp.academic_year_id = co.aca
      and l.date between sp.starts_on and sp.ends_on`;
 const COURSE_JOIN = `join course co on co.id = l.course_id join class_group cg on cg.id = co.class_group_id`;
 
-/** A mark entered later than the day after its lesson (school's time zone) is a late entry. */
+/**
+ * A mark entered later than the day after its lesson (school's time zone) is a late entry of
+ * `LATE_MARK_ENTRIES`; the control area's rule (`CONTROL_LATE_ENTRIES`) is the school's own.
+ */
 export const LATE_AFTER_DAYS = 1;
 
 /** The partial sums a measure is written over (`p.<name>`), and how partials of groups merge. */
@@ -165,6 +174,7 @@ export const PARTIALS = {
   l_remote: { type: 'bigint', merge: 'count' },
   h_short: { type: 'bigint', merge: 'count' },
   d_missing: { type: 'bigint', merge: 'count' },
+  e_late: { type: 'bigint', merge: 'count' },
 } as const satisfies Record<string, { type: string; merge: 'count' | 'sum' | 'min' }>;
 export type PartialName = keyof typeof PARTIALS;
 
@@ -419,6 +429,48 @@ const PERIOD_MARKS_DUE: FactSource = {
   partials: { d_missing: 'count(*)' },
 };
 
+/** The span with the school's late rule: days from the control settings (7 by default), time zone. */
+const LATE_SPAN = `${SPAN} cross join (select s.id, s.time_zone as tz, coalesce(cs.late_after_days, 7) as days
+        from school s left join control_setting cs on cs.school_id = s.id where s.id = ?) k`;
+/** A held lesson `l` of the school dated in the span. */
+const LATE_LESSON = `l.school_id = k.id and l.date between span.a and span.b and not l.cancelled`;
+/** The time `at` is more than the school's days after the lesson's date, in the school's time zone. */
+const lateAt = (at: string) => `(${at} at time zone k.tz)::date > l.date + k.days`;
+/** The history's first such event of each entity since the span's start plus the days (as the dashboard reads it). */
+const firstSince = (cond: string) => `(select a.entity_id, min(a.at) as at from audit_event a
+          where a.school_id = k.id and ${cond}
+            and a.at >= (span.a + k.days + 1)::timestamp at time zone k.tz group by a.entity_id)`;
+
+/**
+ * Each entry made late by the control area's rule, as `journal_health_items` finds its LATE_MARK,
+ * LATE_ATTENDANCE and LATE_TOPIC gaps (decision 46) for the span: a held lesson's mark (not
+ * removed) by its row's time; an attendance entry by its first `create` in the history; a topic by
+ * the history's first change from empty to filled; each since the span's start plus the days,
+ * later than the lesson's date plus the school's days (`control_setting.late_after_days`, 7 when
+ * not set), school time. A topic has no pupil.
+ */
+const LATE_ENTRIES: FactSource = {
+  columns: { ...COURSE_COLUMNS, period_id: 'sp.id', pupil_id: 'h.pupil_id', date: 'l.date' },
+  from: `(select h.lesson_id, h.pupil_id from ${LATE_SPAN} cross join lateral (
+       select l.id as lesson_id, m.pupil_id from lesson l join mark m on m.lesson_id = l.id
+        where ${LATE_LESSON} and m.removed_at is null and ${lateAt('m.created_at')}
+       union all
+       select l.id, att.pupil_id
+         from ${firstSince(`a.entity = 'attendance' and a.action = 'create'`)} al
+         join attendance att on att.id = al.entity_id join lesson l on l.id = att.lesson_id
+        where ${LATE_LESSON} and ${lateAt('al.at')}
+       union all
+       select l.id, null::int
+         from ${firstSince(`a.entity = 'lesson' and coalesce(btrim(a.before ->> 'topic'), '') = ''
+            and coalesce(btrim(a.after ->> 'topic'), '') <> ''`)} al
+         join lesson l on l.id = al.entity_id
+        where ${LATE_LESSON} and ${lateAt('al.at')}) h) h
+    join lesson l on l.id = h.lesson_id ${COURSE_JOIN} ${LESSON_PERIOD}`,
+  where: 'true',
+  params: SPAN_PARAMS,
+  partials: { e_late: 'count(*)' },
+};
+
 export const FACTS: Record<ReportFact, FactDef> = {
   [ReportFact.LESSON_MARKS]: {
     sources: [MARKS_BY_LESSON],
@@ -529,6 +581,7 @@ export const FACTS: Record<ReportFact, FactDef> = {
   },
   [ReportFact.MARK_MINIMUMS]: { span: true, sources: [MARK_MINIMUMS] },
   [ReportFact.PERIOD_MARKS_DUE]: { span: true, sources: [PERIOD_MARKS_DUE] },
+  [ReportFact.LATE_ENTRIES]: { span: true, sources: [LATE_ENTRIES] },
 };
 
 /** How a filter value is written and compared. */
@@ -780,10 +833,10 @@ export const MEASURES: Record<ReportMeasure, MeasureDef> = {
     fact: ReportFact.LESSON_MARKS,
     unit: ReportUnit.COUNT,
     sql: 'sum(p.m_late)',
-    ru: 'Отметки, выставленные с опозданием',
-    en: 'Marks entered late',
-    formulaRu: `Число текущих отметок, впервые внесённых (по истории журнала) позже, чем через ${LATE_AFTER_DAYS} дн. после даты урока (по времени школы).`,
-    formulaEn: `The number of lesson marks first entered (by the journal's history) more than ${LATE_AFTER_DAYS} day(s) after the lesson's date (school time).`,
+    ru: 'Отметки, выставленные позже следующего дня',
+    en: 'Marks entered after the next day',
+    formulaRu: `Число текущих отметок, впервые внесённых (по истории журнала) позже, чем через ${LATE_AFTER_DAYS} дн. после даты урока (по времени школы). Не правило контроля: записи с опозданием по настройкам школы — «Записи с опозданием (по правилу контроля)».`,
+    formulaEn: `The number of lesson marks first entered (by the journal's history) more than ${LATE_AFTER_DAYS} day(s) after the lesson's date (school time). Not the control rule: entries late by the school's settings are «Late entries (control rule)».`,
   },
   [ReportMeasure.PERIOD_MARK_COUNT]: {
     fact: ReportFact.PERIOD_MARKS,
@@ -976,6 +1029,17 @@ export const MEASURES: Record<ReportMeasure, MeasureDef> = {
     en: 'Period marks missing',
     formulaRu: `Число пар «ученик × журнал» без отметки за учебный период, закончившийся до конца срока, для учеников, числившихся в списке в последний день периода. ${SPAN_NOTE_RU}`,
     formulaEn: `The number of pupil × course pairs without a mark for a study period that ended before the span's end, for pupils on the list on the period's last day. ${SPAN_NOTE_EN}`,
+  },
+  [ReportMeasure.CONTROL_LATE_ENTRIES]: {
+    fact: ReportFact.LATE_ENTRIES,
+    unit: ReportUnit.COUNT,
+    sql: 'sum(p.e_late)',
+    ru: 'Записи с опозданием (по правилу контроля)',
+    en: 'Late entries (control rule)',
+    formulaRu:
+      'Число записей журнала, сделанных позже, чем через N дн. после даты урока (по времени школы), на проведённых уроках в пределах срока — как «Записи с опозданием» на панели контроля: текущие отметки (по времени внесения), отметки посещаемости (по первой записи в истории журнала), темы уроков (по первому заполнению пустой темы в истории). N — из настроек контроля школы, по умолчанию 7. Срок — условие по измерению «Дата» (с, по), не позже сегодняшнего дня; без него — все уроки по сегодня. Разбить по дате, неделе или месяцу нельзя; у темы нет ученика. Не путать с «Отметки, выставленные позже следующего дня».',
+    formulaEn:
+      "The number of journal entries made more than N days after the lesson's date (school time), in held lessons within the span, as the control dashboard's «Late entries»: lesson marks (by when entered), attendance entries (by the first entry in the journal's history), lesson topics (by the history's first filling of an empty topic). N is from the school's control settings, 7 by default. The span is the Date filter (from, to), today at latest; without it, every lesson up to today. It cannot be split by date, week or month; a topic has no pupil. Not «Marks entered after the next day».",
   },
 };
 

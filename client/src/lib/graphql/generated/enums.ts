@@ -535,6 +535,7 @@ export const ReportDimension = {
 
 export type ReportDimension = typeof ReportDimension[keyof typeof ReportDimension];
 export const ReportFact = {
+  LATE_ENTRIES: 'LATE_ENTRIES',
   LESSONS: 'LESSONS',
   LESSON_MARKS: 'LESSON_MARKS',
   MARK_MINIMUMS: 'MARK_MINIMUMS',
@@ -547,6 +548,7 @@ export type ReportFact = typeof ReportFact[keyof typeof ReportFact];
 export const ReportMeasure = {
   ATTENDANCE_ENTRIES: 'ATTENDANCE_ENTRIES',
   AVERAGE: 'AVERAGE',
+  CONTROL_LATE_ENTRIES: 'CONTROL_LATE_ENTRIES',
   DEGREE_OF_LEARNING: 'DEGREE_OF_LEARNING',
   EXCELLENT_PUPILS: 'EXCELLENT_PUPILS',
   FAILING_PUPILS: 'FAILING_PUPILS',

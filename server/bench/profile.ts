@@ -124,28 +124,30 @@ function summarise(p: Profile, requests: number): void {
   console.log(table(fns, 30));
 }
 
-/** The layers of a request, for the attribution in docs/PERFORMANCE.md. */
+/** The layers of a request, for the attribution in docs/PERFORMANCE.md: the first that matches. */
+const LAYERS: [RegExp, string][] = [
+  [
+    /^(express|router|body-parser|raw-body|@as-integrations|content-type|type-is|media-typer|negotiator|mime|accepts|on-finished|finalhandler|send|serve-static|cookie|qs|encodeurl|parseurl|depd|http-errors|iconv|statuses|vary|fresh|etag|content-disposition|merge-descriptors|safe-buffer|setprototypeof|unpipe|destroy|ee-first|bytes|escape-html|proxy-addr|forwarded|ipaddr)/,
+    'Express, its body parser and response',
+  ],
+  [
+    /^(@apollo|@escape\.tech|lodash|whatwg-mimetype|@graphql-tools|uuid|loglevel|async-retry|lru-cache)/,
+    'Apollo Server (pipeline, plugins)',
+  ],
+  [
+    /^(graphql|type-graphql|dataloader|graphql-scalars)$/,
+    'graphql-js and type-graphql (execution)',
+  ],
+  [
+    /^(pg|pg-protocol|pg-types|pg-pool|postgres-|knex|tarn|@mikro-orm)/,
+    'database client (pg, knex, MikroORM)',
+  ],
+  [/^ours:/, 'ours (context, resolvers, read models)'],
+  [/^\(garbage collector\)$/, 'garbage collector'],
+  [/async_hooks/, 'async context (AsyncLocalStorage hooks)'],
+  [/^(node:|\(native\)$|\(program\)$)/, 'Node: HTTP, sockets, streams, syscalls'],
+];
+
 function layerOf(owner: string): string {
-  if (
-    /^(express|router|body-parser|raw-body|@as-integrations|content-type|type-is|media-typer|negotiator|mime|accepts|on-finished|finalhandler|send|serve-static|cookie|qs|encodeurl|parseurl|depd|http-errors|iconv|statuses|vary|fresh|etag|content-disposition|merge-descriptors|safe-buffer|setprototypeof|unpipe|destroy|ee-first|bytes|escape-html|proxy-addr|forwarded|ipaddr)/.test(
-      owner,
-    )
-  )
-    return 'Express, its body parser and response';
-  if (
-    /^(@apollo|@escape\.tech|lodash|whatwg-mimetype|@graphql-tools|uuid|loglevel|async-retry|lru-cache|negotiator)/.test(
-      owner,
-    )
-  )
-    return 'Apollo Server (pipeline, plugins)';
-  if (/^(graphql|type-graphql|dataloader|graphql-scalars)$/.test(owner))
-    return 'graphql-js and type-graphql (execution)';
-  if (/^(pg|pg-protocol|pg-types|pg-pool|postgres-|knex|tarn|@mikro-orm)/.test(owner))
-    return 'database client (pg, knex, MikroORM)';
-  if (owner.startsWith('ours:')) return 'ours (context, resolvers, read models)';
-  if (owner === '(garbage collector)') return 'garbage collector';
-  if (/async_hooks/.test(owner)) return 'async context (AsyncLocalStorage hooks)';
-  if (owner.startsWith('node:') || owner === '(native)' || owner === '(program)')
-    return 'Node: HTTP, sockets, streams, syscalls';
-  return `other: ${owner}`;
+  return LAYERS.find(([re]) => re.test(owner))?.[1] ?? `other: ${owner}`;
 }

@@ -338,7 +338,7 @@ function graphqlHttp(
       AsyncResource.bind(() => {
         const text = Buffer.concat(chunks).toString('utf8');
         // body-parser's `strict`: an object or an array, nothing else.
-        const first = /^[\x20\x09\x0a\x0d]*(.)/.exec(text)?.[1];
+        const first = /^[ \t\n\r]*(.)/s.exec(text)?.[1];
         let body: unknown;
         try {
           if (first !== '{' && first !== '[') throw new Error('not an object or an array');

@@ -29,16 +29,22 @@ const PNG = Buffer.from(
   'hex',
 );
 const FILE = `id name contentType size`;
-const DONE = `mutation($t:ID!,$p:ID!,$d:Boolean!,$a:[ID!]){setRemoteTaskDone(taskId:$t,pupilId:$p,done:$d,attachmentIds:$a){id done attachments{${FILE}}}}`;
+const DONE = `mutation($t:ID!,$p:ID!,$d:Boolean!,$a:[ID!]){setRemoteTaskDone(taskId:$t,pupilId:$p,done:$d,attachmentIds:$a){id pupilId done attachments{${FILE}}}}`;
 const LESSON = `query($l:ID!){remoteLesson(lessonId:$l){completion{pupilId doneTaskIds files{taskId ${FILE}}}}}`;
-const DAY = `query($p:ID!,$d:LocalDate!){remoteDay(pupilId:$p,date:$d){lessonId tasks{id done attachments{${FILE}}}}}`;
+const DAY = `query($p:ID!,$d:LocalDate!){remoteDay(pupilId:$p,date:$d){lessonId tasks{id pupilId done attachments{${FILE}}}}}`;
 const TABLE = `query($c:ID!,$f:LocalDate!,$t:LocalDate){remoteClassTable(classGroupId:$c,from:$f,to:$t){
   classGroupId className from to
   lessons{lessonId date number subjectName tasks{id text dueOn doneCount pupilCount}}
   pupils{pupilId pupilName taskIds doneTaskIds}}}`;
 const OWED = `query($p:ID!){remoteOwed(pupilId:$p){taskId text dueOn overdue lessonId date subjectName}}`;
 
-type Done = { setRemoteTaskDone: { done: boolean; attachments: { id: string; name: string }[] } };
+type Done = {
+  setRemoteTaskDone: {
+    pupilId: string;
+    done: boolean;
+    attachments: { id: string; name: string }[];
+  };
+};
 type Owed = { remoteOwed: { taskId: string; overdue: boolean; subjectName: string }[] };
 type Table = {
   remoteClassTable: {
@@ -191,10 +197,16 @@ describe('work attached to a task marked done', () => {
       'черновик.png',
     ]);
     const day = await c.parent.request<{
-      remoteDay: { lessonId: string; tasks: { id: string; attachments: { id: string }[] }[] }[];
+      remoteDay: {
+        lessonId: string;
+        tasks: { id: string; pupilId: string; attachments: { id: string }[] }[];
+      }[];
     }>(DAY, { p: p.pupil.id, d: DEMO_TODAY });
     const mathDay = day.data!.remoteDay.find((x) => x.lessonId === l.math.id)!;
     expect(mathDay.tasks.map((x) => x.attachments.map((a) => a.id))).toEqual([[first, second], []]);
+    // A task's state is the pupil's: the client's cache keys it by the task and the pupil.
+    expect(mathDay.tasks.map((x) => x.pupilId)).toEqual([p.pupil.id, p.pupil.id]);
+    expect(r.data!.setRemoteTaskDone.pupilId).toBe(p.pupil.id);
     const seen = await c.math.request<{
       remoteLesson: {
         completion: { pupilId: string; files: { taskId: string; name: string }[] }[];

@@ -49,13 +49,21 @@ export function createApolloClient({ onSessionLost, socket }: ClientOptions): Ap
 
   return new ApolloClient({
     link: ApolloLink.from([sessionWatch, ApolloLink.split(isSubscription, ws, http)]),
-    cache: new InMemoryCache({
-      typePolicies: {
-        Viewer: { keyFields: ['userId'] },
-        GradingSettings: { merge: true },
-        // A pupil's absence counts in a class summary belong to one period: never share them.
-        SummaryPupil: { keyFields: false },
-      },
-    }),
+    cache: createCache(),
+  });
+}
+
+/** The normalized cache with the types whose identity is not their `id` alone. */
+export function createCache(): InMemoryCache {
+  return new InMemoryCache({
+    typePolicies: {
+      Viewer: { keyFields: ['userId'] },
+      GradingSettings: { merge: true },
+      // A pupil's absence counts in a class summary belong to one period: never share them.
+      SummaryPupil: { keyFields: false },
+      // A remote task's tick and work are one pupil's: twins (or a teacher's view) never share
+      // them. The work's files are replaced as a whole by the tick's answer.
+      RemoteTask: { keyFields: ['id', 'pupilId'], fields: { attachments: { merge: false } } },
+    },
   });
 }

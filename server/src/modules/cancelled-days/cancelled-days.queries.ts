@@ -160,7 +160,7 @@ const REMOTE_LESSON = `
            where ra.lesson_id = l.id) as attachments,
          co.teacher_id as "teacherId", l.substitute_id as "substituteId", co.class_group_id as "classGroupId",
          (select coalesce(json_agg(json_build_object('id', t.id::text, 'text', t.text, 'dueOn', t.due_on::text,
-                   'done', k.id is not null,
+                   'pupilId', nullif(vp.id, 0)::text, 'done', k.id is not null,
                    'attachments', (select ${filesJson('rw.position')} from remote_work_attachment rw
                                     join attachment a on a.id = rw.attachment_id where rw.check_id = k.id))
                    order by t.id), '[]'::json)

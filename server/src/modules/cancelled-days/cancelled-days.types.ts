@@ -75,6 +75,13 @@ export class RemoteTask {
   @Field(() => ID) id!: string;
   @Field() text!: string;
   @Field(() => LocalDate) dueOn!: string;
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'Whose tick `done` and `attachments` are: the pupil of the day; null in a teacher’s view. ' +
+      'With `id`, the key of this pupil’s state of the task (one task, a state per pupil)',
+  })
+  pupilId!: string | null;
   @Field({ description: 'For a pupil’s day: checked as read and done (R-4.4.1)' }) done!: boolean;
   @Field(() => [RemoteAttachment], {
     description: 'For a pupil’s day: the work attached to the tick, in its order',

@@ -189,7 +189,7 @@ export class RemoteWorkService {
     if (!policy.isSelfOrGuardian(viewer, pupilId)) throw notFound();
     return em.transactional(async (tem) => {
       const [task] = await prepared<
-        Omit<RemoteTask, 'done' | 'attachments'> & {
+        Omit<RemoteTask, 'pupilId' | 'done' | 'attachments'> & {
           lessonId: number;
           courseId: number;
           studies: boolean;
@@ -252,7 +252,14 @@ export class RemoteWorkService {
           },
         ],
       );
-      return { id: task.id, text: task.text, dueOn: task.dueOn, done, attachments };
+      return {
+        id: task.id,
+        text: task.text,
+        dueOn: task.dueOn,
+        pupilId: String(pupilId),
+        done,
+        attachments,
+      };
     });
   }
 

@@ -222,6 +222,15 @@ describe('cancelled-class day', () => {
       .toContain('✓');
     expect(await classTeacher.getByTestId('remote-class-lesson').count()).toBeGreaterThan(0);
     await screenshot(classTeacher, 'cancelled-day-class-table-phone');
+    await expect
+      .poll(() => classTeacher.getByTestId('remote-class-feed').getAttribute('data-status'), {
+        timeout: 20_000,
+      })
+      .toBe('live');
+    const ticks = async () =>
+      (await classTeacher.getByTestId('remote-class-cell').allTextContents()).join('').split('✓')
+        .length - 1;
+    const ticked = await ticks();
 
     // Unticked after a warning, the work's file goes and the task is owed again.
     // A click, not `uncheck()`: the box stays ticked until the family confirms.
@@ -237,6 +246,8 @@ describe('cancelled-class day', () => {
       .getByTestId('remote-owed-task')
       .filter({ hasText: '№ 245, 246' })
       .waitFor({ timeout: 10_000 });
+    // Live: the class teacher's table, left open, loses the tick without «Обновить».
+    await expect.poll(ticks, { timeout: 10_000 }).toBe(ticked - 1);
 
     // The journal marks the lesson remote, and the pupil's diary the day's lesson.
     const { remoteLesson } = await graphql<{ remoteLesson: { courseId: string } }>(

@@ -34,7 +34,7 @@ const LESSON = `query($l:ID!){remoteLesson(lessonId:$l){completion{pupilId doneT
 const DAY = `query($p:ID!,$d:LocalDate!){remoteDay(pupilId:$p,date:$d){lessonId tasks{id pupilId done attachments{${FILE}}}}}`;
 const TABLE = `query($c:ID!,$f:LocalDate!,$t:LocalDate){remoteClassTable(classGroupId:$c,from:$f,to:$t){
   classGroupId className from to
-  lessons{lessonId date number subjectName tasks{id text dueOn doneCount pupilCount}}
+  lessons{lessonId courseId date number subjectName tasks{id text dueOn doneCount pupilCount}}
   pupils{pupilId pupilName taskIds doneTaskIds}}}`;
 const OWED = `query($p:ID!){remoteOwed(pupilId:$p){taskId text dueOn overdue lessonId date subjectName}}`;
 
@@ -51,6 +51,7 @@ type Table = {
     className: string;
     lessons: {
       lessonId: string;
+      courseId: string;
       date: string;
       subjectName: string;
       tasks: { id: string; doneCount: number; pupilCount: number }[];
@@ -317,6 +318,12 @@ describe('the class teacher’s table across subjects', () => {
       ['Русский язык', 1],
     ]);
     const [math, russian] = table.lessons;
+    // Each lesson names its course: the class teacher's page listens on those journal feeds.
+    const courses = await t.sql<{ id: string }>(
+      `select course_id::text as id from lesson where id = any(?::int[]) order by number`,
+      [`{${l.math.id},${l.russian.id}}`],
+    );
+    expect([math.courseId, russian.courseId]).toEqual(courses.map((x) => x.id));
     expect(math.tasks.map((x) => [x.doneCount, x.pupilCount])).toEqual([
       [0, 2],
       [1, 2],

@@ -304,7 +304,7 @@ export async function readClassTable(
     em,
     `with c as (select id, grade || letter as name from class_group where school_id = ? and id = ?),
           span as (select ?::date as "from", ?::date as "to"),
-          ls as (select l.id, l.date, l.number, s.name as subject, co.class_group_id, co.subgroup_id
+          ls as (select l.id, l.course_id, l.date, l.number, s.name as subject, co.class_group_id, co.subgroup_id
                    from lesson l join course co on co.id = l.course_id join subject s on s.id = co.subject_id
                    ${ON_CANCELLED_DAY}, span
                   where l.school_id = ? and co.class_group_id = (select id from c)
@@ -322,7 +322,7 @@ export async function readClassTable(
                     and (ls.subgroup_id is null or exists(select 1 from subgroup_member sm
                                                           where sm.subgroup_id = ls.subgroup_id and sm.pupil_id = pu.id)))
      select c.id::text as "classGroupId", c.name as "className", span."from"::text as "from", span."to"::text as "to",
-            (select coalesce(json_agg(json_build_object('lessonId', ls.id::text, 'date', ls.date::text,
+            (select coalesce(json_agg(json_build_object('lessonId', ls.id::text, 'courseId', ls.course_id::text, 'date', ls.date::text,
                       'number', ls.number, 'subjectName', ls.subject,
                       'tasks', (select coalesce(json_agg(json_build_object('id', ts.id::text, 'text', ts.text,
                                   'dueOn', ts.due_on::text,

@@ -116,6 +116,8 @@ export class RemoteClassTask {
 @ObjectType({ description: 'A remote lesson of the class table, with its tasks' })
 export class RemoteClassLesson {
   @Field(() => ID) lessonId!: string;
+  @Field(() => ID, { description: 'Its course: the journal feed that carries the ticks' })
+  courseId!: string;
   @Field(() => LocalDate) date!: string;
   @Field(() => Int) number!: number;
   @Field() subjectName!: string;

@@ -180,3 +180,47 @@ describe('a push arriving', () => {
     else expect(answer.error).toMatch(/Error/);
   });
 });
+
+describe('push settings on the account page', () => {
+  it('a parent turns a kind off and sets quiet hours; both are read back after a reload', async () => {
+    await signInAs(page, 'parent');
+    await page.goto('/account');
+    const kind = page.getByTestId('push-kind-ANNOUNCEMENT');
+    await kind.waitFor();
+    expect(await kind.isChecked()).toBe(true);
+    await kind.uncheck();
+    await page.getByTestId('push-quiet').check();
+    await page.getByTestId('push-quiet-from-input').fill('22:00');
+    await page.getByTestId('push-quiet-to-input').fill('06:30');
+    await page.getByTestId('push-save').click();
+    await page.getByTestId('push-saved').waitFor();
+
+    await page.reload();
+    await page.getByTestId('push-form').waitFor();
+    expect(await page.getByTestId('push-kind-ANNOUNCEMENT').isChecked()).toBe(false);
+    expect(await page.getByTestId('push-kind-MARK').isChecked()).toBe(true);
+    expect(await page.getByTestId('push-quiet-from-input').inputValue()).toBe('22:00');
+    expect(await page.getByTestId('push-quiet-to-input').inputValue()).toBe('06:30');
+
+    // Back as it was, for the other tests of the parent.
+    await page.getByTestId('push-kind-ANNOUNCEMENT').check();
+    await page.getByTestId('push-quiet').uncheck();
+    await page.getByTestId('push-save').click();
+    await page.getByTestId('push-saved').waitFor();
+    const { pushSettings } = await graphql<{
+      pushSettings: { kinds: string[]; quietFrom: string | null };
+    }>(
+      page,
+      `
+        {
+          pushSettings {
+            kinds
+            quietFrom
+          }
+        }
+      `,
+    );
+    expect(pushSettings.kinds).toContain('ANNOUNCEMENT');
+    expect(pushSettings.quietFrom).toBeNull();
+  });
+});

@@ -1,5 +1,5 @@
 /**
- * npm run bench -- <journal|diary|fanout|capacity|writes|requests|profile|load|cancelled-day|reports|messages|health>
+ * npm run bench -- <journal|diary|fanout|capacity|writes|requests|profile|load|cancelled-day|reports|messages|health|push>
  *
  * Measures one read through the real HTTP endpoint with a real session, against a baseline in the
  * same run: the same data read by one hand-written SQL statement through `pg` and sent as JSON by
@@ -24,6 +24,7 @@ import { load as loadMix } from './load.js';
 import { cancelledDays } from './cancelled-days.js';
 import { reports } from './reports.js';
 import { health } from './health.js';
+import { push } from './push.js';
 
 interface Scenario {
   name: 'journal' | 'diary';
@@ -171,6 +172,7 @@ async function main() {
     'cancelled-day': cancelledDays,
     'cancelled-days': cancelledDays,
     health,
+    push,
     messages,
     profile,
   } as const;
@@ -182,7 +184,7 @@ async function main() {
     !(name in separate)
   ) {
     console.error(
-      'Usage: npm run bench -- <journal|diary|fanout|capacity|writes|requests|profile|load|cancelled-day|reports|messages|health>',
+      'Usage: npm run bench -- <journal|diary|fanout|capacity|writes|requests|profile|load|cancelled-day|reports|messages|health|push>',
     );
     process.exit(2);
   }

@@ -4,12 +4,14 @@ import {
   RemoteDayDocument,
   SetRemoteTaskDoneDocument,
   type RemoteDayQuery,
+  type SetRemoteTaskDoneMutation,
 } from '../../graphql/generated/graphql';
 
 type Lesson = RemoteDayQuery['remoteDay'][number];
 
 /** The day of one pupil: one remote lesson with task 7, ticked or not by this pupil. */
 function day(pupilId: string | null, done: boolean): Lesson[] {
+  // With __typename, as the cache writes what the server answers.
   return [
     {
       __typename: 'RemoteLesson',
@@ -47,8 +49,8 @@ function day(pupilId: string | null, done: boolean): Lesson[] {
             : [],
         },
       ],
-    } as Lesson,
-  ];
+    },
+  ] as unknown as Lesson[];
 }
 
 function doneOf(cache: ReturnType<typeof createCache>, pupilId: string): boolean | undefined {
@@ -88,7 +90,7 @@ describe('the cache of remote tasks', () => {
           done: true,
           attachments: [],
         },
-      },
+      } as unknown as SetRemoteTaskDoneMutation,
     });
     cache.writeQuery({
       query: SetRemoteTaskDoneDocument,
@@ -101,7 +103,7 @@ describe('the cache of remote tasks', () => {
           done: false,
           attachments: [],
         },
-      },
+      } as unknown as SetRemoteTaskDoneMutation,
     });
     expect(doneOf(cache, '11')).toBe(false);
     expect(doneOf(cache, '12')).toBe(true);

@@ -261,4 +261,23 @@ describe('cancelled-class day', () => {
     await pupil.goto('/diary');
     await pupil.getByTestId('diary-remote').first().waitFor({ timeout: 10_000 });
   }, 240_000);
+
+  it('lets the administrator keep the frost bands, field by field', async () => {
+    const admin = await open('sysadmin');
+    await admin.goto('/cancelled-days');
+    const calm = admin.getByTestId('band-0-calm-input');
+    await calm.waitFor({ timeout: 10_000 });
+    const { cancellationThresholds: rules } = await graphql<{
+      cancellationThresholds: { gradeFrom: number; calmCelsius: number }[];
+    }>(admin, '{cancellationThresholds{gradeFrom calmCelsius}}');
+    // Each band's five fields carry the rule as loaded; saved again unchanged.
+    expect(await calm.inputValue()).toBe(String(rules[0].calmCelsius));
+    expect(await admin.getByTestId('band-0-from-input').inputValue()).toBe(
+      String(rules[0].gradeFrom),
+    );
+    expect(await admin.locator('[data-testid^="band-0-"][data-testid$="-input"]').count()).toBe(5);
+    await calm.fill(String(rules[0].calmCelsius));
+    await admin.getByTestId('thresholds-submit').click();
+    await admin.getByTestId('thresholds-form').getByText('Сохранено').waitFor({ timeout: 10_000 });
+  }, 60_000);
 });

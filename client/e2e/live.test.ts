@@ -106,8 +106,14 @@ describe('live diary', () => {
     expect(await marks.count()).toBe(0);
     const connection = parent.page.locator('[data-connection]');
     await expect.poll(() => connection.getAttribute('data-connection')).toBe('live');
+    // Other browser tests may have told this parent something already (a cancelled-class day of
+    // the 7th grade, an announcement): opening the bell marks those read, so the count starts at 0.
     const count = parent.page.getByTestId('notification-count');
-    expect(await count.count()).toBe(0);
+    if ((await count.count()) > 0) {
+      await parent.page.getByTestId('notification-bell').click();
+      await parent.page.keyboard.press('Escape');
+    }
+    await expect.poll(() => count.count()).toBe(0);
 
     await cell.click();
     await teacher.page.keyboard.press('5');

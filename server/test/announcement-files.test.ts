@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type GqlClient, type TestApp } from './helpers.js';
+import { createTestApp, type GqlClient, type TestApp, uploadFile } from './helpers.js';
 import { factory, type MadeClass, type MadePerson } from './factory.js';
 
 /**
@@ -23,20 +23,7 @@ type Posted = {
   createAnnouncement: { id: string; attachments: { id: string; name: string; size: number }[] };
 };
 
-async function upload(who: string, name: string): Promise<string> {
-  const res = await fetch(`${t.origin}/files`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/octet-stream',
-      origin: t.origin,
-      cookie: c[who].cookie,
-      'x-file-name': encodeURIComponent(name),
-    },
-    body: PNG,
-  });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { id: string }).id;
-}
+const upload = (who: string, name: string) => uploadFile(t, c[who].cookie, name, PNG);
 
 const status = async (who: string, id: string) =>
   (await fetch(`${t.origin}/files/${id}`, { headers: { cookie: c[who].cookie } })).status;

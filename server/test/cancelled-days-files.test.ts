@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, codeOf, DEMO_TODAY, type GqlClient, type TestApp } from './helpers.js';
+import {
+  createTestApp,
+  codeOf,
+  DEMO_TODAY,
+  type GqlClient,
+  type TestApp,
+  uploadFile,
+} from './helpers.js';
 import { factory, type Factory, type MadeLesson, type MadePerson } from './factory.js';
 import { Role } from '../src/auth/role.js';
 
@@ -26,20 +33,7 @@ const REMOTE_DAY = `query($p:ID!,$d:LocalDate!){remoteDay(pupilId:$p,date:$d){${
 
 type Files = { setRemoteWork: { material: string; attachments: { id: string; name: string }[] } };
 
-async function upload(who: string, name = 'схема.png'): Promise<string> {
-  const res = await fetch(`${t.origin}/files`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/octet-stream',
-      origin: t.origin,
-      cookie: c[who].cookie,
-      'x-file-name': encodeURIComponent(name),
-    },
-    body: PNG,
-  });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { id: string }).id;
-}
+const upload = (who: string, name = 'схема.png') => uploadFile(t, c[who].cookie, name, PNG);
 
 const status = async (who: string | null, id: string) =>
   (await fetch(`${t.origin}/files/${id}`, { headers: who ? { cookie: c[who].cookie } : {} }))

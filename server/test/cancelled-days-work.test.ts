@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  uploadFile,
   createTestApp,
   codeOf,
   DEMO_TODAY,
@@ -64,20 +65,7 @@ const ext = (r: GqlResult) => r.errors?.[0]?.extensions;
 const count = async (sql: string, params: unknown[] = []) =>
   Number((await t.sql<{ n: string }>(`select count(*)::text as n from ${sql}`, params))[0].n);
 
-async function upload(who: string, name = 'работа.png'): Promise<string> {
-  const res = await fetch(`${t.origin}/files`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/octet-stream',
-      origin: t.origin,
-      cookie: c[who].cookie,
-      'x-file-name': encodeURIComponent(name),
-    },
-    body: PNG,
-  });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { id: string }).id;
-}
+const upload = (who: string, name = 'работа.png') => uploadFile(t, c[who].cookie, name, PNG);
 
 const status = async (who: string, id: string) =>
   (await fetch(`${t.origin}/files/${id}`, { headers: { cookie: c[who].cookie } })).status;

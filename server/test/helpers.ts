@@ -157,3 +157,24 @@ export async function waitFor(
   }
   return check();
 }
+
+/** Uploads a file to the store as `cookie`'s person (the message composer's way), answering its id. */
+export async function uploadFile(
+  app: Pick<TestApp, 'origin'>,
+  cookie: string,
+  name: string,
+  body: Buffer,
+): Promise<string> {
+  const res = await fetch(`${app.origin}/files`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/octet-stream',
+      origin: app.origin,
+      cookie,
+      'x-file-name': encodeURIComponent(name),
+    },
+    body: new Uint8Array(body),
+  });
+  if (res.status !== 201) throw new Error(`upload answered ${res.status}`);
+  return ((await res.json()) as { id: string }).id;
+}

@@ -602,6 +602,76 @@ describe('live', () => {
     }
   });
 
+  it('follows remote study: the teacher posts a task, a parent ticks it done (issue 15)', async () => {
+    // A remote lesson of 7А's algebra: its class's cancelled day (the 25th, nothing else that day).
+    const lesson = await f.newLesson({ course: c.aAlg, date: '2026-11-25' });
+    await t.sql(
+      `insert into cancelled_day (school_id, date, class_ids, reason, declared_by_id)
+       select ?, '2026-11-25', array[co.class_group_id], 'FROST', ? from course co where co.id = ?`,
+      [f.school.id, who.director.id, c.aAlg.id],
+    );
+    const v = await created(
+      as.director,
+      input({
+        spec: { rows: [], measures: ['REMOTE_TASKS_ASSIGNED', 'REMOTE_TASKS_DONE'] },
+        audience: { staffIds: [who.t.id] },
+      }),
+    );
+    const sockets = await Promise.all([who.director, who.t].map((p) => socketAs(p.login)));
+    const seen = sockets.map(() => [] as string[]);
+    const errors: unknown[] = [];
+    const disposers = sockets.map((s, i) =>
+      s.subscribe<{ reportView: View }>(
+        {
+          query: `subscription($id: ID!) { reportView(id: $id) { id ${RESULT} } }`,
+          variables: { id: v.id },
+        },
+        {
+          next: (r) => {
+            if (r.errors) errors.push(...r.errors);
+            const cells = r.data?.reportView.result?.total.cells;
+            if (cells) seen[i].push(cells.map((x) => x.value ?? 0).join('/'));
+          },
+          error: (e) => errors.push(e),
+          complete: () => {},
+        },
+      ),
+    );
+    try {
+      expect(await waitFor(() => seen.every((s) => s.length === 1))).toBe(true);
+      // The course's teacher (the director's and own row filter alike) posts one task: p1, p2 owe it.
+      const posted = await as.t.request<{ setRemoteWork: { tasks: { id: string }[] } }>(
+        `mutation($i:SetRemoteWorkInput!){setRemoteWork(input:$i){tasks{id}}}`,
+        {
+          i: {
+            lessonId: lesson.id,
+            material: 'Параграф 5',
+            tasks: [{ text: 'Задачи 1–3', dueOn: '2026-11-26' }],
+          },
+        },
+      );
+      expect(posted.errors).toBeUndefined();
+      expect(await waitFor(() => seen.every((s) => s.length === 2))).toBe(true);
+      const taskId = posted.data!.setRemoteWork.tasks[0].id;
+      const ticked = await as.parent.request(
+        `mutation($t:ID!,$p:ID!){setRemoteTaskDone(taskId:$t,pupilId:$p,done:true){done}}`,
+        { t: taskId, p: pupils.p1 },
+      );
+      expect(ticked.errors).toBeUndefined();
+      expect(await waitFor(() => seen.every((s) => s.length === 3))).toBe(true);
+      expect(seen[0]).toEqual(['0/0', '2/0', '2/1']);
+      expect(seen[1]).toEqual(seen[0]);
+      expect(errors).toEqual([]);
+    } finally {
+      for (const d of disposers) d();
+      await Promise.all(sockets.map((s) => s.dispose()));
+      await t.sql(`delete from cancelled_day where school_id = ? and date = '2026-11-25'`, [
+        f.school.id,
+      ]);
+      await t.sql(`delete from lesson where id = ?`, [lesson.id]);
+    }
+  });
+
   it('refuses to open for someone outside the audience', async () => {
     const v = await created(as.director, input());
     const socket = await socketAs(who.t.login);

@@ -17,8 +17,9 @@ import type { ReportViewInfo } from './report-view.types.js';
 
 /**
  * Which facts each event changes (a lesson's change moves its marks and seats too; attendance,
- * the lessons without it; a cancelled-class day, which lessons are remote; the control
- * settings, the minimum of marks and the days after which an entry is late).
+ * the lessons without it; a cancelled-class day, which lessons are remote and whose tasks count;
+ * the control settings, the minimum of marks and the days after which an entry is late; a remote
+ * lesson's posted work, its material and tasks; a family's tick, the tasks done).
  */
 const FACTS_OF: Record<string, readonly ReportFact[]> = {
   MARK_SAVED: [ReportFact.LESSON_MARKS, ReportFact.MARK_MINIMUMS, ReportFact.LATE_ENTRIES],
@@ -30,9 +31,12 @@ const FACTS_OF: Record<string, readonly ReportFact[]> = {
     ReportFact.LESSON_MARKS,
     ReportFact.MARK_MINIMUMS,
     ReportFact.LATE_ENTRIES,
+    ReportFact.REMOTE_TASKS,
   ],
   PERIOD_MARK_SAVED: [ReportFact.PERIOD_MARKS, ReportFact.PERIOD_MARKS_DUE],
-  CANCELLED_DAY: [ReportFact.LESSONS, ReportFact.SEATS],
+  CANCELLED_DAY: [ReportFact.LESSONS, ReportFact.SEATS, ReportFact.REMOTE_TASKS],
+  REMOTE_WORK_POSTED: [ReportFact.LESSONS, ReportFact.REMOTE_TASKS],
+  REMOTE_TASK_CHECKED: [ReportFact.REMOTE_TASKS],
   CONTROL_SETTINGS_CHANGED: [ReportFact.MARK_MINIMUMS, ReportFact.LATE_ENTRIES],
 };
 
@@ -145,7 +149,9 @@ export class ReportViewLive {
     if (!facts) return;
     for (const g of this.groups.values()) {
       if (g.schoolId !== e.schoolId || !facts.some((f) => g.facts.has(f))) continue;
-      if (g.courses && (e.courseId == null || !g.courses.has(e.courseId))) continue;
+      // An event without a course (a cancelled-class day, the control settings) is school-wide:
+      // it may move any course's facts, so it reaches every row filter.
+      if (g.courses && e.courseId != null && !g.courses.has(e.courseId)) continue;
       this.schedule(g, this.settleMs, false);
     }
   }

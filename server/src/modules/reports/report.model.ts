@@ -55,6 +55,13 @@ export enum ReportMeasure {
   PUPILS_SHORT_OF_MARKS = 'PUPILS_SHORT_OF_MARKS',
   PERIOD_MARKS_MISSING = 'PERIOD_MARKS_MISSING',
   CONTROL_LATE_ENTRIES = 'CONTROL_LATE_ENTRIES',
+  REMOTE_LESSONS_WITH_MATERIAL = 'REMOTE_LESSONS_WITH_MATERIAL',
+  REMOTE_LESSONS_WITHOUT_WORK = 'REMOTE_LESSONS_WITHOUT_WORK',
+  REMOTE_TASKS_SET = 'REMOTE_TASKS_SET',
+  REMOTE_TASKS_ASSIGNED = 'REMOTE_TASKS_ASSIGNED',
+  REMOTE_TASKS_DONE = 'REMOTE_TASKS_DONE',
+  REMOTE_TASKS_DONE_SHARE = 'REMOTE_TASKS_DONE_SHARE',
+  REMOTE_PUPILS_OWING = 'REMOTE_PUPILS_OWING',
 }
 
 /** Which rows a measure is computed over. */
@@ -82,6 +89,12 @@ export enum ReportFact {
    * and topics of held lessons in the span, made more than the school's days after the lesson.
    */
   LATE_ENTRIES = 'LATE_ENTRIES',
+  /**
+   * Self-study tasks of remote lessons (decision 72): each task of a held lesson on a
+   * cancelled-class day of its class, up to today, for each pupil on the lesson's list that day,
+   * with whether the pupil (or a parent) ticked it done.
+   */
+  REMOTE_TASKS = 'REMOTE_TASKS',
 }
 
 export enum ReportUnit {
@@ -172,6 +185,11 @@ export const PARTIALS = {
   l_no_homework: { type: 'bigint', merge: 'count' },
   l_no_attendance: { type: 'bigint', merge: 'count' },
   l_remote: { type: 'bigint', merge: 'count' },
+  l_material: { type: 'bigint', merge: 'count' },
+  l_no_work: { type: 'bigint', merge: 'count' },
+  l_tasks: { type: 'bigint', merge: 'count' },
+  r_n: { type: 'bigint', merge: 'count' },
+  r_done: { type: 'bigint', merge: 'count' },
   h_short: { type: 'bigint', merge: 'count' },
   d_missing: { type: 'bigint', merge: 'count' },
   e_late: { type: 'bigint', merge: 'count' },
@@ -471,6 +489,31 @@ const LATE_ENTRIES: FactSource = {
   partials: { e_late: 'count(*)' },
 };
 
+/** A remote lesson `l`'s material is posted: a text, a link or a file (decision 57's store). */
+const MATERIAL_POSTED = `(exists (select 1 from remote_material rm where rm.lesson_id = l.id
+          and (btrim(rm.body) <> '' or cardinality(rm.links) > 0))
+        or exists (select 1 from remote_material_attachment ra where ra.lesson_id = l.id))`;
+
+/**
+ * Each task of a held remote lesson up to today (the lesson on a cancelled-class day of its
+ * class, decision 45) for each pupil on the lesson's list that day (enrolled in the class and,
+ * for a subgroup's course, a member), with the pupil's tick: the class teacher's remote table
+ * (decision 63) counted the same way, so a tick of a pupil no longer on the list counts nowhere.
+ */
+const REMOTE_TASKS: FactSource = {
+  columns: { ...SEAT_COLUMNS, pupil_id: 'e.pupil_id' },
+  from: `remote_task t join lesson l on l.id = t.lesson_id ${COURSE_JOIN}
+      join cancelled_day cd on cd.school_id = l.school_id and cd.date = l.date
+       and co.class_group_id = any(cd.class_ids)
+      join enrollment e on e.class_group_id = co.class_group_id and e.starts_on <= l.date
+       and (e.ends_on is null or e.ends_on >= l.date) ${SUBGROUP_MEMBER}e.pupil_id
+      left join remote_task_check k on k.task_id = t.id and k.pupil_id = e.pupil_id ${LESSON_PERIOD}`,
+  where: `t.school_id = ? and l.school_id = ? and not l.cancelled and l.date <= ?::date and ${ON_LIST}`,
+  params: ['school', 'school', 'today'],
+  extra: { k_done: 'k.id is not null' },
+  partials: { r_n: 'count(*)', r_done: 'count(*) filter (where f.k_done)' },
+};
+
 export const FACTS: Record<ReportFact, FactDef> = {
   [ReportFact.LESSON_MARKS]: {
     sources: [MARKS_BY_LESSON],
@@ -567,6 +610,11 @@ export const FACTS: Record<ReportFact, FactDef> = {
           k_remote: `not l.cancelled and ${REMOTE}`,
           k_no_attendance: `not l.cancelled and not ${REMOTE}
         and not exists (select 1 from attendance a where a.lesson_id = l.id)`,
+          k_material: `not l.cancelled and ${REMOTE} and ${MATERIAL_POSTED}`,
+          k_tasks: `case when not l.cancelled and ${REMOTE}
+        then (select count(*) from remote_task t where t.lesson_id = l.id) else 0 end`,
+          k_no_work: `not l.cancelled and ${REMOTE} and not ${MATERIAL_POSTED}
+        and not exists (select 1 from remote_task t where t.lesson_id = l.id)`,
         },
         partials: {
           l_held: 'count(*) filter (where f.held)',
@@ -575,6 +623,9 @@ export const FACTS: Record<ReportFact, FactDef> = {
           l_no_homework: 'count(*) filter (where f.no_homework)',
           l_no_attendance: 'count(*) filter (where f.k_no_attendance)',
           l_remote: 'count(*) filter (where f.k_remote)',
+          l_material: 'count(*) filter (where f.k_material)',
+          l_no_work: 'count(*) filter (where f.k_no_work)',
+          l_tasks: 'sum(f.k_tasks)::bigint',
         },
       },
     ],
@@ -582,6 +633,7 @@ export const FACTS: Record<ReportFact, FactDef> = {
   [ReportFact.MARK_MINIMUMS]: { span: true, sources: [MARK_MINIMUMS] },
   [ReportFact.PERIOD_MARKS_DUE]: { span: true, sources: [PERIOD_MARKS_DUE] },
   [ReportFact.LATE_ENTRIES]: { span: true, sources: [LATE_ENTRIES] },
+  [ReportFact.REMOTE_TASKS]: { sources: [REMOTE_TASKS] },
 };
 
 /** How a filter value is written and compared. */
@@ -742,6 +794,10 @@ const SPAN_NOTE_RU =
   'Срок — условие по измерению «Дата» (с, по), не позже сегодняшнего дня; без него — каждый период целиком, текущий — по сегодня. Разбить по дате, неделе или месяцу нельзя.';
 const SPAN_NOTE_EN =
   'The span is the Date filter (from, to), today at latest; without it, each period as a whole, the current one up to today. It cannot be split by date, week or month.';
+const REMOTE_NOTE_RU =
+  'Дистанционный урок — не отменённый урок в день отмены занятий для своего класса (актированный день); уроки других дней не учитываются. Отдельной отметки «материал прочитан» нет: ученик или родитель отмечает задание как «прочитано и сделано».';
+const REMOTE_NOTE_EN =
+  'A remote lesson is a lesson not cancelled on a cancelled-class day of its class; lessons of other days never count. Reading has no mark of its own: the pupil or a parent ticks a task as read and done.';
 const PERIOD_NOTE_RU =
   'По четвертным (полугодовым) отметкам выбранного периода; учитываются ученики, у которых есть хотя бы одна числовая отметка за период, отметки «зч», «н/а» и т. п. не учитываются.';
 const PERIOD_NOTE_EN =
@@ -1040,6 +1096,70 @@ export const MEASURES: Record<ReportMeasure, MeasureDef> = {
       'Число записей журнала, сделанных позже, чем через N дн. после даты урока (по времени школы), на проведённых уроках в пределах срока — как «Записи с опозданием» на панели контроля: текущие отметки (по времени внесения), отметки посещаемости (по первой записи в истории журнала), темы уроков (по первому заполнению пустой темы в истории). N — из настроек контроля школы, по умолчанию 7. Срок — условие по измерению «Дата» (с, по), не позже сегодняшнего дня; без него — все уроки по сегодня. Разбить по дате, неделе или месяцу нельзя; у темы нет ученика. Не путать с «Отметки, выставленные позже следующего дня».',
     formulaEn:
       "The number of journal entries made more than N days after the lesson's date (school time), in held lessons within the span, as the control dashboard's «Late entries»: lesson marks (by when entered), attendance entries (by the first entry in the journal's history), lesson topics (by the history's first filling of an empty topic). N is from the school's control settings, 7 by default. The span is the Date filter (from, to), today at latest; without it, every lesson up to today. It cannot be split by date, week or month; a topic has no pupil. Not «Marks entered after the next day».",
+  },
+  [ReportMeasure.REMOTE_LESSONS_WITH_MATERIAL]: {
+    fact: ReportFact.LESSONS,
+    unit: ReportUnit.COUNT,
+    sql: 'sum(p.l_material)',
+    ru: 'Дистанционные уроки с материалом',
+    en: 'Remote lessons with material',
+    formulaRu: `Дистанционные уроки по сегодняшний день, к которым учитель выложил материал (текст, ссылку или файл). ${REMOTE_NOTE_RU}`,
+    formulaEn: `Remote lessons up to today for which the teacher posted material (a text, a link or a file). ${REMOTE_NOTE_EN}`,
+  },
+  [ReportMeasure.REMOTE_LESSONS_WITHOUT_WORK]: {
+    fact: ReportFact.LESSONS,
+    unit: ReportUnit.COUNT,
+    sql: 'sum(p.l_no_work)',
+    ru: 'Дистанционные уроки без материала и заданий',
+    en: 'Remote lessons without material or tasks',
+    formulaRu: `Дистанционные уроки по сегодняшний день, к которым не выложено ни материала, ни заданий. ${REMOTE_NOTE_RU}`,
+    formulaEn: `Remote lessons up to today with neither material nor tasks posted. ${REMOTE_NOTE_EN}`,
+  },
+  [ReportMeasure.REMOTE_TASKS_SET]: {
+    fact: ReportFact.LESSONS,
+    unit: ReportUnit.COUNT,
+    sql: 'sum(p.l_tasks)',
+    ru: 'Заданий для самостоятельной работы',
+    en: 'Self-study tasks set',
+    formulaRu: `Число заданий, выданных на дистанционных уроках по сегодняшний день (каждое задание один раз, сколько бы учеников его ни получили). ${REMOTE_NOTE_RU}`,
+    formulaEn: `The number of tasks set in remote lessons up to today (each task once, however many pupils it is for). ${REMOTE_NOTE_EN}`,
+  },
+  [ReportMeasure.REMOTE_TASKS_ASSIGNED]: {
+    fact: ReportFact.REMOTE_TASKS,
+    unit: ReportUnit.COUNT,
+    sql: 'sum(p.r_n)',
+    ru: 'Задания × ученики',
+    en: 'Tasks × pupils',
+    formulaRu: `Σ по заданиям дистанционных уроков по сегодняшний день: ученики в списке урока в его день (в классе, для подгруппы — в подгруппе). ${REMOTE_NOTE_RU}`,
+    formulaEn: `Σ over the tasks of remote lessons up to today of the pupils on the lesson's list that day (in the class; for a subgroup, in the subgroup). ${REMOTE_NOTE_EN}`,
+  },
+  [ReportMeasure.REMOTE_TASKS_DONE]: {
+    fact: ReportFact.REMOTE_TASKS,
+    unit: ReportUnit.COUNT,
+    sql: 'sum(p.r_done)',
+    ru: 'Выполнено заданий (материал прочитан)',
+    en: 'Tasks done (material read)',
+    formulaRu: `Пары «задание × ученик» из «Задания × ученики», отмеченные учеником или родителем как «прочитано и сделано». ${REMOTE_NOTE_RU}`,
+    formulaEn: `Task × pupil pairs of «Tasks × pupils» ticked by the pupil or a parent as read and done. ${REMOTE_NOTE_EN}`,
+  },
+  [ReportMeasure.REMOTE_TASKS_DONE_SHARE]: {
+    fact: ReportFact.REMOTE_TASKS,
+    unit: ReportUnit.PERCENT,
+    sql: share('sum(p.r_done)', 'sum(p.r_n)'),
+    ru: 'Доля выполненных заданий',
+    en: 'Share of tasks done',
+    formulaRu: `Выполнено заданий / (задания × ученики в списке урока в его день) × 100%. ${REMOTE_NOTE_RU}`,
+    formulaEn: `Tasks done / (tasks × pupils on the lesson's list that day) × 100%. ${REMOTE_NOTE_EN}`,
+  },
+  [ReportMeasure.REMOTE_PUPILS_OWING]: {
+    fact: ReportFact.REMOTE_TASKS,
+    unit: ReportUnit.COUNT,
+    perPupil: true,
+    sql: 'count(*) filter (where p.r_n > p.r_done)',
+    ru: 'Ученики с невыполненными заданиями',
+    en: 'Pupils with tasks not done',
+    formulaRu: `Ученики, у которых в группе есть хотя бы одно задание дистанционного урока без отметки «сделано»; ученик считается один раз. ${REMOTE_NOTE_RU}`,
+    formulaEn: `Pupils with at least one task of a remote lesson in the group not ticked done; each pupil counted once. ${REMOTE_NOTE_EN}`,
   },
 };
 

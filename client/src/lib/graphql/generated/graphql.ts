@@ -545,6 +545,7 @@ export type ReportFact =
   | 'MARK_MINIMUMS'
   | 'PERIOD_MARKS'
   | 'PERIOD_MARKS_DUE'
+  | 'REMOTE_TASKS'
   | 'SEATS';
 
 /** A condition on one dimension: `equals` one value, `in` a list, or a range `from`..`to` (inclusive; either end may be left open; dates, months, weeks and grades only). Ids, dates (YYYY-MM-DD), months (YYYY-MM) and ISO weeks (YYYY-Wnn) are given as text. */
@@ -583,6 +584,13 @@ export type ReportMeasure =
   | 'PUPILS_SHORT_OF_MARKS'
   | 'QUALITY_RATE_MARKS'
   | 'QUALITY_RATE_PUPILS'
+  | 'REMOTE_LESSONS_WITHOUT_WORK'
+  | 'REMOTE_LESSONS_WITH_MATERIAL'
+  | 'REMOTE_PUPILS_OWING'
+  | 'REMOTE_TASKS_ASSIGNED'
+  | 'REMOTE_TASKS_DONE'
+  | 'REMOTE_TASKS_DONE_SHARE'
+  | 'REMOTE_TASKS_SET'
   | 'SINGLE_THREE_PUPILS'
   | 'SUCCESS_RATE_MARKS'
   | 'SUCCESS_RATE_PUPILS'

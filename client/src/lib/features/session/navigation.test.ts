@@ -1,9 +1,28 @@
 import { describe, expect, it } from 'vitest';
+import type { Role } from '$lib/graphql/generated/graphql';
 import { adminPageRoles, currentEntry, isActive, menuFor, navigationFor } from './navigation';
+
+/** The addresses the menu offers, in order. */
+const hrefs = (roles: Role[], leadsClass = false) =>
+  navigationFor(roles, leadsClass).map((entry) => entry.href);
+
+// The director's and the deputy's menu; the director's adds the personal data access log.
+const administration = [
+  '/',
+  '/periods',
+  '/reports',
+  '/announcements',
+  '/weekly-reports',
+  '/cancelled-days',
+  '/duties',
+  '/duties/account',
+  '/control',
+];
+const parent = ['/', '/diary', '/announcements', '/weekly-reports'];
 
 describe('navigationFor', () => {
   it('gives a system administrator the admin screens', () => {
-    expect(navigationFor(['SYSADMIN']).map((entry) => entry.href)).toEqual([
+    expect(hrefs(['SYSADMIN'])).toEqual([
       '/',
       '/admin/school',
       '/admin/years',
@@ -21,23 +40,13 @@ describe('navigationFor', () => {
 
   it('leads the director and the deputy to the study periods', () => {
     for (const role of ['DIRECTOR', 'DEPUTY'] as const) {
-      expect(navigationFor([role]).map((entry) => entry.href)).toEqual([
-        '/',
-        '/periods',
-        '/reports',
-        '/announcements',
-        '/weekly-reports',
-        '/cancelled-days',
-        '/duties',
-        '/duties/account',
-        '/control',
-      ]);
+      expect(hrefs([role])).toEqual(administration);
     }
-    expect(navigationFor(['TEACHER']).map((entry) => entry.href)).not.toContain('/periods');
+    expect(hrefs(['TEACHER'])).not.toContain('/periods');
   });
 
   it('offers reports to the administration and teachers only', () => {
-    expect(navigationFor(['TEACHER']).map((entry) => entry.href)).toEqual([
+    expect(hrefs(['TEACHER'])).toEqual([
       '/',
       '/reports',
       '/announcements',
@@ -45,7 +54,7 @@ describe('navigationFor', () => {
       '/control/remarks',
     ]);
     for (const role of ['SYSADMIN', 'PARENT', 'STUDENT'] as const) {
-      expect(navigationFor([role]).map((entry) => entry.href)).not.toContain('/reports');
+      expect(hrefs([role])).not.toContain('/reports');
     }
   });
 
@@ -56,33 +65,19 @@ describe('navigationFor', () => {
   });
 
   it('joins the entries of several roles without repeating one', () => {
-    const hrefs = navigationFor(['TEACHER', 'SYSADMIN', 'PARENT']).map((entry) => entry.href);
-    expect(new Set(hrefs).size).toBe(hrefs.length);
-    expect(hrefs).toContain('/admin/staff');
+    const joined = hrefs(['TEACHER', 'SYSADMIN', 'PARENT']);
+    expect(new Set(joined).size).toBe(joined.length);
+    expect(joined).toContain('/admin/staff');
   });
 
   it('leads parents and pupils to the diary and the announcements, parents to weekly reports', () => {
-    expect(navigationFor(['PARENT']).map((entry) => entry.href)).toEqual([
-      '/',
-      '/diary',
-      '/announcements',
-      '/weekly-reports',
-    ]);
-    expect(navigationFor(['STUDENT']).map((entry) => entry.href)).toEqual([
-      '/',
-      '/diary',
-      '/announcements',
-    ]);
-    expect(navigationFor(['PARENT', 'STUDENT']).map((entry) => entry.href)).toEqual([
-      '/',
-      '/diary',
-      '/announcements',
-      '/weekly-reports',
-    ]);
+    expect(hrefs(['PARENT'])).toEqual(parent);
+    expect(hrefs(['STUDENT'])).toEqual(['/', '/diary', '/announcements']);
+    expect(hrefs(['PARENT', 'STUDENT'])).toEqual(parent);
   });
 
   it("offers the weekly attendance review to a teacher who leads a class, the administration's roles always", () => {
-    expect(navigationFor(['TEACHER'], true).map((entry) => entry.href)).toEqual([
+    expect(hrefs(['TEACHER'], true)).toEqual([
       '/',
       '/reports',
       '/announcements',
@@ -91,12 +86,10 @@ describe('navigationFor', () => {
       '/cancelled-days/class',
       '/control/remarks',
     ]);
-    expect(navigationFor(['TEACHER']).map((entry) => entry.href)).not.toContain('/duties');
+    expect(hrefs(['TEACHER'])).not.toContain('/duties');
     // The class's remote-study table too: a plain teacher has no class.
-    expect(navigationFor(['TEACHER']).map((entry) => entry.href)).not.toContain(
-      '/cancelled-days/class',
-    );
-    expect(navigationFor(['TEACHER', 'DEPUTY']).map((entry) => entry.href)).toContain('/duties');
+    expect(hrefs(['TEACHER'])).not.toContain('/cancelled-days/class');
+    expect(hrefs(['TEACHER', 'DEPUTY'])).toContain('/duties');
     expect(menuFor(['TEACHER'], true)).toEqual(navigationFor(['TEACHER'], true));
   });
 
@@ -131,15 +124,7 @@ describe('currentEntry', () => {
 describe('menuFor', () => {
   it('adds the personal data access log for the director only', () => {
     expect(menuFor(['DIRECTOR']).map((entry) => entry.href)).toEqual([
-      '/',
-      '/periods',
-      '/reports',
-      '/announcements',
-      '/weekly-reports',
-      '/cancelled-days',
-      '/duties',
-      '/duties/account',
-      '/control',
+      ...administration,
       '/admin/personal-data-log',
     ]);
     for (const role of ['SYSADMIN', 'DEPUTY', 'TEACHER', 'PARENT', 'STUDENT'] as const) {

@@ -1,12 +1,9 @@
-import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { ServerError } from '@apollo/client/errors';
 import { describe, expect, it } from 'vitest';
+import { graphQLErrors } from './errors.fixtures';
 import en from '../i18n/en.json';
 import ru from '../i18n/ru.json';
 import { ERROR_REASONS, batchFailure, describeError, isUnauthenticated } from './errors';
-
-const graphQLErrors = (...errors: GraphQLFormattedError[]) =>
-  new CombinedGraphQLErrors({ data: null, errors });
 
 const serverError = (status: number, bodyText: string) =>
   new ServerError(`status ${status}`, { response: new Response(bodyText, { status }), bodyText });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, BACKOFF_MAX_MS } from './backoff';
 import { compareIds, parseLiveEvent, type RawLiveEvent } from './events';
+import { liveEvent, markSaved, SAMPLE_AT, sampleAttendance, sampleMark } from './events.fixtures';
 import type { LiveEventType } from '../graphql/generated/enums';
 import { failureOf, failureOfErrors } from './socket';
 
@@ -13,7 +14,7 @@ const raw = (
   type,
   courseId,
   payload: JSON.stringify(payload),
-  at: '2026-11-27T09:30:00.000Z',
+  at: SAMPLE_AT,
 });
 
 describe('compareIds', () => {
@@ -42,57 +43,17 @@ describe('backoffDelay', () => {
 
 describe('parseLiveEvent', () => {
   it('reads a saved mark', () => {
-    const event = parseLiveEvent(
-      raw('MARK_SAVED', {
-        id: '501',
-        lessonId: '77',
-        pupilId: '181',
-        value: '5',
-        score: 5,
-        workTypeId: '3',
-        comment: null,
-        version: 1,
-        date: '2026-11-27',
-      }),
-    );
-    expect(event).toEqual({
-      id: '15',
-      at: '2026-11-27T09:30:00.000Z',
-      courseId: '62',
-      change: {
-        type: 'MARK_SAVED',
-        mark: {
-          id: '501',
-          lessonId: '77',
-          pupilId: '181',
-          value: '5',
-          score: 5,
-          workTypeId: '3',
-          comment: null,
-          version: 1,
-          date: '2026-11-27',
-        },
-      },
-    });
+    expect(parseLiveEvent(raw('MARK_SAVED', sampleMark))).toEqual(liveEvent('15', markSaved(1)));
   });
 
   it('reads the other kinds, numbers as ids included', () => {
     expect(
       parseLiveEvent(raw('MARK_REMOVED', { markId: 501, lessonId: '77', pupilId: '181' }))?.change,
     ).toEqual({ type: 'MARK_REMOVED', markId: '501', lessonId: '77', pupilId: '181' });
-    expect(
-      parseLiveEvent(
-        raw('ATTENDANCE_SAVED', {
-          id: '9',
-          lessonId: '77',
-          pupilId: '181',
-          codeId: null,
-          reason: null,
-          version: 2,
-          date: '2026-11-27',
-        }),
-      )?.change,
-    ).toMatchObject({ type: 'ATTENDANCE_SAVED', attendance: { codeId: null, version: 2 } });
+    expect(parseLiveEvent(raw('ATTENDANCE_SAVED', sampleAttendance))?.change).toMatchObject({
+      type: 'ATTENDANCE_SAVED',
+      attendance: { codeId: null, version: 2 },
+    });
     expect(
       parseLiveEvent(
         raw('LESSON_UPDATED', {

@@ -1,10 +1,7 @@
-import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { describe, expect, it } from 'vitest';
+import { graphQLError } from '../../graphql/errors.fixtures';
 import { accountFailure, minutesToWait } from './errors';
 import { strengthLevel, strengthSegments } from './strength';
-
-const graphQLError = (message: string, extensions: Record<string, unknown>) =>
-  new CombinedGraphQLErrors({ errors: [{ message, extensions }] });
 
 describe('accountFailure', () => {
   it('puts a wrong or expired code into the account words', () => {

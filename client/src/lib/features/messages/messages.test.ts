@@ -1,6 +1,5 @@
-import { CombinedGraphQLErrors } from '@apollo/client/errors';
-import type { GraphQLFormattedError } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { graphQLErrors } from '../../graphql/errors.fixtures';
 import type { LiveEventType } from '../../graphql/generated/enums';
 import type { MessageFieldsFragment } from '../../graphql/generated/graphql';
 import { messagingEvent } from './events';
@@ -28,9 +27,6 @@ function message(id: string, authorId = ME, at = '2026-12-01T10:00:00Z'): Messag
     attachments: [],
   };
 }
-
-const graphQLErrors = (...errors: GraphQLFormattedError[]) =>
-  new CombinedGraphQLErrors({ data: null, errors });
 
 describe('conversationName', () => {
   const members = [

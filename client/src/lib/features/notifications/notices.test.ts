@@ -1,34 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { LiveChange, LiveEvent } from '../../live/events';
+import type { LiveChange } from '../../live/events';
+import {
+  liveEvent as event,
+  markSaved,
+  SAMPLE_AT,
+  sampleAttendance,
+} from '../../live/events.fixtures';
 import { noticeKey, noticeOf, withNotice, type Notice } from './notices';
-
-const event = (id: string, change: LiveChange): LiveEvent => ({
-  id,
-  at: '2026-11-27T09:30:00.000Z',
-  courseId: '62',
-  change,
-});
-
-const markSaved = (version: number): LiveChange => ({
-  type: 'MARK_SAVED',
-  mark: {
-    id: '501',
-    lessonId: '77',
-    pupilId: '181',
-    value: '5',
-    score: 5,
-    workTypeId: '3',
-    comment: null,
-    version,
-    date: '2026-11-27',
-  },
-});
 
 describe('noticeOf', () => {
   it('tells a new mark from a changed one', () => {
     expect(noticeOf(event('1', markSaved(1)))).toEqual({
       id: '1',
-      at: '2026-11-27T09:30:00.000Z',
+      at: SAMPLE_AT,
       courseId: '62',
       kind: 'markNew',
       value: '5',
@@ -44,15 +28,7 @@ describe('noticeOf', () => {
       { type: 'MARK_REMOVED', markId: '501', lessonId: '77', pupilId: '181' },
       {
         type: 'ATTENDANCE_SAVED',
-        attendance: {
-          id: '9',
-          lessonId: '77',
-          pupilId: '181',
-          codeId: null,
-          reason: null,
-          version: 2,
-          date: null,
-        },
+        attendance: { ...sampleAttendance, date: null },
       },
       {
         type: 'PERIOD_MARK_SAVED',

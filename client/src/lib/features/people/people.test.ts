@@ -1,6 +1,5 @@
-import { CombinedGraphQLErrors } from '@apollo/client/errors';
-import type { GraphQLFormattedError } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { graphQLErrors as refused } from '../../graphql/errors.fixtures';
 import { base64ToBytes, bytesToBase64 } from './files';
 import {
   batches,
@@ -19,9 +18,6 @@ import {
   withoutAccess,
   type AccessState,
 } from './people';
-
-const refused = (...errors: GraphQLFormattedError[]) =>
-  new CombinedGraphQLErrors({ data: null, errors });
 
 const person = (id: string, state: AccessState = 'NONE', needsConfirmation = false) => ({
   id,

@@ -1,6 +1,5 @@
-import { CombinedGraphQLErrors } from '@apollo/client/errors';
-import type { GraphQLFormattedError } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { graphQLErrors as refused } from '../../graphql/errors.fixtures';
 import {
   assignmentOf,
   changedGroups,
@@ -21,9 +20,6 @@ import {
 } from './subgroups';
 
 const pupils = ['192', '186', '189', '181', '183'].map((id) => ({ id, fullName: `Pupil ${id}` }));
-const refused = (...errors: GraphQLFormattedError[]) =>
-  new CombinedGraphQLErrors({ data: null, errors });
-
 describe('unassignedPupils', () => {
   it('lists the pupils without a group, in list order', () => {
     expect(unassignedPupils(pupils, { '192': 0, '189': 1 }, 2).map((p) => p.id)).toEqual([

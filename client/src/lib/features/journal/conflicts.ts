@@ -10,6 +10,7 @@ import {
   upsert,
   withConflicts,
   type Cell,
+  type LocalMark,
   type RemoteChange,
   type SavedAttendance,
   type SavedMark,
@@ -74,21 +75,13 @@ function remoteMark(cell: Cell, mark: ServerMark): RemoteOutcome {
   if (conflict !== undefined && (conflict === null || conflict.version >= version)) {
     return 'same';
   }
-  if (marksSettled(cell)) {
-    cell.saved = upsert(cell.saved, theirs);
-    cell.marks = copySaved(cell);
-    return 'saved';
-  }
-  const local = cell.marks.find((m) => m.id === id);
-  if (cell.markConflicts.size === 0 && local?.value === value && local.workTypeId === workTypeId) {
-    // They wrote what the teacher is writing: nothing to choose between.
-    cell.saved = upsert(cell.saved, theirs);
-    afterRemote(cell.markTrack, marksDirty(cell));
-    return 'saved';
-  }
-  cell.markConflicts.set(id, theirs);
-  hold(cell.markTrack);
-  return 'conflict';
+  // They wrote what the teacher is writing: nothing to choose between.
+  return takeMarkChange(
+    cell,
+    id,
+    theirs,
+    (local) => local?.value === value && local.workTypeId === workTypeId,
+  );
 }
 
 function remoteRemoval(cell: Cell, markId: string): RemoteOutcome {
@@ -97,18 +90,33 @@ function remoteRemoval(cell: Cell, markId: string): RemoteOutcome {
   // Gone already: the teacher's own removal, or one the cell has heard of.
   if (!known && conflict === undefined) return 'same';
   if (conflict === null) return 'same';
+  // The teacher removed it too, or never had it in view.
+  return takeMarkChange(cell, markId, null, (local) => !local);
+}
+
+/**
+ * Their new version of one mark (null: removed), news to the cell: taken in when the teacher has
+ * nothing of this kind on the way or edits it to the same, else held as a conflict to choose in.
+ */
+function takeMarkChange(
+  cell: Cell,
+  markId: string,
+  theirs: SavedMark | null,
+  teacherAgrees: (local: LocalMark | undefined) => boolean,
+): RemoteOutcome {
+  const withTheirs = () =>
+    theirs ? upsert(cell.saved, theirs) : cell.saved.filter((m) => m.id !== markId);
   if (marksSettled(cell)) {
-    cell.saved = cell.saved.filter((m) => m.id !== markId);
+    cell.saved = withTheirs();
     cell.marks = copySaved(cell);
     return 'saved';
   }
-  if (cell.markConflicts.size === 0 && !cell.marks.some((m) => m.id === markId)) {
-    // The teacher removed it too, or never had it in view.
-    cell.saved = cell.saved.filter((m) => m.id !== markId);
+  if (cell.markConflicts.size === 0 && teacherAgrees(cell.marks.find((m) => m.id === markId))) {
+    cell.saved = withTheirs();
     afterRemote(cell.markTrack, marksDirty(cell));
     return 'saved';
   }
-  cell.markConflicts.set(markId, null);
+  cell.markConflicts.set(markId, theirs);
   hold(cell.markTrack);
   return 'conflict';
 }

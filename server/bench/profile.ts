@@ -1,8 +1,8 @@
 /**
  * npm run bench -- profile
  *
- * Where a read's server CPU goes: for each read of `requests` (and `{ __typename }`, the floor), a
- * server of ours in its own process under `--cpu-prof`, loaded alone for BENCH_SECONDS (default
+ * Where a read's server CPU goes: for each read of `requests` (and `{ __typename }`, the floor),
+ * and the journal page and the diary week of `journal` and `diary`, a server of ours in its own process under `--cpu-prof`, loaded alone for BENCH_SECONDS (default
  * 5) with BENCH_CONNECTIONS in flight, then stopped; its profile's samples are summed by who ran
  * them (the package under node_modules, our source folder, Node's internals, the garbage
  * collector, idle) and the heaviest functions listed. BENCH_PROFILE_READS=typename,me picks reads;
@@ -15,16 +15,27 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { closedLoops, startServer, stopServer } from './processes.js';
 import { closeConnections, graphQLOk } from './http.js';
 import { benchReads } from './requests.js';
+import { benchSession } from './setup.js';
+import { diaryScenario, journalScenario, type Scenario } from './pages.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 
 export async function profile(orm: MikroORM, url: string): Promise<void> {
   const { tokens, reads } = await benchReads(orm);
-  const all: Record<string, { token: string; query: string }> = {
-    typename: { token: tokens.teacher, query: '{ __typename }' },
-    ...reads,
-  };
+  const em = orm.em.fork();
+  const page = async (s: Scenario) => ({
+    token: await benchSession(em, s.personId),
+    query: s.query,
+    variables: s.variables,
+  });
+  const all: Record<string, { token: string; query: string; variables?: Record<string, unknown> }> =
+    {
+      typename: { token: tokens.teacher, query: '{ __typename }' },
+      ...reads,
+      journal: await page(await journalScenario(orm)),
+      diary: await page(await diaryScenario(orm)),
+    };
   const picked = (process.env.BENCH_PROFILE_READS ?? Object.keys(all).join(',')).split(',');
   const root =
     process.env.BENCH_PROFILE_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'otmetka-profile-'));
@@ -43,7 +54,7 @@ export async function profile(orm: MikroORM, url: string): Promise<void> {
       });
     let result;
     try {
-      const send = () => graphQLOk(server.port, read.token, read.query);
+      const send = () => graphQLOk(server.port, read.token, read.query, read.variables);
       for (let i = 0; i < 200; i++) await send();
       await signalled('profiling');
       result = await closedLoops(

@@ -8,6 +8,7 @@
  * the concurrency. The last line is `BENCH {...}`.
  */
 import 'reflect-metadata';
+import os from 'node:os';
 import autocannon from 'autocannon';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig } from '../src/config.js';
@@ -16,7 +17,7 @@ import { BENCH_PASSWORD, openBenchData } from './setup.js';
 import { fanout } from './fanout.js';
 import { capacity } from './capacity.js';
 import { messages } from './messages.js';
-import { startServer, stopServer } from './processes.js';
+import { cpuMeter, startServer, stopServer } from './processes.js';
 import { writes } from './writes.js';
 import { requests } from './requests.js';
 import { profile } from './profile.js';
@@ -25,92 +26,7 @@ import { cancelledDays } from './cancelled-days.js';
 import { reports } from './reports.js';
 import { health } from './health.js';
 import { push } from './push.js';
-
-interface Scenario {
-  name: 'journal' | 'diary';
-  login: string;
-  query: string;
-  variables: Record<string, unknown>;
-  sqlParams: unknown[];
-  describe: string;
-}
-
-const JOURNAL_QUERY = `query Journal($c:ID!,$p:ID!){journalPage(courseId:$c,periodId:$p){courseId className subjectName teacherName
-  periodId periodName startsOn endsOn locked canWrite
-  pupils{id lastName firstName middleName enrolled{from to}}
-  lessons{id date number topic homework cancelled substituteId version}
-  marks{id lessonId pupilId value score workTypeId comment version}
-  attendance{id lessonId pupilId codeId reason version}
-  results{pupilId average suggested periodMark periodMarkVersion}
-  workTypes{id name shortName weight sort active} attendanceCodes{id code name kind active}}}`;
-
-const DIARY_QUERY = `query Week($p:ID!,$d:LocalDate!){diaryWeek(pupilId:$p,date:$d){pupil{id fullName className} weekStart
-  days{date holiday lessons{lessonId number subjectName teacherName topic homework cancelled
-  marks{id value workType weight comment date} absence{code name reason}}}}}`;
-
-async function journalScenario(orm: MikroORM): Promise<Scenario> {
-  // The page closest to 30 pupils × 60 lessons: the course and period with about 60 lessons.
-  const [row] = await orm.em.execute<
-    {
-      course_id: number;
-      period_id: number;
-      n: number;
-      login: string;
-      school_id: number;
-      year_id: number;
-      class_id: number;
-      pupils: number;
-    }[]
-  >(
-    `select l.course_id, sp.id as period_id, count(*)::int as n, a.login, co.school_id, co.academic_year_id as year_id,
-            co.class_group_id as class_id,
-            (select count(*)::int from enrollment e where e.class_group_id = co.class_group_id) as pupils
-       from lesson l join course co on co.id = l.course_id join school s on s.id = co.school_id and s.name like 'Бенчмарк%'
-       join study_period sp on sp.academic_year_id = co.academic_year_id and l.date between sp.starts_on and sp.ends_on
-       join user_account a on a.person_id = co.teacher_id
-      group by 1, 2, 4, 5, 6, 7 order by abs(count(*) - 60), count(*) desc limit 1`,
-  );
-  return {
-    name: 'journal',
-    login: row.login,
-    query: JOURNAL_QUERY,
-    variables: { c: String(row.course_id), p: String(row.period_id) },
-    sqlParams: [
-      row.period_id,
-      row.school_id,
-      row.year_id,
-      row.course_id,
-      row.school_id,
-      row.class_id,
-      row.course_id,
-      row.course_id,
-      row.school_id,
-      row.school_id,
-    ],
-    describe: `journal page: ${row.pupils} pupils × ${row.n} lessons`,
-  };
-}
-
-async function diaryScenario(orm: MikroORM): Promise<Scenario> {
-  const [row] = await orm.em.execute<{ pupil_id: number; school_id: number; monday: string }[]>(
-    `select g.pupil_id, a.school_id,
-            (select (sp.starts_on + ((8 - extract(isodow from sp.starts_on)::int) % 7) + 14)::text from study_period sp
-              where sp.academic_year_id = (select id from academic_year y where y.school_id = a.school_id limit 1)
-              order by sp.starts_on offset 2 limit 1) as monday
-       from user_account a join guardianship g on g.guardian_id = a.person_id where a.login = 'bench.parent' limit 1`,
-  );
-  const sunday = new Date(Date.parse(`${row.monday}T00:00:00Z`) + 6 * 86_400_000)
-    .toISOString()
-    .slice(0, 10);
-  return {
-    name: 'diary',
-    login: 'bench.parent',
-    query: DIARY_QUERY,
-    variables: { p: String(row.pupil_id), d: row.monday },
-    sqlParams: [row.monday, sunday, row.pupil_id, row.school_id, row.monday],
-    describe: `parent's week view (${row.monday})`,
-  };
-}
+import { diaryScenario, journalScenario, type Scenario } from './pages.js';
 
 async function signIn(port: number, login: string): Promise<string> {
   const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
@@ -248,8 +164,18 @@ async function main() {
     // Warm both up, then measure each in turn.
     await load({ ...oursReq, connections, duration: 2 });
     await load({ ...baseReq, connections, duration: 2 });
-    const b = await load({ ...baseReq, connections, duration: seconds });
-    const o = await load({ ...oursReq, connections, duration: seconds });
+    // CPU per answered request of each server process and of PostgreSQL (/proc), same run.
+    const measured = async (pid: number, opts: autocannon.Options) => {
+      const cpu = cpuMeter({ server: pid });
+      const r = await load(opts);
+      const used = cpu();
+      const n = r.requests.total || 1;
+      const ms = (x: number) => Math.round((x / n) * 100) / 100;
+      return { r, serverMs: ms(used.server), databaseMs: ms(used.postgres) };
+    };
+    const bm = await measured(base.child.pid!, { ...baseReq, connections, duration: seconds });
+    const om = await measured(ours.child.pid!, { ...oursReq, connections, duration: seconds });
+    const [b, o] = [bm.r, om.r];
     const perRequest = await sqlPerRequest(orm, scenario);
     for (const [who, r] of [
       ['our server', o],
@@ -268,6 +194,8 @@ async function main() {
         p99_ms: o.latency.p99,
         bytes: oursBytes,
         sql_per_request: perRequest,
+        server_cpu_ms: om.serverMs,
+        db_cpu_ms: om.databaseMs,
       },
       baseline: {
         rps: b.requests.average,
@@ -275,10 +203,15 @@ async function main() {
         p99_ms: b.latency.p99,
         bytes: baseBytes,
         sql_per_request: 1,
+        server_cpu_ms: bm.serverMs,
+        db_cpu_ms: bm.databaseMs,
       },
     });
     console.log(
-      `${scenario.describe}; ${connections} connections, ${seconds} s each; ratio = ours / baseline`,
+      `${scenario.describe}; ${connections} connections, ${seconds} s each; ratio = ours / baseline; CPU ms per request (/proc); load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
     );
     console.log(
       `BENCH ${JSON.stringify({
@@ -288,6 +221,11 @@ async function main() {
         ratio,
         p99_ms: o.latency.p99,
         sql_per_request: perRequest,
+        ours_cpu_ms: om.serverMs,
+        baseline_cpu_ms: bm.serverMs,
+        ours_db_cpu_ms: om.databaseMs,
+        baseline_db_cpu_ms: bm.databaseMs,
+        load_average: Number(os.loadavg()[0].toFixed(2)),
       })}`,
     );
   } finally {

@@ -131,30 +131,127 @@ async function findings(where: string): Promise<string[]> {
     );
 }
 
-describe('accessibility (axe-core)', () => {
-  for (const [login, paths] of Object.entries(SCREENS)) {
-    it(`finds no serious or critical violation on ${login}'s screens`, async () => {
-      await signInAs(page, login);
-      const ids = await idsOf();
-      const found: string[] = [];
-      for (const template of paths) {
-        const path = template.replace(/\{(\w+)\}/g, (_, k: string) => ids[k] ?? 'missing');
-        await page.goto(path);
-        await settled();
-        found.push(...(await findings(`${login} ${path}`)));
-      }
-      expect(found).toEqual([]);
-      // A dozen screens, each loaded and analysed: longer than one screen's 60 s.
-    }, 240_000);
-  }
+/** The relative luminance (WCAG) of a colour as the page computes it: `rgb(…)` or `rgba(…)`. */
+function luminance(css: string): number {
+  const [r, g, b] = (css.match(/[\d.]+/g) ?? []).slice(0, 3).map((c) => {
+    const s = Number(c) / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
 
-  it('finds none on the sign-in page and the unsubscribe page', async () => {
-    await page.goto('/login');
-    await page.getByTestId('login-input').waitFor();
-    const found = await findings('/login');
-    await page.goto('/mail/unsubscribe?t=invalid');
-    found.push(...(await findings('/mail/unsubscribe')));
-    expect(found).toEqual([]);
+/** The computed background and text colour of what `selector` finds first, as luminances. */
+async function shadesOf(selector: string): Promise<{ background: number; text: number }> {
+  const style = await page
+    .locator(selector)
+    .first()
+    .evaluate((el) => {
+      const { backgroundColor, color } = getComputedStyle(el);
+      return { backgroundColor, color };
+    });
+  return { background: luminance(style.backgroundColor), text: luminance(style.color) };
+}
+
+/**
+ * Visible boxes that stay light in the dark theme (a white card, a pale banner, a light input):
+ * axe finds light text on them, not a light box whose text was made dark or has none. The
+ * theme's filled accents (a primary button, a counter, the saved notice) are light on purpose.
+ */
+async function lightBoxes(where: string): Promise<string[]> {
+  const { accents, boxes } = await page.evaluate(() => {
+    const probe = document.body.appendChild(document.createElement('div'));
+    const accents = ['primary', 'primary-hover', 'danger', 'success', 'warning', 'flash'];
+    const colours = [...accents, 'text', 'text-muted'].map((name) => {
+      probe.style.backgroundColor = `var(--${name})`;
+      return getComputedStyle(probe).backgroundColor;
+    });
+    probe.remove();
+    const boxes: { background: string; name: string }[] = [];
+    for (const el of document.querySelectorAll<HTMLElement>('body *')) {
+      const box = el.getBoundingClientRect();
+      if (box.width * box.height < 24 * 24 || el.closest('[aria-hidden="true"]')) continue;
+      const background = getComputedStyle(el).backgroundColor;
+      // Opaque enough to be a box: `rgb(…)`, or `rgba(…)` at half or more.
+      if (!/^rgba?\(/.test(background) || Number(background.split(',')[3] ?? 1) < 0.5) continue;
+      const classes = typeof el.className === 'string' ? el.className.trim() : '';
+      boxes.push({
+        background,
+        name: `${el.tagName.toLowerCase()}${classes ? `.${classes.split(/\s+/).join('.')}` : ''}`,
+      });
+    }
+    return { accents: colours, boxes };
+  });
+  return boxes
+    .filter((b) => luminance(b.background) > 0.4 && !accents.includes(b.background))
+    .slice(0, 3)
+    .map((b) => `${where}: a light box (${b.background}) at ${b.name}`);
+}
+
+/** Each role's screens in the light theme and, with the system set dark, in the dark one. */
+for (const scheme of ['light', 'dark'] as const) {
+  describe(`accessibility (axe-core), ${scheme} theme`, () => {
+    beforeEach(async () => {
+      await page.emulateMedia({ colorScheme: scheme });
+    });
+
+    for (const [login, paths] of Object.entries(SCREENS)) {
+      it(`finds no serious or critical violation on ${login}'s screens`, async () => {
+        await signInAs(page, login);
+        const ids = await idsOf();
+        const found: string[] = [];
+        for (const template of paths) {
+          const path = template.replace(/\{(\w+)\}/g, (_, k: string) => ids[k] ?? 'missing');
+          await page.goto(path);
+          await settled();
+          const where = `${scheme} ${login} ${path}`;
+          found.push(...(await findings(where)));
+          if (scheme === 'dark') {
+            found.push(...(await lightBoxes(where)));
+            const slug = template.replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '') || 'home';
+            await screenshot(page, `a11y-dark-${login}-${slug}`);
+          }
+        }
+        expect(found).toEqual([]);
+        // A dozen screens, each loaded and analysed: longer than one screen's 60 s.
+      }, 240_000);
+    }
+
+    it('finds none on the sign-in page and the unsubscribe page', async () => {
+      await page.goto('/login');
+      await page.getByTestId('login-input').waitFor();
+      const found = await findings(`${scheme} /login`);
+      await page.goto('/mail/unsubscribe?t=invalid');
+      found.push(...(await findings(`${scheme} /mail/unsubscribe`)));
+      expect(found).toEqual([]);
+    });
+  });
+}
+
+describe('dark theme', () => {
+  it('follows the system: dark surfaces and light text when it is dark, the reverse when light', async () => {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await signInAs(page, 'parent');
+    const { child } = await idsOf();
+    await page.goto(`/diary/${child}`);
+    await settled();
+    const light = { body: await shadesOf('body'), card: await shadesOf('main .card') };
+    expect(light.body.background).toBeGreaterThan(0.8);
+    expect(light.body.text).toBeLessThan(0.1);
+
+    // The system turns dark while the page is open: the page follows without a reload.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const dark = { body: await shadesOf('body'), card: await shadesOf('main .card') };
+    expect(dark.body.background).toBeLessThan(0.05);
+    expect(dark.body.text).toBeGreaterThan(0.7);
+    expect(dark.card.background).toBeLessThan(0.05);
+    expect(light.card.background).toBeGreaterThan(0.8);
+    expect(await page.evaluate(() => getComputedStyle(document.documentElement).colorScheme)).toBe(
+      'light dark',
+    );
+    await screenshot(page, 'a11y-dark-diary');
+
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect((await shadesOf('body')).background).toBeGreaterThan(0.8);
   });
 });
 

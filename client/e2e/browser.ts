@@ -26,6 +26,12 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /**
+ * The system's colour scheme the pages see: light, or dark with `E2E_COLOR_SCHEME=dark` (any
+ * browser test then runs in the dark theme; its screenshots get a `-dark` suffix).
+ */
+const COLOR_SCHEME = process.env.E2E_COLOR_SCHEME === 'dark' ? 'dark' : 'light';
+
+/**
  * A fresh context (own cookies and storage) on the test server, in Russian and in the school's
  * time zone, as its users are: "today" in the page then agrees with the server's whatever hour CI
  * runs at (from 21:00 UTC Moscow is a day ahead).
@@ -41,6 +47,7 @@ export async function openPage(
     ...(options.touch ? { hasTouch: true, isMobile: true } : {}),
     locale: 'ru-RU',
     timezoneId: 'Europe/Moscow',
+    colorScheme: COLOR_SCHEME,
   });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
@@ -62,7 +69,8 @@ export async function signInAs(page: Page, login: string): Promise<void> {
 
 export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   mkdirSync(SHOTS_DIR, { recursive: true });
-  await page.screenshot({ path: join(SHOTS_DIR, `${name}.png`), fullPage });
+  const suffix = COLOR_SCHEME === 'dark' ? '-dark' : '';
+  await page.screenshot({ path: join(SHOTS_DIR, `${name}${suffix}.png`), fullPage });
 }
 
 /** A GraphQL request with the page's cookies, as the app itself would send it. */

@@ -9,3 +9,11 @@ export const graphQLErrors = (...errors: GraphQLFormattedError[]) =>
 /** The same for one error: the server's message and its extensions (code, field, reason…). */
 export const graphQLError = (message: string, extensions: GraphQLFormattedError['extensions']) =>
   graphQLErrors({ message, extensions });
+
+/** The server's refusal of one field's value (BAD_USER_INPUT unless another code is given). */
+export const fieldError = (
+  field: string,
+  reason: string,
+  message: string,
+  code = 'BAD_USER_INPUT',
+): GraphQLFormattedError => ({ message, extensions: { code, field, reason } });

@@ -1,6 +1,6 @@
 import { ServerError } from '@apollo/client/errors';
 import { describe, expect, it } from 'vitest';
-import { graphQLErrors } from './errors.fixtures';
+import { fieldError, graphQLErrors } from './errors.fixtures';
 import en from '../i18n/en.json';
 import ru from '../i18n/ru.json';
 import { ERROR_REASONS, batchFailure, describeError, isUnauthenticated } from './errors';
@@ -22,10 +22,7 @@ describe('describeError', () => {
 
   it('puts a known reason next to its field', () => {
     const described = describeError(
-      graphQLErrors({
-        message: 'Subject name already exists',
-        extensions: { code: 'BAD_USER_INPUT', field: 'name', reason: 'NAME_TAKEN' },
-      }),
+      graphQLErrors(fieldError('name', 'NAME_TAKEN', 'Subject name already exists')),
     );
     expect(described.code).toBe('BAD_USER_INPUT');
     expect(described.general).toBeUndefined();
@@ -34,21 +31,17 @@ describe('describeError', () => {
 
   it("falls back to the server's message for an unknown reason", () => {
     const described = describeError(
-      graphQLErrors({
-        message: 'Starts on a holiday',
-        extensions: { code: 'CONFLICT', field: 'startsOn', reason: 'SOMETHING_NEW' },
-      }),
+      graphQLErrors(fieldError('startsOn', 'SOMETHING_NEW', 'Starts on a holiday', 'CONFLICT')),
     );
     expect(described.fields).toEqual({ startsOn: { text: 'Starts on a holiday' } });
   });
 
   it('keeps the first message per field and a general one for field-less errors', () => {
     const described = describeError(
-      graphQLErrors(
-        { message: 'a', extensions: { code: 'BAD_USER_INPUT', field: 'name', reason: 'REQUIRED' } },
-        { message: 'b', extensions: { code: 'BAD_USER_INPUT', field: 'name', reason: 'TOO_LONG' } },
-        { message: 'c', extensions: { code: 'CONFLICT', reason: 'HAS_DEPENDENTS' } },
-      ),
+      graphQLErrors(fieldError('name', 'REQUIRED', 'a'), fieldError('name', 'TOO_LONG', 'b'), {
+        message: 'c',
+        extensions: { code: 'CONFLICT', reason: 'HAS_DEPENDENTS' },
+      }),
     );
     expect(described.fields).toEqual({ name: { key: 'errors.reason.REQUIRED' } });
     expect(described.general).toEqual({ key: 'errors.reason.HAS_DEPENDENTS' });
@@ -148,10 +141,7 @@ describe('batchFailure', () => {
     });
     expect(
       batchFailure(
-        graphQLErrors({
-          message: 'topic is longer than 500 characters',
-          extensions: { code: 'BAD_USER_INPUT', field: 'topic', reason: 'TOO_LONG' },
-        }),
+        graphQLErrors(fieldError('topic', 'TOO_LONG', 'topic is longer than 500 characters')),
       ),
     ).toEqual({
       kind: 'general',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { graphQLError } from '../../graphql/errors.fixtures';
+import { fieldError, graphQLError, graphQLErrors } from '../../graphql/errors.fixtures';
 import { accountFailure, minutesToWait } from './errors';
 import { strengthLevel, strengthSegments } from './strength';
 
@@ -18,20 +18,12 @@ describe('accountFailure', () => {
 
   it('shows a weak password or a wrong current one beside its field', () => {
     const weak = accountFailure(
-      graphQLError('Too easy', {
-        code: 'BAD_USER_INPUT',
-        field: 'password',
-        reason: 'PASSWORD_TOO_WEAK',
-      }),
+      graphQLErrors(fieldError('password', 'PASSWORD_TOO_WEAK', 'Too easy')),
     ).described;
     expect(weak.fields).toEqual({ password: { key: 'account.errors.passwordTooWeak' } });
     expect(weak.general).toBeUndefined();
     const wrong = accountFailure(
-      graphQLError('Wrong', {
-        code: 'BAD_USER_INPUT',
-        field: 'currentPassword',
-        reason: 'WRONG_PASSWORD',
-      }),
+      graphQLErrors(fieldError('currentPassword', 'WRONG_PASSWORD', 'Wrong')),
     ).described;
     expect(wrong.fields).toEqual({ currentPassword: { key: 'account.errors.wrongPassword' } });
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { BatchFailure, ErrorReason } from '../../graphql/errors';
 import {
   ABSENT,
   ANSWER,
@@ -17,23 +18,18 @@ import {
 
 useFakeServer();
 
+/** The server's refusal of one change of a batch, with the app's words for its reason. */
+const refusedChange = (index: number, reason: ErrorReason): BatchFailure => ({
+  kind: 'entries',
+  code: 'BAD_USER_INPUT',
+  entries: [{ index, reason, message: { key: `errors.reason.${reason}` } }],
+});
+
 describe('JournalSync refused or overtaken', () => {
   it('rolls back the cells the server refused and saves the rest of the batch', async () => {
     start();
     server.refuse = (changes) =>
-      changes.length === 2
-        ? {
-            kind: 'entries',
-            code: 'BAD_USER_INPUT',
-            entries: [
-              {
-                index: 1,
-                reason: 'LESSON_IN_FUTURE',
-                message: { key: 'errors.reason.LESSON_IN_FUTURE' },
-              },
-            ],
-          }
-        : undefined;
+      changes.length === 2 ? refusedChange(1, 'LESSON_IN_FUTURE') : undefined;
     sync.setMark('p1', 'l1', '5', ANSWER);
     sync.setMark('p1', 'l2', '4', ANSWER);
     await settle();
@@ -52,11 +48,7 @@ describe('JournalSync refused or overtaken', () => {
   it('asks for the page again when a mark is gone', async () => {
     server.seedMark('p1', 'l1', '3');
     start();
-    server.refuse = () => ({
-      kind: 'entries',
-      code: 'BAD_USER_INPUT',
-      entries: [{ index: 0, reason: 'NOT_FOUND', message: { key: 'errors.reason.NOT_FOUND' } }],
-    });
+    server.refuse = () => refusedChange(0, 'NOT_FOUND');
     sync.setMark('p1', 'l1', '5', ANSWER);
     await settle();
     expect(shown('p1', 'l1')).toBe('3');

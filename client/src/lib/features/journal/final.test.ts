@@ -63,6 +63,22 @@ async function settle() {
   await sync.settle();
 }
 
+/** The page reads p1's 4, someone else makes it 3, then the teacher's 5 meets their version. */
+async function conflictOverP1() {
+  server.marks.set('p1', { value: '4', version: 1 });
+  start();
+  server.marks.set('p1', { value: '3', version: 2 });
+  sync.set('p1', '5');
+  await settle();
+}
+
+/** The teacher sets p1 to `value` and the server refuses it as `refusal` says. */
+async function setRefused(value: string, refusal: FinalFailure) {
+  server.refuse = refusal;
+  sync.set('p1', value);
+  await settle();
+}
+
 beforeEach(() => {
   vi.useFakeTimers();
   server = new FakeServer();
@@ -113,11 +129,7 @@ describe('FinalMarkSync', () => {
   });
 
   it('holds a conflict for the teacher: keep theirs', async () => {
-    server.marks.set('p1', { value: '4', version: 1 });
-    start();
-    server.marks.set('p1', { value: '3', version: 2 });
-    sync.set('p1', '5');
-    await settle();
+    await conflictOverP1();
     expect(views.p1).toEqual({ value: '5', state: 'conflict', conflict: { value: '3' } });
     expect(sync.canEdit('p1')).toBe(false);
     expect(sync.set('p1', '2')).toBe(false);
@@ -128,11 +140,7 @@ describe('FinalMarkSync', () => {
   });
 
   it('holds a conflict for the teacher: overwrite sends over their version', async () => {
-    server.marks.set('p1', { value: '4', version: 1 });
-    start();
-    server.marks.set('p1', { value: '3', version: 2 });
-    sync.set('p1', '5');
-    await settle();
+    await conflictOverP1();
     sync.overwrite('p1');
     await settle();
     expect(server.calls.at(-1)).toEqual({ pupilId: 'p1', value: '5', version: 2 });
@@ -153,27 +161,25 @@ describe('FinalMarkSync', () => {
   it('drops a refused value and says why; a closed period has the page read again', async () => {
     server.marks.set('p1', { value: '4', version: 1 });
     start();
-    server.refuse = { kind: 'rejected', message: { key: 'errors.reason.INVALID_MARK' } };
-    sync.set('p1', 'abc');
-    await settle();
+    await setRefused('abc', { kind: 'rejected', message: { key: 'errors.reason.INVALID_MARK' } });
     expect(views.p1).toEqual({
       value: '4',
       state: 'failed',
       message: { key: 'errors.reason.INVALID_MARK' },
     });
     expect(stale).toBe(0);
-    server.refuse = { kind: 'rejected', message: { key: 'journal.blocked.locked' }, stale: true };
-    sync.set('p1', '5');
-    await settle();
+    await setRefused('5', {
+      kind: 'rejected',
+      message: { key: 'journal.blocked.locked' },
+      stale: true,
+    });
     expect(views.p1.value).toBe('4');
     expect(stale).toBe(1);
   });
 
   it('keeps an edit that failed as a whole until it is retried', async () => {
     start();
-    server.refuse = { kind: 'failed', message: { key: 'errors.code.NETWORK' } };
-    sync.set('p1', '5');
-    await settle();
+    await setRefused('5', { kind: 'failed', message: { key: 'errors.code.NETWORK' } });
     expect(views.p1).toEqual({
       value: '5',
       state: 'failed',

@@ -1,5 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { GridKeyboard, type Cursor, type GridEdits, type GridPage } from './keyboard';
+import {
+  GridKeyboard,
+  type Cursor,
+  type GridEdits,
+  type GridPage,
+  type Position,
+} from './keyboard';
 
 const TODAY = '2026-11-27';
 const always = [{ from: '2026-09-01', to: null }];
@@ -71,28 +77,18 @@ beforeEach(() => {
 const hint = () => (cursor.hint && 'key' in cursor.hint ? cursor.hint.key : cursor.hint);
 
 describe('GridKeyboard', () => {
-  it('moves within the grid, up to the row of dates and over to «Итог»', () => {
-    expect(keyboard.press({ row: 0, col: 0 }, { key: 'ArrowUp' })).toEqual({
-      kind: 'focus',
-      to: { row: -1, col: 0 },
-    });
-    expect(keyboard.press({ row: 1, col: 2 }, { key: 'ArrowDown' })).toEqual({
-      kind: 'focus',
-      to: { row: 1, col: 2 },
-    });
-    expect(keyboard.press({ row: 0, col: 2 }, { key: 'ArrowRight' })).toEqual({
-      kind: 'focus',
-      to: { row: 0, col: 3 },
-    });
-    expect(keyboard.press({ row: 1, col: 1 }, { key: 'End' })).toEqual({
-      kind: 'focus',
-      to: { row: 1, col: 3 },
-    });
-    expect(keyboard.press({ row: 0, col: 1 }, { key: 'Enter' })).toEqual({
-      kind: 'focus',
-      to: { row: 1, col: 1 },
-    });
-  });
+  it.each<[Position, string, Position]>([
+    [{ row: 0, col: 0 }, 'ArrowUp', { row: -1, col: 0 }],
+    [{ row: 1, col: 2 }, 'ArrowDown', { row: 1, col: 2 }],
+    [{ row: 0, col: 2 }, 'ArrowRight', { row: 0, col: 3 }],
+    [{ row: 1, col: 1 }, 'End', { row: 1, col: 3 }],
+    [{ row: 0, col: 1 }, 'Enter', { row: 1, col: 1 }],
+  ])(
+    'moves within the grid, up to the row of dates and over to «Итог»: %o, %s',
+    (from, key, to) => {
+      expect(keyboard.press(from, { key })).toEqual({ kind: 'focus', to });
+    },
+  );
 
   it('lets Tab leave the grid at either end', () => {
     expect(keyboard.press({ row: 0, col: 3 }, { key: 'Tab' })).toEqual({ kind: 'pass' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { graphQLErrors } from '../../graphql/errors.fixtures';
+import { fieldError, graphQLErrors } from '../../graphql/errors.fixtures';
 import type { LiveEventType } from '../../graphql/generated/enums';
 import type { MessageFieldsFragment } from '../../graphql/generated/graphql';
 import { messagingEvent } from './events';
@@ -71,15 +71,16 @@ describe('canChange', () => {
 
 describe('messagingError', () => {
   it('translates the messaging reasons, no recipients apart from an empty text', () => {
-    const closed = graphQLErrors({
-      message: 'This conversation is closed',
-      extensions: { code: 'CONFLICT', field: 'conversationId', reason: 'CONVERSATION_CLOSED' },
-    });
+    const closed = graphQLErrors(
+      fieldError(
+        'conversationId',
+        'CONVERSATION_CLOSED',
+        'This conversation is closed',
+        'CONFLICT',
+      ),
+    );
     expect(messagingError(closed)).toEqual({ key: 'messages.errors.CONVERSATION_CLOSED' });
-    const nobody = graphQLErrors({
-      message: 'Choose whom to write to',
-      extensions: { code: 'BAD_USER_INPUT', field: 'memberIds', reason: 'EMPTY' },
-    });
+    const nobody = graphQLErrors(fieldError('memberIds', 'EMPTY', 'Choose whom to write to'));
     expect(messagingError(nobody)).toEqual({ key: 'messages.errors.TOO_FEW' });
   });
 
@@ -89,10 +90,7 @@ describe('messagingError', () => {
       extensions: { code: 'NOT_FOUND', field: 'id' },
     });
     expect(messagingError(missing)).toEqual({ key: 'errors.code.NOT_FOUND' });
-    const tooLong = graphQLErrors({
-      message: 'At most 4000 characters',
-      extensions: { code: 'BAD_USER_INPUT', field: 'text', reason: 'TOO_LONG' },
-    });
+    const tooLong = graphQLErrors(fieldError('text', 'TOO_LONG', 'At most 4000 characters'));
     expect(messagingError(tooLong)).toEqual({ key: 'errors.reason.TOO_LONG' });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { graphQLErrors as refused } from '../../graphql/errors.fixtures';
+import { fieldError, graphQLErrors as refused } from '../../graphql/errors.fixtures';
 import { base64ToBytes, bytesToBase64 } from './files';
 import {
   batches,
@@ -117,14 +117,8 @@ describe('reasons', () => {
   it('put a field’s problem next to the field and the rest above the buttons', () => {
     const described = describePeopleError(
       refused(
-        {
-          message: 'Enter a phone number',
-          extensions: { code: 'BAD_USER_INPUT', field: 'phone', reason: 'INVALID_PHONE' },
-        },
-        {
-          message: 'The file is larger than 512 KB',
-          extensions: { code: 'BAD_USER_INPUT', field: 'file', reason: 'FILE_TOO_LARGE' },
-        },
+        fieldError('phone', 'INVALID_PHONE', 'Enter a phone number'),
+        fieldError('file', 'FILE_TOO_LARGE', 'The file is larger than 512 KB'),
       ),
     );
     expect(described.code).toBe('BAD_USER_INPUT');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { graphQLErrors as refused } from '../../graphql/errors.fixtures';
+import { fieldError, graphQLErrors as refused } from '../../graphql/errors.fixtures';
 import {
   assignmentOf,
   changedGroups,
@@ -109,18 +109,8 @@ describe('splitErrors', () => {
   it("puts a group's field errors next to that group", () => {
     const errors = splitErrors(
       refused(
-        {
-          message: 'groups.1.name is required',
-          extensions: { code: 'BAD_USER_INPUT', field: 'groups.1.name', reason: 'REQUIRED' },
-        },
-        {
-          message: 'Choose a teacher of this school',
-          extensions: {
-            code: 'BAD_USER_INPUT',
-            field: 'groups.0.teacherId',
-            reason: 'NOT_A_TEACHER',
-          },
-        },
+        fieldError('groups.1.name', 'REQUIRED', 'groups.1.name is required'),
+        fieldError('groups.0.teacherId', 'NOT_A_TEACHER', 'Choose a teacher of this school'),
       ),
     );
     expect(errors.group).toEqual({
@@ -133,28 +123,18 @@ describe('splitErrors', () => {
   it('puts the subject and period errors next to their fields', () => {
     expect(
       splitErrors(
-        refused({
-          message: 'The class has no course of this subject',
-          extensions: { code: 'BAD_USER_INPUT', field: 'subjectId', reason: 'NO_COURSE' },
-        }),
+        refused(fieldError('subjectId', 'NO_COURSE', 'The class has no course of this subject')),
       ).subjectId,
     ).toEqual({ key: 'errors.reason.NO_COURSE' });
     expect(
-      splitErrors(
-        refused({
-          message: 'Already split',
-          extensions: { code: 'CONFLICT', field: 'periodId', reason: 'SPLIT_EXISTS' },
-        }),
-      ).periodId,
+      splitErrors(refused(fieldError('periodId', 'SPLIT_EXISTS', 'Already split', 'CONFLICT')))
+        .periodId,
     ).toEqual({ key: 'errors.reason.SPLIT_EXISTS' });
   });
 
   it("words repeated names as the split's problem", () => {
     const errors = splitErrors(
-      refused({
-        message: 'Each group needs its own name',
-        extensions: { code: 'CONFLICT', field: 'groups', reason: 'NAME_TAKEN' },
-      }),
+      refused(fieldError('groups', 'NAME_TAKEN', 'Each group needs its own name', 'CONFLICT')),
     );
     expect(errors.groups).toEqual({ key: 'subgroups.errors.sameNames' });
   });
@@ -269,10 +249,9 @@ describe('journal entries in the way', () => {
   });
 
   it('words the refusals the general dictionary does not know', () => {
-    const changed = refused({
-      message: 'List each group of the split once',
-      extensions: { code: 'BAD_USER_INPUT', field: 'groups', reason: 'GROUPS_CHANGED' },
-    });
+    const changed = refused(
+      fieldError('groups', 'GROUPS_CHANGED', 'List each group of the split once'),
+    );
     expect(splitErrors(changed).groups).toEqual({ key: 'subgroups.errors.groupsChanged' });
     expect(deleteSplitError(hasEntries)).toEqual({ key: 'subgroups.errors.cannotDelete' });
     expect(

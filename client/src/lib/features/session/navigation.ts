@@ -93,30 +93,23 @@ const CONTROL_REMARKS: NavEntry = { href: '/control/remarks', label: 'control.re
 /** The school's rules of journal health (SYSADMIN; the director reaches them from the dashboard). */
 const CONTROL_SETTINGS: NavEntry = { href: '/control/settings', label: 'control.settingsNav' };
 
+/** The administration's menu: the director's and the deputy's entries are the same. */
+const ADMINISTRATION: NavEntry[] = [
+  HOME,
+  PERIODS,
+  REPORTS,
+  ANNOUNCEMENTS,
+  WEEKLY_REPORTS,
+  CANCELLED_DAYS,
+  DUTIES,
+  DUTY_ACCOUNT,
+  CONTROL,
+];
+
 const ENTRIES_BY_ROLE: Record<Role, NavEntry[]> = {
   SYSADMIN: [HOME, ...ADMIN, CANCELLED_DAYS, DUTY_WEIGHTS, CONTROL_SETTINGS],
-  DIRECTOR: [
-    HOME,
-    PERIODS,
-    REPORTS,
-    ANNOUNCEMENTS,
-    WEEKLY_REPORTS,
-    CANCELLED_DAYS,
-    DUTIES,
-    DUTY_ACCOUNT,
-    CONTROL,
-  ],
-  DEPUTY: [
-    HOME,
-    PERIODS,
-    REPORTS,
-    ANNOUNCEMENTS,
-    WEEKLY_REPORTS,
-    CANCELLED_DAYS,
-    DUTIES,
-    DUTY_ACCOUNT,
-    CONTROL,
-  ],
+  DIRECTOR: ADMINISTRATION,
+  DEPUTY: ADMINISTRATION,
   TEACHER: [HOME, REPORTS, ANNOUNCEMENTS, WEEKLY_REPORTS, DUTIES, REMOTE_CLASS, CONTROL_REMARKS],
   PARENT: [HOME, DIARY, ANNOUNCEMENTS, WEEKLY_REPORTS],
   STUDENT: [HOME, DIARY, ANNOUNCEMENTS],

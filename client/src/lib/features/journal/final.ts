@@ -1,6 +1,6 @@
 import type { BatchFailure, ErrorReason, UiMessage } from '../../graphql/errors';
 import type { SaveState } from './sync';
-import { SendTimer } from './send-timer';
+import { BatchQueue } from './send-timer';
 
 /**
  * Keeps the «Итог» column (each pupil's mark for the period) in step with the server: an edit
@@ -136,16 +136,8 @@ const entryOf = (pupilId: string, saved: PeriodMark): Entry => ({
 
 const dirty = (e: Entry) => e.value !== e.saved.value;
 
-export class FinalMarkSync {
-  readonly #options: FinalSyncOptions;
+export class FinalMarkSync extends BatchQueue<FinalSyncOptions> {
   readonly #entries = new Map<string, Entry>();
-
-  readonly #sending: SendTimer;
-
-  constructor(options: FinalSyncOptions) {
-    this.#options = options;
-    this.#sending = new SendTimer(() => this.flush(), options.delayMs);
-  }
 
   /**
    * Takes the page's period marks. Pupils with an edit unsaved, on its way or in conflict keep
@@ -247,28 +239,14 @@ export class FinalMarkSync {
     }
   }
 
-  /** True while an edit waits to be sent or is on its way. */
-  get busy(): boolean {
-    if (this.#sending.active) return true;
+  protected waiting(): boolean {
     return [...this.#entries.values()].some((e) => !e.hold && dirty(e));
   }
 
-  /** Sends what waits now, without the delay. */
-  flush(): Promise<void> {
-    this.#sending.stop();
-    const jobs = [...this.#entries.values()]
+  protected sendWaiting(): Promise<void>[] {
+    return [...this.#entries.values()]
       .filter((e) => !e.inFlight && !e.hold && dirty(e))
-      .map((e) => this.#sending.track(this.#send(e)));
-    return Promise.all(jobs).then(() => undefined);
-  }
-
-  /** Resolves once nothing waits or travels (what is held for the teacher stays held). */
-  settle(): Promise<void> {
-    return this.#sending.settle(() => this.busy);
-  }
-
-  dispose(): void {
-    this.#sending.stop();
+      .map((e) => this.#send(e));
   }
 
   #takeRemote(entry: Entry, theirs: RemotePeriodMark): void {
@@ -293,7 +271,7 @@ export class FinalMarkSync {
       entry.message = undefined;
     }
     this.#emit(entry);
-    this.#options.onRemote?.(entry.pupilId);
+    this.options.onRemote?.(entry.pupilId);
   }
 
   #settled(e: Entry): boolean {
@@ -301,19 +279,12 @@ export class FinalMarkSync {
   }
 
   #afterEdit(entry: Entry): void {
-    entry.hold = false;
-    entry.message = undefined;
-    if (dirty(entry) || entry.inFlight) {
-      entry.state = 'saving';
-      this.#sending.schedule();
-    } else {
-      entry.state = entry.state === 'saving' || entry.state === 'saved' ? 'saved' : 'idle';
-    }
+    this.edited(entry, dirty(entry));
     this.#emit(entry);
   }
 
   #emit(entry: Entry): void {
-    this.#options.onChange(entry.pupilId, this.#view(entry));
+    this.options.onChange(entry.pupilId, this.#view(entry));
   }
 
   #view(entry: Entry): FinalView {
@@ -329,7 +300,7 @@ export class FinalMarkSync {
     entry.inFlight = true;
     entry.state = 'saving';
     try {
-      entry.saved = await this.#options.transport.setPeriodMark(
+      entry.saved = await this.options.transport.setPeriodMark(
         entry.pupilId,
         value,
         entry.saved.version,
@@ -339,7 +310,7 @@ export class FinalMarkSync {
     }
     entry.inFlight = false;
     if (entry.state === 'saving') {
-      if (dirty(entry)) this.#sending.schedule();
+      if (dirty(entry)) this.sending.schedule();
       else entry.state = 'saved';
     }
     this.#emit(entry);
@@ -368,7 +339,7 @@ export class FinalMarkSync {
         entry.value = entry.saved.value;
         entry.state = 'failed';
         entry.message = failure.message;
-        if (failure.stale) this.#options.onStale?.();
+        if (failure.stale) this.options.onStale?.();
         return;
       case 'failed':
         entry.state = 'failed';

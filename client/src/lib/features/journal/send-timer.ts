@@ -1,3 +1,5 @@
+import type { Track } from './cell';
+
 /**
  * The clock of a queue that saves edits in batches (the journal's marks and attendance, the
  * period marks): edits made within `delayMs` of each other go out together, and the requests on
@@ -43,5 +45,60 @@ export class SendTimer {
       await this.#send();
       await Promise.all([...this.#running]);
     }
+  }
+}
+
+/**
+ * A queue of edits on a `SendTimer` (the journal's cells, the period marks): it knows what waits
+ * and how to send it; this class holds the clock and the answers to "busy?", "send now", "wait".
+ */
+export abstract class BatchQueue<Options extends { delayMs?: number }> {
+  protected readonly options: Options;
+  protected readonly sending: SendTimer;
+
+  constructor(options: Options) {
+    this.options = options;
+    this.sending = new SendTimer(() => this.flush(), options.delayMs);
+  }
+
+  /** An edit waits to be sent (not one held for the teacher). */
+  protected abstract waiting(): boolean;
+
+  /** Starts sending what waits and is not on its way or held; one request per batch. */
+  protected abstract sendWaiting(): Promise<void>[];
+
+  /** After the teacher's edit of a track: it waits to be sent, or is back to what the server has. */
+  protected edited(track: Track, dirty: boolean): void {
+    track.hold = false;
+    track.message = undefined;
+    if (dirty || track.inFlight) {
+      track.state = 'saving';
+      this.sending.schedule();
+    } else {
+      // Back to what the server has: nothing to send.
+      track.state = track.state === 'saving' || track.state === 'saved' ? 'saved' : 'idle';
+    }
+  }
+
+  /** True while an edit waits to be sent or is on its way. */
+  get busy(): boolean {
+    return this.sending.active || this.waiting();
+  }
+
+  /** Sends what waits now, without the delay. */
+  flush(): Promise<void> {
+    this.sending.stop();
+    const jobs = this.sendWaiting().map((job) => this.sending.track(job));
+    return Promise.all(jobs).then(() => undefined);
+  }
+
+  /** Resolves once nothing waits or travels (what is held for the teacher stays held). */
+  settle(): Promise<void> {
+    return this.sending.settle(() => this.busy);
+  }
+
+  /** Stops the timer; what is on its way still lands. */
+  dispose(): void {
+    this.sending.stop();
   }
 }

@@ -22,7 +22,7 @@ import {
 } from './cell';
 import * as conflicts from './conflicts';
 import { cellKey } from './journal';
-import { SendTimer } from './send-timer';
+import { BatchQueue } from './send-timer';
 
 export type {
   AttendanceChange,
@@ -80,16 +80,8 @@ function failureOf(error: unknown): BatchFailure {
   };
 }
 
-export class JournalSync {
-  readonly #options: SyncOptions;
+export class JournalSync extends BatchQueue<SyncOptions> {
   readonly #cells = new Map<string, Cell>();
-
-  readonly #sending: SendTimer;
-
-  constructor(options: SyncOptions) {
-    this.#options = options;
-    this.#sending = new SendTimer(() => this.flush(), options.delayMs);
-  }
 
   /**
    * Takes the page's marks and attendance. Cells with unsaved or unsettled work keep it (their
@@ -186,7 +178,7 @@ export class JournalSync {
     if (!cell) return;
     conflicts.keepTheirs(cell);
     this.#emit(cell);
-    this.#options.onStale?.();
+    this.options.onStale?.();
   }
 
   /** Sends the teacher's edit of a conflicting cell again, over what the server has now. */
@@ -228,9 +220,7 @@ export class JournalSync {
     }
   }
 
-  /** True while an edit waits to be sent or is on its way. */
-  get busy(): boolean {
-    if (this.#sending.active) return true;
+  protected waiting(): boolean {
     return [...this.#cells.values()].some(
       (cell) =>
         (!cell.markTrack.hold && marksDirty(cell)) ||
@@ -256,9 +246,7 @@ export class JournalSync {
     return marks;
   }
 
-  /** Sends what waits now, without the delay. */
-  flush(): Promise<void> {
-    this.#sending.stop();
+  protected sendWaiting(): Promise<void>[] {
     const markCells: Cell[] = [];
     const attendanceCells: Cell[] = [];
     for (const cell of this.#cells.values()) {
@@ -269,17 +257,7 @@ export class JournalSync {
     const jobs: Promise<void>[] = [];
     if (markCells.length > 0) jobs.push(this.#sendMarks(markCells));
     if (attendanceCells.length > 0) jobs.push(this.#sendAttendance(attendanceCells));
-    return Promise.all(jobs.map((job) => this.#sending.track(job))).then(() => undefined);
-  }
-
-  /** Resolves once nothing waits or travels (what is held for the teacher stays held). */
-  settle(): Promise<void> {
-    return this.#sending.settle(() => this.busy);
-  }
-
-  /** Stops the timer; what is on its way still lands. */
-  dispose(): void {
-    this.#sending.stop();
+    return jobs;
   }
 
   #takeRemote(cell: Cell, change: RemoteChange): void {
@@ -287,9 +265,9 @@ export class JournalSync {
     if (outcome === 'same') return;
     this.#emit(cell);
     if (outcome === 'saved' && change.kind !== 'attendance') {
-      this.#options.onMarksSaved?.([cell.pupilId]);
+      this.options.onMarksSaved?.([cell.pupilId]);
     }
-    this.#options.onRemote?.(cellKey(cell.pupilId, cell.lessonId));
+    this.options.onRemote?.(cellKey(cell.pupilId, cell.lessonId));
   }
 
   /** Someone else's changes that waited for a batch of these cells. */
@@ -318,20 +296,12 @@ export class JournalSync {
   }
 
   #afterEdit(cell: Cell, track: Track, dirty: boolean): void {
-    track.hold = false;
-    track.message = undefined;
-    if (dirty || track.inFlight) {
-      track.state = 'saving';
-      this.#sending.schedule();
-    } else {
-      // Back to what the server has: nothing to send.
-      track.state = track.state === 'saving' || track.state === 'saved' ? 'saved' : 'idle';
-    }
+    this.edited(track, dirty);
     this.#emit(cell);
   }
 
   #emit(cell: Cell): void {
-    this.#options.onChange(cellKey(cell.pupilId, cell.lessonId), viewOf(cell));
+    this.options.onChange(cellKey(cell.pupilId, cell.lessonId), viewOf(cell));
   }
 
   /** After a batch: what changed meanwhile goes out in the next one. */
@@ -339,7 +309,7 @@ export class JournalSync {
     for (const cell of cells) {
       const t = track(cell);
       if (t.state === 'saving') {
-        if (dirty(cell)) this.#sending.schedule();
+        if (dirty(cell)) this.sending.schedule();
         else t.state = 'saved';
       }
       this.#emit(cell);
@@ -353,7 +323,7 @@ export class JournalSync {
       cell.markTrack.state = 'saving';
     }
     try {
-      const result = await this.#options.transport.setMarks(entries.map((e) => e.change));
+      const result = await this.options.transport.setMarks(entries.map((e) => e.change));
       // `saved` lists the created and changed marks in the order they were sent.
       let next = 0;
       for (const { ref } of entries) {
@@ -368,12 +338,12 @@ export class JournalSync {
         if (ref.local.id === null) ref.local.id = id;
       }
       for (const cell of cells) cell.markTrack.inFlight = false;
-      this.#options.onMarksSaved?.([...new Set(cells.map((c) => c.pupilId))]);
+      this.options.onMarksSaved?.([...new Set(cells.map((c) => c.pupilId))]);
     } catch (error) {
       for (const cell of cells) cell.markTrack.inFlight = false;
       const refs = entries.map((e) => e.ref);
       const stale = conflicts.refuseMarks(cells, (index) => refs[index]?.cell, failureOf(error));
-      if (stale) this.#options.onStale?.();
+      if (stale) this.options.onStale?.();
     }
     this.#finish(cells, (c) => c.markTrack, marksDirty);
     this.#takeDeferred(cells, 'marks');
@@ -393,7 +363,7 @@ export class JournalSync {
       cell.attendanceTrack.state = 'saving';
     }
     try {
-      const written = await this.#options.transport.setAttendance(changes);
+      const written = await this.options.transport.setAttendance(changes);
       cells.forEach((cell, i) => {
         const entry = written[i];
         if (entry) cell.savedAttendance = { codeId: entry.codeId, version: entry.version };
@@ -401,7 +371,7 @@ export class JournalSync {
       });
     } catch (error) {
       for (const cell of cells) cell.attendanceTrack.inFlight = false;
-      if (conflicts.refuseAttendance(cells, failureOf(error))) this.#options.onStale?.();
+      if (conflicts.refuseAttendance(cells, failureOf(error))) this.options.onStale?.();
     }
     this.#finish(cells, (c) => c.attendanceTrack, attendanceDirty);
     this.#takeDeferred(cells, 'attendance');

@@ -41,4 +41,6 @@ export interface FieldOption {
   value: unknown;
   label: string;
   disabled?: boolean;
+  /** Shown on hover, such as the full name behind a short one. */
+  title?: string;
 }

@@ -16,6 +16,17 @@ export function hasKeyboard(): boolean {
   return typeof matchMedia !== 'function' || !matchMedia('(pointer: coarse)').matches;
 }
 
+/** A moment as the messages name it: «5 декабря, 14:30»; with the weekday: «пт, 5 декабря, 14:30». */
+export function momentFormat(lang: string, withWeekday = false): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat(lang, {
+    weekday: withWeekday ? 'short' : undefined,
+    day: 'numeric',
+    month: 'long',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}
+
 interface Person {
   personId: string;
   firstName: string;

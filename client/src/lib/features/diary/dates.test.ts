@@ -67,9 +67,10 @@ describe('periodOn', () => {
     expect(periodOn(periods, '2026-11-28')?.id).toBe('2');
     expect(periodOn(periods, '2026-09-01')?.id).toBe('1');
     expect(periodOn(periods, '2026-12-29')?.id).toBe('2');
+    expect(periodOn(periods, '2026-11-05')?.id).toBe('2');
   });
 
-  it('between periods keeps the one just ended; before the first, the first', () => {
+  it('between periods keeps the one just ended; before the first, the first; after, the last', () => {
     expect(periodOn(periods, '2026-10-30')?.id).toBe('1');
     expect(periodOn(periods, '2027-06-15')?.id).toBe('3');
     expect(periodOn(periods, '2026-08-20')?.id).toBe('1');

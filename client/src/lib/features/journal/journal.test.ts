@@ -4,7 +4,6 @@ import {
   cellKey,
   clampDate,
   dayMonth,
-  defaultPeriod,
   freeLessonNumber,
   fullName,
   inContext,
@@ -64,7 +63,7 @@ describe('dates', () => {
   });
 });
 
-describe('defaultPeriod', () => {
+describe('periodsInOrder', () => {
   const periods = [
     { id: '3', startsOn: '2027-01-12', endsOn: '2027-03-27' },
     { id: '1', startsOn: '2026-09-01', endsOn: '2026-10-24' },
@@ -73,18 +72,6 @@ describe('defaultPeriod', () => {
 
   it('orders periods by their start', () => {
     expect(periodsInOrder(periods).map((p) => p.id)).toEqual(['1', '2', '3']);
-  });
-
-  it('picks the period containing today', () => {
-    expect(defaultPeriod(periods, '2026-11-28')?.id).toBe('2');
-    expect(defaultPeriod(periods, '2026-11-05')?.id).toBe('2');
-  });
-
-  it('between periods, the one just finished; before the year, the first; after, the last', () => {
-    expect(defaultPeriod(periods, '2026-10-30')?.id).toBe('1');
-    expect(defaultPeriod(periods, '2026-08-20')?.id).toBe('1');
-    expect(defaultPeriod(periods, '2027-06-20')?.id).toBe('3');
-    expect(defaultPeriod([], '2026-11-28')).toBeUndefined();
   });
 });
 

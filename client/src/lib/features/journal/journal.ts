@@ -57,22 +57,6 @@ export function periodsInOrder<T extends Period>(periods: readonly T[]): T[] {
   return [...periods].sort((a, b) => a.startsOn.localeCompare(b.startsOn));
 }
 
-/**
- * The period a journal opens on: the one containing today; between periods, the latest that has
- * begun (the one just finished); before the year, the first.
- */
-export function defaultPeriod<T extends Period>(
-  periods: readonly T[],
-  today: string,
-): T | undefined {
-  const ordered = periodsInOrder(periods);
-  return (
-    ordered.find((p) => p.startsOn <= today && today <= p.endsOn) ??
-    ordered.filter((p) => p.startsOn <= today).at(-1) ??
-    ordered[0]
-  );
-}
-
 /** `/journal/62?period=2`; without a period the page opens on the current one. */
 export function journalPath(courseId: string, periodId?: string): `/journal/${string}` {
   const path = `/journal/${encodeURIComponent(courseId)}` as const;

@@ -10,6 +10,7 @@ import {
   weekEnd,
   weekStart,
 } from './dates';
+import { unorderedPeriods } from './dates.fixtures';
 
 describe('week bounds', () => {
   it('start on Monday and end on Saturday', () => {
@@ -57,11 +58,7 @@ describe('localIsoDate', () => {
 });
 
 describe('periodOn', () => {
-  const periods = [
-    { id: '2', startsOn: '2026-11-05', endsOn: '2026-12-29' },
-    { id: '1', startsOn: '2026-09-01', endsOn: '2026-10-24' },
-    { id: '3', startsOn: '2027-01-12', endsOn: '2027-03-27' },
-  ];
+  const periods = unorderedPeriods;
 
   it('picks the period containing the day', () => {
     expect(periodOn(periods, '2026-11-28')?.id).toBe('2');

@@ -14,6 +14,7 @@ import {
   periodsInOrder,
   shortName,
 } from './journal';
+import { unorderedPeriods } from '../diary/dates.fixtures';
 
 describe('names', () => {
   it('shortens to «Фамилия И. О.»', () => {
@@ -64,14 +65,8 @@ describe('dates', () => {
 });
 
 describe('periodsInOrder', () => {
-  const periods = [
-    { id: '3', startsOn: '2027-01-12', endsOn: '2027-03-27' },
-    { id: '1', startsOn: '2026-09-01', endsOn: '2026-10-24' },
-    { id: '2', startsOn: '2026-11-05', endsOn: '2026-12-29' },
-  ];
-
   it('orders periods by their start', () => {
-    expect(periodsInOrder(periods).map((p) => p.id)).toEqual(['1', '2', '3']);
+    expect(periodsInOrder(unorderedPeriods).map((p) => p.id)).toEqual(['1', '2', '3']);
   });
 });
 

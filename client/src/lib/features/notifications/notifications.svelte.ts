@@ -108,12 +108,8 @@ export class NotificationFeed {
 
   async refresh(): Promise<void> {
     try {
-      const { data } = await apollo.query({
-        query: NotificationListDocument,
-        variables: { first: BELL_SIZE },
-        fetchPolicy: 'network-only',
-      });
-      if (data) this.#take(data.notificationList);
+      const list = await this.#read();
+      if (list) this.#take(list);
     } catch {
       // The bell keeps what it showed.
     }
@@ -123,19 +119,25 @@ export class NotificationFeed {
   async more(): Promise<void> {
     if (!this.nextCursor) return;
     try {
-      const { data } = await apollo.query({
-        query: NotificationListDocument,
-        variables: { first: BELL_SIZE, after: this.nextCursor },
-        fetchPolicy: 'network-only',
-      });
-      if (!data) return;
+      const list = await this.#read(this.nextCursor);
+      if (!list) return;
       const known = this.items.map((i) => i.id);
-      const older = data.notificationList.items.filter((i) => !known.includes(i.id));
+      const older = list.items.filter((i) => !known.includes(i.id));
       this.items = [...this.items, ...older];
-      this.nextCursor = data.notificationList.nextCursor ?? null;
+      this.nextCursor = list.nextCursor ?? null;
     } catch {
       // The bell keeps what it showed; the button stays.
     }
+  }
+
+  /** A page of the list, read afresh: the newest, or the one after `after`. */
+  async #read(after?: string) {
+    const { data } = await apollo.query({
+      query: NotificationListDocument,
+      variables: after ? { first: BELL_SIZE, after } : { first: BELL_SIZE },
+      fetchPolicy: 'network-only',
+    });
+    return data?.notificationList;
   }
 
   /** The viewer has seen the list: everything up to its newest entry is read. */

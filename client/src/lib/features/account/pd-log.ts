@@ -1,13 +1,18 @@
 /** The director's log of who read whose personal data (152-FZ). */
 
-/** The fields the server names in a log entry, each with a translation (`account.log.fields.*`). */
-export const PD_FIELDS = [
+/** A person's own data after the name, as the server names it (the person form's fields). */
+export const PERSON_DATA_FIELDS = [
   'sex',
   'birthDate',
   'phone',
   'email',
   'address',
   'document',
+] as const;
+
+/** The fields the server names in a log entry, each with a translation (`account.log.fields.*`). */
+export const PD_FIELDS = [
+  ...PERSON_DATA_FIELDS,
   'guardians',
   'children',
   'enrollments',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  periodsInOrder,
   addDays,
   formatDayHeading,
   formatShortDate,
@@ -54,6 +55,12 @@ describe('localIsoDate', () => {
   it('gives the local calendar day', () => {
     expect(localIsoDate(new Date(2026, 10, 5, 23, 30))).toBe('2026-11-05');
     expect(localIsoDate(new Date(2027, 0, 1, 0, 5))).toBe('2027-01-01');
+  });
+});
+
+describe('periodsInOrder', () => {
+  it('orders periods by their start', () => {
+    expect(periodsInOrder(unorderedPeriods).map((p) => p.id)).toEqual(['1', '2', '3']);
   });
 });
 

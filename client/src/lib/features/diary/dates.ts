@@ -41,6 +41,11 @@ interface DatedPeriod {
   endsOn: string;
 }
 
+/** Periods in the order of the year (the first to begin first). */
+export function periodsInOrder<T extends DatedPeriod>(periods: readonly T[]): T[] {
+  return [...periods].sort((a, b) => a.startsOn.localeCompare(b.startsOn));
+}
+
 /**
  * The period to show on `date`: the one containing it; between periods (holidays) the last one
  * that has begun; before the first, the first.
@@ -49,7 +54,7 @@ export function periodOn<T extends DatedPeriod>(
   periods: readonly T[],
   date: string,
 ): T | undefined {
-  const sorted = [...periods].sort((a, b) => a.startsOn.localeCompare(b.startsOn));
+  const sorted = periodsInOrder(periods);
   return (
     sorted.find((p) => p.startsOn <= date && date <= p.endsOn) ??
     sorted.filter((p) => p.startsOn <= date).at(-1) ??

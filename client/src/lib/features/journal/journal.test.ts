@@ -11,10 +11,8 @@ import {
   isEnrolledOn,
   journalPath,
   LESSON_REASONS,
-  periodsInOrder,
   shortName,
 } from './journal';
-import { unorderedPeriods } from '../diary/dates.fixtures';
 
 describe('names', () => {
   it('shortens to «Фамилия И. О.»', () => {
@@ -61,12 +59,6 @@ describe('dates', () => {
 
   it('keys cells by pupil and lesson', () => {
     expect(cellKey('7', '42')).toBe('7:42');
-  });
-});
-
-describe('periodsInOrder', () => {
-  it('orders periods by their start', () => {
-    expect(periodsInOrder(unorderedPeriods).map((p) => p.id)).toEqual(['1', '2', '3']);
   });
 });
 

@@ -46,17 +46,6 @@ export function dayMonth(date: string): string {
   return month && day ? `${day}.${month}` : date;
 }
 
-interface Period {
-  id: string;
-  startsOn: string;
-  endsOn: string;
-}
-
-/** Periods in the order of the year. */
-export function periodsInOrder<T extends Period>(periods: readonly T[]): T[] {
-  return [...periods].sort((a, b) => a.startsOn.localeCompare(b.startsOn));
-}
-
 /** `/journal/62?period=2`; without a period the page opens on the current one. */
 export function journalPath(courseId: string, periodId?: string): `/journal/${string}` {
   const path = `/journal/${encodeURIComponent(courseId)}` as const;

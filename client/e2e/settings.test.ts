@@ -93,4 +93,34 @@ describe('journal settings', () => {
     expect(names[codes.indexOf('ув')]).toBe('уважительно');
     await screenshot(page, 'settings');
   });
+
+  it('adds and edits attendance codes in their own dialog', async () => {
+    await openSettings();
+    const dialog = page.getByTestId('attendance-dialog');
+    await page.getByTestId('attendance-add').click();
+    await dialog.waitFor();
+    expect(await dialog.getByRole('heading').first().textContent()).toContain('Добавить отметку');
+    expect(await page.getByTestId('attendance-code-input').inputValue()).toBe('');
+    await page.getByRole('button', { name: 'Отмена' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    const row = page
+      .getByTestId('attendance-row')
+      .filter({ has: page.getByRole('cell', { name: 'Н', exact: true }) });
+    const rename = async (name: string) => {
+      await row.getByTestId('attendance-edit').click();
+      await dialog.waitFor();
+      expect(await dialog.getByRole('heading').first().textContent()).toContain(
+        'Изменить отметку посещаемости',
+      );
+      expect(await page.getByTestId('attendance-code-input').inputValue()).toBe('Н');
+      await page.getByTestId('attendance-name-input').fill(name);
+      await page.getByTestId('attendance-save').click();
+      await dialog.waitFor({ state: 'hidden' });
+      await row.getByRole('cell', { name, exact: true }).waitFor();
+    };
+    const original = (await row.getByRole('cell').nth(1).textContent()) ?? '';
+    await rename('Не был на уроке');
+    await rename(original);
+  });
 });

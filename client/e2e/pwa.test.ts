@@ -77,8 +77,11 @@ describe('installable app', () => {
     await page.reload();
     await page.getByTestId('offline-notice').waitFor();
     expect(await page.getByTestId('offline-notice').textContent()).toMatch(/Нет сети.*на /);
-    expect(await page.getByTestId('week-range').textContent()).toBe(range);
-    expect(await page.getByTestId('diary-day').count()).toBe(days);
+    // The notice shows with the first kept answer (the viewer's); the week's may come after it.
+    await expect
+      .poll(() => page.getByTestId('week-range').textContent(), { timeout: 10_000 })
+      .toBe(range);
+    await expect.poll(() => page.getByTestId('diary-day').count(), { timeout: 10_000 }).toBe(days);
     await screenshot(page, 'pwa-offline-diary');
 
     await context.setOffline(false);

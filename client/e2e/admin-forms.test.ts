@@ -109,4 +109,23 @@ describe('admin forms', () => {
     );
     expect(await page.getByTestId('editor-dialog').isVisible()).toBe(true);
   });
+
+  it('asks before deleting a record and deletes it on confirmation', async () => {
+    await openAdmin('/admin/subjects', 'page-subjects');
+    const name = 'Астрономия (проба)';
+    await page.getByTestId('subject-add').click();
+    await page.getByTestId('subject-name-input').fill(name);
+    await page.getByTestId('subject-save').click();
+    const row = page
+      .getByTestId('subject-row')
+      .filter({ has: page.getByRole('cell', { name, exact: true }) });
+    await row.waitFor();
+
+    await row.getByRole('button', { name: 'Удалить' }).click();
+    const dialog = page.getByTestId('confirm-dialog');
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain(`Удалить предмет «${name}»?`);
+    await page.getByTestId('confirm-button').click();
+    await row.waitFor({ state: 'detached' });
+  });
 });
